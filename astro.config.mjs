@@ -1,0 +1,55 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+import rapport from './integrations/rapport/index.ts';
+
+// The reference site: Chinook Bulb Farm, a specialty flower-bulb grower in Alberta.
+export default defineConfig({
+  site: process.env.SITE_URL ?? 'https://www.chinookbulbfarm.ca',
+  adapter: node({ mode: 'middleware' }),
+  integrations: [
+    rapport({
+      site: {
+        name: 'Chinook Bulb Farm',
+        tagline: 'Prairie-hardy flower bulbs, grown in Alberta since 1987',
+        description:
+          'Tulips, daffodils, lilies and alliums grown on our farm near Lacombe, Alberta, and shipped to gardeners across Canada and the United States.',
+        locale: 'en-CA',
+        logo: '/logo.svg',
+        accentColor: '#2f6b3b',
+        navigation: [
+          { label: 'Bulbs', href: '/products/' },
+          { label: 'FAQ', href: '/faq/' },
+          { label: 'Newsletter', href: '/newsletter/' },
+          { label: 'About', href: '/about/' },
+          { label: 'Contact', href: '/contact/' },
+        ],
+      },
+      business: {
+        type: 'GardenStore',
+        legalName: 'Chinook Bulb Farm Ltd.',
+        address: {
+          streetAddress: '41025 Range Road 265',
+          locality: 'Lacombe',
+          region: 'AB',
+          postalCode: 'T4L 2N3',
+          country: 'CA',
+        },
+        phone: '+1-403-555-0142',
+        email: 'hello@chinookbulbfarm.ca',
+        logo: '/logo.png',
+        openingHours: [
+          { days: ['Mo', 'Tu', 'We', 'Th', 'Fr'], opens: '09:00', closes: '17:00' },
+          { days: ['Sa'], opens: '10:00', closes: '15:00', season: { from: '2026-04-15', to: '2026-10-15' } },
+        ],
+        areaServed: ['Canada', 'United States'],
+        geo: { latitude: 52.4683, longitude: -113.7368 },
+        priceRange: '$$',
+        foundingDate: '1987',
+      },
+      social: {
+        profiles: ['https://www.instagram.com/chinookbulbfarm', 'https://www.facebook.com/chinookbulbfarm'],
+      },
+    }),
+  ],
+});

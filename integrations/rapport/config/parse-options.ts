@@ -1,0 +1,46 @@
+import { AstroError } from 'astro/errors';
+import type { z } from 'astro/zod';
+import { RapportOptionsSchema, type RapportConfig } from './schema.ts';
+
+/** Validates `rapport()` options once; throws one error naming each bad option and its fix. */
+export function parseOptions(input: unknown): RapportConfig {
+  const result = RapportOptionsSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new AstroError(
+    `Invalid \`rapport()\` options in astro.config.mjs.\n${formatIssues(result.error.issues)}`,
+    'Fix the options listed above; each line names the option path and what it expects. See README.md, "Configuration reference".',
+  );
+}
+
+/** One line per issue: the option path, then what is wrong in plain words. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `- ${pathOf(issue.path)}: ${describe(issue)}`).join('\n');
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(options)';
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, received ${typeOf(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, received ${JSON.stringify(issue.input)}`;
+    case 'too_small':
+      return `${issue.message} (received ${JSON.stringify(issue.input)})`;
+    case 'too_big':
+      return `${issue.message} (received ${typeof issue.input === 'string' ? `${issue.input.length} characters` : JSON.stringify(issue.input)})`;
+    default:
+      return `${issue.message}${issue.input === undefined ? '' : ` (received ${JSON.stringify(issue.input)})`}`;
+  }
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}

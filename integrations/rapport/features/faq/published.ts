@@ -1,0 +1,23 @@
+import { getCollection, type CollectionEntry } from 'astro:content';
+
+/** Published FAQ entries in display order: by category, then `order`, then question. */
+export async function publishedFaq(): Promise<CollectionEntry<'faq'>[]> {
+  const entries = await getCollection('faq', (e) => e.data.status === 'published');
+  return entries.sort(
+    (a, b) =>
+      a.data.category.localeCompare(b.data.category) || a.data.order - b.data.order || a.data.question.localeCompare(b.data.question),
+  );
+}
+
+/** Plain text of rendered HTML, for descriptions. */
+export function textOf(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** A meta description from the answer text: whole words, at most 155 characters. */
+export function describeAnswer(html: string): string {
+  const text = textOf(html);
+  if (text.length <= 155) return text;
+  const cut = text.slice(0, 154);
+  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+}

@@ -1,0 +1,16 @@
+/** Price in the site's locale, e.g. `$14.95` for en-CA/CAD and `US$14.95` for en-CA/USD. */
+export function formatPrice(amount: number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+}
+
+const AVAILABILITY_LABELS: Record<string, string> = {
+  in_stock: 'In stock',
+  out_of_stock: 'Sold out',
+  preorder: 'Pre-order: ships in season',
+  backorder: 'Backorder: ships when restocked',
+  discontinued: 'No longer available',
+};
+
+export function availabilityLabel(availability: string): string {
+  return AVAILABILITY_LABELS[availability] ?? availability;
+}

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sitemap from '@astrojs/sitemap';
+import type { AstroIntegration } from 'astro';
+import { AstroError } from 'astro/errors';
+import { parseOptions } from './config/parse-options.ts';
+import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
+import { afterBuild } from './features/build/after-build.ts';
+import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
+import { projectInfo } from './internal/project.ts';
+import { vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
+
+export type { RapportConfig, RapportUserConfig } from './config/schema.ts';
+
+const route = (path: string) => fileURLToPath(new URL(`./features/${path}`, import.meta.url));
+
+/** Rapport: an SEO-complete, low-bandwidth small-business site and its customer machinery, from content. */
+export default function rapport(userOptions: RapportUserConfig): AstroIntegration {
+  const config = parseOptions(userOptions);
+  let pages: PageFacts[] = [];
+  let byPath = new Map<string, PageFacts>();
+  let site = '';
+  let cacheDir: URL;
+  let reportFile: URL;
+
+  const afterBuildIntegration = (): AstroIntegration => ({
+    name: 'rapport:after-build',
+    hooks: { 'astro:build:done': ({ dir, logger }) => afterBuild({ config, pages, outDir: dir, cacheDir, reportFile, site, logger }) },
+  });
+
+  return {
+    name: 'rapport',
+    hooks: {
+      'astro:config:setup': ({ config: astro, updateConfig, injectRoute }) => {
+        if (!astro.site) {
+          throw new AstroError(
+            'Rapport needs the `site` option in astro.config.mjs: canonical URLs, sitemaps and social cards are absolute.',
+            'Add `site: process.env.SITE_URL ?? "https://www.example.com"` to defineConfig().',
+          );
+        }
+        const project = projectInfo(astro);
+        site = project.site;
+        cacheDir = new URL('rapport/', astro.cacheDir);
+        reportFile = new URL('.rapport/weight-report.json', astro.root);
+
+        for (const r of pageRoutes(config, astro.srcDir)) injectRoute(r);
+
+        const hasSitemap = astro.integrations.some((i) => i.name === '@astrojs/sitemap');
+        updateConfig({
+          build: { inlineStylesheets: 'always' },
+          vite: { plugins: [vitePluginRapportVirtual({ config, project })] },
+          integrations: [
+            ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath) })]),
+            // Runs after the sitemap integration, so its files are compressed too.
+            afterBuildIntegration(),
+          ],
+        });
+      },
+      'astro:config:done': ({ injectTypes }) => {
+        injectTypes({ filename: 'virtual.d.ts', content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n` });
+      },
+      'astro:build:done': async ({ dir }) => {
+        pages = await scanPages(fileURLToPath(dir));
+        byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
+      },
+    },
+  };
+}
+
+/** The pages Rapport generates from content, by feature. */
+function pageRoutes(config: RapportConfig, srcDir: URL) {
+  const routes = [
+    { pattern: '/[slug]', entrypoint: route('pages/routes/[slug].astro') },
+    { pattern: '/robots.txt', entrypoint: route('seo/routes/robots.txt.ts') },
+    { pattern: '/sitemap', entrypoint: route('seo/routes/sitemap.astro') },
+  ];
+  const ownNotFound = ['astro', 'md', 'mdx', 'html'].some((ext) => existsSync(new URL(`pages/404.${ext}`, srcDir)));
+  if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: route('seo/routes/404.astro') });
+  if (config.features.products) {
+    routes.push({ pattern: '/products', entrypoint: route('products/routes/index.astro') });
+    routes.push({ pattern: '/products/[slug]', entrypoint: route('products/routes/[slug].astro') });
+  }
+  if (config.features.faq) {
+    routes.push({ pattern: '/faq', entrypoint: route('faq/routes/index.astro') });
+    routes.push({ pattern: '/faq/[slug]', entrypoint: route('faq/routes/[slug].astro') });
+  }
+  if (config.features.newsletter) {
+    routes.push({ pattern: '/newsletter', entrypoint: route('newsletter/routes/index.astro') });
+    routes.push({ pattern: '/newsletter/[slug]', entrypoint: route('newsletter/routes/[slug].astro') });
+    routes.push({ pattern: '/newsletter/rss.xml', entrypoint: route('newsletter/routes/rss.xml.ts') });
+  }
+  return routes;
+}
+
+/** Drops noindex pages from the XML sitemap and dates each entry from its content. */
+function sitemapItem<T extends { url: string; lastmod?: string | undefined }>(item: T, byPath: ReadonlyMap<string, PageFacts>): T | undefined {
+  const page = byPath.get(new URL(item.url).pathname.replace(/\/$/, '') || '/');
+  if (!page) return item;
+  if (page.noindex) return undefined;
+  return page.lastmod ? { ...item, lastmod: page.lastmod } : item;
+}

@@ -1,0 +1,36 @@
+// `npm start`: build the reference site when its sources changed since the last build, then serve it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const stamp = path.join(dist, 'server', 'entry.mjs');
+const SOURCES = ['src', 'content', 'public', 'integrations', 'astro.config.mjs', 'package-lock.json'];
+
+function newestMtime(target) {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(target, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((max, e) => Math.max(max, statSync(path.join(e.parentPath, e.name)).mtimeMs), 0);
+}
+
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+const changedAt = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
+if (changedAt > builtAt) {
+  console.log(builtAt ? 'Sources changed since the last build: building…' : 'No build yet: building…');
+  const astro = path.join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
+  const result = spawnSync(process.execPath, [astro, 'build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const server = await startServer({
+  distDir: dist,
+  port: Number(process.env.PORT ?? 4321),
+  host: process.env.HOST ?? 'localhost',
+});
+console.log(`Rapport is serving the reference site on ${serverUrl(server).replace('127.0.0.1', 'localhost')}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
