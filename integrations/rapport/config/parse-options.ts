@@ -4,7 +4,7 @@ import { RapportOptionsSchema, type RapportConfig } from './schema.ts';
 
 /** Validates `rapport()` options once; throws one error naming each bad option and its fix. */
 export function parseOptions(input: unknown): RapportConfig {
-  const result = RapportOptionsSchema.safeParse(input ?? {});
+  const result = RapportOptionsSchema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw new AstroError(
     `Invalid \`rapport()\` options in astro.config.mjs.\n${formatIssues(result.error.issues)}`,
@@ -31,9 +31,14 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, received ${JSON.stringify(issue.input)}`;
     case 'too_small':
-      return `${issue.message} (received ${JSON.stringify(issue.input)})`;
-    case 'too_big':
-      return `${issue.message} (received ${typeof issue.input === 'string' ? `${issue.input.length} characters` : JSON.stringify(issue.input)})`;
+    case 'too_big': {
+      const more = issue.code === 'too_small';
+      const limit = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const bound = issue.inclusive ? `${more ? 'at least' : 'at most'} ${limit}` : `${more ? 'more' : 'less'} than ${limit}`;
+      if (issue.origin === 'string') return `must be ${bound} characters long (received ${String(issue.input).length})`;
+      if (issue.origin === 'array') return `needs ${bound} items (received ${(issue.input as unknown[]).length})`;
+      return `must be ${bound} (received ${JSON.stringify(issue.input)})`;
+    }
     default:
       return `${issue.message}${issue.input === undefined ? '' : ` (received ${JSON.stringify(issue.input)})`}`;
   }

@@ -14,9 +14,10 @@ export function textOf(html: string): string {
   return html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** A meta description from the answer text: whole words, at most 155 characters. */
-export function describeAnswer(html: string): string {
-  const text = textOf(html);
+/** A meta description from the answer (led by the question when the answer is short): whole words, ≤ 155 characters. */
+export function describeAnswer(question: string, html: string): string {
+  const answer = textOf(html);
+  const text = answer.length < 80 ? `${question} ${answer}`.trim() : answer;
   if (text.length <= 155) return text;
   const cut = text.slice(0, 154);
   return `${cut.slice(0, cut.lastIndexOf(' '))}…`;

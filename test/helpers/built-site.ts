@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'astro';
+import { load, type CheerioAPI } from 'cheerio';
+
+/** Builds a site through Astro's public API into a fresh temporary folder. */
+export async function buildSite(root: string, options: { env?: Record<string, string> } = {}) {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'rapport-build-'));
+  const saved = { ...process.env };
+  Object.assign(process.env, options.env, { FIXTURE_OUT_DIR: outDir });
+  try {
+    await build({ root, outDir, logLevel: 'error' });
+  } finally {
+    process.env = saved;
+  }
+  // With the Node adapter the public files are in `client/`.
+  const clientDir = existsSync(path.join(outDir, 'client')) ? path.join(outDir, 'client') : outDir;
+  return { outDir, clientDir, cleanup: () => rm(outDir, { recursive: true, force: true }) };
+}
+
+export interface BuiltPage {
+  file: string;
+  $: CheerioAPI;
+}
+
+/** Every HTML page of a build, parsed. */
+export async function readPages(clientDir: string): Promise<BuiltPage[]> {
+  const files = (await readdir(clientDir, { recursive: true })).filter((f) => f.endsWith('.html')).sort();
+  return files.map((file) => ({ file, $: load(readFileSync(path.join(clientDir, file), 'utf8')) }));
+}
+
+/** Parsed JSON-LD blocks of a page (throws on invalid JSON, which is the point). */
+export function jsonLd($: CheerioAPI): Array<Record<string, unknown>> {
+  return $('script[type="application/ld+json"]')
+    .toArray()
+    .map((el) => JSON.parse($(el).text()) as Record<string, unknown>);
+}
+
+/** `<loc>` URLs of every sitemap file in the output. */
+export function sitemapUrls(clientDir: string): string[] {
+  const index = readFileSync(path.join(clientDir, 'sitemap-index.xml'), 'utf8');
+  const files = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
+  return files.flatMap((f) => [...readFileSync(path.join(clientDir, f), 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!));
+}
+
+/** Validates each sitemap file against the sitemaps.org schema with xmllint; returns its output. */
+export function validateSitemaps(clientDir: string): string {
+  const schema = path.resolve(import.meta.dirname, '../../../shared/data/sitemap-0.9.xsd');
+  const files = readdirSyncSitemaps(clientDir);
+  return execFileSync('xmllint', ['--noout', '--schema', schema, ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function readdirSyncSitemaps(clientDir: string): string[] {
+  const index = readFileSync(path.join(clientDir, 'sitemap-index.xml'), 'utf8');
+  return [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => path.join(clientDir, new URL(m[1]!).pathname));
+}

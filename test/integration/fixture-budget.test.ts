@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSite } from '../helpers/built-site.ts';
+
+describe('page-weight budget', () => {
+  it('fails the build naming the page and its weight', async () => {
+    const root = path.resolve(import.meta.dirname, '../fixtures/basic');
+    const error = await buildSite(root, { env: { FIXTURE_BUDGET_TEXT_KB: '2.5' } }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).toMatch(/page-weight budgets? exceeded/);
+    expect(error!.message).toMatch(/- \/products\/pea-seeds\/: HTML\+CSS\+JS is \d+\.\d KB compressed, over the 2\.5 KB budget/);
+    // Lighter pages stay under the budget and are not named.
+    expect(error!.message).not.toMatch(/- \/about\/:/);
+  });
+});

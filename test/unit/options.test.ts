@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import rapport from '../../integrations/rapport/index.ts';
+import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
+import type { RapportUserConfig } from '../../integrations/rapport/config/schema.ts';
+
+const valid: RapportUserConfig = {
+  site: { name: 'Test Shop', description: 'A shop that sells things to people who want them, described at length.' },
+  business: {
+    legalName: 'Test Shop Ltd.',
+    address: { streetAddress: '1 Main St', locality: 'Calgary', region: 'AB', postalCode: 'T2P 1A1', country: 'CA' },
+    phone: '+1-403-555-0199',
+    email: 'hi@test.example',
+  },
+};
+
+const messageOf = (options: unknown) => {
+  try {
+    parseOptions(options);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the options to be rejected');
+};
+
+describe('rapport() options', () => {
+  it('applies the documented defaults', () => {
+    const config = parseOptions(valid);
+    expect(config.site.locale).toBe('en-CA');
+    expect(config.business.type).toBe('LocalBusiness');
+    expect(config.budgets).toEqual({ textKb: 14, totalKb: 100, enforce: true });
+    expect(config.features).toEqual({ products: true, faq: true, newsletter: true, ogImages: true, precompress: true });
+    expect(config.contentDir).toBe('content');
+  });
+
+  it('names each invalid option and what it expects', () => {
+    const message = messageOf({
+      ...valid,
+      site: { ...valid.site, accentColor: 'green' },
+      business: { ...valid.business, phone: '403 555 0199', adress: 'typo' },
+      budgets: { textKb: -1 },
+    });
+    expect(message).toMatchInlineSnapshot(`
+      "Invalid \`rapport()\` options in astro.config.mjs.
+      - site.accentColor: use a 6-digit hex colour such as "#2f6b3b" (received "green")
+      - business.phone: use international format such as "+1-403-555-0142" (received "403 555 0199")
+      - business: unknown option "adress"; check the spelling
+      - budgets.textKb: must be more than 0 (received -1)"
+    `);
+  });
+
+  it('says which required option is missing', () => {
+    expect(messageOf({ site: valid.site })).toMatchInlineSnapshot(`
+      "Invalid \`rapport()\` options in astro.config.mjs.
+      - business: is required (expected object)"
+    `);
+  });
+
+  it('rejects bad options as soon as rapport() is called, with a hint on how to fix them', () => {
+    expect(() => rapport({ ...valid, features: { search: true } } as never)).toThrowError(/features: unknown option "search"/);
+    let error: (Error & { hint?: string }) | undefined;
+    try {
+      rapport({ ...valid, site: { ...valid.site, description: 'short' } });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toContain('- site.description: must be at least 50 characters long (received 5)');
+    expect(error?.hint).toMatch(/Configuration reference/);
+  });
+});
