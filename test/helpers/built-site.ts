@@ -1,14 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'astro';
 import { load, type CheerioAPI } from 'cheerio';
 
-/** Builds a site through Astro's public API into a fresh temporary folder. */
+const repo = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Builds a site through Astro's public API into a fresh temporary folder inside the repository
+ * (server chunks import packages, so the output must sit where `node_modules` can be found).
+ */
 export async function buildSite(root: string, options: { env?: Record<string, string> } = {}) {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'rapport-build-'));
+  await mkdir(path.join(repo, '.rapport', 'builds'), { recursive: true });
+  const outDir = await mkdtemp(path.join(repo, '.rapport', 'builds', 'build-'));
   const saved = { ...process.env };
   Object.assign(process.env, options.env, { FIXTURE_OUT_DIR: outDir });
   try {

@@ -56,7 +56,7 @@ describe('rapport() options', () => {
   });
 
   it('rejects bad options as soon as rapport() is called, with a hint on how to fix them', () => {
-    expect(() => rapport({ ...valid, features: { search: true } } as never)).toThrowError(/features: unknown option "search"/);
+    expect(() => rapport({ ...valid, features: { search: true } } as never)).toThrow(/features: unknown option "search"/);
     let error: (Error & { hint?: string }) | undefined;
     try {
       rapport({ ...valid, site: { ...valid.site, description: 'short' } });

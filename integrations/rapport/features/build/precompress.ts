@@ -32,7 +32,7 @@ export async function precompress(options: { outDir: string; cacheDir?: string; 
   const sizes = new Map<string, CompressedSizes>();
   await mapLimit(files, availableParallelism() * 2, async (file) => {
     const body = await readFile(file);
-    const [gz, br] = await compressCached(body, cacheDir);
+    const [gz, br] = await compressCached(body, cacheDir, file.endsWith('.html') ? HTML_BROTLI_QUALITY : 11);
     sizes.set(path.relative(outDir, file).split(path.sep).join('/'), { raw: body.length, gzip: gz.length, brotli: br.length });
     if (write && body.length >= MIN_BYTES) {
       if (gz.length < body.length) await writeFile(`${file}.gz`, gz);
@@ -42,8 +42,15 @@ export async function precompress(options: { outDir: string; cacheDir?: string; 
   return sizes;
 }
 
-async function compressCached(body: Buffer, cacheDir: string | undefined): Promise<[Buffer, Buffer]> {
-  const key = cacheDir && path.join(cacheDir, createHash('sha256').update(body).digest('hex').slice(0, 40));
+/**
+ * Brotli quality for HTML. A site has one HTML file per page but few shared assets: quality 6 is
+ * ~30× faster than 11 and ~9% larger on a typical 9 KB page, so large sites still build quickly.
+ * Shared CSS, JS and XML get quality 11.
+ */
+const HTML_BROTLI_QUALITY = 6;
+
+async function compressCached(body: Buffer, cacheDir: string | undefined, quality: number): Promise<[Buffer, Buffer]> {
+  const key = cacheDir && path.join(cacheDir, `${createHash('sha256').update(body).digest('hex').slice(0, 40)}-q${quality}`);
   if (key) {
     try {
       return await Promise.all([readFile(`${key}.gz`), readFile(`${key}.br`)]);
@@ -53,7 +60,13 @@ async function compressCached(body: Buffer, cacheDir: string | undefined): Promi
   }
   const [gz, br] = await Promise.all([
     gzip(body, { level: 9 }),
-    brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    brotli(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
   ]);
   if (key) await Promise.all([writeAtomic(`${key}.gz`, gz), writeAtomic(`${key}.br`, br)]);
   return [gz, br];

@@ -1,0 +1,95 @@
+import { request } from 'node:http';
+import type http from 'node:http';
+import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, serverUrl } from '../../integrations/rapport/server/serve.ts';
+import { buildSite, readPages, sitemapUrls, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
+import { expectCompleteSeo, jsonLdTypes } from '../helpers/seo-assertions.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const SITE = 'https://www.chinookbulbfarm.ca';
+let site: Awaited<ReturnType<typeof buildSite>>;
+let pages: BuiltPage[];
+let server: http.Server;
+let base: string;
+
+const under = (prefix: string) => pages.filter((p) => p.file.startsWith(prefix) && p.file !== `${prefix}index.html`);
+
+beforeAll(async () => {
+  delete process.env.SITE_URL;
+  site = await buildSite(root);
+  pages = await readPages(site.clientDir);
+  server = await startServer({ distDir: site.outDir, port: 0, host: '127.0.0.1' });
+  base = serverUrl(server);
+});
+afterAll(async () => {
+  if (server) await new Promise((resolve) => server.close(resolve));
+  await site?.cleanup();
+});
+
+/** A raw GET, so the test sees the bytes and headers exactly as a browser would receive them. */
+function get(pathname: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    request(`${base}${pathname}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('the reference site (Chinook Bulb Farm)', () => {
+  it('has the pages a real small business needs', () => {
+    const files = pages.map((p) => p.file);
+    for (const file of ['index.html', 'about/index.html', 'contact/index.html', 'customers/index.html', 'suppliers/index.html', 'investors/index.html', 'sitemap/index.html', '404.html']) {
+      expect(files).toContain(file);
+    }
+    expect(under('products/').length).toBeGreaterThanOrEqual(12);
+    expect(under('faq/').length).toBeGreaterThanOrEqual(20);
+    expect(under('newsletter/').length).toBeGreaterThanOrEqual(3);
+    const categories = pages.find((p) => p.file === 'faq/index.html')!.$('main section h2').toArray();
+    expect(categories.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('gives every page complete, unique SEO metadata', () => {
+    const facts = pages.map((p) => expectCompleteSeo(p, site.clientDir, SITE));
+    const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+    expect(duplicates(facts.map((f) => f.title))).toEqual([]);
+    expect(duplicates(facts.map((f) => f.description))).toEqual([]);
+  });
+
+  it('describes the business, products, answers and articles in structured data', () => {
+    const types = (file: string) => jsonLdTypes(pages.find((p) => p.file === file)!);
+    expect(types('index.html')).toEqual(['GardenStore', 'WebSite']);
+    for (const p of under('products/')) expect(jsonLdTypes(p), p.file).toEqual(['Product', 'BreadcrumbList']);
+    for (const p of under('newsletter/')) expect(jsonLdTypes(p), p.file).toEqual(['Article', 'BreadcrumbList']);
+    expect(types('faq/index.html')).toEqual(['FAQPage', 'BreadcrumbList']);
+  });
+
+  it('lists every indexable page in sitemaps that validate', () => {
+    expect(validateSitemaps(site.clientDir)).toBe('');
+    const urls = sitemapUrls(site.clientDir).sort();
+    const canonicals = pages.filter((p) => !p.$('meta[name="robots"]').length).map((p) => p.$('link[rel="canonical"]').attr('href')!);
+    expect(urls).toEqual(canonicals.sort());
+  });
+
+  it('serves pages precompressed with Brotli when the browser accepts it', async () => {
+    const res = await get('/products/', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(brotliDecompressSync(res.body).toString()).toContain('<h1>Our bulbs</h1>');
+    const plain = await get('/products/');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toContain('<h1>Our bulbs</h1>');
+  });
+
+  it('answers an unknown address with the helpful 404 page', async () => {
+    const res = await get('/no-such-bulb/');
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).toContain('We could not find that page');
+  });
+});
