@@ -17,6 +17,7 @@ export default defineConfig({
         locale: 'en-CA',
         logo: '/logo.svg',
         accentColor: '#2f6b3b',
+        catalogName: 'Bulbs',
         navigation: [
           { label: 'Bulbs', href: '/products/' },
           { label: 'FAQ', href: '/faq/' },

@@ -79,10 +79,12 @@ function pageRoutes(config: RapportConfig, srcDir: URL) {
   if (config.features.products) {
     routes.push({ pattern: '/products', entrypoint: route('products/routes/index.astro') });
     routes.push({ pattern: '/products/[slug]', entrypoint: route('products/routes/[slug].astro') });
+    routes.push({ pattern: '/products/category/[category]/[...page]', entrypoint: route('products/routes/category/[category]/[...page].astro') });
   }
   if (config.features.faq) {
     routes.push({ pattern: '/faq', entrypoint: route('faq/routes/index.astro') });
     routes.push({ pattern: '/faq/[slug]', entrypoint: route('faq/routes/[slug].astro') });
+    routes.push({ pattern: '/faq/category/[category]/[...page]', entrypoint: route('faq/routes/category/[category]/[...page].astro') });
   }
   if (config.features.newsletter) {
     routes.push({ pattern: '/newsletter', entrypoint: route('newsletter/routes/index.astro') });

@@ -25,6 +25,8 @@ describe('a small site built with rapport()', () => {
     expect(pages.map((p) => p.file)).toEqual([
       '404.html',
       'about/index.html',
+      'faq/category/returns/index.html',
+      'faq/category/shipping/index.html',
       'faq/first-question/index.html',
       'faq/index.html',
       'faq/second-question/index.html',
@@ -32,6 +34,7 @@ describe('a small site built with rapport()', () => {
       'index.html',
       'newsletter/2026-04-spring/index.html',
       'newsletter/index.html',
+      'products/category/vegetables/index.html',
       'products/index.html',
       'products/pea-seeds/index.html',
       'sitemap/index.html',
@@ -49,16 +52,19 @@ describe('a small site built with rapport()', () => {
   it('types structured data by page', () => {
     expect(jsonLdTypes(page('index.html')).sort()).toEqual(['Store', 'WebSite']);
     expect(jsonLdTypes(page('products/pea-seeds/index.html'))).toEqual(['Product', 'BreadcrumbList']);
-    expect(jsonLdTypes(page('faq/index.html'))).toEqual(['FAQPage', 'BreadcrumbList']);
+    expect(jsonLdTypes(page('faq/index.html'))).toEqual(['BreadcrumbList']);
+    expect(jsonLdTypes(page('faq/category/shipping/index.html'))).toEqual(['FAQPage', 'BreadcrumbList']);
+    expect(jsonLdTypes(page('faq/first-question/index.html'))).toEqual(['FAQPage', 'BreadcrumbList']);
     expect(jsonLdTypes(page('newsletter/2026-04-spring/index.html'))).toEqual(['Article', 'BreadcrumbList']);
     expect(jsonLdTypes(page('about/index.html'))).toEqual(['BreadcrumbList']);
 
     const [product] = jsonLd(page('products/pea-seeds/index.html').$) as [Record<string, any>];
     expect(product.offers).toMatchObject({ '@type': 'Offer', price: '4.50', priceCurrency: 'CAD', availability: 'https://schema.org/InStock' });
     expect(product.sku).toBe('SEED-PEA-01');
-    const [faq] = jsonLd(page('faq/index.html').$) as [Record<string, any>];
-    expect(faq.mainEntity.map((q: { name: string }) => q.name)).toEqual(['Can I return seeds that did not sprout?', 'When do you ship seed orders?']);
-    expect(faq.mainEntity[1].acceptedAnswer.text).toContain('<strong>every Monday</strong>');
+    const [faq] = jsonLd(page('faq/category/shipping/index.html').$) as [Record<string, any>];
+    // The pending question is not published, so only one Shipping answer is marked up.
+    expect(faq.mainEntity.map((q: { name: string }) => q.name)).toEqual(['When do you ship seed orders?']);
+    expect(faq.mainEntity[0].acceptedAnswer.text).toContain('<strong>every Monday</strong>');
     const [website] = jsonLd(page('index.html').$).filter((b) => b['@type'] === 'WebSite') as [Record<string, any>];
     expect(website.potentialAction.target.urlTemplate).toBe(`${SITE}/search?q={search_term_string}`);
   });

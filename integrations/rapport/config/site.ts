@@ -37,6 +37,12 @@ export const SiteSchema = z.strictObject({
    */
   accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use a 6-digit hex colour such as "#2f6b3b"').default('#2f6b3b'),
   /**
+   * What the product catalogue is called in headings and breadcrumbs.
+   * @default 'Products'
+   * @example 'Bulbs'
+   */
+  catalogName: z.string().min(2).max(30).default('Products'),
+  /**
    * Links in the main navigation, in order.
    * @default []
    * @example [{ label: 'Products', href: '/products/' }]

@@ -1,4 +1,5 @@
 import { getCollection } from 'astro:content';
+import { groupBy, slugify } from '../../internal/slug.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { publishedFaq } from '../faq/published.ts';
 import { newsletterIssues } from '../newsletter/issues.ts';
@@ -8,7 +9,10 @@ export interface SiteMapSection {
   links: { title: string; href: string }[];
 }
 
-/** Every indexable page generated from content, grouped for the HTML site map. */
+/** Above this many products or answers, the site map lists their category pages instead of each one. */
+const ITEM_LIMIT = 200;
+
+/** Every indexable page generated from content (or its category pages, on large sites), grouped for the HTML site map. */
 export async function siteMapSections(config: RapportConfig): Promise<SiteMapSection[]> {
   const pages = (await getCollection('pages', (p) => !p.data.noindex)).map((p) => ({
     title: p.id === 'home' ? 'Home' : p.data.title,
@@ -20,11 +24,19 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
   ];
   if (config.features.products) {
     const products = (await getCollection('products')).sort((a, b) => a.data.name.localeCompare(b.data.name));
-    sections.push({ heading: 'Bulbs', links: [{ title: 'All bulbs', href: '/products/' }, ...products.map((p) => ({ title: p.data.name, href: `/products/${p.id}/` }))] });
+    const links =
+      products.length > ITEM_LIMIT
+        ? groupBy(products, (p) => p.data.category).map(([c, list]) => ({ title: `${c} (${list.length})`, href: `/products/category/${slugify(c)}/` }))
+        : products.map((p) => ({ title: p.data.name, href: `/products/${p.id}/` }));
+    sections.push({ heading: config.site.catalogName, links: [{ title: `All ${config.site.catalogName.toLowerCase()}`, href: '/products/' }, ...links] });
   }
   if (config.features.faq) {
     const faq = await publishedFaq();
-    sections.push({ heading: 'Questions and answers', links: [{ title: 'All questions', href: '/faq/' }, ...faq.map((e) => ({ title: e.data.question, href: `/faq/${e.id}/` }))] });
+    const links =
+      faq.length > ITEM_LIMIT
+        ? groupBy(faq, (e) => e.data.category).map(([c, list]) => ({ title: `${c} (${list.length})`, href: `/faq/category/${slugify(c)}/` }))
+        : faq.map((e) => ({ title: e.data.question, href: `/faq/${e.id}/` }));
+    sections.push({ heading: 'Questions and answers', links: [{ title: 'All questions', href: '/faq/' }, ...links] });
   }
   if (config.features.newsletter) {
     const issues = await newsletterIssues();
