@@ -1,6 +1,11 @@
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** Price in the site's locale, e.g. `$14.95` for en-CA/CAD and `US$14.95` for en-CA/USD. */
 export function formatPrice(amount: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  const key = `${locale}|${currency}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return format.format(amount);
 }
 
 const AVAILABILITY_LABELS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { FileCache } from '../../../internal/file-cache.ts';
 import { mapLimit } from '../../../internal/walk.ts';
 import type { PageFacts } from '../../build/scan-pages.ts';
 import { CARD_TEMPLATE_VERSION, renderCard, type CardData } from './render-card.ts';
@@ -13,7 +13,7 @@ export interface OgImageStats {
 
 /**
  * Writes the `og:image` of every page that points into `/og/`, rendering only cards whose content
- * hash is not in the cache. Renders run concurrently: resvg rasterises off the main thread.
+ * hash is not in the cache. Renders run concurrently: resvg and the PNG encoder work off the main thread.
  */
 export async function generateOgImages(options: {
   pages: readonly PageFacts[];
@@ -22,32 +22,31 @@ export async function generateOgImages(options: {
   site: string;
   accent: string;
 }): Promise<OgImageStats> {
-  const { pages, outDir, cacheDir, site, accent } = options;
+  const { pages, outDir, site, accent } = options;
+  const cache = new FileCache(options.cacheDir);
   const host = new URL(site).host.replace(/^www\./, '');
-  const jobs = pages.flatMap((page) => {
+  const toRender = new Map<string, { card: CardData; targets: string[] }>();
+  let reused = 0;
+  for (const page of pages) {
     const image = page.og.image && new URL(page.og.image, site);
-    if (!image || !image.pathname.startsWith('/og/')) return [];
+    if (!image || !image.pathname.startsWith('/og/')) continue;
     const card: CardData = { title: page.og.title, description: page.og.description, siteName: page.og.siteName, host, accent };
-    return [{ card, target: path.join(outDir, decodeURIComponent(image.pathname)) }];
-  });
-  await mkdir(cacheDir, { recursive: true });
-  const stats: OgImageStats = { rendered: 0, reused: 0 };
-  await mapLimit(jobs, Math.max(2, availableParallelism() * 2), async ({ card, target }) => {
-    const cached = path.join(cacheDir, `${cardHash(card)}.png`);
-    await mkdir(path.dirname(target), { recursive: true });
-    try {
-      await copyFile(cached, target);
-      stats.reused++;
-      return;
-    } catch {
-      // not cached yet
+    const name = `${cardHash(card)}.png`;
+    const target = path.join(outDir, decodeURIComponent(image.pathname));
+    if (cache.has(name)) {
+      cache.placeAt(name, target);
+      reused++;
+    } else {
+      const job = toRender.get(name) ?? { card, targets: [] };
+      job.targets.push(target);
+      toRender.set(name, job);
     }
-    const png = await renderCard(card);
-    await writeFile(cached, png);
-    await writeFile(target, png);
-    stats.rendered++;
+  }
+  await mapLimit([...toRender], Math.max(2, availableParallelism() * 2), async ([name, { card, targets }]) => {
+    cache.put(name, await renderCard(card));
+    for (const target of targets) cache.placeAt(name, target);
   });
-  return stats;
+  return { rendered: toRender.size, reused };
 }
 
 export function cardHash(card: CardData): string {
