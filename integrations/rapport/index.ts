@@ -7,6 +7,8 @@ import { parseOptions } from './config/parse-options.ts';
 import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
+import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
+import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
 import { vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 
@@ -22,10 +24,20 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let site = '';
   let cacheDir: URL;
   let reportFile: URL;
+  let cardRenderer: CardRenderer | undefined;
 
   const afterBuildIntegration = (): AstroIntegration => ({
     name: 'rapport:after-build',
-    hooks: { 'astro:build:done': ({ dir, logger }) => afterBuild({ config, pages, outDir: dir, cacheDir, reportFile, site, logger }) },
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        try {
+          await afterBuild({ config, pages, outDir: dir, cacheDir, reportFile, site, logger, cardRenderer });
+        } finally {
+          await cardRenderer?.close();
+          cardRenderer = undefined;
+        }
+      },
+    },
   });
 
   return {
@@ -58,6 +70,13 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
       'astro:config:done': ({ injectTypes }) => {
         injectTypes({ filename: 'virtual.d.ts', content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n` });
+      },
+      'astro:build:start': () => {
+        // Social cards render in worker threads while Astro generates the pages (see announceCard).
+        if (config.features.ogImages) {
+          cardRenderer = new CardRenderer(new FileCache(fileURLToPath(new URL('og/', cacheDir))));
+          cardRenderer.listen();
+        }
       },
       'astro:build:done': async ({ dir }) => {
         pages = await scanPages(fileURLToPath(dir));

@@ -9,16 +9,23 @@ import path from 'node:path';
 export class FileCache {
   readonly dir: string;
   private readonly names: Set<string>;
+  private readonly atStart: ReadonlySet<string>;
   private readonly madeDirs = new Set<string>();
 
   constructor(dir: string) {
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
     this.names = new Set(readdirSync(dir));
+    this.atStart = new Set(this.names);
   }
 
   has(name: string): boolean {
     return this.names.has(name);
+  }
+
+  /** Whether the file was cached before this build began (reused rather than made now). */
+  hadAtStart(name: string): boolean {
+    return this.atStart.has(name);
   }
 
   put(name: string, data: Uint8Array): void {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AstroError } from 'astro/errors';
 import type { AstroIntegrationLogger } from 'astro';
 import type { RapportConfig } from '../../config/schema.ts';
+import type { CardRenderer } from '../seo/og-image/card-renderer.ts';
 import { generateOgImages } from '../seo/og-image/generate-og-images.ts';
 import { precompress } from './precompress.ts';
 import type { PageFacts } from './scan-pages.ts';
@@ -21,6 +22,8 @@ export async function afterBuild(options: {
   reportFile: URL;
   site: string;
   logger: AstroIntegrationLogger;
+  /** Started at build start so cards render while pages are generated. */
+  cardRenderer?: CardRenderer | undefined;
 }): Promise<void> {
   const { config, pages, logger, site } = options;
   const outDir = fileURLToPath(options.outDir);
@@ -28,7 +31,7 @@ export async function afterBuild(options: {
 
   if (config.features.ogImages) {
     const started = performance.now();
-    const og = await generateOgImages({ pages, outDir, cacheDir: path.join(cacheDir, 'og'), site, accent: config.site.accentColor });
+    const og = await generateOgImages({ pages, outDir, cacheDir: path.join(cacheDir, 'og'), site, accent: config.site.accentColor, renderer: options.cardRenderer });
     logger.info(`Open Graph images: ${og.rendered} rendered, ${og.reused} unchanged (${Math.round(performance.now() - started)} ms)`);
   }
 

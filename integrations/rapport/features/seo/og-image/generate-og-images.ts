@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { FileCache } from '../../../internal/file-cache.ts';
-import { mapLimit } from '../../../internal/walk.ts';
 import type { PageFacts } from '../../build/scan-pages.ts';
-import { CARD_TEMPLATE_VERSION, renderCard, type CardData } from './render-card.ts';
+import { CardRenderer, cardFileName } from './card-renderer.ts';
+import type { CardData } from './render-card.ts';
 
 export interface OgImageStats {
+  /** Cards rendered during this build (while pages were generated, or now). */
   rendered: number;
+  /** Pages whose card came unchanged from an earlier build. */
   reused: number;
 }
 
 /**
- * Writes the `og:image` of every page that points into `/og/`, rendering only cards whose content
- * hash is not in the cache. Renders run concurrently: resvg and the PNG encoder work off the main thread.
+ * Writes the `og:image` of every page that points into `/og/`. Cards are cached by content hash:
+ * an unchanged page's card is linked from the cache, others are rendered in worker threads
+ * (most of them already started while Astro generated the pages, see `announceCard`).
  */
 export async function generateOgImages(options: {
   pages: readonly PageFacts[];
@@ -21,34 +22,27 @@ export async function generateOgImages(options: {
   cacheDir: string;
   site: string;
   accent: string;
+  /** The renderer the build started early; one is made (and closed) here when absent. */
+  renderer?: CardRenderer | undefined;
 }): Promise<OgImageStats> {
   const { pages, outDir, site, accent } = options;
-  const cache = new FileCache(options.cacheDir);
+  const renderer = options.renderer ?? new CardRenderer(new FileCache(options.cacheDir));
   const host = new URL(site).host.replace(/^www\./, '');
-  const toRender = new Map<string, { card: CardData; targets: string[] }>();
   let reused = 0;
-  for (const page of pages) {
-    const image = page.og.image && new URL(page.og.image, site);
-    if (!image || !image.pathname.startsWith('/og/')) continue;
-    const card: CardData = { title: page.og.title, description: page.og.description, siteName: page.og.siteName, host, accent };
-    const name = `${cardHash(card)}.png`;
-    const target = path.join(outDir, decodeURIComponent(image.pathname));
-    if (cache.has(name)) {
-      cache.placeAt(name, target);
-      reused++;
-    } else {
-      const job = toRender.get(name) ?? { card, targets: [] };
-      job.targets.push(target);
-      toRender.set(name, job);
+  try {
+    const jobs = pages.flatMap((page) => {
+      const image = page.og.image && new URL(page.og.image, site);
+      if (!image || !image.pathname.startsWith('/og/')) return [];
+      const card: CardData = { title: page.og.title, description: page.og.description, siteName: page.og.siteName, host, accent };
+      return [{ name: cardFileName(card), card, target: path.join(outDir, decodeURIComponent(image.pathname)) }];
+    });
+    await Promise.all(jobs.map((j) => renderer.request(j.card)));
+    for (const job of jobs) {
+      if (renderer.cache.hadAtStart(job.name)) reused++;
+      renderer.cache.placeAt(job.name, job.target);
     }
+  } finally {
+    if (!options.renderer) await renderer.close();
   }
-  await mapLimit([...toRender], Math.max(2, availableParallelism() * 2), async ([name, { card, targets }]) => {
-    cache.put(name, await renderCard(card));
-    for (const target of targets) cache.placeAt(name, target);
-  });
-  return { rendered: toRender.size, reused };
-}
-
-export function cardHash(card: CardData): string {
-  return createHash('sha256').update(JSON.stringify([CARD_TEMPLATE_VERSION, card])).digest('hex').slice(0, 32);
+  return { rendered: renderer.rendered, reused };
 }

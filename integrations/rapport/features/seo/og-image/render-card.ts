@@ -36,7 +36,7 @@ const h = (type: string, style: Record<string, unknown>, children?: Node['props'
 
 const clamp = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).replace(/\s+\S*$/, '')}…` : text);
 
-/** Renders one 1200×630 social card as PNG. */
+/** Renders one 1200×630 social card as PNG (CPU-bound: call it from a worker thread). */
 export async function renderCard(card: CardData): Promise<Buffer> {
   const title = clamp(card.title, 90);
   const tree = h('div', { width: '100%', height: '100%', display: 'flex', background: '#fffdf8', fontFamily: 'Atkinson Hyperlegible' }, [
@@ -51,8 +51,9 @@ export async function renderCard(card: CardData): Promise<Buffer> {
     ]),
   ]);
   const svg = await satori(tree, { width: 1200, height: 630, fonts: await loadFonts() });
+  // resvg rasterises in libuv's thread pool, so a worker lays out its next card meanwhile.
   const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } });
-  // sharp encodes the PNG in libuv's thread pool, about twice as fast as resvg's own encoder.
+  // sharp encodes the PNG about twice as fast as resvg's own encoder.
   return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
     .removeAlpha()
     .png({ compressionLevel: 6, adaptiveFiltering: false })
