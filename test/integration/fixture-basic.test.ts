@@ -97,6 +97,15 @@ describe('a small site built with rapport()', () => {
     expect(links).not.toContain('/hidden/');
   });
 
+  it('shows the business name, address, phone and opening hours on every page', () => {
+    const footer = page('about/index.html').$('footer').text().replace(/\s+/g, ' ');
+    expect(footer).toContain('Fixture Seeds Inc.');
+    expect(footer).toContain('Red Deer, AB T4N 1A1');
+    expect(footer).toContain('+1-403-555-0100');
+    expect(footer).toContain('Mon–Wed 09:00–17:00');
+    expect(page('about/index.html').$('footer a[href="tel:+14035550100"]').length).toBe(1);
+  });
+
   it('writes Brotli and gzip copies of text files', () => {
     for (const file of ['index.html', 'sitemap-0.xml']) {
       expect(existsSync(path.join(site.clientDir, `${file}.br`)), `${file}.br`).toBe(true);
