@@ -27,10 +27,12 @@ if (changedAt > builtAt) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const server = await startServer({
+const running = await startServer({
   distDir: dist,
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST ?? 'localhost',
+  store: { databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') },
 });
-console.log(`Rapport is serving the reference site on ${serverUrl(server).replace('127.0.0.1', 'localhost')}`);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+console.log(`CRM store: ${running.store.dialect} (${running.store.location})`);
+console.log(`Rapport is serving the reference site on ${serverUrl(running.server).replace('127.0.0.1', 'localhost')}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)));

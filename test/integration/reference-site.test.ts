@@ -3,7 +3,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, serverUrl } from '../../integrations/rapport/server/serve.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { buildSite, readPages, sitemapUrls, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
 import { expectCompleteSeo, jsonLdTypes } from '../helpers/seo-assertions.ts';
 
@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const SITE = 'https://www.chinookbulbfarm.ca';
 let site: Awaited<ReturnType<typeof buildSite>>;
 let pages: BuiltPage[];
-let server: http.Server;
+let running: RunningServer;
 let base: string;
 
 const under = (prefix: string) => pages.filter((p) => p.file.startsWith(prefix) && p.file !== `${prefix}index.html`);
@@ -20,11 +20,11 @@ beforeAll(async () => {
   delete process.env.SITE_URL;
   site = await buildSite(root);
   pages = await readPages(site.clientDir);
-  server = await startServer({ distDir: site.outDir, port: 0, host: '127.0.0.1' });
-  base = serverUrl(server);
+  running = await startServer({ distDir: site.outDir, port: 0, host: '127.0.0.1', store: { sqliteFile: path.join(site.outDir, 'crm.sqlite') } });
+  base = serverUrl(running.server);
 });
 afterAll(async () => {
-  if (server) await new Promise((resolve) => server.close(resolve));
+  await running?.close();
   await site?.cleanup();
 });
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
+import { migrateToLatest } from '../core/store/migrate.ts';
+import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: (err?: unknown) => void) => unknown;
@@ -12,14 +14,31 @@ export interface ServeOptions {
   distDir: string;
   port?: number;
   host?: string;
+  /** The CRM store: PostgreSQL with `databaseUrl`, else the SQLite file (default `var/rapport.sqlite`). */
+  store?: StoreOptions;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  store: Store;
+  /** Stops accepting requests, then closes the store. */
+  close(): Promise<void>;
 }
 
 /**
- * Rapport's HTTP server: static files first (served precompressed as `.br`/`.gz` when the client
- * accepts it, hashed assets cached for a year), then Astro's on-demand routes.
+ * Rapport's HTTP server: opens and migrates the CRM store, then serves static files first
+ * (precompressed `.br`/`.gz` when the client accepts it, hashed assets cached for a year) and
+ * Astro's on-demand routes after.
  */
-export async function startServer(options: ServeOptions): Promise<http.Server> {
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { distDir, port = 4321, host = 'localhost' } = options;
+  const store = openStore(options.store);
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const entry = pathToFileURL(path.join(distDir, 'server', 'entry.mjs')).href;
   const { handler } = (await import(entry)) as { handler: NodeHandler };
   const statics = sirv(path.join(distDir, 'client'), {
@@ -40,7 +59,14 @@ export async function startServer(options: ServeOptions): Promise<http.Server> {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
-  return server;
+  return {
+    server,
+    store,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
 }
 
 /** `http://host:port` of a listening server. */

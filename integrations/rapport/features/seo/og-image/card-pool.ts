@@ -2,7 +2,23 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CardData } from './render-card.ts';
 
-type Pending = { resolve: (png: Buffer) => void; reject: (error: Error) => void };
+interface Job {
+  card: CardData;
+  resolve: (png: Buffer) => void;
+  reject: (error: Error) => void;
+}
+interface Slot {
+  worker: Worker;
+  /** Jobs sent to this worker and not answered yet. */
+  running: Map<number, Job>;
+}
+
+/**
+ * Cards a worker has in hand at once: two let it lay out the next card while the previous one is
+ * rasterised. The rest wait here: every card in a worker holds a 3 MB bitmap, so handing a worker
+ * thousands at once would exhaust memory on a large site.
+ */
+const PER_WORKER = 2;
 
 /**
  * Worker threads that render social cards. satori's layout is synchronous JavaScript, so cards
@@ -10,51 +26,59 @@ type Pending = { resolve: (png: Buffer) => void; reject: (error: Error) => void 
  * other cores while pages are still being generated.
  */
 export class CardPool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
   private readonly size: number;
+  private nextId = 0;
 
   constructor(size = availableParallelism()) {
     this.size = Math.max(1, size);
   }
 
-  /** Workers start with the first card, so a build whose cards are all cached starts none. */
-  private start(): void {
-    for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(new URL('./card-worker.ts', import.meta.url));
-      const slot = { worker, busy: 0 };
-      worker.on('message', ({ id, png, error }: { id: number; png?: Uint8Array; error?: string }) => {
-        // An idle worker must not keep the process alive (a failed build never calls close()).
-        if (--slot.busy === 0) worker.unref();
-        const job = this.pending.get(id);
-        this.pending.delete(id);
-        if (!job) return;
-        if (png) job.resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
-        else job.reject(new Error(`Rendering a social card failed: ${error}`));
-      });
-      worker.on('error', (error) => {
-        for (const job of this.pending.values()) job.reject(error);
-        this.pending.clear();
-      });
-      worker.unref();
-      this.workers.push(slot);
-    }
-  }
-
-  /** Renders one card on the least busy worker. */
+  /** Renders one card on a worker as soon as one has room. */
   render(card: CardData): Promise<Buffer> {
-    if (this.workers.length === 0) this.start();
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const id = this.nextId++;
-    if (slot.busy++ === 0) slot.worker.ref();
+    if (this.slots.length === 0) this.start();
     return new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, card });
+      this.queue.push({ card, resolve, reject });
+      this.dispatch();
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+    await Promise.all(this.slots.map(({ worker }) => worker.terminate()));
+  }
+
+  /** Workers start with the first card, so a build whose cards are all cached starts none. */
+  private start(): void {
+    for (let i = 0; i < this.size; i++) {
+      const slot: Slot = { worker: new Worker(new URL('./card-worker.ts', import.meta.url)), running: new Map() };
+      slot.worker.on('message', ({ id, png, error }: { id: number; png?: Uint8Array; error?: string }) => {
+        const job = slot.running.get(id);
+        slot.running.delete(id);
+        if (job && png) job.resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+        else job?.reject(new Error(`Rendering a social card failed: ${error}`));
+        this.dispatch();
+      });
+      slot.worker.on('error', (error) => {
+        for (const job of [...slot.running.values(), ...this.queue.splice(0)]) job.reject(error);
+        slot.running.clear();
+      });
+      slot.worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      while (slot.running.size < PER_WORKER && this.queue.length > 0) {
+        const job = this.queue.shift() as Job;
+        const id = this.nextId++;
+        slot.running.set(id, job);
+        slot.worker.postMessage({ id, card: job.card });
+      }
+      // An idle worker must not keep the process alive (a failed build never calls close()).
+      if (slot.running.size > 0) slot.worker.ref();
+      else slot.worker.unref();
+    }
   }
 }

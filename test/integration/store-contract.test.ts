@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
+import { checkSqlitePragmas, openSqlite } from '../../integrations/rapport/core/store/open-sqlite.ts';
+import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
+
+/**
+ * One contract for every store driver (like unstorage's testDriver): SQLite always, PostgreSQL
+ * when DATABASE_URL is set (.ci/run sets it to this machine's server).
+ */
+interface Driver {
+  name: string;
+  /** A new store on a fresh, empty database; the same `location` for every call within one test file. */
+  open: () => Store;
+  setup: () => Promise<void>;
+  teardown: () => Promise<void>;
+}
+
+function sqliteDriver(): Driver {
+  let dir = '';
+  return {
+    name: 'sqlite',
+    open: () => openStore({ sqliteFile: path.join(dir, 'crm.sqlite') }),
+    setup: async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-store-'));
+    },
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresDriver(url: string): Driver {
+  const schema = `rapport_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'postgres',
+    open: () => openStore({ databaseUrl: url, schema }),
+    setup: () => admin(`CREATE SCHEMA ${schema}`),
+    teardown: () => admin(`DROP SCHEMA ${schema} CASCADE`),
+  };
+}
+
+const drivers = [sqliteDriver(), ...(process.env.DATABASE_URL ? [postgresDriver(process.env.DATABASE_URL)] : [])];
+const clock = (iso: string) => () => new Date(iso);
+
+describe.each(drivers)('the CRM store on $name', (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    await driver.setup();
+    store = driver.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await driver.teardown();
+  });
+
+  it('migrates safely when two servers start at once, and only once', async () => {
+    const other = driver.open();
+    try {
+      const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
+      expect([...a, ...b]).toEqual(['0001-crm']);
+      expect(await migrateToLatest(store)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+    const tables = await store.db.introspection.getTables();
+    expect(tables.map((t) => t.name).sort()).toEqual([
+      'accounts', 'activities', 'consent_ledger', 'contacts', 'list_subscriptions', 'mail_outbox', 'rate_limits', 'sessions', 'tokens',
+    ]);
+  });
+
+  it('keeps one contact per address, whatever its case, and keeps the name it first had', async () => {
+    const first = await upsertContact(store.db, { email: 'Ann@Example.com', name: 'Ann Tulip', kind: 'customer' }, clock('2026-03-01T10:00:00.000Z'));
+    const again = await upsertContact(store.db, { email: 'ann@example.COM ', name: 'Somebody Else' }, clock('2026-03-02T10:00:00.000Z'));
+    expect(again.id).toBe(first.id);
+    expect(again).toMatchObject({ email: 'ann@example.com', name: 'Ann Tulip', kind: 'customer', created_at: '2026-03-01T10:00:00.000Z', updated_at: '2026-03-02T10:00:00.000Z' });
+    const rows = await store.db.selectFrom('contacts').select('id').where('email', '=', 'ann@example.com').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('stores markup in a name as plain text', async () => {
+    const name = '<script>alert("x")</script> Zoë';
+    const contact = await upsertContact(store.db, { email: 'markup@example.com', name });
+    const row = await store.db.selectFrom('contacts').select('name').where('id', '=', contact.id).executeTakeFirstOrThrow();
+    expect(row.name).toBe(name);
+  });
+
+  it('records consent in a ledger the database will not let anyone rewrite', async () => {
+    const contact = await upsertContact(store.db, { email: 'ledger@example.com', name: 'Lee' });
+    const base = { contact_id: contact.id, purpose: 'newsletter:news', form_id: 'subscribe', wording_hash: 'a'.repeat(64), policy_version: '2026-11-01+abc123', source: 'web:/subscribe' };
+    await appendConsent(store.db, { ...base, action: 'granted' }, clock('2026-04-01T09:00:00.000Z'));
+    await appendConsent(store.db, { ...base, action: 'withdrawn', source: 'mail:one-click' }, clock('2026-05-01T09:00:00.000Z'));
+    const history = await consentHistory(store.db, contact.id);
+    expect(history.map((h) => [h.action, h.source, h.created_at])).toEqual([
+      ['granted', 'web:/subscribe', '2026-04-01T09:00:00.000Z'],
+      ['withdrawn', 'mail:one-click', '2026-05-01T09:00:00.000Z'],
+    ]);
+    await expect(store.db.updateTable('consent_ledger').set({ action: 'granted' }).where('contact_id', '=', contact.id).execute()).rejects.toThrow(/append-only/);
+    await expect(store.db.deleteFrom('consent_ledger').where('contact_id', '=', contact.id).execute()).rejects.toThrow(/append-only/);
+    expect(await consentHistory(store.db, contact.id)).toHaveLength(2);
+  });
+
+  it('refuses records that point at a contact that does not exist', async () => {
+    await expect(
+      appendConsent(store.db, { contact_id: 'no-such-contact', purpose: 'x', action: 'granted', form_id: 'f', wording_hash: 'h', policy_version: 'v', source: 's' }),
+    ).rejects.toThrow(/foreign key|violates/i);
+  });
+
+  it('refuses a contact kind the business does not use', async () => {
+    await expect(sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('k1', 'k@example.com', 'K', 'alien', 'now', 'now')`.execute(store.db)).rejects.toThrow(/check/i);
+  });
+});
+
+describe('the embedded SQLite file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-sqlite-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('runs with WAL, synchronous=FULL and foreign keys, also after it is reopened', () => {
+    const file = path.join(dir, 'var', 'rapport.sqlite');
+    openSqlite(file).close();
+    const reopened = openSqlite(file);
+    const value = (pragma: string) => Object.values(reopened.prepare(`PRAGMA ${pragma}`).get() ?? {})[0];
+    expect([value('journal_mode'), value('synchronous'), value('foreign_keys')]).toEqual(['wal', 2, 1]);
+    reopened.close();
+  });
+
+  it('refuses to run on a connection without durable settings', () => {
+    const plain = new DatabaseSync(':memory:');
+    expect(() => checkSqlitePragmas(plain)).toThrowErrorMatchingInlineSnapshot(`[Error: The SQLite database does not hold Rapport's durability settings (got {"journal_mode":"memory","synchronous":2,"foreign_keys":1}; need journal_mode=wal, synchronous=2 (FULL), foreign_keys=1). Check that the file is on a local filesystem that supports WAL.]`);
+    plain.close();
+  });
+});
