@@ -1,60 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import { checkSqlitePragmas, openSqlite } from '../../integrations/rapport/core/store/open-sqlite.ts';
-import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
+import type { Store } from '../../integrations/rapport/core/store/open-store.ts';
+import { drivers } from '../helpers/store-drivers.ts';
 
-/**
- * One contract for every store driver (like unstorage's testDriver): SQLite always, PostgreSQL
- * when DATABASE_URL is set (.ci/run sets it to this machine's server).
- */
-interface Driver {
-  name: string;
-  /** A new store on a fresh, empty database; the same `location` for every call within one test file. */
-  open: () => Store;
-  setup: () => Promise<void>;
-  teardown: () => Promise<void>;
-}
-
-function sqliteDriver(): Driver {
-  let dir = '';
-  return {
-    name: 'sqlite',
-    open: () => openStore({ sqliteFile: path.join(dir, 'crm.sqlite') }),
-    setup: async () => {
-      dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-store-'));
-    },
-    teardown: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresDriver(url: string): Driver {
-  const schema = `rapport_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    name: 'postgres',
-    open: () => openStore({ databaseUrl: url, schema }),
-    setup: () => admin(`CREATE SCHEMA ${schema}`),
-    teardown: () => admin(`DROP SCHEMA ${schema} CASCADE`),
-  };
-}
-
-const drivers = [sqliteDriver(), ...(process.env.DATABASE_URL ? [postgresDriver(process.env.DATABASE_URL)] : [])];
 const clock = (iso: string) => () => new Date(iso);
 
 describe.each(drivers)('the CRM store on $name', (driver) => {

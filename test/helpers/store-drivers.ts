@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
+
+/**
+ * One contract for every store driver (like unstorage's testDriver): SQLite always, PostgreSQL
+ * when DATABASE_URL is set (.ci/run sets it to this machine's server).
+ */
+export interface Driver {
+  name: string;
+  /** A new store on a fresh, empty database; the same `location` for every call within one test file. */
+  open: () => Store;
+  setup: () => Promise<void>;
+  teardown: () => Promise<void>;
+}
+
+function sqliteDriver(): Driver {
+  let dir = '';
+  return {
+    name: 'sqlite',
+    open: () => openStore({ sqliteFile: path.join(dir, 'crm.sqlite') }),
+    setup: async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-store-'));
+    },
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresDriver(url: string): Driver {
+  const schema = `rapport_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'postgres',
+    open: () => openStore({ databaseUrl: url, schema }),
+    setup: () => admin(`CREATE SCHEMA ${schema}`),
+    teardown: () => admin(`DROP SCHEMA ${schema} CASCADE`),
+  };
+}
+
+export const drivers = [sqliteDriver(), ...(process.env.DATABASE_URL ? [postgresDriver(process.env.DATABASE_URL)] : [])];
