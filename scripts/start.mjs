@@ -32,7 +32,8 @@ const running = await startServer({
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST ?? 'localhost',
   store: { databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') },
+  mail: { smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail'), from: 'Chinook Bulb Farm <hello@chinookbulbfarm.ca>' },
 });
-console.log(`CRM store: ${running.store.dialect} (${running.store.location})`);
+console.log(`CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}`);
 console.log(`Rapport is serving the reference site on ${serverUrl(running.server).replace('127.0.0.1', 'localhost')}`);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)));

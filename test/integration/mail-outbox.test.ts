@@ -5,6 +5,7 @@ import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMailWorker } from '../../integrations/rapport/core/mail/mail-worker.ts';
 import { deliverDue, enqueueMail } from '../../integrations/rapport/core/mail/outbox.ts';
 import { createMailTransport } from '../../integrations/rapport/core/mail/transport.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
@@ -101,6 +102,19 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       expect((await deliverDue(store.db, smtpTransport(port), FROM, { clock: at('2026-06-01T10:01:01.000Z') })).sent).toBe(1);
       expect(sink.received.map((m) => m.to[0])).toEqual(['later@example.com']);
     } finally {
+      await sink.close();
+    }
+  });
+
+  it('runs a worker that sends queued mail and stops cleanly', async () => {
+    const sink = await smtpSink();
+    const worker = startMailWorker({ db: store.db, transport: smtpTransport(sink.port), from: FROM, intervalMs: 60_000, log: () => {} });
+    try {
+      await enqueueMail(store.db, { to: 'worker@example.com', subject: 'From the worker', text: 'x' });
+      await worker.runNow();
+      expect(sink.received.map((m) => m.to[0])).toEqual(['worker@example.com']);
+    } finally {
+      await worker.stop();
       await sink.close();
     }
   });

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
+import { startMailWorker } from '../core/mail/mail-worker.ts';
+import { createMailTransport } from '../core/mail/transport.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 
@@ -16,6 +18,8 @@ export interface ServeOptions {
   host?: string;
   /** The CRM store: PostgreSQL with `databaseUrl`, else the SQLite file (default `var/rapport.sqlite`). */
   store?: StoreOptions;
+  /** Outgoing mail: SMTP with `smtpUrl`, else `.eml` files in `mailDir` (default `var/mail`). */
+  mail?: { smtpUrl?: string | undefined; mailDir?: string; from: string };
 }
 
 export interface RunningServer {
@@ -50,6 +54,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate');
     },
   });
+  const mail = options.mail
+    ? startMailWorker({
+        db: store.db,
+        from: options.mail.from,
+        transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail' }),
+      })
+    : undefined;
   const server = http.createServer((req, res) => {
     statics(req, res, () => {
       void handler(req, res);
@@ -64,6 +75,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     store,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mail?.stop();
       await store.close();
     },
   };

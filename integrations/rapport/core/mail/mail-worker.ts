@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import { deliverDue, type MailTransport, type OutboxOptions } from './outbox.ts';
+
+/**
+ * Polls the outbox and sends what is due, one round at a time (never overlapping itself). Every
+ * server runs one; the outbox's claim step keeps them from sending a message twice.
+ */
+export function startMailWorker(options: {
+  db: Kysely<Database>;
+  transport: MailTransport;
+  from: string;
+  intervalMs?: number;
+  outbox?: OutboxOptions;
+  log?: (line: string) => void;
+}): { stop(): Promise<void>; runNow(): Promise<void> } {
+  const { db, transport, from, intervalMs = 2_000, log = (l: string) => console.error(l) } = options;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const round = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        const report = await deliverDue(db, transport, from, options.outbox);
+        if (report.retrying || report.failed) log(`Mail: ${report.sent} sent, ${report.retrying} to retry, ${report.failed} failed (see mail_outbox)`);
+      } catch (error) {
+        log(`Mail worker: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return running;
+  };
+  const timer = setInterval(round, intervalMs);
+  timer.unref();
+  return {
+    runNow: round,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
