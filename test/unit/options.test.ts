@@ -66,4 +66,9 @@ describe('rapport() options', () => {
     expect(error?.message).toContain('- site.description: must be at least 50 characters long (received 5)');
     expect(error?.hint).toMatch(/Configuration reference/);
   });
+
+  it('asks for Astro\'s `site` option, which absolute URLs need', () => {
+    const setup = rapport(valid).hooks['astro:config:setup']!;
+    expect(() => setup({ config: { site: undefined } } as never)).toThrow(/Rapport needs the `site` option in astro\.config\.mjs/);
+  });
 });
