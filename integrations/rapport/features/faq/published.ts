@@ -1,4 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
+import { clampText } from '../seo/describe.ts';
 
 /** Published FAQ entries in display order: by category, then `order`, then question. */
 export async function publishedFaq(): Promise<CollectionEntry<'faq'>[]> {
@@ -14,11 +15,8 @@ export function textOf(html: string): string {
   return html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** A meta description from the answer (led by the question when the answer is short): whole words, ≤ 155 characters. */
+/** A meta description from the answer, led by the question when the answer is short. */
 export function describeAnswer(question: string, html: string): string {
   const answer = textOf(html);
-  const text = answer.length < 80 ? `${question} ${answer}`.trim() : answer;
-  if (text.length <= 155) return text;
-  const cut = text.slice(0, 154);
-  return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
+  return clampText(answer.length < 80 ? `${question} ${answer}` : answer);
 }

@@ -1,0 +1,11 @@
+/** Meta descriptions are cut by search engines near 160 characters; Rapport keeps them to this. */
+export const DESCRIPTION_MAX = 158;
+
+/** Shortens text to whole words within `max` characters, ending with `…` when it was cut. */
+export function clampText(text: string, max = DESCRIPTION_MAX): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const end = cut.lastIndexOf(' ');
+  return `${(end > 0 ? cut.slice(0, end) : cut).replace(/[\s,;:.]+$/, '')}…`;
+}

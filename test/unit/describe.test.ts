@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { clampText } from '../../integrations/rapport/features/seo/describe.ts';
+
+describe('clampText', () => {
+  it('leaves short text alone, apart from extra spaces', () => {
+    expect(clampText('Tulips  and\n daffodils.')).toBe('Tulips and daffodils.');
+  });
+
+  it('cuts long text at a word boundary and marks the cut', () => {
+    const text = 'Plant tulip bulbs in late September or early October, once the soil has cooled, about fifteen centimetres deep.';
+    expect(clampText(text, 60)).toBe('Plant tulip bulbs in late September or early October, once…');
+    expect(clampText(text, 60).length).toBeLessThanOrEqual(60);
+  });
+});
