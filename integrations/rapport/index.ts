@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import type { AstroIntegration } from 'astro';
@@ -25,6 +25,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let cacheDir: URL;
   let reportFile: URL;
   let cardRenderer: CardRenderer | undefined;
+  let serverDir: URL | undefined;
 
   const afterBuildIntegration = (): AstroIntegration => ({
     name: 'rapport:after-build',
@@ -43,7 +44,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   return {
     name: 'rapport',
     hooks: {
-      'astro:config:setup': ({ config: astro, updateConfig, injectRoute }) => {
+      'astro:config:setup': ({ config: astro, updateConfig, injectRoute, addMiddleware }) => {
         if (!astro.site) {
           throw new AstroError(
             'Rapport needs the `site` option in astro.config.mjs: canonical URLs, sitemaps and social cards are absolute.',
@@ -56,10 +57,13 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         reportFile = new URL('.rapport/weight-report.json', astro.root);
 
         for (const r of pageRoutes(config, astro.srcDir)) injectRoute(r);
+        // Astro's checkOrigin cannot exempt the one-click unsubscribe route, so Rapport checks origins itself.
+        addMiddleware({ order: 'pre', entrypoint: fileURLToPath(new URL('./core/security/origin-middleware.ts', import.meta.url)) });
 
         const hasSitemap = astro.integrations.some((i) => i.name === '@astrojs/sitemap');
         updateConfig({
           build: { inlineStylesheets: 'always' },
+          security: { checkOrigin: false },
           vite: { plugins: [vitePluginRapportVirtual({ config, project })] },
           integrations: [
             ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath) })]),
@@ -68,7 +72,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
           ],
         });
       },
-      'astro:config:done': ({ injectTypes }) => {
+      'astro:config:done': ({ injectTypes, config: astro, buildOutput }) => {
+        serverDir = buildOutput === 'server' ? astro.build.server : undefined;
         injectTypes({ filename: 'virtual.d.ts', content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n` });
       },
       'astro:build:start': () => {
@@ -80,6 +85,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
       'astro:build:done': async ({ dir }) => {
         pages = await scanPages(fileURLToPath(dir));
+        // Rapport's server reads the canonical origin from here for its origin check.
+        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site })}\n`);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },
     },

@@ -41,6 +41,21 @@ function get(pathname: string, headers: Record<string, string> = {}) {
   });
 }
 
+/** A raw request with a body; resolves with the response even when the server stops reading early. */
+function send(method: string, pathname: string, body: Buffer, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const req = request(`${base}${pathname}`, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    req.end(body);
+  });
+}
+
 describe('the reference site (Chinook Bulb Farm)', () => {
   it('has the pages a real small business needs', () => {
     const files = pages.map((p) => p.file);
@@ -86,6 +101,20 @@ describe('the reference site (Chinook Bulb Farm)', () => {
     const plain = await get('/products/');
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toContain('<h1>Our bulbs</h1>');
+  });
+
+  it('refuses a cross-site form post before any handler runs', async () => {
+    const res = await send('POST', '/products/', Buffer.from('email=a%40b.example'), { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(403);
+    expect(res.body.toString()).toMatch(/can only be sent from the site itself/);
+    const same = await send('POST', '/products/', Buffer.from('email=a%40b.example'), { origin: base, 'content-type': 'application/x-www-form-urlencoded' });
+    expect(same.status).not.toBe(403);
+  });
+
+  it('answers a 10 MB body with 413 without reading it', async () => {
+    const res = await send('POST', '/subscribe', Buffer.alloc(10 * 1024 * 1024, 'a'), { origin: base, 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(413);
+    expect(res.body.toString()).toMatch(/more than this site accepts \(64 KB\)/);
   });
 
   it('answers an unknown address with the helpful 404 page', async () => {
