@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../store/contacts.ts';
+import type { Database } from '../store/schema.ts';
+
+/** SHA-256 of a token, as stored. The token itself never reaches the database. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Issues a single-purpose token: 256 random bits, base64url (43 characters), valid for `ttlMs`.
+ * Only its hash is stored.
+ */
+export async function issueToken(
+  db: Kysely<Database>,
+  input: { purpose: string; contactId: string | null; payload?: unknown; ttlMs: number },
+  clock: Clock = systemClock,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = clock();
+  await db
+    .insertInto('tokens')
+    .values({
+      hash: hashToken(token),
+      purpose: input.purpose,
+      contact_id: input.contactId,
+      payload: input.payload === undefined ? null : JSON.stringify(input.payload),
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + input.ttlMs).toISOString(),
+      used_at: null,
+    })
+    .execute();
+  return token;
+}
+
+export interface ValidToken {
+  contactId: string | null;
+  payload: unknown;
+}
+
+/**
+ * Uses a token once. Unknown, replayed, expired and other-purpose tokens all give `undefined`,
+ * so a caller answers them all alike. The check-and-mark is one conditional UPDATE: of two
+ * servers racing with the same token, one wins. Tokens are looked up by their hash; comparing
+ * the secret itself never happens, so there is no timing to learn from.
+ */
+export async function consumeToken(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<ValidToken | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const now = clock().toISOString();
+  const row = await db
+    .updateTable('tokens')
+    .set({ used_at: now })
+    .where('hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning(['contact_id', 'payload'])
+    .executeTakeFirst();
+  return row && { contactId: row.contact_id, payload: row.payload === null ? undefined : JSON.parse(row.payload) };
+}
+
+/** Whether a token would be accepted now, without using it: for the page whose button POSTs it. */
+export async function tokenIsValid(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  const row = await db
+    .selectFrom('tokens')
+    .select('hash')
+    .where('hash', '=', hashToken(token))
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', clock().toISOString())
+    .executeTakeFirst();
+  return row !== undefined;
+}
