@@ -44,21 +44,20 @@ export function jsonLd($: CheerioAPI): Array<Record<string, unknown>> {
     .map((el) => JSON.parse($(el).text()) as Record<string, unknown>);
 }
 
+const locs = (file: string) => [...readFileSync(file, 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
+
+/** The sitemap files the sitemap index lists, as paths in the output. */
+function sitemapFiles(clientDir: string): string[] {
+  return locs(path.join(clientDir, 'sitemap-index.xml')).map((url) => path.join(clientDir, new URL(url).pathname));
+}
+
 /** `<loc>` URLs of every sitemap file in the output. */
 export function sitemapUrls(clientDir: string): string[] {
-  const index = readFileSync(path.join(clientDir, 'sitemap-index.xml'), 'utf8');
-  const files = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
-  return files.flatMap((f) => [...readFileSync(path.join(clientDir, f), 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!));
+  return sitemapFiles(clientDir).flatMap(locs);
 }
 
 /** Validates each sitemap file against the sitemaps.org schema with xmllint; returns its output. */
 export function validateSitemaps(clientDir: string): string {
   const schema = path.resolve(import.meta.dirname, '../../../shared/data/sitemap-0.9.xsd');
-  const files = readdirSyncSitemaps(clientDir);
-  return execFileSync('xmllint', ['--noout', '--schema', schema, ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function readdirSyncSitemaps(clientDir: string): string[] {
-  const index = readFileSync(path.join(clientDir, 'sitemap-index.xml'), 'utf8');
-  return [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => path.join(clientDir, new URL(m[1]!).pathname));
+  return execFileSync('xmllint', ['--noout', '--schema', schema, ...sitemapFiles(clientDir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }

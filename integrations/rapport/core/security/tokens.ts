@@ -3,6 +3,9 @@ import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../store/contacts.ts';
 import type { Database } from '../store/schema.ts';
 
+/** The shape of every token issued here; anything else is refused without a database query. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
 /** SHA-256 of a token, as stored. The token itself never reaches the database. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -46,7 +49,7 @@ export interface ValidToken {
  * the secret itself never happens, so there is no timing to learn from.
  */
 export async function consumeToken(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<ValidToken | undefined> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  if (!TOKEN_SHAPE.test(token)) return undefined;
   const now = clock().toISOString();
   const row = await db
     .updateTable('tokens')
@@ -62,7 +65,7 @@ export async function consumeToken(db: Kysely<Database>, token: string, purpose:
 
 /** Whether a token would be accepted now, without using it: for the page whose button POSTs it. */
 export async function tokenIsValid(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<boolean> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  if (!TOKEN_SHAPE.test(token)) return false;
   const row = await db
     .selectFrom('tokens')
     .select('hash')

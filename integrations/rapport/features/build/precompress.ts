@@ -38,7 +38,7 @@ export async function precompress(options: { outDir: string; cacheDir: string; w
   const indexFile = path.join(cache.dir, 'sizes.json');
   const known: Record<string, [number, number]> = existsSync(indexFile) ? JSON.parse(readFileSync(indexFile, 'utf8')) : {};
   const sizes = new Map<string, CompressedSizes>();
-  const missing: { file: string; key: string; body: Buffer; quality: number }[] = [];
+  const missing: { file: string; rel: string; key: string; body: Buffer; quality: number }[] = [];
 
   const place = (file: string, key: string, raw: number, [gz, br]: [number, number]) => {
     if (write && raw >= MIN_BYTES) {
@@ -57,11 +57,11 @@ export async function precompress(options: { outDir: string; cacheDir: string; w
       sizes.set(rel, { raw: body.length, gzip: cached[0], brotli: cached[1] });
       place(file, key, body.length, cached);
     } else {
-      missing.push({ file, key, body, quality });
+      missing.push({ file, rel, key, body, quality });
     }
   }
 
-  await mapLimit(missing, availableParallelism() * 2, async ({ file, key, body, quality }) => {
+  await mapLimit(missing, availableParallelism() * 2, async ({ file, rel, key, body, quality }) => {
     const [gz, br] = await Promise.all([
       gzip(body, { level: 9 }),
       brotli(body, {
@@ -75,7 +75,7 @@ export async function precompress(options: { outDir: string; cacheDir: string; w
     cache.put(`${key}.gz`, gz);
     cache.put(`${key}.br`, br);
     known[key] = [gz.length, br.length];
-    sizes.set(path.relative(outDir, file).split(path.sep).join('/'), { raw: body.length, gzip: gz.length, brotli: br.length });
+    sizes.set(rel, { raw: body.length, gzip: gz.length, brotli: br.length });
     place(file, key, body.length, known[key]);
   });
   if (missing.length) writeFileSync(indexFile, JSON.stringify(known));
