@@ -48,6 +48,13 @@ export default defineConfig({
         priceRange: '$$',
         foundingDate: '1987',
       },
+      crm: {
+        lists: [
+          { id: 'news', label: 'The Chinook newsletter', description: 'New varieties, planting tips and farm news, four times a year.' },
+          { id: 'reminders', label: 'Planting reminders', description: 'A short note when it is time to order, plant or lift bulbs on the Prairies.' },
+        ],
+        policyVersion: '2026-11',
+      },
       social: {
         profiles: ['https://www.instagram.com/chinookbulbfarm', 'https://www.facebook.com/chinookbulbfarm'],
       },

@@ -32,7 +32,12 @@ const running = await startServer({
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST ?? 'localhost',
   store: { databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') },
-  mail: { smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail'), from: 'Chinook Bulb Farm <hello@chinookbulbfarm.ca>' },
+  mail: { smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') },
+  siteUrl: process.env.SITE_URL,
+  secret: process.env.RAPPORT_SECRET,
+  secretFile: path.join(root, 'var', 'rapport-secret'),
+  trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
+  projectRoot: root,
 });
 console.log(`CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}`);
 console.log(`Rapport is serving the reference site on ${serverUrl(running.server).replace('127.0.0.1', 'localhost')}`);

@@ -7,6 +7,7 @@ import { parseOptions } from './config/parse-options.ts';
 import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
+import { resultPages } from './features/results/results.ts';
 import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
@@ -21,18 +22,22 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   const config = parseOptions(userOptions);
   let pages: PageFacts[] = [];
   let byPath = new Map<string, PageFacts>();
+  // Form and account pages: on demand (so the sitemap integration cannot read their noindex) and never indexed.
+  let crmPaths = new Set<string>();
+  let serverSearch = false;
   let site = '';
   let cacheDir: URL;
   let reportFile: URL;
   let cardRenderer: CardRenderer | undefined;
   let serverDir: URL | undefined;
+  let root: URL;
 
   const afterBuildIntegration = (): AstroIntegration => ({
     name: 'rapport:after-build',
     hooks: {
       'astro:build:done': async ({ dir, logger }) => {
         try {
-          await afterBuild({ config, pages, outDir: dir, cacheDir, reportFile, site, logger, cardRenderer });
+          await afterBuild({ config, pages, outDir: dir, cacheDir, reportFile, site, logger, cardRenderer, serverDir, root });
         } finally {
           await cardRenderer?.close();
           cardRenderer = undefined;
@@ -44,19 +49,34 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   return {
     name: 'rapport',
     hooks: {
-      'astro:config:setup': ({ config: astro, updateConfig, injectRoute, addMiddleware }) => {
+      'astro:config:setup': ({ config: astro, updateConfig, injectRoute, addMiddleware, logger }) => {
         if (!astro.site) {
           throw new AstroError(
             'Rapport needs the `site` option in astro.config.mjs: canonical URLs, sitemaps and social cards are absolute.',
             'Add `site: process.env.SITE_URL ?? "https://www.example.com"` to defineConfig().',
           );
         }
+        if (!astro.adapter && (config.crm.subscribe || config.crm.accounts || config.crm.contactForm || config.crm.questions.enabled || config.crm.orders)) {
+          // Forms need a server; a purely static site gets every page but them (and no links to them).
+          logger.warn('No adapter is set, so the site is static and Rapport leaves out its forms (subscribe, accounts, contact, questions) and the server-rendered /search. Add `adapter: node({ mode: "middleware" })` from @astrojs/node to get them.');
+          config.crm = { ...config.crm, subscribe: false, accounts: false, contactForm: false, orders: false, questions: { ...config.crm.questions, enabled: false } };
+        }
+        serverSearch = !!astro.adapter && config.features.search;
+        root = astro.root;
         const project = projectInfo(astro);
         site = project.site;
         cacheDir = new URL('rapport/', astro.cacheDir);
         reportFile = new URL('.rapport/weight-report.json', astro.root);
 
         for (const r of pageRoutes(config, astro.srcDir)) injectRoute(r);
+        if (serverSearch) injectRoute({ pattern: '/search', entrypoint: route('search/routes/search.astro') });
+        if (!astro.adapter && config.cms.backend.name === 'rapport') config.cms = { ...config.cms, enabled: false };
+        if (config.cms.enabled) {
+          injectRoute({ pattern: '/admin', entrypoint: route('cms/routes/admin.astro') });
+          injectRoute({ pattern: '/admin/config.yml', entrypoint: route('cms/routes/config.yml.ts') });
+          injectRoute({ pattern: '/admin/preview.css', entrypoint: route('cms/routes/preview.css.ts') });
+        }
+        crmPaths = new Set([...crmRoutes(config).map((r) => r.pattern), ...(serverSearch ? ['/search'] : [])]);
         // Astro's checkOrigin cannot exempt the one-click unsubscribe route, so Rapport checks origins itself.
         addMiddleware({ order: 'pre', entrypoint: fileURLToPath(new URL('./core/security/origin-middleware.ts', import.meta.url)) });
 
@@ -66,7 +86,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
           security: { checkOrigin: false },
           vite: { plugins: [vitePluginRapportVirtual({ config, project })] },
           integrations: [
-            ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath) })]),
+            ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath, crmPaths) })]),
             // Runs after the sitemap integration, so its files are compressed too.
             afterBuildIntegration(),
           ],
@@ -75,6 +95,14 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       'astro:config:done': ({ injectTypes, config: astro, buildOutput }) => {
         serverDir = buildOutput === 'server' ? astro.build.server : undefined;
         injectTypes({ filename: 'virtual.d.ts', content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n` });
+      },
+      'astro:server:setup': async ({ server, logger }) => {
+        // `astro dev`: forms, the CMS backend and Decap's files, as Rapport's server has them.
+        if (!serverDir && !config.cms.enabled) return;
+        const { devMiddleware } = await import('./server/dev-server.ts');
+        const dev = await devMiddleware(config, site, fileURLToPath(root), (m) => logger.warn(m));
+        server.middlewares.use(dev.middleware);
+        server.httpServer?.once('close', () => void dev.close());
       },
       'astro:build:start': () => {
         // Social cards render in worker threads while Astro generates the pages (see announceCard).
@@ -85,8 +113,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
       'astro:build:done': async ({ dir }) => {
         pages = await scanPages(fileURLToPath(dir));
-        // Rapport's server reads the canonical origin from here for its origin check.
-        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site })}\n`);
+        // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
+        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site, config })}\n`);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },
     },
@@ -112,6 +140,7 @@ function pageRoutes(config: RapportConfig, srcDir: URL) {
     routes.push({ pattern: '/faq/[slug]', entrypoint: route('faq/routes/[slug].astro') });
     routes.push({ pattern: '/faq/category/[category]/[...page]', entrypoint: route('faq/routes/category/[category]/[...page].astro') });
   }
+  routes.push(...crmRoutes(config));
   if (config.features.newsletter) {
     routes.push({ pattern: '/newsletter', entrypoint: route('newsletter/routes/index.astro') });
     routes.push({ pattern: '/newsletter/[slug]', entrypoint: route('newsletter/routes/[slug].astro') });
@@ -120,9 +149,33 @@ function pageRoutes(config: RapportConfig, srcDir: URL) {
   return routes;
 }
 
+/** The CRM's pages: forms and link pages rendered on demand, and their static result pages. None is indexed. */
+function crmRoutes(config: RapportConfig) {
+  const routes: Array<{ pattern: string; entrypoint: string }> = [];
+  if (config.crm.subscribe) {
+    routes.push({ pattern: '/subscribe', entrypoint: route('newsletter/routes/subscribe.astro') });
+    routes.push({ pattern: '/subscribe/confirm', entrypoint: route('newsletter/routes/subscribe-confirm.astro') });
+    routes.push({ pattern: '/subscribe/preferences', entrypoint: route('newsletter/routes/preferences.astro') });
+    routes.push({ pattern: '/unsubscribe', entrypoint: route('newsletter/routes/unsubscribe.astro') });
+  }
+  if (config.crm.accounts) {
+    routes.push({ pattern: '/account', entrypoint: route('accounts/routes/index.astro') });
+    routes.push({ pattern: '/account/register', entrypoint: route('accounts/routes/register.astro') });
+    routes.push({ pattern: '/account/sign-in', entrypoint: route('accounts/routes/sign-in.astro') });
+    routes.push({ pattern: '/account/sign-in/confirm', entrypoint: route('accounts/routes/sign-in-confirm.astro') });
+  }
+  if (config.crm.contactForm) routes.push({ pattern: '/contact/message', entrypoint: route('contact/routes/message.astro') });
+  if (config.features.faq && config.crm.questions.enabled) routes.push({ pattern: '/faq/ask', entrypoint: route('faq/routes/ask.astro') });
+  if (config.crm.orders) routes.push({ pattern: '/track', entrypoint: route('orders/routes/track.astro') });
+  for (const pattern of Object.keys(resultPages(config))) routes.push({ pattern, entrypoint: route('results/routes/result.astro') });
+  return routes;
+}
+
 /** Drops noindex pages from the XML sitemap and dates each entry from its content. */
-function sitemapItem<T extends { url: string; lastmod?: string | undefined }>(item: T, byPath: ReadonlyMap<string, PageFacts>): T | undefined {
-  const page = byPath.get(new URL(item.url).pathname.replace(/\/$/, '') || '/');
+function sitemapItem<T extends { url: string; lastmod?: string | undefined }>(item: T, byPath: ReadonlyMap<string, PageFacts>, crmPaths: ReadonlySet<string>): T | undefined {
+  const path = new URL(item.url).pathname.replace(/\/$/, '') || '/';
+  if (crmPaths.has(path) || path === '/admin' || path.startsWith('/admin/')) return undefined;
+  const page = byPath.get(path);
   if (!page) return item;
   if (page.noindex) return undefined;
   return page.lastmod ? { ...item, lastmod: page.lastmod } : item;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
+import { openStore, type Store, type StoreOptions } from '../../integrations/rapport/core/store/open-store.ts';
 
 /**
  * One contract for every store driver (like unstorage's testDriver): SQLite always, PostgreSQL
@@ -13,6 +13,8 @@ export interface Driver {
   name: string;
   /** A new store on a fresh, empty database; the same `location` for every call within one test file. */
   open: () => Store;
+  /** The options `open` uses, for code that opens the store itself (the server). */
+  options: () => StoreOptions;
   setup: () => Promise<void>;
   teardown: () => Promise<void>;
 }
@@ -21,6 +23,7 @@ function sqliteDriver(): Driver {
   let dir = '';
   return {
     name: 'sqlite',
+    options: () => ({ sqliteFile: path.join(dir, 'crm.sqlite') }),
     open: () => openStore({ sqliteFile: path.join(dir, 'crm.sqlite') }),
     setup: async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-store-'));
@@ -42,6 +45,7 @@ function postgresDriver(url: string): Driver {
   };
   return {
     name: 'postgres',
+    options: () => ({ databaseUrl: url, schema }),
     open: () => openStore({ databaseUrl: url, schema }),
     setup: () => admin(`CREATE SCHEMA ${schema}`),
     teardown: () => admin(`DROP SCHEMA ${schema} CASCADE`),

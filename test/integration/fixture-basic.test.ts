@@ -101,7 +101,7 @@ describe('a small site built with rapport()', () => {
     const footer = page('about/index.html').$('footer').text().replace(/\s+/g, ' ');
     expect(footer).toContain('Fixture Seeds Inc.');
     expect(footer).toContain('Red Deer, AB T4N 1A1');
-    expect(footer).toContain('+1-403-555-0100');
+    expect(footer).toContain('+1\u2011403\u2011555\u20110100'); // non-breaking hyphens: the number never wraps
     expect(footer).toContain('Mon–Wed 09:00–17:00');
     expect(page('about/index.html').$('footer a[href="tel:+14035550100"]').length).toBe(1);
   });

@@ -1,9 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMailWorker } from '../../integrations/rapport/core/mail/mail-worker.ts';
 import { deliverDue, enqueueMail } from '../../integrations/rapport/core/mail/outbox.ts';
@@ -11,28 +9,8 @@ import { createMailTransport } from '../../integrations/rapport/core/mail/transp
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import type { Store } from '../../integrations/rapport/core/store/open-store.ts';
+import { smtpSink } from '../helpers/smtp-sink.ts';
 import { drivers } from '../helpers/store-drivers.ts';
-
-/** A real SMTP server on loopback that keeps what it receives. */
-async function smtpSink(port = 0) {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const address = server.server.address() as AddressInfo;
-  return { received, port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const FROM = 'Chinook Bulb Farm <hello@chinookbulbfarm.ca>';
 const at = (iso: string) => () => new Date(iso);

@@ -28,7 +28,8 @@ describe('rapport() options', () => {
     expect(config.site.locale).toBe('en-CA');
     expect(config.business.type).toBe('LocalBusiness');
     expect(config.budgets).toEqual({ textKb: 14, totalKb: 100, enforce: true });
-    expect(config.features).toEqual({ products: true, faq: true, newsletter: true, ogImages: true, precompress: true });
+    expect(config.features).toEqual({ products: true, faq: true, newsletter: true, search: true, ogImages: true, precompress: true });
+    expect(config.crm.questions).toEqual({ enabled: true, email: 'optional', draftsDir: 'content/faq' });
     expect(config.contentDir).toBe('content');
   });
 
@@ -56,7 +57,7 @@ describe('rapport() options', () => {
   });
 
   it('rejects bad options as soon as rapport() is called, with a hint on how to fix them', () => {
-    expect(() => rapport({ ...valid, features: { search: true } } as never)).toThrow(/features: unknown option "search"/);
+    expect(() => rapport({ ...valid, features: { serach: true } } as never)).toThrow(/features: unknown option "serach"/);
     let error: (Error & { hint?: string }) | undefined;
     try {
       rapport({ ...valid, site: { ...valid.site, description: 'short' } });

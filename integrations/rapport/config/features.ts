@@ -9,6 +9,8 @@ export const FeaturesSchema = z
     faq: z.boolean().default(true),
     /** Newsletter archive at `/newsletter/` and its RSS feed. @default true */
     newsletter: z.boolean().default(true),
+    /** Site search: Pagefind in the browser, `/search?q=` rendered by the server without JavaScript. @default true */
+    search: z.boolean().default(true),
     /** Generated Open Graph images (1200×630 PNG per page). @default true */
     ogImages: z.boolean().default(true),
     /** Precompressed `.br`/`.gz` copies of text assets. @default true */

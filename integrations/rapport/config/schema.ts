@@ -1,5 +1,7 @@
 import { z } from 'astro/zod';
 import { BusinessSchema } from './business.ts';
+import { CmsSchema } from './cms.ts';
+import { CrmSchema } from './crm.ts';
 import { BudgetsSchema, FeaturesSchema } from './features.ts';
 import { SiteSchema } from './site.ts';
 import { SocialSchema } from './social.ts';
@@ -11,6 +13,8 @@ export const RapportOptionsSchema = z.strictObject({
   social: SocialSchema,
   features: FeaturesSchema,
   budgets: BudgetsSchema,
+  crm: CrmSchema,
+  cms: CmsSchema,
   /**
    * Folder (relative to the project root) holding the content collections.
    * @default 'content'

@@ -5,13 +5,29 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
+import type { OutboxOptions } from '../core/mail/outbox.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite } from '../core/security/cross-site.ts';
+import type { RapportConfig } from '../config/schema.ts';
+import type { FormServices } from '../core/forms/endpoint.ts';
+import { mailFrom } from '../core/mail/identity.ts';
+import { createLimiters, type RateLimitSettings } from '../core/security/rate-limit.ts';
+import { loadSecret } from '../core/security/secret.ts';
+import { systemClock } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
+import { pruneExpired } from '../core/store/prune.ts';
+import { workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
+import { applyOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from '../features/faq/questions.ts';
+import { SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from '../features/search/site-search.ts';
+import { CmsBackend } from '../features/cms/backend.ts';
+import { CMS_API_PATH, CMS_STATUS_PATH, serveBuildStatus, serveCmsApi } from './cms-api.ts';
+import { liveBuilds } from './live-builds.ts';
+import { formEndpoints } from './form-endpoints.ts';
+import { serveForm, type RapportLocals } from './form-server.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
-type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: (err?: unknown) => void) => unknown;
+type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: ((err?: unknown) => void) | undefined, locals: { rapport: RapportLocals }) => unknown;
 
 export interface ServeOptions {
   /** The build output folder holding `client/` and `server/` (Astro's `outDir`). */
@@ -22,13 +38,29 @@ export interface ServeOptions {
   store?: StoreOptions;
   /** Largest request body accepted, in bytes; bigger ones get 413 before they are read. @default 65536 */
   maxBodyBytes?: number;
-  /** Outgoing mail: SMTP with `smtpUrl`, else `.eml` files in `mailDir` (default `var/mail`). */
-  mail?: { smtpUrl?: string | undefined; mailDir?: string; from: string };
+  /** Outgoing mail: SMTP with `smtpUrl`, else `.eml` files in `mailDir` (default `var/mail`). `from` defaults to the site's name and e-mail. */
+  mail?: { smtpUrl?: string | undefined; mailDir?: string; from?: string; intervalMs?: number; outbox?: OutboxOptions };
+  /** Absolute links in mail start with this (`SITE_URL`); default: the `site` the build was made with. */
+  siteUrl?: string | undefined;
+  /** `RAPPORT_SECRET`; when absent a key is generated into `secretFile`. */
+  secret?: string | undefined;
+  /** @default 'var/rapport-secret' */
+  secretFile?: string;
+  /** Trust `X-Forwarded-For`/`-Proto` from one reverse proxy in front (`TRUST_PROXY=1`). @default false */
+  trustProxy?: boolean;
+  /** Override the forms' rate limits (benchmarks raise them). */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** The project folder: the CMS commits there, drafts go there, publishing builds it (into `var/builds/`). @default process.cwd() */
+  projectRoot?: string;
+  /** Wait after a publish before building, so quick successive publishes make one build. @default 1500 */
+  publishDebounceMs?: number;
 }
 
 export interface RunningServer {
   server: http.Server;
   store: Store;
+  /** Publishing to live (with the CMS on a Git repository): build status and a way to wait for it. */
+  publishing: ReturnType<typeof liveBuilds> | undefined;
   /** Stops accepting requests, then closes the store. */
   close(): Promise<void>;
 }
@@ -40,6 +72,7 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const { distDir, port = 4321, host = 'localhost' } = options;
+  const built = readBuildInfo(distDir);
   const store = openStore(options.store);
   try {
     await migrateToLatest(store);
@@ -47,29 +80,75 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await store.close();
     throw error;
   }
-  const entry = pathToFileURL(path.join(distDir, 'server', 'entry.mjs')).href;
-  const { handler } = (await import(entry)) as { handler: NodeHandler };
-  const statics = sirv(path.join(distDir, 'client'), {
-    brotli: true,
-    gzip: true,
-    etag: true,
-    setHeaders(res, pathname) {
-      if (pathname.startsWith('/_astro/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-      else res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate');
-    },
-  });
+  // The build being served; publishing from the CMS swaps it for a fresh one in one assignment.
+  let live = await loadBuild(distDir);
+  const services: FormServices = {
+    db: store.db,
+    dialect: store.dialect,
+    clock: systemClock,
+    config: built.config,
+    site: new URL(options.siteUrl ?? built.site),
+    secret: loadSecret({ env: options.secret, file: options.secretFile ?? 'var/rapport-secret' }),
+    limits: createLimiters(store.db, options.rateLimits),
+    log: (message) => console.error(message),
+    search: live.search,
+  };
+  const locals = { rapport: { services } };
+  // The CMS backend (Decap at /admin/) commits to the project's Git repository.
+  const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
+  const { cms, cmsBackend, drafts } = await contentRepository(built.config, built.site, projectRoot);
+  services.drafts = drafts;
+  const endpoints = formEndpoints(built.config);
   const mail = options.mail
     ? startMailWorker({
         db: store.db,
-        from: options.mail.from,
+        from: options.mail.from ?? mailFrom(built.config),
         transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail' }),
+        ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
+        ...(options.mail.outbox ? { outbox: options.mail.outbox } : {}),
       })
     : undefined;
+  const prune = () =>
+    pruneExpired(store.db, built.config.crm.signupExpiryHours).catch((error: unknown) => services.log(`Pruning expired sign-ups failed: ${String(error)}`));
+  // Visitors' questions: drafts for new ones; the build's outcomes (published, merged, rejected) told to askers.
+  const questions = singleFlight(async () => {
+    try {
+      if (services.drafts) await syncDrafts(store.db, services.drafts, services.clock);
+      const outcomes = readJson(path.join(live.dir, 'server', OUTCOMES_FILE), (o: QuestionOutcome[]) => o);
+      if (outcomes && (await applyOutcomes(services, outcomes)) > 0) mail?.nudge();
+    } catch (error) {
+      services.log(`Updating visitors' questions failed (they are kept and retried): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  });
+  await prune();
+  await questions();
+  const pruning = setInterval(() => {
+    void prune();
+    void questions();
+  }, 10 * 60_000).unref();
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
-  const siteFile = path.join(distDir, 'server', 'rapport.json');
-  const siteOrigin = existsSync(siteFile) ? new URL((JSON.parse(readFileSync(siteFile, 'utf8')) as { site: string }).site).origin : '';
+  // Uploads arrive base64-encoded in JSON: a third more than the file, plus the envelope.
+  const cmsMaxBody = Math.ceil(built.config.cms.maxUploadMb * 1_000_000 * 1.4) + 65_536;
+  const siteOrigin = new URL(built.site).origin;
+  const astro = (req: http.IncomingMessage, res: http.ServerResponse) => live.handler(req, res, undefined, locals);
+  const publishing = cmsBackend
+    ? liveBuilds({
+        root: projectRoot,
+        buildsDir: path.join(projectRoot, 'var', 'builds'),
+        initial: distDir,
+        ...(options.publishDebounceMs !== undefined ? { debounceMs: options.publishDebounceMs } : {}),
+        log: services.log,
+        switchTo: async (dir) => {
+          const next = await loadBuild(dir);
+          live = next;
+          services.search = next.search;
+          await questions(); // tell askers whose entries just went live
+        },
+      })
+    : undefined;
   const server = http.createServer((req, res) => {
-    const refusal = bodyRefusal(req, maxBodyBytes);
+    const isCmsApi = req.url === CMS_API_PATH;
+    const refusal = bodyRefusal(req, isCmsApi ? cmsMaxBody : maxBodyBytes);
     if (refusal) {
       // Answer at once and drop the connection rather than read a body we will not use.
       res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
@@ -85,11 +164,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         res.end(CROSS_SITE_MESSAGE, () => req.destroy());
         return;
       }
-      void handler(req, res);
+      if (isCmsApi && cms) {
+        void serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: cmsMaxBody, onPublished: () => publishing?.schedule() });
+        return;
+      }
+      const endpoint = endpoints.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+      if (endpoint)
+        void serveForm(endpoint, req, res, {
+          services,
+          astro: live.handler,
+          trustProxy: options.trustProxy ?? false,
+          maxBodyBytes,
+          onAccepted: () => {
+            mail?.nudge();
+            if (endpoint.path === '/faq/ask') void questions();
+          },
+        });
+      else void astro(req, res);
       return;
     }
-    statics(req, res, () => {
-      void handler(req, res);
+    if (req.url === CMS_STATUS_PATH && cms) {
+      void serveBuildStatus(req, res, services, publishing?.status);
+      return;
+    }
+    live.statics(req, res, () => {
+      void astro(req, res);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -99,11 +198,76 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     server,
     store,
+    publishing,
     close: async () => {
+      publishing?.stop();
+      await publishing?.settled();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearInterval(pruning);
+      await questions();
       await mail?.stop();
       await store.close();
     },
+  };
+}
+
+/**
+ * The project's content repository as the server uses it: the CMS backend (when the site has the
+ * built-in one; `cmsBackend` only when the project is a Git repository) and where visitors'
+ * questions become drafts (workflow branches with the CMS, else files in the FAQ folder).
+ */
+export async function contentRepository(config: RapportConfig, site: string, projectRoot: string) {
+  const cms = config.cms.enabled && config.cms.backend.name === 'rapport' ? new CmsBackend(projectRoot, config, site) : undefined;
+  const cmsBackend = cms && (await cms.repo.isRepository()) ? cms : undefined;
+  const drafts = !config.crm.questions.enabled
+    ? undefined
+    : cmsBackend
+      ? workflowDrafts(cmsBackend.repo, { folder: path.posix.normalize(config.crm.questions.draftsDir), branch: config.cms.branch })
+      : workingCopyDrafts(path.resolve(projectRoot, config.crm.questions.draftsDir));
+  return { cms, cmsBackend, drafts };
+}
+
+/** One build, ready to serve: Astro's handler, the static files, the search index. */
+async function loadBuild(dir: string) {
+  const entry = pathToFileURL(path.join(dir, 'server', 'entry.mjs')).href;
+  const { handler } = (await import(entry)) as { handler: NodeHandler };
+  const statics = sirv(path.join(dir, 'client'), {
+    brotli: true,
+    gzip: true,
+    etag: true,
+    setHeaders(res, pathname) {
+      if (pathname.startsWith('/_astro/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      else res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate');
+    },
+  });
+  const search = readJson(path.join(dir, 'server', SEARCH_INDEX_FILE), (file: SearchIndexFile) => new SiteSearch(file));
+  return { dir, handler, statics, search };
+}
+
+/** What the build recorded for the server (see the integration's `astro:build:done`). */
+function readBuildInfo(distDir: string): { site: string; config: RapportConfig } {
+  const file = path.join(distDir, 'server', 'rapport.json');
+  if (!existsSync(file)) throw new Error(`${file} is missing: build the site with the rapport() integration (npm run build) before serving it.`);
+  return JSON.parse(readFileSync(file, 'utf8')) as { site: string; config: RapportConfig };
+}
+
+function readJson<T, R>(file: string, use: (data: T) => R): R | undefined {
+  if (!existsSync(file)) return undefined;
+  return use(JSON.parse(readFileSync(file, 'utf8')) as T);
+}
+
+/** Runs `task` at most once at a time; a call during a run waits for the next run, and calls coalesce. */
+function singleFlight(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
+  const start = (): Promise<void> => (running = task().finally(() => (running = undefined)));
+  return () => {
+    if (!running) return start();
+    again ??= running.then(() => {
+      again = undefined;
+      return start();
+    });
+    return again;
   };
 }
 

@@ -13,12 +13,16 @@ export function startMailWorker(options: {
   intervalMs?: number;
   outbox?: OutboxOptions;
   log?: (line: string) => void;
-}): { stop(): Promise<void>; runNow(): Promise<void> } {
+}): { stop(): Promise<void>; runNow(): Promise<void>; nudge(): void } {
   const { db, transport, from, intervalMs = 2_000, log = (l: string) => console.error(l) } = options;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  // At most one round waits behind the one in progress, however often the worker is nudged.
+  let waiting = false;
   const round = () => {
+    waiting = true;
     running = running.then(async () => {
+      waiting = false;
       if (stopped) return;
       try {
         const report = await deliverDue(db, transport, from, options.outbox);
@@ -33,6 +37,10 @@ export function startMailWorker(options: {
   timer.unref();
   return {
     runNow: round,
+    /** Something was queued: send soon rather than at the next tick. */
+    nudge() {
+      if (!waiting && !stopped) void round();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

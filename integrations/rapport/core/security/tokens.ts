@@ -65,14 +65,19 @@ export async function consumeToken(db: Kysely<Database>, token: string, purpose:
 
 /** Whether a token would be accepted now, without using it: for the page whose button POSTs it. */
 export async function tokenIsValid(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<boolean> {
-  if (!TOKEN_SHAPE.test(token)) return false;
+  return (await peekToken(db, token, purpose, clock)) !== undefined;
+}
+
+/** The contact a token belongs to, if it would be accepted now, without using it (for the page a link opens). */
+export async function peekToken(db: Kysely<Database>, token: string, purpose: string, clock: Clock = systemClock): Promise<ValidToken | undefined> {
+  if (!TOKEN_SHAPE.test(token)) return undefined;
   const row = await db
     .selectFrom('tokens')
-    .select('hash')
+    .select(['contact_id', 'payload'])
     .where('hash', '=', hashToken(token))
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
     .where('expires_at', '>', clock().toISOString())
     .executeTakeFirst();
-  return row !== undefined;
+  return row && { contactId: row.contact_id, payload: row.payload === null ? undefined : JSON.parse(row.payload) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ConsentLedgerTable, Contact, ContactKind, Database } from './schema.ts';
 
 /** The current time as the store writes it. Passed in so tests control it. */
@@ -8,7 +8,8 @@ export const systemClock: Clock = () => new Date();
 
 /**
  * Finds or creates the contact for an e-mail address (compared case-insensitively). An existing
- * contact keeps its name and kind: a form cannot overwrite what the business already knows.
+ * contact keeps its name and kind: a form cannot overwrite what the business already knows
+ * (a name is only filled in when none was known).
  */
 export async function upsertContact(
   db: Kysely<Database>,
@@ -27,7 +28,9 @@ export async function upsertContact(
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.column('email').doUpdateSet({ updated_at: now }))
+    .onConflict((oc) =>
+      oc.column('email').doUpdateSet({ updated_at: now, name: sql<string>`case when contacts.name = '' then excluded.name else contacts.name end` }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }

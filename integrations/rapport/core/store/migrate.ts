@@ -1,12 +1,16 @@
-import { Migrator, type Migration } from 'kysely';
+import { Migrator, sql, type Migration } from 'kysely';
 import lockfile from 'proper-lockfile';
 import * as crm from './migrations/0001-crm.ts';
+import * as rateLimits from './migrations/0002-rate-limits.ts';
+import * as faqQuestions from './migrations/0003-faq-questions.ts';
 import type { Store } from './open-store.ts';
 
 /** Versioned migrations, in order. Names are permanent: never rename or edit a shipped one. */
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-crm': { up: (db) => crm.up(db, store.dialect) },
+    '0002-rate-limits': { up: (db) => rateLimits.up(db) },
+    '0003-faq-questions': { up: (db) => faqQuestions.up(db) },
   };
 }
 
@@ -16,7 +20,15 @@ function migrations(store: Store): Record<string, Migration> {
  * lock, a lock file beside the database does the same across processes.
  */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations(store) } });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; another
+  // schema's tables (a second site, a test run) would then be taken for ours. Pin it to ours.
+  const migrationTableSchema =
+    store.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations(store) },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const release =
     store.dialect === 'sqlite'
       ? await lockfile.lock(store.location, { realpath: false, stale: 30_000, retries: { retries: 60, minTimeout: 50, maxTimeout: 500 } })

@@ -14,6 +14,8 @@ export interface Database {
   activities: ActivitiesTable;
   mail_outbox: MailOutboxTable;
   rate_limits: RateLimitsTable;
+  faq_questions: FaqQuestionsTable;
+  faq_question_events: FaqQuestionEventsTable;
 }
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'supplier', 'partner', 'investor'] as const;
@@ -105,10 +107,40 @@ export interface MailOutboxTable {
   sent_at: string | null;
 }
 
+/** rate-limiter-flexible's counters: points used in the window ending at `expire` (epoch ms). */
 export interface RateLimitsTable {
   key: string;
-  window_start: string;
-  count: number;
+  points: number;
+  /** Epoch milliseconds; PostgreSQL returns bigint as a string. */
+  expire: number | string | null;
+}
+
+export const QUESTION_STATUSES = ['received', 'pending_review', 'published', 'rejected', 'merged'] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+
+/** A visitor's question. `received` until its draft entry is written, then the entry's status. */
+export interface FaqQuestionsTable {
+  id: string;
+  contact_id: string | null;
+  question: string;
+  /** Private context the asker added; never written to the content repository. */
+  details: string | null;
+  status: QuestionStatus;
+  /** The draft entry's slug in the FAQ collection. */
+  entry_slug: string | null;
+  merged_into: string | null;
+  created_at: string;
+  updated_at: string;
+  /** When the asker was sent the outcome; set once. */
+  notified_at: string | null;
+}
+
+export interface FaqQuestionEventsTable {
+  id: string;
+  question_id: string;
+  status: string;
+  note: string | null;
+  created_at: string;
 }
 
 export type Contact = Selectable<ContactsTable>;

@@ -50,7 +50,8 @@ export async function renderCard(card: CardData): Promise<Buffer> {
       h('div', { fontSize: 28, color: '#575750' }, card.host),
     ]),
   ]);
-  const svg = await satori(tree, { width: 1200, height: 630, fonts: await loadFonts() });
+  // satori takes React-like elements; with @types/react installed (Decap brings it) its type is ReactNode.
+  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width: 1200, height: 630, fonts: await loadFonts() });
   // resvg rasterises in libuv's thread pool, so a worker lays out its next card meanwhile.
   const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } });
   // sharp encodes the PNG about twice as fast as resvg's own encoder.

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { z } from 'astro/zod';
+
+export interface FieldOption {
+  value: string;
+  label: string;
+  description?: string | undefined;
+}
+
+/**
+ * One form: its fields (a strict zod object, so unknown fields are refused), the words on its
+ * button and, when it asks for consent, the exact wording shown. The same definition renders
+ * the form (`<RapportForm>`) and validates the post.
+ */
+export interface FormDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Stable id, recorded in the consent ledger with `version`. */
+  id: string;
+  /** Bump when the fields or wording change meaningfully. */
+  version: number;
+  /** Where the form posts. */
+  action: string;
+  schema: S;
+  submit: string;
+  /** Consent wording shown above the button; its SHA-256 goes in the consent ledger. */
+  consent?: string | undefined;
+  /** Labels of choice fields (enums, arrays of enums), by field name. */
+  options?: Record<string, FieldOption[]> | undefined;
+  /** Values a blank form starts with. */
+  defaults?: Record<string, string | string[]> | undefined;
+  /** Honeypot and time trap (off for buttons behind a session or a token). @default true */
+  traps?: boolean | undefined;
+}
+
+/** `subscribe@1`: what the ledger records as the form a consent came from. */
+export const formKey = (form: FormDefinition) => `${form.id}@${form.version}`;
+
+/** SHA-256 of the exact wording a visitor agreed to (the consent text, else the button). */
+export const wordingHash = (form: FormDefinition) =>
+  createHash('sha256')
+    .update(form.consent ?? form.submit)
+    .digest('hex');
+
+export interface FieldView {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  widget: 'text' | 'email' | 'textarea' | 'select' | 'checkboxes' | 'checkbox' | 'hidden';
+  required: boolean;
+  minLength?: number | undefined;
+  maxLength?: number | undefined;
+  autocomplete?: string | undefined;
+  options: FieldOption[];
+}
+
+interface JsonField {
+  type?: string;
+  title?: string;
+  description?: string;
+  widget?: string;
+  autocomplete?: string;
+  format?: string;
+  minLength?: number;
+  maxLength?: number;
+  enum?: string[];
+  const?: string;
+  items?: { enum?: string[] };
+}
+
+/** What the form component needs to draw each field, read from the schema (JSON Schema of its input). */
+export function describeFields(form: FormDefinition): FieldView[] {
+  const json = z.toJSONSchema(form.schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonField>; required?: string[] };
+  const required = new Set(json.required ?? []);
+  return Object.entries(json.properties).map(([name, f]) => {
+    const choices = f.enum ?? f.items?.enum;
+    const labelled = form.options?.[name];
+    const options = labelled ?? (choices ?? []).map((value) => ({ value, label: value }));
+    const widget: FieldView['widget'] =
+      f.widget === 'hidden' || f.widget === 'textarea'
+        ? f.widget
+        : f.type === 'array'
+          ? 'checkboxes'
+          : f.const !== undefined
+            ? 'checkbox'
+            : choices
+              ? 'select'
+              : f.format === 'email'
+                ? 'email'
+                : 'text';
+    return {
+      name,
+      label: f.title ?? name,
+      hint: f.description,
+      widget,
+      required: required.has(name),
+      minLength: f.minLength,
+      maxLength: f.maxLength,
+      autocomplete: f.autocomplete,
+      options: f.const !== undefined ? [{ value: f.const, label: f.title ?? name }] : options,
+    };
+  });
+}

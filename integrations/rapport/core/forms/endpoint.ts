@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'astro/zod';
+import type { RapportConfig } from '../../config/schema.ts';
+import type { Limiters } from '../security/rate-limit.ts';
+import type { Clock } from '../store/contacts.ts';
+import type { Dialect } from '../store/open-store.ts';
+import type { Database } from '../store/schema.ts';
+import type { ContentDrafts } from '../../features/faq/drafts.ts';
+import type { SiteSearch } from '../../features/search/site-search.ts';
+import type { FormDefinition } from './define-form.ts';
+import type { FormState } from './read-form.ts';
+
+/** What every form handler and server-rendered page is given: the store and its companions. */
+export interface FormServices {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  config: RapportConfig;
+  /** The configured site URL; every absolute link in mail is built from it, never from headers. */
+  site: URL;
+  /** Signing key (`RAPPORT_SECRET`). */
+  secret: string;
+  limits: Limiters;
+  log: (message: string) => void;
+  /** The server's search index (`/search`, the questions form); absent when the build made none. */
+  search?: SiteSearch | undefined;
+  /** Where visitors' questions become draft FAQ entries. */
+  drafts?: ContentDrafts | undefined;
+}
+
+/** The parts of an HTTP request a form handler may look at. */
+export interface FormRequest {
+  ip: string;
+  cookies: Record<string, string | undefined>;
+  /** The request came over HTTPS (directly or through a trusted proxy). */
+  secure: boolean;
+  query: URLSearchParams;
+}
+
+export type FormOutcome =
+  /** Success: 303 See Other to a result page. */
+  | { kind: 'redirect'; location: string; cookies?: string[] | undefined }
+  /** Draw the form again with messages. */
+  | { kind: 'invalid'; state: FormState }
+  /** A plain answer without a page (RFC 8058 one-click unsubscribe). */
+  | { kind: 'text'; status: number; body: string };
+
+/** A form's server side. `page` is where the form is drawn (defaults to `path`). */
+export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
+  path: string;
+  page?: string | undefined;
+  form(config: RapportConfig): FormDefinition<S>;
+  /** Where a bot caught by the honeypot or time trap is sent, as if it had succeeded. */
+  decoy: string;
+  /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */
+  intercept?(params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome | undefined>;
+  handle(data: z.infer<S>, services: FormServices, request: FormRequest): Promise<FormOutcome>;
+}
+
+/** Builds an absolute link on the configured site. */
+export function siteLink(services: Pick<FormServices, 'site'>, path: string, query?: Record<string, string>): string {
+  const url = new URL(path, services.site);
+  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
+  return url.href;
+}
+
+export const invalid = (form: string, errors: Record<string, string>, message?: string, status = 422): FormOutcome => ({
+  kind: 'invalid',
+  state: { form, values: {}, errors, message, status },
+});

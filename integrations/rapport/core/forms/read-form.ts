@@ -1,0 +1,69 @@
+import type { z } from 'astro/zod';
+import { describeFields, type FormDefinition } from './define-form.ts';
+import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
+
+export type FormValues = Record<string, string | string[]>;
+
+/** A form to draw again: what the visitor typed, a message per field, and the HTTP status. */
+export interface FormState {
+  form: string;
+  values: FormValues;
+  errors: Record<string, string>;
+  /** A message for the whole form (shown above the fields). */
+  message?: string | undefined;
+  status: number;
+}
+
+export type ReadResult<S extends z.ZodObject> = { ok: true; data: z.infer<S> } | { ok: false; state: FormState };
+
+const MAX_ECHO = 10_000;
+
+/**
+ * Reads a posted form against its definition. Empty fields count as absent (browsers send
+ * optional fields empty); a field sent twice that takes one value is refused, as is any field the
+ * form does not have. The honeypot and time-trap fields are the caller's business and skipped here.
+ */
+export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params: URLSearchParams): ReadResult<S> {
+  const fields = describeFields(form);
+  const multi = new Set(fields.filter((f) => f.widget === 'checkboxes').map((f) => f.name));
+  const known = new Set(fields.map((f) => f.name));
+  const input: Record<string, string | string[]> = {};
+  const errors: Record<string, string> = {};
+  for (const name of new Set(params.keys())) {
+    if (name === HONEYPOT_FIELD || name === TIME_TRAP_FIELD) continue;
+    const all = params.getAll(name).filter((v) => v !== '');
+    if (multi.has(name)) input[name] = all;
+    else if (all.length > 1) errors[name] = 'This field was sent more than once. Reload the page and send the form again.';
+    else if (all.length === 1) input[name] = all[0]!;
+  }
+  // Echo back only what the form has, so a re-rendered page never carries foreign fields.
+  const values: FormValues = Object.fromEntries(
+    Object.entries(input)
+      .filter(([name]) => known.has(name))
+      .map(([name, v]) => [name, Array.isArray(v) ? v.map((x) => x.slice(0, MAX_ECHO)) : v.slice(0, MAX_ECHO)]),
+  );
+  const parsed = form.schema.safeParse(input);
+  let message: string | undefined;
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (issue.code === 'unrecognized_keys') {
+        message = `This form does not have the field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `“${k.slice(0, 40)}”`).join(', ')}. Reload the page and send it again.`;
+      } else if (typeof field === 'string' && !(field in errors)) {
+        errors[field] = issue.code === 'invalid_type' && input[field] === undefined ? missingMessage(form, field, multi.has(field)) : issue.message;
+      }
+    }
+  }
+  if (parsed.success && Object.keys(errors).length === 0) return { ok: true, data: parsed.data as z.infer<S> };
+  return {
+    ok: false,
+    state: { form: form.id, values, errors, message: message ?? 'Please correct the fields marked below.', status: 422 },
+  };
+}
+
+/** A required field left empty gets the message its schema gives an empty value ("Enter your name."). */
+function missingMessage(form: FormDefinition, field: string, multiple: boolean): string {
+  const schema = (form.schema.shape as Record<string, z.ZodType | undefined>)[field];
+  const empty = schema?.safeParse(multiple ? [] : '');
+  return empty && !empty.success ? empty.error.issues[0]!.message : 'Fill in this field.';
+}

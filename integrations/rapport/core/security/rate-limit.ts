@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import RateLimiterStoreAbstract from 'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js';
+import type { Database } from '../store/schema.ts';
+
+interface StoreRow {
+  points: number;
+  expire: number | null;
+}
+
+/**
+ * rate-limiter-flexible's limiter (fixed window, blocking, rewards) with its counters in the CRM
+ * store, so limits hold across several servers sharing one database. The storage is one portable
+ * upsert through Kysely; pass `{ db: trx }` as the options of `consume` to count inside a
+ * submission's transaction.
+ */
+export class StoreRateLimiter extends RateLimiterStoreAbstract {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>, options: { keyPrefix: string; points: number; duration: number }) {
+    super({ ...options, storeClient: db });
+    this.#db = db;
+  }
+
+  async _upsert(key: string, points: number, msDuration: number, forceExpire = false, options: { db?: Kysely<Database> } = {}): Promise<StoreRow> {
+    const db = options.db ?? this.#db;
+    const now = Date.now();
+    const expire = msDuration > 0 ? now + msDuration : null;
+    // An expired window starts again; forceExpire (block/set) overwrites.
+    const stale = sql`(rate_limits.expire is not null and rate_limits.expire <= ${now})`;
+    const force = forceExpire ? sql`true` : stale;
+    const { rows } = await sql<StoreRow>`
+      insert into rate_limits (key, points, expire) values (${key}, ${points}, ${expire})
+      on conflict (key) do update set
+        points = case when ${force} then excluded.points else rate_limits.points + excluded.points end,
+        expire = case when ${force} then excluded.expire else rate_limits.expire end
+      returning points, expire`.execute(db);
+    const row = rows[0]!;
+    return { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) };
+  }
+
+  async _get(key: string): Promise<StoreRow | null> {
+    const row = await this.#db
+      .selectFrom('rate_limits')
+      .select(['points', 'expire'])
+      .where('key', '=', key)
+      .where((eb) => eb.or([eb('expire', 'is', null), eb('expire', '>', Date.now())]))
+      .executeTakeFirst();
+    return row ? { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) } : null;
+  }
+
+  async _delete(key: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('rate_limits').where('key', '=', key).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  _getRateLimiterRes(_key: string, changedPoints: number, row: StoreRow): RateLimiterRes {
+    const first = changedPoints === row.points;
+    const consumed = first ? changedPoints : row.points;
+    return new RateLimiterRes(Math.max(this.points - consumed, 0), row.expire ? Math.max(row.expire - Date.now(), 0) : -1, consumed, first);
+  }
+}
+
+export interface LimitSpec {
+  points: number;
+  /** Window in seconds. */
+  duration: number;
+}
+
+/** The limits Rapport's forms apply. Override them in the server options (benchmarks do). */
+export interface RateLimitSettings {
+  /** Form posts from one IP address (all forms together; rural providers put many people behind one address). @default 60 per 10 minutes */
+  perIp: LimitSpec;
+  /** Confirmation or sign-in mails to one address. @default 1 per 10 minutes */
+  mailPerAddress: LimitSpec;
+  /** Contact-form messages from one address. @default 5 per hour */
+  messagesPerAddress: LimitSpec;
+  /** Questions for the FAQ from one IP address, with or without an e-mail address. @default 10 per hour */
+  questionsPerIp: LimitSpec;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  perIp: { points: 60, duration: 600 },
+  mailPerAddress: { points: 1, duration: 600 },
+  messagesPerAddress: { points: 5, duration: 3600 },
+  questionsPerIp: { points: 10, duration: 3600 },
+};
+
+export type Limiters = Record<keyof RateLimitSettings, StoreRateLimiter>;
+
+export function createLimiters(db: Kysely<Database>, settings: Partial<RateLimitSettings> = {}): Limiters {
+  const s = { ...DEFAULT_RATE_LIMITS, ...settings };
+  return {
+    perIp: new StoreRateLimiter(db, { keyPrefix: 'ip', ...s.perIp }),
+    mailPerAddress: new StoreRateLimiter(db, { keyPrefix: 'mail', ...s.mailPerAddress }),
+    messagesPerAddress: new StoreRateLimiter(db, { keyPrefix: 'msg', ...s.messagesPerAddress }),
+    questionsPerIp: new StoreRateLimiter(db, { keyPrefix: 'ask', ...s.questionsPerIp }),
+  };
+}
+
+/**
+ * Takes one point. Resolves with the seconds to wait when the limit is reached, `0` when within
+ * it; a database error still rejects (rate-limiter-flexible rejects with either).
+ */
+export async function take(limiter: StoreRateLimiter, key: string, db?: Kysely<Database>): Promise<number> {
+  try {
+    await limiter.consume(key, 1, db ? { db } : {});
+    return 0;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    throw rejection;
+  }
+}

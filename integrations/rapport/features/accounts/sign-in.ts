@@ -1,0 +1,113 @@
+import { z } from 'astro/zod';
+import type { FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormEndpoint } from '../../core/forms/endpoint.ts';
+import { emailAddress, tokenField } from '../../core/forms/fields.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import { take } from '../../core/security/rate-limit.ts';
+import { clearedSessionCookie, createSession, endSession, isStaff, SESSION_COOKIE, sessionCookie, sessionPerson } from '../../core/security/sessions.ts';
+import { consumeToken } from '../../core/security/tokens.ts';
+import { LINK_REFUSED } from '../newsletter/subscribe.ts';
+import { accountListsForm, applyListChoice } from '../newsletter/preferences.ts';
+import { SIGN_IN, signInLink } from './sign-in-link.ts';
+
+export const signInForm = () =>
+  ({
+    id: 'sign-in',
+    version: 1,
+    action: '/account/sign-in',
+    schema: z.strictObject({ email: emailAddress() }),
+    submit: 'E-mail me a sign-in link',
+  }) satisfies FormDefinition;
+
+/** `/account/sign-in`: mails a one-time link to an address with an account; says the same for any address. */
+export const signInEndpoint: FormEndpoint<ReturnType<typeof signInForm>['schema']> = {
+  path: '/account/sign-in',
+  decoy: '/account/check-your-inbox',
+  form: signInForm,
+  async handle(data, s) {
+    await s.db.transaction().execute(async (trx) => {
+      const person = await trx
+        .selectFrom('accounts')
+        .innerJoin('contacts', 'contacts.id', 'accounts.contact_id')
+        .select(['contacts.id', 'contacts.email', 'contacts.name'])
+        .where('contacts.email', '=', data.email.toLowerCase())
+        .executeTakeFirst();
+      if (!person) return;
+      if ((await take(s.limits.mailPerAddress, `sign-in:${person.email}`, trx)) > 0) return;
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: person.email,
+          subject: `Sign in to ${s.config.site.name}`,
+          greeting: person.name ? `Hello ${person.name},` : 'Hello,',
+          paragraphs: ['Here is the sign-in link you asked for.'],
+          action: { label: 'Sign in', url: await signInLink(trx, s, person.id) },
+          after: ['The link works once, for one hour. If you did not ask for it, ignore this message: nobody can sign in without it.'],
+          footer: mailFooter(s.config, 'You get this message because this address was entered on our sign-in page.'),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+    });
+    return { kind: 'redirect', location: '/account/check-your-inbox' };
+  },
+};
+
+export const signInConfirmForm = () =>
+  ({
+    id: 'sign-in-confirm',
+    version: 1,
+    action: '/account/sign-in/confirm',
+    schema: z.strictObject({ token: tokenField() }),
+    submit: 'Sign in',
+    traps: false,
+  }) satisfies FormDefinition;
+
+/** The button on the page a sign-in link opens: uses the token and starts a session. */
+export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirmForm>['schema']> = {
+  path: '/account/sign-in/confirm',
+  decoy: '/account/',
+  form: signInConfirmForm,
+  async handle(data, s, request) {
+    const session = await s.db.transaction().execute(async (trx) => {
+      const token = await consumeToken(trx, data.token, SIGN_IN, s.clock);
+      if (!token?.contactId) return undefined;
+      const account = await trx.selectFrom('accounts').select(['id', 'role']).where('contact_id', '=', token.contactId).executeTakeFirstOrThrow();
+      return { value: await createSession(trx, account.id, s.clock), staff: isStaff(account.role) };
+    });
+    if (!session) return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: `${LINK_REFUSED} Ask for a new one below.`, status: 400 } };
+    // Staff go to the content manager when the site has one.
+    const home = session.staff && s.config.cms.enabled && s.config.cms.backend.name === 'rapport' ? '/admin/' : '/account/';
+    return { kind: 'redirect', location: home, cookies: [sessionCookie(session.value, request.secure)] };
+  },
+};
+
+export const signOutForm = () =>
+  ({ id: 'sign-out', version: 1, action: '/account/sign-out', schema: z.strictObject({}), submit: 'Sign out', traps: false }) satisfies FormDefinition;
+
+export const signOutEndpoint: FormEndpoint<ReturnType<typeof signOutForm>['schema']> = {
+  path: '/account/sign-out',
+  page: '/account/',
+  decoy: '/account/signed-out',
+  form: signOutForm,
+  async handle(_data, s, request) {
+    await endSession(s.db, request.cookies[SESSION_COOKIE]);
+    return { kind: 'redirect', location: '/account/signed-out', cookies: [clearedSessionCookie(request.secure)] };
+  },
+};
+
+/** The list choice on `/account/`; needs a session. */
+export const accountListsEndpoint: FormEndpoint<ReturnType<typeof accountListsForm>['schema']> = {
+  path: '/account/subscriptions',
+  page: '/account/',
+  decoy: '/account/',
+  form: accountListsForm,
+  async handle(data, s, request) {
+    const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
+    if (!person) return { kind: 'redirect', location: '/account/sign-in' };
+    await s.db.transaction().execute((trx) => applyListChoice(trx, s, person.contactId, data.lists ?? [], accountListsForm(s.config), 'web:/account/'));
+    return { kind: 'redirect', location: '/account/?saved=lists' };
+  },
+};

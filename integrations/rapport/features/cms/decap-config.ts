@@ -1,0 +1,154 @@
+import { z } from 'astro/zod';
+import type { SchemaContext } from 'astro:content';
+import type { RapportConfig } from '../../config/schema.ts';
+import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
+
+/** One Decap field, as config.yml spells it. */
+export interface DecapField {
+  name: string;
+  label: string;
+  widget: string;
+  required?: boolean;
+  hint?: string;
+  default?: unknown;
+  options?: string[];
+  value_type?: 'int' | 'float';
+  min?: number;
+  max?: number;
+  pattern?: [string, string];
+  fields?: DecapField[];
+  field?: DecapField;
+  format?: string;
+  date_format?: string;
+  time_format?: boolean;
+  picker_utc?: boolean;
+  allow_multiple?: boolean;
+}
+
+interface JsonSchema {
+  type?: string;
+  enum?: string[];
+  format?: string;
+  widget?: string;
+  description?: string;
+  default?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** Image fields become Decap image widgets (Astro's `image()` is a path on disk to Decap). */
+const cmsContext = { image: () => z.string().meta({ widget: 'image' }) } as unknown as SchemaContext;
+
+const label = (name: string) =>
+  name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ ([A-Z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
+
+/** A Decap field from one property of a collection's JSON Schema (the zod schema's input side). */
+export function decapField(name: string, s: JsonSchema, required: boolean): DecapField {
+  const base = {
+    name,
+    label: label(name),
+    ...(required && s.default === undefined ? {} : { required: false }),
+    ...(s.description ? { hint: s.description } : {}),
+    ...(s.default !== undefined ? { default: s.default } : {}),
+  };
+  if (s.widget === 'image') return { ...base, widget: 'image' };
+  if (s.enum) return { ...base, widget: 'select', options: s.enum };
+  switch (s.type) {
+    case 'string':
+      return {
+        ...base,
+        widget: (s.maxLength ?? Infinity) > 200 ? 'text' : 'string',
+        ...(s.pattern ? { pattern: [s.pattern, `Must match ${s.pattern}`] as [string, string] } : {}),
+      };
+    case 'boolean':
+      return { ...base, widget: 'boolean' };
+    case 'integer':
+    case 'number':
+      return {
+        ...base,
+        widget: 'number',
+        value_type: s.type === 'integer' ? 'int' : 'float',
+        ...(s.minimum !== undefined ? { min: s.minimum } : {}),
+        ...(s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? { max: s.maximum } : {}),
+      };
+    case 'array': {
+      const item = s.items ?? {};
+      if (item.type === 'object') return { ...base, widget: 'list', fields: objectFields(item) };
+      return { ...base, widget: 'list', field: decapField(name.replace(/s$/, ''), item, true) };
+    }
+    case 'object':
+      return { ...base, widget: 'object', fields: objectFields(s) };
+    default:
+      // Dates are not representable in JSON Schema: zod leaves them untyped.
+      return { ...base, widget: 'datetime', format: 'YYYY-MM-DD', date_format: 'YYYY-MM-DD', time_format: false, picker_utc: true };
+  }
+}
+
+function objectFields(s: JsonSchema): DecapField[] {
+  const required = new Set(s.required ?? []);
+  return Object.entries(s.properties ?? {}).map(([name, p]) => decapField(name, p, required.has(name)));
+}
+
+function fieldsOf(schema: z.ZodType): DecapField[] {
+  return objectFields(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+}
+
+export const FAQ_VIEW_FILTERS = [
+  { label: 'Pending review', field: 'status', pattern: 'pending_review' },
+  { label: 'Published', field: 'status', pattern: 'published' },
+  { label: 'Rejected', field: 'status', pattern: 'rejected' },
+  { label: 'Merged', field: 'status', pattern: 'merged' },
+];
+
+/**
+ * Decap's config.yml, generated from the content schemas: a schema change shows up here with no
+ * hand edit. `backend` is Rapport's own (`/admin/api/v1`) unless the options name a Git host.
+ */
+export function decapConfig(config: RapportConfig, site: string) {
+  const dir = (name: string) => `${config.contentDir}/${name}`;
+  // Previews never run what an editor (or a visitor's question) put in the text.
+  const body = (hint: string): DecapField & { sanitize_preview: boolean } => ({ name: 'body', label: 'Text', widget: 'markdown', hint, sanitize_preview: true });
+  const collection = (name: string, labels: [string, string], schema: z.ZodType, bodyHint: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    label: labels[0],
+    label_singular: labels[1],
+    folder: dir(name),
+    create: true,
+    extension: 'md',
+    format: 'frontmatter',
+    slug: '{{slug}}',
+    ...extra,
+    fields: [...fieldsOf(schema), body(bodyHint)],
+  });
+  const collections = [
+    collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
+    ...(config.features.faq
+      ? [collection('faq', ['FAQ', 'Question'], faqSchema, 'The answer', { summary: '{{question}} ({{status}})', view_filters: FAQ_VIEW_FILTERS, sortable_fields: ['question', 'category', 'updated'] })]
+      : []),
+    ...(config.features.products
+      ? [collection('products', [config.site.catalogName, 'Product'], productSchema(cmsContext), 'The long description', { media_folder: 'images', public_folder: 'images', summary: '{{name}} ({{sku}})' })]
+      : []),
+    ...(config.features.newsletter ? [collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', { media_folder: '', public_folder: '' })] : []),
+    collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
+  ];
+  return {
+    backend: config.cms.backend.name === 'rapport' ? { name: 'proxy', proxy_url: '/admin/api/v1', branch: config.cms.branch } : { ...config.cms.backend, branch: config.cms.branch },
+    publish_mode: 'editorial_workflow',
+    site_url: site,
+    display_url: site,
+    ...(config.site.logo ? { logo_url: config.site.logo } : {}),
+    locale: 'en',
+    media_folder: `${config.contentDir}/media`,
+    public_folder: '/media',
+    collections,
+  };
+}

@@ -1,0 +1,102 @@
+import { z } from 'astro/zod';
+import type { FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormEndpoint } from '../../core/forms/endpoint.ts';
+import { contactKind, emailAddress, KIND_LABELS, message, optionalLine, personName } from '../../core/forms/fields.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import { take } from '../../core/security/rate-limit.ts';
+import { upsertContact } from '../../core/store/contacts.ts';
+import { CONTACT_KINDS } from '../../core/store/schema.ts';
+
+export const contactForm = () =>
+  ({
+    id: 'contact',
+    version: 1,
+    action: '/contact/message',
+    schema: z.strictObject({
+      name: personName(),
+      email: emailAddress(),
+      organisation: optionalLine('Organisation (optional)', 120, 'organization'),
+      kind: contactKind(),
+      subject: optionalLine('Subject (optional)', 120),
+      message: message('Your message', 10, 5000),
+    }),
+    options: { kind: CONTACT_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })) },
+    defaults: { kind: 'customer' },
+    submit: 'Send my message',
+  }) satisfies FormDefinition;
+
+/**
+ * `/contact/message`: the enquiry goes on the contact's timeline, the visitor gets an
+ * acknowledgement with a copy, staff get a notification they can answer with Reply.
+ */
+export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schema']> = {
+  path: '/contact/message',
+  decoy: '/contact/sent',
+  form: contactForm,
+  async handle(data, s) {
+    const limited = await s.db.transaction().execute(async (trx) => {
+      const wait = await take(s.limits.messagesPerAddress, `contact:${data.email.toLowerCase()}`, trx);
+      if (wait > 0) return wait;
+      const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: data.kind ?? 'prospect' }, s.clock);
+      const subject = data.subject ?? 'Message from the website';
+      await trx
+        .insertInto('activities')
+        .values({
+          id: crypto.randomUUID(),
+          contact_id: contact.id,
+          type: 'enquiry',
+          summary: subject,
+          data: JSON.stringify({ subject, message: data.message, name: data.name, organisation: data.organisation ?? null, kind: data.kind ?? null }),
+          created_at: s.clock().toISOString(),
+        })
+        .execute();
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: contact.email,
+          subject: `We received your message: ${subject}`,
+          greeting: `Hello ${data.name},`,
+          paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`],
+          quote: data.message,
+          footer: mailFooter(s.config, 'You get this message because you wrote to us through our contact form.'),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: staffAddress(s.config),
+          subject: `Website message from ${data.name}: ${subject}`,
+          paragraphs: [
+            `From: ${data.name} <${contact.email}>`,
+            ...(data.organisation ? [`Organisation: ${data.organisation}`] : []),
+            ...(data.kind ? [`Says they are: ${KIND_LABELS[data.kind]}`] : []),
+          ],
+          quote: data.message,
+          after: ['Reply to this message to answer them.'],
+          footer: mailFooter(s.config, 'Sent by your website’s contact form.'),
+          replyTo: contact.email,
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+      return 0;
+    });
+    if (limited > 0) {
+      return {
+        kind: 'invalid',
+        state: {
+          form: 'contact',
+          values: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
+          errors: {},
+          message: `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${Math.ceil(limited / 60)} minutes.`,
+          status: 429,
+        },
+      };
+    }
+    return { kind: 'redirect', location: '/contact/sent' };
+  },
+};

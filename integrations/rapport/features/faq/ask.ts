@@ -1,0 +1,120 @@
+import { z } from 'astro/zod';
+import type { RapportConfig } from '../../config/schema.ts';
+import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import { siteLink, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
+import { emailAddress, message, ONE_LINE, personName } from '../../core/forms/fields.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import { take } from '../../core/security/rate-limit.ts';
+import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
+
+/** A question fits a FAQ entry's title (the FAQ schema allows 160 characters). */
+export const questionText = () =>
+  z
+    .string()
+    .trim()
+    .min(10, 'Write your question in at least 10 characters.')
+    .max(160, 'Keep the question itself to 160 characters; put the rest in “More details”.')
+    .regex(ONE_LINE, 'Write the question on one line; put the rest in “More details”.')
+    .meta({ title: 'Your question' });
+
+export const askForm = (config: RapportConfig) =>
+  ({
+    id: 'faq-ask',
+    version: 1,
+    action: '/faq/ask',
+    schema: z.strictObject({
+      question: questionText(),
+      details: message('More details (optional, never published)', 1, 2000).optional(),
+      name: personName().optional(),
+      email:
+        config.crm.questions.email === 'required'
+          ? emailAddress().meta({ title: 'E-mail address', autocomplete: 'email', description: 'We write to you once, when the answer is published.' })
+          : emailAddress()
+              .optional()
+              .meta({ title: 'E-mail address (optional)', autocomplete: 'email', description: 'Leave it and we write to you once, when the answer is published.' }),
+    }),
+    consent:
+      'We keep your question to answer it on our FAQ page. Your name, address and details are never published; with an address, we write to you once when the answer is out.',
+    submit: 'Send my question',
+  }) satisfies FormDefinition;
+
+/**
+ * `/faq/ask`: the question is stored (with the asker's contact when they gave an address, and
+ * their consent to be told), acknowledged, and announced to staff. The draft FAQ entry is written
+ * just after the answer, from the store (see `syncDrafts`), so a slow disk or Git never loses it.
+ */
+export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
+  path: '/faq/ask',
+  decoy: '/faq/ask/sent',
+  form: askForm,
+  async handle(data, s, request) {
+    const form = askForm(s.config);
+    const now = s.clock().toISOString();
+    const wait = await s.db.transaction().execute(async (trx) => {
+      const waits = [await take(s.limits.questionsPerIp, request.ip, trx)];
+      if (data.email) waits.push(await take(s.limits.messagesPerAddress, `ask:${data.email.toLowerCase()}`, trx));
+      if (Math.max(...waits) > 0) return Math.max(...waits);
+      const contact = data.email ? await upsertContact(trx, { email: data.email, name: data.name ?? '', kind: 'prospect' }, s.clock) : undefined;
+      const id = crypto.randomUUID();
+      await trx
+        .insertInto('faq_questions')
+        .values({ id, contact_id: contact?.id ?? null, question: data.question, details: data.details ?? null, status: 'received', entry_slug: null, merged_into: null, created_at: now, updated_at: now, notified_at: null })
+        .execute();
+      await trx.insertInto('faq_question_events').values({ id: crypto.randomUUID(), question_id: id, status: 'received', note: null, created_at: now }).execute();
+      if (contact) {
+        await appendConsent(trx, { contact_id: contact.id, purpose: 'faq:answer-notice', action: 'granted', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source: 'web:/faq/ask' }, s.clock);
+        await trx
+          .insertInto('activities')
+          .values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'question', summary: data.question, data: JSON.stringify({ question: id }), created_at: now })
+          .execute();
+        await enqueueMail(
+          trx,
+          composeMail({
+            to: contact.email,
+            subject: 'We received your question',
+            greeting: data.name ? `Hello ${data.name},` : 'Hello,',
+            paragraphs: [`Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:`],
+            quote: data.question,
+            footer: mailFooter(s.config, 'You get this message because you asked us a question on our website.'),
+            accent: s.config.site.accentColor,
+          }),
+          s.clock,
+        );
+      }
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: staffAddress(s.config),
+          subject: `New question for the FAQ: ${data.question.slice(0, 80)}`,
+          paragraphs: [
+            'A visitor asked a question. It is waiting as a draft FAQ entry (status “pending review”) in the CMS: write the answer, choose a category and publish it, or reject it, or merge it into an existing entry.',
+            ...(data.details ? ['Their details (private, not in the draft):', data.details] : []),
+          ],
+          quote: data.question,
+          action: { label: 'Open the CMS', url: siteLink(s, '/admin/') },
+          footer: mailFooter(s.config, 'Sent by your website’s FAQ question form.'),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+      return 0;
+    });
+    if (wait > 0) return tooMany(data, wait);
+    return { kind: 'redirect', location: '/faq/ask/sent' };
+  },
+};
+
+function tooMany(data: Record<string, unknown>, wait: number): FormOutcome {
+  return {
+    kind: 'invalid',
+    state: {
+      form: 'faq-ask',
+      values: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      errors: {},
+      message: `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${Math.ceil(wait / 60)} minutes.`,
+      status: 429,
+    },
+  };
+}

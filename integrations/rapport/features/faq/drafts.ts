@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { slugify } from '../../internal/slug.ts';
+import { CMS_BRANCH_PREFIX } from '../cms/backend.ts';
+import { GitError, type Repo } from '../cms/git.ts';
+
+const run = promisify(execFile);
+
+/** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
+export interface DraftEntry {
+  question: string;
+  /** The stored submission's id (`faq_questions.id`). */
+  submission: string;
+  updated: Date;
+}
+
+/**
+ * Where draft entries go: the content repository. The local working copy now; a Git host's API
+ * (commit through GitHub or Gitea) is another implementation of the same interface.
+ */
+export interface ContentDrafts {
+  /** Creates the entry under a new slug (never overwriting one) and returns the slug. */
+  create(entry: DraftEntry): Promise<string>;
+}
+
+/** Slugs stay short enough to read in a URL. */
+const SLUG_MAX = 60;
+export const UNSORTED_CATEGORY = 'Unsorted';
+
+export function draftSlug(question: string): string {
+  const slug = slugify(question);
+  if (slug.length <= SLUG_MAX) return slug;
+  const cut = slug.slice(0, SLUG_MAX);
+  return cut.slice(0, cut.lastIndexOf('-') > 20 ? cut.lastIndexOf('-') : SLUG_MAX);
+}
+
+/** The entry file: front matter the FAQ schema accepts, status `pending_review`, no answer yet. */
+export function draftFile(entry: DraftEntry): string {
+  const front = stringify({
+    question: entry.question,
+    category: UNSORTED_CATEGORY,
+    status: 'pending_review',
+    updated: entry.updated.toISOString().slice(0, 10),
+    submission: entry.submission,
+  });
+  return `---\n${front}---\n`;
+}
+
+/**
+ * Writes drafts into the FAQ folder of the local working copy and, when that folder is in a Git
+ * repository, commits just that file (as "Rapport", whatever else is staged).
+ */
+export function workingCopyDrafts(folder: string, log: (message: string) => void = console.error): ContentDrafts {
+  return {
+    async create(entry) {
+      await mkdir(folder, { recursive: true });
+      const base = draftSlug(entry.question);
+      for (let n = 1; n < 1000; n++) {
+        const slug = n === 1 ? base : `${base}-${n}`;
+        const file = path.join(folder, `${slug}.md`);
+        try {
+          // `wx`: fails if the file exists, so an entry is never overwritten, even by a race.
+          await writeFile(file, draftFile(entry), { flag: 'wx' });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+          throw error;
+        }
+        await commitIfRepository(folder, file, `FAQ: new visitor question awaiting an answer (${slug})`).catch((error: unknown) =>
+          log(`The draft ${file} is written but could not be committed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+        return slug;
+      }
+      throw new Error(`No free slug for a draft FAQ entry starting ${base}`);
+    },
+  };
+}
+
+/**
+ * Drafts as unpublished entries of Decap's editorial workflow: each on its own branch
+ * (`cms/faq/<slug>`, status "pending review"), so a visitor's question waits on the CMS's workflow
+ * board and goes live only when an editor publishes it. The live working tree is not touched.
+ */
+export function workflowDrafts(repo: Repo, options: { folder: string; branch: string; collection?: string }): ContentDrafts {
+  const collection = options.collection ?? 'faq';
+  return {
+    async create(entry) {
+      const base = draftSlug(entry.question);
+      for (let n = 1; n < 1000; n++) {
+        const slug = n === 1 ? base : `${base}-${n}`;
+        const file = `${options.folder}/${slug}.md`;
+        const branch = `${CMS_BRANCH_PREFIX}${collection}/${slug}`;
+        // Taken on the live branch or by another unpublished entry: try the next slug.
+        if ((await repo.show(options.branch, file)) !== undefined || (await repo.tip(branch))) continue;
+        try {
+          await repo.commitToBranch(branch, options.branch, new Map([[file, Buffer.from(draftFile(entry))]]), `FAQ: new visitor question awaiting an answer (${slug})`, RAPPORT);
+        } catch (error) {
+          if (error instanceof GitError && (await repo.tip(branch))) continue; // created meanwhile
+          throw error;
+        }
+        await repo.setDescription(branch, 'decap-cms/pending_review');
+        return slug;
+      }
+      throw new Error(`No free slug for a draft FAQ entry starting ${base}`);
+    },
+  };
+}
+
+const RAPPORT = { name: 'Rapport', email: 'rapport@localhost' };
+
+async function commitIfRepository(folder: string, file: string, message: string): Promise<void> {
+  const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: folder }).then(
+    (r) => r.stdout.trim() === 'true',
+    () => false,
+  );
+  if (!inside) return;
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Rapport', GIT_AUTHOR_EMAIL: 'rapport@localhost', GIT_COMMITTER_NAME: 'Rapport', GIT_COMMITTER_EMAIL: 'rapport@localhost' };
+  await run('git', ['add', '--', file], { cwd: folder, env });
+  await run('git', ['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', file], { cwd: folder, env });
+}

@@ -1,0 +1,105 @@
+import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import type { RapportConfig } from '../../config/schema.ts';
+import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import { tokenField } from '../../core/forms/fields.ts';
+import { consumeToken } from '../../core/security/tokens.ts';
+import { appendConsent } from '../../core/store/contacts.ts';
+import type { Database } from '../../core/store/schema.ts';
+import { PREFERENCES } from './list-links.ts';
+import { LINK_REFUSED } from './subscribe.ts';
+
+const listChoice = (config: RapportConfig) =>
+  z
+    .array(z.enum(config.crm.lists.map((l) => l.id) as [string, ...string[]], { message: 'Choose one of the lists shown.' }))
+    .max(20)
+    .optional()
+    .meta({ title: 'Send me' });
+
+const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
+const consentWording = (config: RapportConfig) =>
+  `I want the e-mails ticked above from ${config.site.name}, and none of the others. Privacy statement version ${config.crm.policyVersion}.`;
+
+/** The list choice behind a link from one of our e-mails. */
+export const preferencesForm = (config: RapportConfig) =>
+  ({
+    id: 'preferences',
+    version: 1,
+    action: '/subscribe/preferences',
+    schema: z.strictObject({ token: tokenField(), lists: listChoice(config) }),
+    options: listOptions(config),
+    submit: 'Save my choice',
+    consent: consentWording(config),
+    traps: false,
+  }) satisfies FormDefinition;
+
+/** The same choice on the signed-in account page. */
+export const accountListsForm = (config: RapportConfig) =>
+  ({
+    id: 'account-lists',
+    version: 1,
+    action: '/account/subscriptions',
+    schema: z.strictObject({ lists: listChoice(config) }),
+    options: listOptions(config),
+    submit: 'Save my choice',
+    consent: consentWording(config),
+    traps: false,
+  }) satisfies FormDefinition;
+
+/** The lists a contact is subscribed to (confirmed). */
+export async function confirmedLists(db: Kysely<Database>, contactId: string): Promise<string[]> {
+  const rows = await db.selectFrom('list_subscriptions').select('list').where('contact_id', '=', contactId).where('status', '=', 'confirmed').execute();
+  return rows.map((r) => r.list);
+}
+
+/**
+ * Makes a contact's subscriptions match a choice. The person is proven to own the address (a
+ * link from their mailbox, or a signed-in session), so ticked lists are confirmed at once; each
+ * change is one consent-ledger entry.
+ */
+export async function applyListChoice(trx: Kysely<Database>, s: FormServices, contactId: string, chosen: readonly string[], form: FormDefinition, source: string): Promise<void> {
+  const now = s.clock().toISOString();
+  const current = new Set(await confirmedLists(trx, contactId));
+  const wanted = new Set(chosen);
+  const record = (list: string, action: 'granted' | 'withdrawn') =>
+    appendConsent(
+      trx,
+      { contact_id: contactId, purpose: `newsletter:${list}`, action, form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source },
+      s.clock,
+    );
+  for (const list of wanted) {
+    if (current.has(list)) continue;
+    await trx
+      .insertInto('list_subscriptions')
+      .values({ contact_id: contactId, list, status: 'confirmed', created_at: now, confirmed_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'confirmed', confirmed_at: now, updated_at: now }))
+      .execute();
+    await record(list, 'granted');
+  }
+  for (const list of current) {
+    if (wanted.has(list)) continue;
+    await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
+    await record(list, 'withdrawn');
+  }
+  await trx
+    .insertInto('activities')
+    .values({ id: crypto.randomUUID(), contact_id: contactId, type: 'lists-changed', summary: `Lists now: ${[...wanted].join(', ') || 'none'}`, data: null, created_at: now })
+    .execute();
+}
+
+export const preferencesEndpoint: FormEndpoint<ReturnType<typeof preferencesForm>['schema']> = {
+  path: '/subscribe/preferences',
+  decoy: '/subscribe/preferences/saved',
+  form: preferencesForm,
+  async handle(data, s) {
+    const done = await s.db.transaction().execute(async (trx) => {
+      const token = await consumeToken(trx, data.token, PREFERENCES, s.clock);
+      if (!token?.contactId) return false;
+      await applyListChoice(trx, s, token.contactId, data.lists ?? [], preferencesForm(s.config), 'web:/subscribe/preferences');
+      return true;
+    });
+    if (!done) return { kind: 'invalid', state: { form: 'preferences', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
+    return { kind: 'redirect', location: '/subscribe/preferences/saved' };
+  },
+};

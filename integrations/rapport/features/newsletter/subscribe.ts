@@ -1,0 +1,168 @@
+import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import type { RapportConfig } from '../../config/schema.ts';
+import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import { siteLink } from '../../core/forms/endpoint.ts';
+import { emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import { take } from '../../core/security/rate-limit.ts';
+import { consumeToken, issueToken } from '../../core/security/tokens.ts';
+import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
+import type { Database } from '../../core/store/schema.ts';
+import { listMailLinks } from './list-links.ts';
+
+export const SUBSCRIBE_CONFIRM = 'subscribe-confirm';
+
+/** What the confirmation token carries: everything the consent ledger must record when it is used. */
+interface PendingConsent {
+  lists: string[];
+  form: string;
+  wording: string;
+  policy: string;
+  source: string;
+}
+
+const listIds = (config: RapportConfig) => config.crm.lists.map((l) => l.id) as [string, ...string[]];
+
+export const subscribeForm = (config: RapportConfig) =>
+  ({
+    id: 'subscribe',
+    version: 1,
+    action: '/subscribe',
+    schema: z.strictObject({
+      email: emailAddress(),
+      name: optionalLine('Your name (optional)', 100, 'name'),
+      lists: z.array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' })).min(1, 'Tick at least one list.').max(20).meta({ title: 'Send me' }),
+    }),
+    options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
+    defaults: { lists: [config.crm.lists[0]!.id] },
+    submit: 'Subscribe',
+    consent: `I agree to receive the e-mails ticked above from ${config.site.name}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement (version ${config.crm.policyVersion}).`,
+  }) satisfies FormDefinition;
+
+/**
+ * `/subscribe`: double opt-in. Records the sign-up as pending and mails a confirmation link.
+ * The answer is the same whether the address is new, pending or already subscribed; an address
+ * already confirmed for every list gets no mail, and one address gets at most one confirmation
+ * mail per window (the per-address limit), however many times the form is sent.
+ */
+export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['schema']> = {
+  path: '/subscribe',
+  decoy: '/subscribe/check-your-inbox',
+  form: subscribeForm,
+  async handle(data, s) {
+    const form = subscribeForm(s.config);
+    await s.db.transaction().execute(async (trx) => {
+      const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '' }, s.clock);
+      const now = s.clock().toISOString();
+      const confirmed = new Set(
+        (
+          await trx
+            .selectFrom('list_subscriptions')
+            .select('list')
+            .where('contact_id', '=', contact.id)
+            .where('status', '=', 'confirmed')
+            .execute()
+        ).map((r) => r.list),
+      );
+      const wanted = [...new Set(data.lists)].filter((l) => !confirmed.has(l));
+      if (wanted.length === 0) return;
+      for (const list of wanted) {
+        await trx
+          .insertInto('list_subscriptions')
+          .values({ contact_id: contact.id, list, status: 'pending', created_at: now, confirmed_at: null, updated_at: now })
+          .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'pending', updated_at: now }))
+          .execute();
+      }
+      if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
+      const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.config.crm.policyVersion, source: 'web:/subscribe' };
+      const token = await issueToken(trx, { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 }, s.clock);
+      const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: contact.email,
+          subject: `Confirm your subscription to ${s.config.site.name}`,
+          greeting: contact.name ? `Hello ${contact.name},` : 'Hello,',
+          paragraphs: [`Someone, probably you, asked to receive ${names.join(' and ')} from ${s.config.site.name} at this address. Confirm with the button below and we will start sending.`],
+          action: { label: 'Confirm my subscription', url: siteLink(s, '/subscribe/confirm', { token }) },
+          after: [`If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after ${s.config.crm.signupExpiryHours} hours.`],
+          footer: mailFooter(s.config, 'You get this message because this address was entered on our sign-up form.'),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+    });
+    return { kind: 'redirect', location: '/subscribe/check-your-inbox' };
+  },
+};
+
+export const confirmForm = () =>
+  ({
+    id: 'subscribe-confirm',
+    version: 1,
+    action: '/subscribe/confirm',
+    schema: z.strictObject({ token: tokenField() }),
+    submit: 'Confirm my subscription',
+    traps: false,
+  }) satisfies FormDefinition;
+
+/** `/subscribe/confirm`: the button on the page the confirmation link opens. */
+export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schema']> = {
+  path: '/subscribe/confirm',
+  decoy: '/subscribe/confirmed',
+  form: confirmForm,
+  async handle(data, s) {
+    const done = await s.db.transaction().execute(async (trx) => {
+      const token = await consumeToken(trx, data.token, SUBSCRIBE_CONFIRM, s.clock);
+      if (!token?.contactId) return false;
+      await confirmLists(trx, s, token.contactId, token.payload as PendingConsent);
+      return true;
+    });
+    if (!done) return { kind: 'invalid', state: { form: 'subscribe-confirm', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
+    return { kind: 'redirect', location: '/subscribe/confirmed' };
+  },
+};
+
+/** The one answer for unknown, used, expired and mistyped links: nothing to learn from it. */
+export const LINK_REFUSED = 'This link has expired or has already been used. Links in our e-mails work once and for a limited time.';
+
+async function confirmLists(trx: Kysely<Database>, s: FormServices, contactId: string, pending: PendingConsent) {
+  const now = s.clock().toISOString();
+  const contact = await trx.selectFrom('contacts').select(['email', 'name']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  for (const list of pending.lists) {
+    await trx
+      .insertInto('list_subscriptions')
+      .values({ contact_id: contactId, list, status: 'confirmed', created_at: now, confirmed_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'confirmed', confirmed_at: now, updated_at: now }))
+      .execute();
+    await appendConsent(
+      trx,
+      { contact_id: contactId, purpose: `newsletter:${list}`, action: 'granted', form_id: pending.form, wording_hash: pending.wording, policy_version: pending.policy, source: pending.source },
+      s.clock,
+    );
+  }
+  const names = s.config.crm.lists.filter((l) => pending.lists.includes(l.id)).map((l) => l.label);
+  await trx
+    .insertInto('activities')
+    .values({ id: crypto.randomUUID(), contact_id: contactId, type: 'subscribed', summary: `Subscribed to ${names.join(', ')}`, data: JSON.stringify({ lists: pending.lists }), created_at: now })
+    .execute();
+  const links = await listMailLinks(trx, s, contactId, pending.lists[0]!);
+  await enqueueMail(
+    trx,
+    composeMail({
+      to: contact.email,
+      subject: `You are subscribed to ${names.join(' and ')}`,
+      greeting: contact.name ? `Hello ${contact.name},` : 'Hello,',
+      paragraphs: [`Thank you for confirming. You will receive ${names.join(' and ')} from ${s.config.site.name} at this address.`],
+      after: [`To choose other lists, use this link (it works once): ${links.preferences}`],
+      footer: mailFooter(s.config, 'You get this message because you confirmed your subscription.'),
+      unsubscribeUrl: links.unsubscribe,
+      accent: s.config.site.accentColor,
+    }),
+    s.clock,
+  );
+}

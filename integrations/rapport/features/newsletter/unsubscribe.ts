@@ -1,0 +1,63 @@
+import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
+import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import { tokenField } from '../../core/forms/fields.ts';
+import { consumeToken } from '../../core/security/tokens.ts';
+import { appendConsent } from '../../core/store/contacts.ts';
+import type { Database } from '../../core/store/schema.ts';
+import { UNSUBSCRIBE } from './list-links.ts';
+import { LINK_REFUSED } from './subscribe.ts';
+
+export const unsubscribeForm = () =>
+  ({
+    id: 'unsubscribe',
+    version: 1,
+    action: '/unsubscribe',
+    schema: z.strictObject({ token: tokenField() }),
+    submit: 'Unsubscribe',
+    traps: false,
+  }) satisfies FormDefinition;
+
+/**
+ * `/unsubscribe`: the button on the page an unsubscribe link opens, and RFC 8058 one-click
+ * unsubscribe (a mail client POSTs `List-Unsubscribe=One-Click` to the header's URL, with no
+ * cookies and no Origin; it gets a plain 200, never a redirect). The token is the only proof
+ * needed, which is why this path alone is exempt from the origin check.
+ */
+export const unsubscribeEndpoint: FormEndpoint<ReturnType<typeof unsubscribeForm>['schema']> = {
+  path: '/unsubscribe',
+  decoy: '/unsubscribe/done',
+  form: unsubscribeForm,
+  async intercept(params, s, request) {
+    if (params.get('List-Unsubscribe') !== 'One-Click') return undefined;
+    const ok = await unsubscribe(s, request.query.get('token') ?? '', 'mail:one-click');
+    return ok ? { kind: 'text', status: 200, body: 'You are unsubscribed.' } : { kind: 'text', status: 400, body: LINK_REFUSED };
+  },
+  async handle(data, s) {
+    if (await unsubscribe(s, data.token, 'web:/unsubscribe')) return { kind: 'redirect', location: '/unsubscribe/done' };
+    return { kind: 'invalid', state: { form: 'unsubscribe', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
+  },
+};
+
+async function unsubscribe(s: FormServices, token: string, source: string): Promise<boolean> {
+  return s.db.transaction().execute(async (trx) => {
+    const used = await consumeToken(trx, token, UNSUBSCRIBE, s.clock);
+    if (!used?.contactId) return false;
+    const { list } = used.payload as { list: string };
+    await withdraw(trx, s, used.contactId, list, source);
+    return true;
+  });
+}
+
+async function withdraw(trx: Kysely<Database>, s: FormServices, contactId: string, list: string, source: string) {
+  const now = s.clock().toISOString();
+  const form = unsubscribeForm();
+  await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
+  await appendConsent(
+    trx,
+    { contact_id: contactId, purpose: `newsletter:${list}`, action: 'withdrawn', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source },
+    s.clock,
+  );
+  await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: contactId, type: 'unsubscribed', summary: `Unsubscribed from ${list}`, data: JSON.stringify({ source }), created_at: now }).execute();
+}

@@ -1,0 +1,111 @@
+import type http from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { parseCookie } from 'cookie';
+import type { FormEndpoint, FormOutcome, FormRequest, FormServices } from '../core/forms/endpoint.ts';
+import type { FormState } from '../core/forms/read-form.ts';
+import { runForm } from '../core/forms/run-form.ts';
+
+/** What server-rendered pages find in `Astro.locals.rapport`. */
+export interface RapportLocals {
+  services: FormServices;
+  /** Set when a form post is drawn again with messages. */
+  form?: FormState | undefined;
+}
+
+type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: undefined, locals: { rapport: RapportLocals }) => unknown;
+
+const UNAVAILABLE = 'We could not save this just now, and nothing was stored. Please send the form again in a minute.';
+
+/**
+ * Answers form posts in Rapport's own server layer: read the body, run the form, and answer
+ * `303` (or a one-click `200`) without Astro's request pipeline, which costs more than the
+ * database write itself. A form to draw again with messages goes to its Astro page, with the
+ * state in `locals`.
+ */
+export async function serveForm(
+  endpoint: FormEndpoint,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  context: { services: FormServices; astro: AstroHandler; trustProxy: boolean; maxBodyBytes: number; onAccepted?: (() => void) | undefined },
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const body = await readBody(req, context.maxBodyBytes);
+  if (body === undefined) return answer(res, 413, 'That is more than this form accepts.');
+  const params = await formParams(req.headers['content-type'], body);
+  if (!params) return answer(res, 415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data, without files.');
+  const request: FormRequest = {
+    ip: clientIp(req, context.trustProxy),
+    cookies: req.headers.cookie ? parseCookie(req.headers.cookie) : {},
+    secure: isSecure(req, context.trustProxy),
+    query: url.searchParams,
+  };
+  let outcome: FormOutcome;
+  try {
+    outcome = await runForm(endpoint, params, context.services, request);
+  } catch (error) {
+    context.services.log(`Form ${endpoint.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const values = Object.fromEntries([...params].filter(([k]) => k !== 'token'));
+    outcome = { kind: 'invalid', state: { form: endpoint.form(context.services.config).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
+  }
+  switch (outcome.kind) {
+    case 'redirect':
+      context.onAccepted?.();
+      res.writeHead(303, { Location: outcome.location, 'Cache-Control': 'no-store', ...(outcome.cookies ? { 'Set-Cookie': outcome.cookies } : {}) });
+      res.end();
+      return;
+    case 'text':
+      return answer(res, outcome.status, outcome.body);
+    case 'invalid': {
+      // Astro draws the form page; it reads the state from locals, not from the body.
+      req.url = endpoint.page ?? endpoint.path;
+      (req as { body?: unknown }).body = body;
+      await context.astro(req, res, undefined, { rapport: { services: context.services, form: outcome.state } });
+    }
+  }
+}
+
+function answer(res: http.ServerResponse, status: number, text: string) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+export async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The posted fields; multipart is parsed by the platform's `Response.formData()` (undici). Files are refused. */
+async function formParams(contentType: string | undefined, body: Buffer): Promise<URLSearchParams | undefined> {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return new URLSearchParams(body.toString('utf8'));
+  if (type !== 'multipart/form-data') return undefined;
+  try {
+    const data = await new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType! } }).formData();
+    const params = new URLSearchParams();
+    for (const [name, value] of data) {
+      if (typeof value !== 'string') return undefined;
+      params.append(name, value);
+    }
+    return params;
+  } catch {
+    return undefined;
+  }
+}
+
+function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  // The right-most entry is the one our proxy added; anything left of it is what the client claimed.
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',').at(-1)!.trim();
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function isSecure(req: http.IncomingMessage, trustProxy: boolean): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  return trustProxy && req.headers['x-forwarded-proto'] === 'https';
+}

@@ -1,0 +1,93 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
+
+const distDir = inject('referenceBuild');
+
+/** One page of each template the reference site has. */
+const TEMPLATES = [
+  '/',
+  '/products/',
+  '/products/category/tulips/',
+  '/products/tulip-queen-of-night/',
+  '/faq/',
+  '/faq/category/planting/',
+  '/faq/deer-resistant-bulbs/',
+  '/newsletter/',
+  '/newsletter/2026-06-after-the-tulips/',
+  '/about/',
+  '/customers/',
+  '/sitemap',
+  '/no-such-page',
+  '/subscribe/check-your-inbox',
+  '/search?q=deer',
+  '/search?q=zeppelin',
+  '/subscribe',
+  '/unsubscribe?token=not-a-token',
+  '/account/register',
+  '/account/sign-in',
+  '/contact/message',
+  '/faq/ask',
+  '/faq/ask?question=How+deep+should+I+plant+tulips%3F',
+  '/track',
+  '/track?number=1Z999AA10123456784',
+  '/track?number=nonsense',
+];
+
+/** Forms sent with mistakes, to check the error state: the page, then what to fill. */
+const ERROR_STATES: Array<{ path: string; fill: Record<string, string> }> = [
+  { path: '/subscribe', fill: { email: 'not-an-address' } },
+  { path: '/account/register', fill: { name: '', email: 'still not an address' } },
+  { path: '/contact/message', fill: { name: 'Ann', email: 'ann@example.com', message: 'short' } },
+  { path: '/faq/ask?question=Can+I+plant+tulips+in+spring%3F', fill: { question: 'short', email: 'nope' } },
+];
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+describe('accessibility (axe-core in Chromium): no serious or critical violation', () => {
+  let server: Awaited<ReturnType<typeof referenceServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await referenceServer(distDir);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.each(TEMPLATES)('%s', async (path) => {
+    const page = await (await browser.newContext()).newPage();
+    screenshotOnFailure(page, `axe-${path}`);
+    const response = await page.goto(`${server.base}${path}`);
+    expect(response?.status(), path).toBeLessThan(path === '/no-such-page' || path.startsWith('/unsubscribe') ? 500 : 400);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each(ERROR_STATES)('$path with mistakes: messages tied to their fields', async ({ path, fill }) => {
+    const page = await (await browser.newContext()).newPage();
+    screenshotOnFailure(page, `axe-errors-${path}`);
+    await page.goto(`${server.base}${path}`);
+    for (const [name, value] of Object.entries(fill)) await page.fill(`form[method=post] [name=${name}]`, value);
+    await page.waitForTimeout(2_100);
+    // Browsers would stop at the first invalid field; send the post as a browser without validation would.
+    await page.$eval('form[method=post]', (form) => form.setAttribute('novalidate', ''));
+    await page.click('form[method=post] button[type=submit]');
+    await page.waitForLoadState('load');
+    const invalid = await page.$$eval('[aria-invalid=true]', (fields) =>
+      fields.map((f) => ({ name: f.getAttribute('name'), describedBy: (f.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '') })),
+    );
+    expect(invalid.length, 'fields marked invalid').toBeGreaterThan(0);
+    for (const field of invalid) expect(field.describedBy.join(' ').trim(), `${field.name} has its message`).not.toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+});

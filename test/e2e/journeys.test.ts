@@ -1,0 +1,136 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
+import { waitFor } from '../helpers/smtp-sink.ts';
+
+const distDir = inject('referenceBuild');
+/** Forms refuse posts sent less than 2 s after the page was shown (a bot's speed). */
+const HUMAN_PAUSE_MS = 2_100;
+
+describe.each([
+  { mode: 'without JavaScript', javaScriptEnabled: false },
+  { mode: 'with JavaScript', javaScriptEnabled: true },
+])('visitor journeys in Chromium, $mode', ({ javaScriptEnabled }) => {
+  let server: Awaited<ReturnType<typeof referenceServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const tag = javaScriptEnabled ? 'js' : 'nojs';
+  const mailTo = (address: string, subject: RegExp) =>
+    waitFor(() => server.sink.received.find((m) => m.to.includes(address) && subject.test(m.parsed.subject ?? '')), `a mail to ${address} about ${subject}`);
+  const linkIn = (text: string | undefined, path: string) => {
+    const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(text ?? '');
+    if (!match) throw new Error(`No ${path} link in:\n${text}`);
+    return server.local(match[0]);
+  };
+
+  beforeAll(async () => {
+    server = await referenceServer(distDir);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async (test) => {
+    context = await browser.newContext({ javaScriptEnabled });
+    page = await context.newPage();
+    screenshotOnFailure(page, `${tag}-${test.task.name}`);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('finds an answer by search', async () => {
+    await page.goto(`${server.base}/`);
+    await page.fill('#site-search', 'deer');
+    if (javaScriptEnabled) {
+      // Results appear under the box as the visitor types.
+      await page.click('header .search-live li a');
+    } else {
+      await page.press('#site-search', 'Enter');
+      await page.waitForURL(/\/search\?q=deer/);
+      await page.click('.results > li:first-child > a');
+    }
+    await page.waitForURL(/\/faq\/deer-resistant-bulbs\/$/);
+    expect(await page.textContent('h1')).toBe('Which bulbs are deer resistant?');
+  });
+
+  it('subscribes, confirms from the e-mail, then unsubscribes from the e-mail’s link', async () => {
+    const email = `subscriber.${tag}@example.com`;
+    await page.goto(`${server.base}/subscribe`);
+    await page.fill('input[name=email]', email);
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('form[action="/subscribe"] button[type=submit]');
+    await page.waitForURL(/\/subscribe\/check-your-inbox$/);
+
+    const confirm = await mailTo(email, /^Confirm your subscription/);
+    await page.goto(linkIn(confirm.parsed.text, '/subscribe/confirm'));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/subscribe\/confirmed$/);
+    expect(await page.textContent('h1')).toBe('You are subscribed');
+
+    const welcome = await mailTo(email, /^You are subscribed/);
+    await page.goto(linkIn(welcome.parsed.text, '/unsubscribe'));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/unsubscribe\/done$/);
+    expect(await page.textContent('h1')).toBe('You are unsubscribed');
+  });
+
+  it('registers, signs in from the e-mail and sees the account page', async () => {
+    const email = `member.${tag}@example.com`;
+    await page.goto(`${server.base}/account/register`);
+    await page.fill('input[name=name]', 'Maple Lindqvist');
+    await page.fill('input[name=email]', email);
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('form[action="/account/register"] button[type=submit]');
+    await page.waitForURL(/\/account\/check-your-inbox$/);
+
+    const welcome = await mailTo(email, /^Welcome to Chinook Bulb Farm, Maple Lindqvist/);
+    await page.goto(linkIn(welcome.parsed.text, '/account/sign-in/confirm'));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/account\/$/);
+    expect(await page.textContent('h1')).toBe('Hello, Maple Lindqvist');
+    expect(await page.textContent('main')).toContain(email);
+  });
+
+  it('asks a question and is shown the matching answers first', async () => {
+    await page.goto(`${server.base}/faq/ask`);
+    await page.fill('input[name=question]', 'How deep should tulip bulbs go in the ground?');
+    await page.click('main form[method=get] button[type=submit]');
+    await page.waitForURL(/\/faq\/ask\?question=/);
+    const suggested = await page.$$eval('#maybe-answered + ol a', (links) => links.map((a) => a.getAttribute('href')));
+    expect(suggested).toContain('/faq/how-deep-to-plant-bulbs/');
+    await page.fill('input[name=email]', `asker.${tag}@example.com`);
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('form[action="/faq/ask"][method=post] button[type=submit]');
+    await page.waitForURL(/\/faq\/ask\/sent$/);
+    await mailTo(`asker.${tag}@example.com`, /^We received your question/);
+  });
+
+  it('can be used with the keyboard alone: skip link first, visible focus, search by Enter', async () => {
+    await page.goto(`${server.base}/products/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+    // From the top, Tab reaches the search box through the header, each stop visibly focused.
+    await page.goto(`${server.base}/products/`);
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        return { id: el.id, visible: style.outlineStyle !== 'none' || style.boxShadow !== 'none' };
+      });
+      expect(focused.visible, `focus ring on tab stop ${i + 1}`).toBe(true);
+      if (focused.id === 'site-search') break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('site-search');
+    await page.keyboard.type('squirrels');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/search\?q=squirrels/);
+    expect(await page.getAttribute('.results > li:first-child > a', 'href')).toBe('/faq/squirrels-digging-up-bulbs/');
+  });
+});

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { smtpSink } from './smtp-sink.ts';
+
+/** Debian's Chromium; no test tool downloads a browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
+export const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  return chromium.launch({ executablePath: CHROMIUM });
+}
+
+/** Keeps a screenshot of the page when the current test fails (test-results/<name>.png). */
+export function screenshotOnFailure(page: Page, name: string): void {
+  onTestFailed(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
+  });
+}
+
+/**
+ * The built reference site served by Rapport's own server on embedded defaults (a SQLite file, the
+ * generated secret aside), with a real SMTP sink, and a project folder of its own for FAQ drafts.
+ */
+export async function referenceServer(distDir: string) {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-e2e-'));
+  const sink = await smtpSink();
+  const running: RunningServer = await startServer({
+    distDir,
+    port: 0,
+    host: '127.0.0.1',
+    store: { sqliteFile: path.join(tmp, 'rapport.sqlite') },
+    secret: SECRET,
+    projectRoot: tmp,
+    mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
+  });
+  const base = serverUrl(running.server);
+  return {
+    base,
+    sink,
+    running,
+    /** A link from a mail, on this server (mail links use the site's public URL). */
+    local: (link: string) => {
+      const url = new URL(link);
+      return `${base}${url.pathname}${url.search}`;
+    },
+    close: async () => {
+      await running.close();
+      await sink.close();
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}

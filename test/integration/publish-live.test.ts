@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { buildSite } from '../helpers/built-site.ts';
+import { formClient, raw } from '../helpers/form-client.ts';
+import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+
+const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+const repo = path.resolve(import.meta.dirname, '../..');
+
+describe('publish to live: the CMS publishes, the site rebuilds into a fresh folder and switches', () => {
+  let site: string;
+  let build: Awaited<ReturnType<typeof buildSite>>;
+  let running: RunningServer;
+  let base: string;
+  let cookie: string;
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  const cms = async (action: string, params: Record<string, unknown>, withCookie = true) => {
+    const answer = await raw(`${base}/admin/api/v1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, ...(withCookie ? { cookie } : {}) },
+      body: JSON.stringify({ action, params: { branch: 'main', ...params } }),
+    });
+    return { status: answer.status, body: JSON.parse(answer.text) as any };
+  };
+
+  beforeAll(async () => {
+    process.env.FIXTURE_CMS = '1';
+    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
+    site = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'publish-'));
+    await cp(path.join(repo, 'test/fixtures/questions'), site, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd: site, stdio: 'pipe' });
+    git('init', '--quiet', '--initial-branch=main');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'site');
+    build = await buildSite(site);
+    sink = await smtpSink();
+    running = await startServer({
+      distDir: build.outDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: { sqliteFile: path.join(site, 'var', 'crm.sqlite') },
+      secret: SECRET,
+      projectRoot: site,
+      publishDebounceMs: 100,
+      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
+    });
+    base = serverUrl(running.server);
+    const contact = await upsertContact(running.store.db, { email: 'editor@questions.example', name: 'Edie Tor', kind: 'partner' });
+    const id = crypto.randomUUID();
+    await running.store.db.insertInto('accounts').values({ id, contact_id: contact.id, role: 'editor', created_at: new Date().toISOString() }).execute();
+    cookie = `${SESSION_COOKIE}=${await createSession(running.store.db, id)}`;
+  });
+  afterAll(async () => {
+    await running?.close();
+    await sink?.close();
+    await build?.cleanup();
+    await rm(site, { recursive: true, force: true });
+    delete process.env.FIXTURE_CMS;
+  });
+
+  it('takes a visitor question from the board to the live FAQ, and tells the asker', async () => {
+    expect((await raw(`${base}/admin/`)).status).toBe(200);
+    const question = 'Can I save seeds from my own peas?';
+    expect((await formClient(base, SECRET).post('/faq/ask', { question, email: 'asker@example.com' })).status).toBe(303);
+    const key = await waitFor(async () => ((await cms('unpublishedEntries', {})).body as string[]).find((k) => k.startsWith('faq/')), 'the question on the board');
+    const slug = key.slice(4);
+    const file = `content/faq/${slug}.md`;
+    const draft = (await cms('unpublishedEntryDataFile', { collection: 'faq', slug, id: key, path: file })).body.data as string;
+    const answered = `${draft.replace('category: Unsorted', 'category: Sowing').replace('status: pending_review', 'status: published')}\nYes: let the pods dry on the plant, then store the seeds somewhere cool and dry.\n`;
+    expect((await cms('persistEntry', { entry: { slug, path: file, raw: answered }, assets: [], options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' } })).status).toBe(200);
+    expect((await cms('updateUnpublishedEntryStatus', { collection: 'faq', slug, newStatus: 'pending_publish' })).status).toBe(200);
+    expect((await raw(`${base}/faq/${slug}/`)).status).toBe(404);
+
+    expect((await cms('publishUnpublishedEntry', { collection: 'faq', slug })).status).toBe(200);
+    await waitFor(() => (running.publishing!.status.state === 'live' ? true : undefined), 'the new build to go live', 120_000);
+    console.log(`Publish to live on the fixture site: ${running.publishing!.status.seconds} s`);
+    const page = await raw(`${base}/faq/${slug}/`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('let the pods dry on the plant');
+    expect((await raw(`${base}/faq/`)).text).toContain(`/faq/${slug}/`);
+    expect((await raw(`${base}/search?q=save+seeds`)).text).toContain(`/faq/${slug}/`);
+    const mail = await waitFor(() => sink.received.find((m) => m.to.includes('asker@example.com') && m.parsed.subject === 'Your question is answered'), 'the answer mail');
+    expect(mail.parsed.text).toContain(`https://questions.example/faq/${slug}/`);
+  });
+
+  it('keeps the live site as it was when a build fails, and shows editors the log', async () => {
+    const before = running.publishing!.status.live;
+    const bad = '---\nquestion: Short?\ncategory: Sowing\nstatus: published\nupdated: 2026-03-02\n---\n\nToo short a question for the schema.\n';
+    expect((await cms('persistEntry', { entry: { slug: 'short', path: 'content/faq/short.md', raw: bad }, assets: [], options: { collectionName: 'faq', commitMessage: 'Bad entry', useWorkflow: false } })).status).toBe(200);
+    await waitFor(() => (running.publishing!.status.state === 'failed' ? true : undefined), 'the build to fail', 120_000);
+    expect(running.publishing!.status.live).toBe(before);
+    expect(running.publishing!.status.log).toMatch(/short\.md|question/);
+    expect((await raw(`${base}/`)).status).toBe(200);
+    const status = await raw(`${base}/admin/status`, { headers: { cookie } });
+    expect(status.text).toContain('could not be built');
+    expect((await raw(`${base}/admin/status`)).status).toBe(401);
+  });
+});
