@@ -54,6 +54,33 @@ export default defineConfig({
           { id: 'reminders', label: 'Planting reminders', description: 'A short note when it is time to order, plant or lift bulbs on the Prairies.' },
         ],
         policyVersion: '2026-11',
+        orders: {
+          currency: 'CAD',
+          // Bulbs cannot be sent to Alaska or Hawaii (plant-health rules), so we say so up front.
+          shipsTo: [
+            { country: 'CA', except: [] },
+            { country: 'US', except: ['AK', 'HI'] },
+          ],
+          shipping: [
+            {
+              id: 'standard',
+              label: 'Standard parcel',
+              description: 'Canada Post, tracked: 2 to 8 business days.',
+              rates: [
+                { country: 'CA', regions: ['AB'], base: 9.5, perKg: 2, freeOver: 100 },
+                { country: 'CA', base: 14, perKg: 4, freeOver: 150 },
+                { country: 'US', base: 24, perKg: 8 },
+              ],
+            },
+            {
+              id: 'express',
+              label: 'Express',
+              description: 'Purolator, next business day to most of Canada.',
+              rates: [{ country: 'CA', base: 28, perKg: 6 }],
+            },
+          ],
+          taxes: { canada: { gstHst: true, pst: ['BC'] } },
+        },
       },
       social: {
         profiles: ['https://www.instagram.com/chinookbulbfarm', 'https://www.facebook.com/chinookbulbfarm'],

@@ -7,6 +7,7 @@ import { parseOptions } from './config/parse-options.ts';
 import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
+import { CATALOG_FILE } from './features/orders/catalog.ts';
 import { resultPages } from './features/results/results.ts';
 import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
@@ -56,10 +57,10 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
             'Add `site: process.env.SITE_URL ?? "https://www.example.com"` to defineConfig().',
           );
         }
-        if (!astro.adapter && (config.crm.subscribe || config.crm.accounts || config.crm.contactForm || config.crm.questions.enabled || config.crm.orders)) {
+        if (!astro.adapter && (config.crm.subscribe || config.crm.accounts || config.crm.contactForm || config.crm.questions.enabled || config.crm.orders.enabled)) {
           // Forms need a server; a purely static site gets every page but them (and no links to them).
           logger.warn('No adapter is set, so the site is static and Rapport leaves out its forms (subscribe, accounts, contact, questions) and the server-rendered /search. Add `adapter: node({ mode: "middleware" })` from @astrojs/node to get them.');
-          config.crm = { ...config.crm, subscribe: false, accounts: false, contactForm: false, orders: false, questions: { ...config.crm.questions, enabled: false } };
+          config.crm = { ...config.crm, subscribe: false, accounts: false, contactForm: false, orders: { ...config.crm.orders, enabled: false }, questions: { ...config.crm.questions, enabled: false } };
         }
         serverSearch = !!astro.adapter && config.features.search;
         root = astro.root;
@@ -166,7 +167,12 @@ function crmRoutes(config: RapportConfig) {
   }
   if (config.crm.contactForm) routes.push({ pattern: '/contact/message', entrypoint: route('contact/routes/message.astro') });
   if (config.features.faq && config.crm.questions.enabled) routes.push({ pattern: '/faq/ask', entrypoint: route('faq/routes/ask.astro') });
-  if (config.crm.orders) routes.push({ pattern: '/track', entrypoint: route('orders/routes/track.astro') });
+  if (config.crm.orders.enabled) {
+    routes.push({ pattern: '/order', entrypoint: route('orders/routes/order.astro') });
+    routes.push({ pattern: `/${CATALOG_FILE}`, entrypoint: route('orders/routes/catalog.json.ts') });
+    routes.push({ pattern: '/orders/[number]', entrypoint: route('orders/routes/[number].astro') });
+    routes.push({ pattern: '/track', entrypoint: route('orders/routes/track.astro') });
+  }
   for (const pattern of Object.keys(resultPages(config))) routes.push({ pattern, entrypoint: route('results/routes/result.astro') });
   return routes;
 }

@@ -27,7 +27,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const other = driver.open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions']);
+      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders']);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
       await other.close();
@@ -36,7 +36,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const schema = 'schema' in driver.options() ? driver.options().schema : undefined;
     const tables = (await store.db.introspection.getTables()).filter((t) => t.schema === schema);
     expect(tables.map((t) => t.name).sort()).toEqual([
-      'accounts', 'activities', 'consent_ledger', 'contacts', 'faq_question_events', 'faq_questions', 'list_subscriptions', 'mail_outbox', 'rate_limits', 'sessions', 'tokens',
+      'accounts', 'activities', 'consent_ledger', 'contacts', 'faq_question_events', 'faq_questions', 'list_subscriptions', 'mail_outbox', 'order_events', 'order_lines', 'orders', 'rate_limits', 'sessions', 'shipments', 'tokens',
     ]);
   });
 

@@ -9,34 +9,58 @@ import { upsertContact } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { signInLink } from '../features/accounts/sign-in-link.ts';
+import type { Kysely } from 'kysely';
+import type { RapportConfig } from '../config/schema.ts';
+import { loadSecret } from '../core/security/secret.ts';
+import { ORDER_STATUSES, type Database, type OrderStatus } from '../core/store/schema.ts';
+import { setOrderStatus, shipOrder } from '../features/orders/fulfil.ts';
+import { carrierName, OrderError } from '../features/orders/orders.ts';
 
 const USAGE = `Usage:
   npx rapport users add <email> --role editor|admin [--name "Full Name"]
       Creates (or promotes) a staff account and prints a one-time sign-in link (one hour).
   npx rapport users list
       Lists staff accounts.
+  npx rapport orders list [--status received|confirmed|shipped|delivered|cancelled|returned]
+      Lists orders, newest first (50).
+  npx rapport orders ship <number> <tracking number> [--carrier <id>]
+      Marks an order shipped; the carrier is worked out from the number unless given. The
+      customer gets one e-mail with the tracking link.
+  npx rapport orders status <number> confirmed|delivered|cancelled|returned [--note "..."]
+      Moves an order on. Confirmed and cancelled tell the customer; delivered schedules the
+      after-sale e-mail.
 
 The store is DATABASE_URL, else var/rapport.sqlite. Links start with SITE_URL, else the built site's URL.`;
 
 const STAFF_ROLES = ['editor', 'admin'] as const;
 
+function builtInfo(): { site: string; config: RapportConfig } | undefined {
+  const built = path.resolve('dist/server/rapport.json');
+  return existsSync(built) ? (JSON.parse(readFileSync(built, 'utf8')) as { site: string; config: RapportConfig }) : undefined;
+}
+
 function siteUrl(): URL {
   if (process.env.SITE_URL) return new URL(process.env.SITE_URL);
-  const built = path.resolve('dist/server/rapport.json');
-  if (existsSync(built)) return new URL((JSON.parse(readFileSync(built, 'utf8')) as { site: string }).site);
-  throw new Error('Set SITE_URL, or build the site first (npm run build), so the sign-in link has the right address.');
+  const built = builtInfo();
+  if (built) return new URL(built.site);
+  throw new Error('Set SITE_URL, or build the site first (npm run build), so links in mail have the right address.');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, name: { type: 'string' }, carrier: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   const [group, command, email] = positionals;
-  if (values.help || group !== 'users' || !command) {
+  if (values.help || (group !== 'users' && group !== 'orders') || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.resolve('var/rapport.sqlite') });
   try {
     await migrateToLatest(store);
+    if (group === 'orders') return await orders(store.db, command, positionals.slice(2), values);
     if (command === 'list') {
       const staff = await store.db
         .selectFrom('accounts')
@@ -76,6 +100,58 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+async function orders(db: Kysely<Database>, command: string, args: string[], values: { carrier?: string | undefined; status?: string | undefined; note?: string | undefined }): Promise<number> {
+  if (command === 'list') {
+    if (values.status && !(ORDER_STATUSES as readonly string[]).includes(values.status)) {
+      console.error(`--status must be one of ${ORDER_STATUSES.join(', ')}.`);
+      return 2;
+    }
+    let query = db.selectFrom('orders').innerJoin('contacts', 'contacts.id', 'orders.contact_id').select(['orders.number', 'orders.status', 'orders.total_cents', 'orders.currency', 'orders.created_at', 'contacts.email']);
+    if (values.status) query = query.where('orders.status', '=', values.status as OrderStatus);
+    const rows = await query.orderBy('orders.created_at', 'desc').limit(50).execute();
+    for (const o of rows) console.log(`${o.number}  ${o.status.padEnd(9)}  ${(o.total_cents / 100).toFixed(2).padStart(10)} ${o.currency}  ${o.created_at.slice(0, 16).replace('T', ' ')}  ${o.email}`);
+    if (rows.length === 0) console.log('No orders.');
+    return 0;
+  }
+  const built = builtInfo();
+  if (!built) throw new Error('Build the site first (npm run build): order changes need its options (mail wording, follow-up).');
+  const services = { db, config: built.config, site: siteUrl(), secret: loadSecret({ env: process.env.RAPPORT_SECRET, file: path.resolve('var/rapport-secret') }), clock: () => new Date() };
+  const [number, arg] = args;
+  if (!number || !arg) {
+    console.error(USAGE);
+    return 2;
+  }
+  const actor = `staff:${process.env.USER ?? 'cli'}`;
+  try {
+    if (command === 'ship') {
+      const choice = await shipOrder(services, number, arg, { carrier: values.carrier, actor });
+      console.log(
+        choice.url
+          ? `Order ${number} is shipped with ${carrierName(choice.carrier)} (${choice.confidence === 'high' ? 'check digit matches' : choice.confidence === 'staff' ? 'as given' : 'format matches'}); the customer gets the tracking link:\n${choice.url}`
+          : `Order ${number} is shipped. No carrier recognises ${choice.number}, so it is stored without a link and the customer is told so. Give the carrier with --carrier <id> to link it.`,
+      );
+      return 0;
+    }
+    if (command === 'status') {
+      if (!['confirmed', 'delivered', 'cancelled', 'returned'].includes(arg)) {
+        console.error('The status must be confirmed, delivered, cancelled or returned (use "orders ship" for shipped).');
+        return 2;
+      }
+      await setOrderStatus(services, number, arg as 'confirmed' | 'delivered' | 'cancelled' | 'returned', { actor, note: values.note });
+      console.log(`Order ${number} is ${arg}.`);
+      return 0;
+    }
+  } catch (error) {
+    if (error instanceof OrderError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  console.error(`Unknown command "orders ${command}".\n\n${USAGE}`);
+  return 2;
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {

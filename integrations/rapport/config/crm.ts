@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { OrdersSchema } from './orders.ts';
 
 /** One mailing list a visitor can subscribe to. */
 export const MailingListSchema = z.strictObject({
@@ -31,8 +32,8 @@ export const CrmSchema = z
     accounts: z.boolean().default(true),
     /** The contact form (`/contact/message`). @default true */
     contactForm: z.boolean().default(true),
-    /** Orders and delivery tracking (`/track` so far). @default true */
-    orders: z.boolean().default(true),
+    /** Orders (`/order`, `/orders/<number>`), shipments and `/track`. */
+    orders: OrdersSchema,
     /** Visitors' questions for the FAQ (`/faq/ask`). */
     questions: QuestionsSchema,
     /**

@@ -18,6 +18,8 @@ import { CMS_API_PATH, serveCmsApi } from './cms-api.ts';
 import { formEndpoints } from './form-endpoints.ts';
 import { serveForm } from './form-server.ts';
 import { contentRepository } from './serve.ts';
+import { CATALOG_FILE, catalogOf, type Catalog } from '../features/orders/catalog.ts';
+import type { CatalogProduct } from '../features/orders/pricing.ts';
 
 type Next = (error?: unknown) => void;
 const LOCALS = Symbol.for('astro.locals');
@@ -73,7 +75,11 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     }
     const endpoint = endpoints.get(url.pathname);
     if (!endpoint) return next();
-    void serveForm(endpoint, req, res, {
+    // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
+    const catalog = endpoint.path === '/order' ? devCatalog(req) : Promise.resolve(undefined);
+    void catalog.then((c) => {
+      if (c) services.catalog = c;
+      return serveForm(endpoint, req, res, {
       services,
       astro: (rq, _rs, _n, l) => {
         Reflect.set(rq, LOCALS, l);
@@ -85,9 +91,16 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
         mail.nudge();
         if (endpoint.path === '/faq/ask' && drafts) void syncDrafts(store.db, drafts, services.clock).catch((error: unknown) => log(String(error)));
       },
+      });
     });
   };
   return { middleware, close: async () => (await mail.stop(), await store.close()) };
+}
+
+async function devCatalog(req: http.IncomingMessage): Promise<Catalog | undefined> {
+  const res = await fetch(`http://${req.headers.host ?? 'localhost'}/${CATALOG_FILE}`).catch(() => undefined);
+  if (!res?.ok) return undefined;
+  return catalogOf(((await res.json()) as { products: CatalogProduct[] }).products);
 }
 
 function headersOf(req: http.IncomingMessage): Headers {

@@ -7,6 +7,7 @@ import { askEndpoint } from '../features/faq/ask.ts';
 import { preferencesEndpoint } from '../features/newsletter/preferences.ts';
 import { confirmEndpoint, subscribeEndpoint } from '../features/newsletter/subscribe.ts';
 import { unsubscribeEndpoint } from '../features/newsletter/unsubscribe.ts';
+import { orderEndpoint } from '../features/orders/place-order.ts';
 
 /** Every form the site answers, by the path it posts to, as the options enable them. */
 export function formEndpoints(config: RapportConfig): Map<string, FormEndpoint> {
@@ -15,5 +16,6 @@ export function formEndpoints(config: RapportConfig): Map<string, FormEndpoint> 
   if (config.crm.accounts) endpoints.push(registerEndpoint, signInEndpoint, signInConfirmEndpoint, signOutEndpoint, accountListsEndpoint);
   if (config.crm.contactForm) endpoints.push(contactEndpoint);
   if (config.features.faq && config.crm.questions.enabled) endpoints.push(askEndpoint);
+  if (config.crm.orders.enabled) endpoints.push(orderEndpoint);
   return new Map(endpoints.map((e) => [e.path, e as unknown as FormEndpoint]));
 }

@@ -45,7 +45,7 @@ export async function serveForm(
   } catch (error) {
     context.services.log(`Form ${endpoint.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const values = Object.fromEntries([...params].filter(([k]) => k !== 'token'));
-    outcome = { kind: 'invalid', state: { form: endpoint.form(context.services.config).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
+    outcome = { kind: 'invalid', state: { form: endpoint.form(context.services.config, context.services).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
   }
   switch (outcome.kind) {
     case 'redirect':

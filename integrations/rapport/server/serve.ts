@@ -21,6 +21,9 @@ import { workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
 import { applyOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from '../features/faq/questions.ts';
 import { SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from '../features/search/site-search.ts';
 import { CmsBackend } from '../features/cms/backend.ts';
+import { catalogOf, SERVER_CATALOG_FILE } from '../features/orders/catalog.ts';
+import { sendDueFollowUps } from '../features/orders/follow-up.ts';
+import type { CatalogProduct } from '../features/orders/pricing.ts';
 import { CMS_API_PATH, CMS_STATUS_PATH, serveBuildStatus, serveCmsApi } from './cms-api.ts';
 import { liveBuilds } from './live-builds.ts';
 import { formEndpoints } from './form-endpoints.ts';
@@ -92,6 +95,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     limits: createLimiters(store.db, options.rateLimits),
     log: (message) => console.error(message),
     search: live.search,
+    catalog: live.catalog,
   };
   const locals = { rapport: { services } };
   // The CMS backend (Decap at /admin/) commits to the project's Git repository.
@@ -120,11 +124,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       services.log(`Updating visitors' questions failed (they are kept and retried): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   });
+  // After-sale e-mails that have come due (orders delivered some weeks ago).
+  const followUps = singleFlight(async () => {
+    if (!built.config.crm.orders.enabled) return;
+    try {
+      if ((await sendDueFollowUps(services)) > 0) mail?.nudge();
+    } catch (error) {
+      services.log(`Sending after-sale e-mails failed (they are retried): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  });
   await prune();
   await questions();
+  await followUps();
   const pruning = setInterval(() => {
     void prune();
     void questions();
+    void followUps();
   }, 10 * 60_000).unref();
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   // Uploads arrive base64-encoded in JSON: a third more than the file, plus the envelope.
@@ -142,6 +157,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           const next = await loadBuild(dir);
           live = next;
           services.search = next.search;
+          services.catalog = next.catalog;
           await questions(); // tell askers whose entries just went live
         },
       })
@@ -205,6 +221,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearInterval(pruning);
       await questions();
+      await followUps();
       await mail?.stop();
       await store.close();
     },
@@ -241,7 +258,8 @@ async function loadBuild(dir: string) {
     },
   });
   const search = readJson(path.join(dir, 'server', SEARCH_INDEX_FILE), (file: SearchIndexFile) => new SiteSearch(file));
-  return { dir, handler, statics, search };
+  const catalog = readJson(path.join(dir, 'server', SERVER_CATALOG_FILE), (file: { products: CatalogProduct[] }) => catalogOf(file.products));
+  return { dir, handler, statics, search, catalog };
 }
 
 /** What the build recorded for the server (see the integration's `astro:build:done`). */

@@ -5,6 +5,8 @@ export interface FieldOption {
   value: string;
   label: string;
   description?: string | undefined;
+  /** Options with a group are drawn in an `<optgroup>` of that label. */
+  group?: string | undefined;
 }
 
 /**
@@ -44,7 +46,8 @@ export interface FieldView {
   name: string;
   label: string;
   hint?: string | undefined;
-  widget: 'text' | 'email' | 'textarea' | 'select' | 'checkboxes' | 'checkbox' | 'hidden';
+  /** `custom`: validated here, drawn by the page (e.g. the order form's quantities). */
+  widget: 'text' | 'email' | 'tel' | 'textarea' | 'select' | 'checkboxes' | 'checkbox' | 'hidden' | 'custom';
   required: boolean;
   minLength?: number | undefined;
   maxLength?: number | undefined;
@@ -75,7 +78,7 @@ export function describeFields(form: FormDefinition): FieldView[] {
     const labelled = form.options?.[name];
     const options = labelled ?? (choices ?? []).map((value) => ({ value, label: value }));
     const widget: FieldView['widget'] =
-      f.widget === 'hidden' || f.widget === 'textarea'
+      f.widget === 'hidden' || f.widget === 'textarea' || f.widget === 'custom' || f.widget === 'tel' || f.widget === 'select'
         ? f.widget
         : f.type === 'array'
           ? 'checkboxes'

@@ -7,6 +7,7 @@ import type { Dialect } from '../store/open-store.ts';
 import type { Database } from '../store/schema.ts';
 import type { ContentDrafts } from '../../features/faq/drafts.ts';
 import type { SiteSearch } from '../../features/search/site-search.ts';
+import type { Catalog } from '../../features/orders/catalog.ts';
 import type { FormDefinition } from './define-form.ts';
 import type { FormState } from './read-form.ts';
 
@@ -26,6 +27,8 @@ export interface FormServices {
   search?: SiteSearch | undefined;
   /** Where visitors' questions become draft FAQ entries. */
   drafts?: ContentDrafts | undefined;
+  /** The products orders are priced from (the live build's catalogue). */
+  catalog?: Catalog | undefined;
 }
 
 /** The parts of an HTTP request a form handler may look at. */
@@ -49,7 +52,7 @@ export type FormOutcome =
 export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
   path: string;
   page?: string | undefined;
-  form(config: RapportConfig): FormDefinition<S>;
+  form(config: RapportConfig, services?: Pick<FormServices, 'catalog'>): FormDefinition<S>;
   /** Where a bot caught by the honeypot or time trap is sent, as if it had succeeded. */
   decoy: string;
   /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */

@@ -12,6 +12,8 @@ export interface FormState {
   /** A message for the whole form (shown above the fields). */
   message?: string | undefined;
   status: number;
+  /** What a form's page shows besides the fields (the order form's totals). */
+  extra?: Record<string, unknown> | undefined;
 }
 
 export type ReadResult<S extends z.ZodObject> = { ok: true; data: z.infer<S> } | { ok: false; state: FormState };

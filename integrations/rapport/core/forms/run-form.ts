@@ -10,7 +10,7 @@ import { readForm } from './read-form.ts';
 export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome> {
   const intercepted = await endpoint.intercept?.(params, services, request);
   if (intercepted) return intercepted;
-  const form = endpoint.form(services.config);
+  const form = endpoint.form(services.config, services);
   if (form.traps !== false) {
     if (params.get(HONEYPOT_FIELD)) return { kind: 'redirect', location: endpoint.decoy };
     const verdict = checkTimeTrap(params.get(TIME_TRAP_FIELD), services.secret, services.clock());

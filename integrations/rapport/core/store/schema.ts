@@ -16,6 +16,10 @@ export interface Database {
   rate_limits: RateLimitsTable;
   faq_questions: FaqQuestionsTable;
   faq_question_events: FaqQuestionEventsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_events: OrderEventsTable;
+  shipments: ShipmentsTable;
 }
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'supplier', 'partner', 'investor'] as const;
@@ -146,3 +150,73 @@ export interface FaqQuestionEventsTable {
 export type Contact = Selectable<ContactsTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type ConsentRecord = Selectable<ConsentLedgerTable>;
+
+export const ORDER_STATUSES = ['received', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** An order with its figures as charged (cents, in `currency`). */
+export interface OrdersTable {
+  id: string;
+  /** What the customer sees, e.g. `261125-7K3Q`; unique. */
+  number: string;
+  contact_id: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal_cents: number;
+  shipping_cents: number;
+  tax_cents: number;
+  total_cents: number;
+  /** JSON: [{ name, rate, cents }]. */
+  taxes: string;
+  shipping_option: string;
+  /** JSON: the shipping address as entered. */
+  ship_to: string;
+  payment_method: string;
+  /** The customer's purchase-order reference, when paying by PO. */
+  po_number: string | null;
+  note: string | null;
+  /** The hidden key of the form the order came from: a form sent twice makes one order. */
+  form_key: string;
+  /** The customer ticked "e-mail me after delivery" (express consent for the follow-up). */
+  follow_up_consent: number;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+  /** When the after-sale e-mail is due (set on delivery); cleared when sent or not to be sent. */
+  follow_up_due_at: string | null;
+  followed_up_at: string | null;
+}
+
+export interface OrderLinesTable {
+  id: string;
+  order_id: string;
+  position: number;
+  sku: string;
+  name: string;
+  unit: string;
+  quantity: number;
+  unit_cents: number;
+  total_cents: number;
+}
+
+export interface OrderEventsTable {
+  id: string;
+  order_id: string;
+  status: OrderStatus;
+  note: string | null;
+  /** Who: `customer`, `staff:<email>`, `system`. */
+  actor: string;
+  created_at: string;
+}
+
+export interface ShipmentsTable {
+  id: string;
+  order_id: string;
+  /** Carrier id from carriers.ts, or null when the number matched none. */
+  carrier: string | null;
+  tracking_number: string;
+  tracking_url: string | null;
+  /** How sure the carrier detection was: `high` (check digit), `medium` (format), `staff` (given), `none`. */
+  confidence: string;
+  created_at: string;
+}

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AstroError } from 'astro/errors';
@@ -9,6 +9,7 @@ import { generateOgImages } from '../seo/og-image/generate-og-images.ts';
 import { collectOutcomes, OUTCOMES_FILE } from '../faq/questions.ts';
 import { extractRecord } from '../search/extract.ts';
 import { copyDecap } from '../cms/copy-decap.ts';
+import { CATALOG_FILE, SERVER_CATALOG_FILE } from '../orders/catalog.ts';
 import { buildSearch } from '../search/build-search.ts';
 import { precompress } from './precompress.ts';
 import type { PageFacts } from './scan-pages.ts';
@@ -54,6 +55,12 @@ export async function afterBuild(options: {
     });
     await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
   }
+
+  // The catalogue the server prices orders from is not for visitors: out of the public folder.
+  const catalog = path.join(outDir, CATALOG_FILE);
+  if (serverDir && config.crm.orders.enabled) await rename(catalog, path.join(serverDir, SERVER_CATALOG_FILE));
+  else await rm(catalog, { force: true });
+  await rmdir(path.dirname(catalog)).catch(() => undefined); // when nothing else is in it
 
   if (config.features.ogImages) {
     const started = performance.now();

@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import { siteLink, type FormServices } from '../../core/forms/endpoint.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import type { Database } from '../../core/store/schema.ts';
+import { listMailLinks } from '../newsletter/list-links.ts';
+import { orderable, type Catalog } from './catalog.ts';
+import { FOLLOW_UP_PURPOSE } from './place-order.ts';
+import type { CatalogProduct } from './pricing.ts';
+
+type FollowUpServices = Pick<FormServices, 'db' | 'config' | 'site' | 'clock' | 'catalog'>;
+
+/** The mailing-list id of the after-sale mail: its unsubscribe link withdraws `newsletter:after-sale`. */
+export const FOLLOW_UP_LIST = FOLLOW_UP_PURPOSE.slice('newsletter:'.length);
+
+/**
+ * Products other customers ordered together with `skus`, most often first; when there are too
+ * few, the catalogue's featured products fill in. Only what can be ordered now.
+ */
+export async function boughtTogether(db: Kysely<Database>, catalog: Catalog | undefined, currency: string, skus: string[], orderId: string, limit = 3): Promise<CatalogProduct[]> {
+  if (!catalog || skus.length === 0) return [];
+  const rows = await db
+    .selectFrom('order_lines as other')
+    .innerJoin('order_lines as mine', 'mine.order_id', 'other.order_id')
+    .innerJoin('orders', 'orders.id', 'other.order_id')
+    .select((eb) => ['other.sku', eb.fn.count<number>('other.order_id').distinct().as('together')])
+    .where('mine.sku', 'in', skus)
+    .where('other.sku', 'not in', skus)
+    .where('orders.id', '!=', orderId)
+    .where('orders.status', '!=', 'cancelled')
+    .groupBy('other.sku')
+    .orderBy('together', 'desc')
+    .orderBy('other.sku')
+    .limit(20)
+    .execute();
+  const can = (p: CatalogProduct | undefined): p is CatalogProduct => !!p && orderable(p, currency) && !skus.includes(p.sku);
+  const picked = rows.map((r) => catalog.bySku.get(r.sku)).filter(can);
+  for (const p of catalog.products.filter((x) => x.featured)) if (can(p) && !picked.includes(p)) picked.push(p);
+  return picked.slice(0, limit);
+}
+
+/**
+ * Sends the after-sale e-mails that are due: each delivered order once, `daysAfterDelivery`
+ * after delivery, only with consent (the ticked box, or a purchase within the implied-consent
+ * window), never after the customer opted out. Each order is claimed with a conditional update,
+ * so two servers never send one twice. Returns how many were sent.
+ */
+export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
+  const options = s.config.crm.orders.followUp;
+  if (!options.enabled) return 0;
+  const now = s.clock();
+  const due = await s.db
+    .selectFrom('orders')
+    .innerJoin('contacts', 'contacts.id', 'orders.contact_id')
+    .select(['orders.id', 'orders.number', 'orders.contact_id', 'orders.created_at', 'orders.follow_up_consent', 'contacts.email', 'contacts.name'])
+    .where('orders.status', '=', 'delivered')
+    .where('orders.followed_up_at', 'is', null)
+    .where('orders.follow_up_due_at', '<=', now.toISOString())
+    .orderBy('orders.follow_up_due_at')
+    .limit(50)
+    .execute();
+  let sent = 0;
+  for (const order of due) {
+    const outcome = await s.db.transaction().execute(async (trx) => {
+      const claimed = await trx.updateTable('orders').set({ followed_up_at: now.toISOString(), follow_up_due_at: null }).where('id', '=', order.id).where('followed_up_at', 'is', null).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return 'taken';
+      const last = await trx.selectFrom('consent_ledger').select('action').where('contact_id', '=', order.contact_id).where('purpose', '=', FOLLOW_UP_PURPOSE).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      const windowEnds = new Date(order.created_at);
+      windowEnds.setUTCMonth(windowEnds.getUTCMonth() + options.impliedConsentMonths);
+      const consent =
+        last?.action === 'withdrawn' ? 'opted out' : options.consent === 'express' ? (order.follow_up_consent === 1 || last?.action === 'granted' ? 'ok' : 'no consent') : now < windowEnds ? 'ok' : 'implied consent expired';
+      if (consent !== 'ok') {
+        await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: order.contact_id, type: 'follow-up-skipped', summary: `No after-sale e-mail for order ${order.number}: ${consent}`, data: JSON.stringify({ number: order.number }), created_at: now.toISOString() }).execute();
+        return 'skipped';
+      }
+      const lines = await trx.selectFrom('order_lines').select(['sku', 'name']).where('order_id', '=', order.id).orderBy('position').execute();
+      const suggestions = await boughtTogether(trx, s.catalog, s.config.crm.orders.currency, lines.map((l) => l.sku), order.id);
+      const links = await listMailLinks(trx, s, order.contact_id, FOLLOW_UP_LIST);
+      const bought = lines.map((l) => l.name);
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: order.email,
+          subject: `How are your ${bought.length === 1 ? bought[0] : 'bulbs'} doing?`,
+          greeting: `Hello ${order.name},`,
+          paragraphs: [
+            `About a month ago your order ${order.number} reached you: ${bought.join(', ')}. We hope everything arrived in good shape. If anything is not right, reply to this message and we will make it right.`,
+            ...(suggestions.length
+              ? [`Customers who ordered the same often add:\n${suggestions.map((p) => `${p.name} (${p.unit}): ${siteLink(s, p.path)}`).join('\n')}`]
+              : []),
+          ],
+          action: { label: 'Order again', url: siteLink(s, '/order') },
+          footer: mailFooter(s.config, 'You get this one message because you ordered from us. We will not send it again for this order.'),
+          unsubscribeUrl: links.unsubscribe,
+          replyTo: staffAddress(s.config),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+      await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: order.contact_id, type: 'follow-up', summary: `After-sale e-mail for order ${order.number}`, data: JSON.stringify({ number: order.number, suggestions: suggestions.map((p) => p.sku) }), created_at: now.toISOString() }).execute();
+      return 'sent';
+    });
+    if (outcome === 'sent') sent++;
+  }
+  return sent;
+}

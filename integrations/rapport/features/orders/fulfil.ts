@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { RapportConfig } from '../../config/schema.ts';
+import type { FormServices } from '../../core/forms/endpoint.ts';
+import { composeMail } from '../../core/mail/compose.ts';
+import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
+import { enqueueMail } from '../../core/mail/outbox.ts';
+import type { Database, OrderStatus } from '../../core/store/schema.ts';
+import { orderLink } from './order-mail.ts';
+import { carrierName, changeStatus, chooseCarrier, OrderError, type TrackingChoice } from './orders.ts';
+
+/** What staff tools (the CLI now, the console later) need to change an order. */
+export type StaffServices = Pick<FormServices, 'db' | 'config' | 'site' | 'secret' | 'clock'>;
+
+async function customerOf(db: Kysely<Database>, number: string) {
+  return db.selectFrom('orders').innerJoin('contacts', 'contacts.id', 'orders.contact_id').select(['contacts.email', 'contacts.name', 'orders.id']).where('orders.number', '=', number).executeTakeFirstOrThrow();
+}
+
+const footer = (config: RapportConfig) => mailFooter(config, 'You get this message because you ordered from our website.');
+
+/**
+ * Marks an order shipped with a tracking number: the carrier is detected from the number (or
+ * given), the shipment stored, and the customer gets one e-mail with the tracking link, all in
+ * one transaction. A number no carrier recognises is stored without a link, and the mail says so.
+ */
+export async function shipOrder(s: StaffServices, number: string, tracking: string, options: { carrier?: string | undefined; actor: string }): Promise<TrackingChoice> {
+  const choice = chooseCarrier(tracking, options.carrier);
+  if (choice.number.length < 8) throw new OrderError(`"${tracking}" is too short to be a tracking number.`);
+  if (choice.alternatives.length > 0) {
+    throw new OrderError(`${choice.number} could be ${[choice.carrier!, ...choice.alternatives].map((c) => carrierName(c)).join(' or ')}; say which with --carrier ${[choice.carrier, ...choice.alternatives].join('|')}.`);
+  }
+  await s.db.transaction().execute(async (trx) => {
+    const { id } = await changeStatus(trx, number, 'shipped', options.actor, s.clock, `${choice.carrier ? carrierName(choice.carrier) : 'Carrier unknown'} ${choice.number}`);
+    await trx
+      .insertInto('shipments')
+      .values({ id: crypto.randomUUID(), order_id: id, carrier: choice.carrier, tracking_number: choice.number, tracking_url: choice.url, confidence: choice.confidence, created_at: s.clock().toISOString() })
+      .execute();
+    const customer = await customerOf(trx, number);
+    const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
+    await enqueueMail(
+      trx,
+      composeMail({
+        to: customer.email,
+        subject: `Order ${number} has shipped`,
+        greeting: `Hello ${customer.name},`,
+        paragraphs: [
+          choice.url
+            ? `Your order ${number} is on its way with ${carrier}. The tracking number is ${choice.number}.`
+            : `Your order ${number} is on its way. The tracking number is ${choice.number}; we could not match it to a carrier's tracking page, so reply to this message if you would like us to look it up.`,
+        ],
+        ...(choice.url ? { action: { label: `Track it with ${carrier}`, url: choice.url } } : {}),
+        after: [`Your order's page shows its items and history: ${orderLink(s, number)}`],
+        footer: footer(s.config),
+        replyTo: staffAddress(s.config),
+        accent: s.config.site.accentColor,
+      }),
+      s.clock,
+    );
+  });
+  return choice;
+}
+
+const STATUS_MAIL: Partial<Record<OrderStatus, (number: string) => string>> = {
+  confirmed: (n) => `We have checked your order ${n} and it is confirmed. We will e-mail you again when it ships.`,
+  cancelled: (n) => `Your order ${n} is cancelled, and nothing is owed. If you did not ask for this, reply to this message.`,
+};
+
+/**
+ * Any other status change: confirmed, delivered, cancelled, returned. Delivery schedules the
+ * after-sale e-mail (when the options have one); confirmation and cancellation tell the customer.
+ */
+export async function setOrderStatus(s: StaffServices, number: string, status: Exclude<OrderStatus, 'received' | 'shipped'>, options: { actor: string; note?: string | undefined }): Promise<void> {
+  await s.db.transaction().execute(async (trx) => {
+    const { id } = await changeStatus(trx, number, status, options.actor, s.clock, options.note);
+    const followUp = s.config.crm.orders.followUp;
+    if (status === 'delivered' && followUp.enabled) {
+      const due = new Date(s.clock().getTime() + followUp.daysAfterDelivery * 86_400_000).toISOString();
+      await trx.updateTable('orders').set({ follow_up_due_at: due }).where('id', '=', id).execute();
+    }
+    if (status === 'cancelled' || status === 'returned') await trx.updateTable('orders').set({ follow_up_due_at: null }).where('id', '=', id).execute();
+    const text = STATUS_MAIL[status];
+    if (!text) return;
+    const customer = await customerOf(trx, number);
+    await enqueueMail(
+      trx,
+      composeMail({
+        to: customer.email,
+        subject: `Order ${number} ${status}`,
+        greeting: `Hello ${customer.name},`,
+        paragraphs: [text(number), ...(options.note ? [options.note] : [])],
+        action: { label: 'See your order', url: orderLink(s, number) },
+        footer: footer(s.config),
+        replyTo: staffAddress(s.config),
+        accent: s.config.site.accentColor,
+      }),
+      s.clock,
+    );
+  });
+}
