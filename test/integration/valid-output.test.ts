@@ -42,7 +42,7 @@ describe('valid output of the reference site', () => {
 
   it('passes html-validate on the pages the server renders: search, forms, their error states', async () => {
     const base = serverUrl(running.server);
-    const pages = ['/search?q=deer', '/search?q=zeppelin', '/subscribe', '/account/register', '/account/sign-in', '/contact/message', '/faq/ask', '/faq/ask?question=How+deep%3F', '/unsubscribe?token=x', '/track?number=1Z999AA10123456784', '/track?number=nonsense'];
+    const pages = ['/search?q=deer', '/search?q=zeppelin', '/subscribe', '/account/register', '/account/sign-in', '/contact/message', '/faq/ask', '/faq/ask?question=How+deep%3F', '/unsubscribe?token=x', '/track?number=1Z999AA10123456784', '/track?number=nonsense', '/order?add=LIL-MAR-3', '/orders/261125-ZZZZZZ'];
     const problems: string[] = [];
     for (const page of pages) problems.push(...messages(await validator.validateString((await raw(base + page)).text, page)));
     const invalid = await formClient(base, SECRET).post('/subscribe', { email: 'nope' });
