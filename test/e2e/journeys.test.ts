@@ -94,6 +94,37 @@ describe.each([
     expect(await page.textContent('main')).toContain(email);
   });
 
+  it('orders from a product page, sees the totals before sending, and lands on the order page', async () => {
+    const email = `shopper.${tag}@example.com`;
+    await page.goto(`${server.base}/products/tulip-queen-of-night/`);
+    await page.click('main a.button[href^="/order?add="]');
+    await page.waitForURL(/\/order\?add=TUL-QON-10$/);
+    await page.fill('input[name="qty_TUL-QON-10"]', '2');
+    await page.fill('input[name=name]', 'Rowan Field');
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=street]', '8 Elm Street');
+    await page.fill('input[name=city]', 'Toronto');
+    await page.selectOption('select[name=region]', 'CA-ON');
+    await page.fill('input[name=postal]', 'M5V 2T6');
+    // 2 × $14.95 = $29.90; 600 g → $14.00 shipping; HST 13 % of $43.90 = $5.71.
+    if (javaScriptEnabled) {
+      // The totals follow the form as the visitor types, before anything is sent.
+      await page.waitForFunction(() => document.querySelector('#order-totals tr.total td')?.textContent === '$49.61');
+    } else {
+      await page.click('button[name=step][value=review]');
+      await page.waitForLoadState('load');
+    }
+    expect(await page.textContent('#order-totals')).toContain('HST 13 %$5.71');
+    expect(await page.textContent('#order-totals tr.total td')).toBe('$49.61');
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('button[name=step][value=place]');
+    await page.waitForURL(/\/orders\/\d{6}-\w{6}\?key=[\w-]{32}&placed=1$/);
+    expect(await page.textContent('[role=status]')).toContain('We have your order');
+    expect(await page.textContent('#order-totals tr.total td')).toBe('$49.61');
+    const ack = await mailTo(email, /^Order \d{6}-\w{6} received$/);
+    expect(ack.parsed.text).toContain('Total: $49.61');
+  });
+
   it('asks a question and is shown the matching answers first', async () => {
     await page.goto(`${server.base}/faq/ask`);
     await page.fill('input[name=question]', 'How deep should tulip bulbs go in the ground?');
