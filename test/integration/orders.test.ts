@@ -83,6 +83,10 @@ describe.each(drivers)('orders against the running reference server on $name', (
     expect($('select[name=region] optgroup').map((_, el) => $(el).attr('label')).get()).toEqual(['Canada', 'United States']);
     expect($('input[name*=card], input[autocomplete^=cc-]')).toHaveLength(0);
     expect($('button[name=step]').map((_, el) => $(el).attr('value')).get()).toEqual(['review', 'place']);
+    // Rendered per request, compressed on the fly for slow links.
+    const compressed = await client.get('/order', { 'accept-encoding': 'gzip' });
+    expect(compressed.headers['content-encoding']).toBe('gzip');
+    expect(compressed.headers.vary).toContain('Accept-Encoding');
   });
 
   it('works out totals without JavaScript ("Update totals") and stores nothing', async () => {

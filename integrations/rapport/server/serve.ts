@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import compression from 'compression';
 import sirv from 'sirv';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import type { OutboxOptions } from '../core/mail/outbox.ts';
@@ -162,6 +163,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         },
       })
     : undefined;
+  // Pages rendered per request (search, forms, order pages) are compressed on the fly; static
+  // files are served from their precompressed copies instead.
+  const compress = compression() as unknown as (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
   const server = http.createServer((req, res) => {
     const isCmsApi = req.url === CMS_API_PATH;
     const refusal = bodyRefusal(req, isCmsApi ? cmsMaxBody : maxBodyBytes);
@@ -186,7 +190,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       const endpoint = endpoints.get(new URL(req.url ?? '/', 'http://localhost').pathname);
       if (endpoint)
-        void serveForm(endpoint, req, res, {
+        compress(req, res, () => void serveForm(endpoint, req, res, {
           services,
           astro: live.handler,
           trustProxy: options.trustProxy ?? false,
@@ -195,8 +199,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
             mail?.nudge();
             if (endpoint.path === '/faq/ask') void questions();
           },
-        });
-      else void astro(req, res);
+        }));
+      else compress(req, res, () => void astro(req, res));
       return;
     }
     if (req.url === CMS_STATUS_PATH && cms) {
@@ -204,7 +208,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     live.statics(req, res, () => {
-      void astro(req, res);
+      compress(req, res, () => void astro(req, res));
     });
   });
   await new Promise<void>((resolve, reject) => {
