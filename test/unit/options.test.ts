@@ -49,6 +49,28 @@ describe('rapport() options', () => {
     `);
   });
 
+  it('checks the order options: regions that exist, rates only where you ship, unique option ids', () => {
+    const config = parseOptions(valid);
+    expect(config.crm.orders).toMatchObject({ enabled: true, currency: 'CAD', shipsTo: [{ country: 'CA', except: [] }], payment: ['invoice', 'e-transfer', 'cheque', 'purchase-order'], maxQuantity: 99 });
+    expect(config.crm.orders.followUp).toEqual({ enabled: true, daysAfterDelivery: 30, consent: 'implied', impliedConsentMonths: 24 });
+    const message = messageOf({
+      ...valid,
+      crm: {
+        orders: {
+          shipsTo: [{ country: 'US', except: ['ZZ'] }],
+          shipping: [
+            { id: 'std', label: 'Standard', rates: [{ country: 'CA', base: 10 }] },
+            { id: 'std', label: 'Again', rates: [{ country: 'US', regions: ['AB'], base: 10 }] },
+          ],
+        },
+      },
+    });
+    expect(message).toContain('- crm.orders.shipsTo[0].except[0]: "ZZ" is not a region of US\n');
+    expect(message).toContain('- crm.orders.shipping[0].rates[0].country: CA is not in shipsTo\n');
+    expect(message).toContain('- crm.orders.shipping[1].rates[0].regions: "AB" is not a region of US\n');
+    expect(message).toContain('- crm.orders.shipping: shipping option ids must be unique');
+  });
+
   it('says which required option is missing', () => {
     expect(messageOf({ site: valid.site })).toMatchInlineSnapshot(`
       "Invalid \`rapport()\` options in astro.config.mjs.

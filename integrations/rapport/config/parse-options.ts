@@ -40,7 +40,8 @@ function describe(issue: z.core.$ZodIssue): string {
       return `must be ${bound} (received ${JSON.stringify(issue.input)})`;
     }
     default:
-      return `${issue.message}${issue.input === undefined ? '' : ` (received ${JSON.stringify(issue.input)})`}`;
+      // A check across several options (a refinement on an object) names its own culprit.
+      return `${issue.message}${issue.input === undefined || (typeof issue.input === 'object' && issue.input !== null) ? '' : ` (received ${JSON.stringify(issue.input)})`}`;
   }
 }
 
