@@ -69,8 +69,16 @@ interface JsonField {
   items?: { enum?: string[] };
 }
 
+const described = new WeakMap<FormDefinition, FieldView[]>();
+
 /** What the form component needs to draw each field, read from the schema (JSON Schema of its input). */
 export function describeFields(form: FormDefinition): FieldView[] {
+  let fields = described.get(form);
+  if (!fields) described.set(form, (fields = describeFieldsOnce(form)));
+  return fields;
+}
+
+function describeFieldsOnce(form: FormDefinition): FieldView[] {
   const json = z.toJSONSchema(form.schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, JsonField>; required?: string[] };
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties).map(([name, f]) => {

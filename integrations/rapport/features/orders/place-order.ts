@@ -26,6 +26,17 @@ export const FOLLOW_UP_PURPOSE = 'newsletter:after-sale';
  * table), the shipping address, shipping option and payment method. Prices are never posted.
  */
 export function orderForm(config: RapportConfig, catalog: Catalog | undefined) {
+  // One definition per options and catalogue (a build): the schema has a field per product.
+  const key = catalog ?? config;
+  const cached = forms.get(key);
+  if (cached?.config === config) return cached.form;
+  const form = buildOrderForm(config, catalog);
+  forms.set(key, { config, form });
+  return form;
+}
+const forms = new WeakMap<object, { config: RapportConfig; form: ReturnType<typeof buildOrderForm> }>();
+
+function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
   const orders = config.crm.orders;
   const max = orders.maxQuantity;
   const quantity = (title: string) =>

@@ -73,8 +73,14 @@ export function orderRules(orders: OrdersOptions, locale: string): OrderRules {
   };
 }
 
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** `$17.95` for en-CA/CAD, `US$17.95` for en-CA/USD (formatters are costly to make: kept). */
 export function formatMoney(amountCents: number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amountCents / 100);
+  const key = `${locale}|${currency}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return format.format(amountCents / 100);
 }
 
 const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);

@@ -1,0 +1,131 @@
+// Orders placed per second: POST /order (three products, priced, taxed, one transaction with two
+// mails in the outbox) against Rapport's server, on SQLite and PostgreSQL. `npm run bench:orders`.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
+import { writeRaw, writeSection } from './report.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const distDir = path.join(root, 'dist');
+const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+if (!existsSync(path.join(distDir, 'server', 'catalog.json'))) {
+  const build = spawn(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit' });
+  const [code] = await once(build, 'exit');
+  if (code !== 0) process.exit(code);
+}
+
+async function serve(store) {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'form-server-runner.mjs')], {
+    env: { ...process.env, BENCH_SERVER: JSON.stringify({ mode: 'rapport', distDir, store, secret: SECRET }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line').then(([l]) => l),
+    once(child, 'exit').then(([code]) => Promise.reject(new Error(`the server exited with code ${code} before listening`))),
+  ]);
+  return { child, url: JSON.parse(line).url };
+}
+
+async function load(url, seconds) {
+  let n = 0;
+  const run = `${process.pid}-${Date.now()}`;
+  const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
+  const statuses = {};
+  const result = await autocannon({
+    url: `${url}/order`,
+    connections: 100,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const i = n++;
+          return {
+            ...req,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+            body: new URLSearchParams({
+              shown,
+              'qty_TUL-QON-10': '3',
+              'qty_LIL-MAR-3': '1',
+              'qty_ALL-GIG-3': '2',
+              name: 'Bench Buyer',
+              email: `order.${run}.${i}@example.com`,
+              street: '12 Main St',
+              city: 'Vancouver',
+              region: 'CA-BC',
+              postal: 'V5K 0A1',
+              country: 'CA',
+              shipping: 'standard',
+              payment: 'invoice',
+              order_key: `bench-${run}-${i}`.padEnd(24, 'x'),
+              step: 'place',
+            }).toString(),
+          };
+        },
+        onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
+}
+
+const pgAdmin = async (statement) => {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+};
+
+const rows = [];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-order-bench-'));
+try {
+  for (const kind of ['sqlite', 'postgres']) {
+    const schema = `bench_orders_${Date.now()}`;
+    const store = kind === 'sqlite' ? { sqliteFile: path.join(tmp, 'orders.sqlite') } : { databaseUrl: DATABASE_URL, schema };
+    if (kind === 'postgres') await pgAdmin(`create schema ${schema}`);
+    const { child, url } = await serve(store);
+    try {
+      await load(url, 2); // warm-up
+      const r = await load(url, DURATION);
+      rows.push({ store: kind, ...r });
+      console.log(`${kind}: ${r.rps.toFixed(0)} orders/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${JSON.stringify(r.statuses)}, errors ${r.errors}`);
+    } catch (error) {
+      rows.push({ store: kind, failed: error.message.split('\n')[0] });
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      if (kind === 'postgres') await pgAdmin(`drop schema if exists ${schema} cascade`);
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const table = rows
+  .map((r) => (r.failed ? `| ${r.store} | failed: ${r.failed} | | | |` : `| ${r.store} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${Object.entries(r.statuses).map(([s, c]) => `${c}×${s}`).join(', ')}; ${r.errors} errors |`))
+  .join('\n');
+const section = `## Order throughput
+
+${new Date().toISOString().slice(0, 10)}, this machine (2 cores), \`npm run bench:orders\`: autocannon, 100 connections, ${DURATION} s after a 2 s warm-up,
+POST \`/order\` (three products to British Columbia: priced from the catalogue, GST + PST, the order, its lines, its first
+event, the contact, an activity and two mails in one transaction; a new form key and address each time).
+
+| Store | Orders/s | p50 | p99 | Answers |
+|---|---|---|---|---|
+${table}
+`;
+writeSection('Order throughput', section);
+writeRaw('orders', { seconds: DURATION, rows });
+console.log(section);
