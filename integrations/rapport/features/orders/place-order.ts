@@ -12,7 +12,7 @@ import type { Catalog } from './catalog.ts';
 import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary } from './order-mail.ts';
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
-import { COUNTRIES, type CountryCode } from './regions.ts';
+import { COUNTRIES, countryInSentence, type CountryCode } from './regions.ts';
 
 const line = (title: string, max: number, autocomplete: string, empty: string) =>
   z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`).regex(ONE_LINE, 'Keep this on one line.').meta({ title, autocomplete });
@@ -113,7 +113,7 @@ function addressErrors(data: { country: string; region: string; postal: string }
   const country = COUNTRIES[data.country as CountryCode] as (typeof COUNTRIES)[CountryCode] | undefined;
   if (!country) return errors; // pricing says where we ship
   const [regionCountry, region] = data.region.split('-') as [string, string];
-  if (regionCountry !== data.country || !(region in country.regions)) errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${country.name}.`;
+  if (regionCountry !== data.country || !(region in country.regions)) errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${countryInSentence(country.name)}.`;
   if (!country.postal.test(data.postal)) errors.postal = `Enter a ${country.postalLabel.toLowerCase()} like ${country.postalExample}.`;
   return errors;
 }

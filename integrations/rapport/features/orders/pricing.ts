@@ -4,7 +4,7 @@
  * same code to update totals as the visitor types (the server's figures are the ones charged).
  */
 import type { OrdersOptions } from '../../config/orders.ts';
-import { CANADA_GST_HST, CANADA_PST, COUNTRIES, regionName } from './regions.ts';
+import { CANADA_GST_HST, CANADA_PST, COUNTRIES, countryInSentence, regionName } from './regions.ts';
 
 export const ORDERABLE = ['in_stock', 'backorder', 'preorder'] as const;
 
@@ -83,14 +83,14 @@ export function formatMoney(amountCents: number, currency: string, locale: strin
   return format.format(amountCents / 100);
 }
 
-const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+const list = (items: string[], joiner = 'and') => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${joiner} ${items.at(-1)}`);
 
 /** "Canada and the United States (except Alaska and Hawaii)": stated on the order page. */
 export function shipsToText(rules: OrderRules): string {
   return list(
     rules.shipsTo.map((s) => {
       const country = COUNTRIES[s.country as keyof typeof COUNTRIES];
-      const name = country.name === 'United States' ? 'the United States' : country.name;
+      const name = countryInSentence(country.name);
       return s.except.length ? `${name} (except ${list(s.except.map((r) => regionName(s.country, r)))})` : name;
     }),
   );
@@ -101,7 +101,7 @@ export function destinationProblem(rules: OrderRules, country: string, region: s
   const served = rules.shipsTo.find((s) => s.country === country);
   if (!served) return { field: 'country', message: `We ship to ${shipsToText(rules)} only.` };
   if (region === undefined) return undefined;
-  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions)) return { field: 'region', message: `Choose a ${COUNTRIES[country as keyof typeof COUNTRIES].regionLabel.toLowerCase()} in ${COUNTRIES[country as keyof typeof COUNTRIES].name}.` };
+  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions)) return { field: 'region', message: `Choose a ${COUNTRIES[country as keyof typeof COUNTRIES].regionLabel.toLowerCase()} in ${countryInSentence(COUNTRIES[country as keyof typeof COUNTRIES].name)}.` };
   if (served.except.includes(region)) return { field: 'region', message: `Sorry, we do not ship to ${regionName(country, region)}. We ship to ${shipsToText(rules)}.` };
   return undefined;
 }
@@ -195,7 +195,7 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
   const shippingCents = shippingPrice(option, cart.country, cart.region, weightGrams, subtotalCents);
   if (shippingCents === undefined) {
     const others = rules.shipping.filter((o) => shippingPrice(o, cart.country, cart.region, weightGrams, subtotalCents) !== undefined).map((o) => o.label);
-    return { ok: false, errors: { shipping: `${option.label} is not available to ${regionName(cart.country, cart.region)}.${others.length ? ` Choose ${list(others)}.` : ''}` } };
+    return { ok: false, errors: { shipping: `${option.label} is not available to ${regionName(cart.country, cart.region)}.${others.length ? ` Choose ${list(others, 'or')}.` : ''}` } };
   }
   const taxes = rules.taxes
     .filter((t) => t.country === cart.country && (!t.regions || t.regions.includes(cart.region)))

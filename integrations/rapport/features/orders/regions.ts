@@ -38,6 +38,9 @@ export const COUNTRIES = {
 export type CountryCode = keyof typeof COUNTRIES;
 export const COUNTRY_CODES = Object.keys(COUNTRIES) as CountryCode[];
 
+/** "the United States", "Canada": a country's name inside a sentence. */
+export const countryInSentence = (name: string) => (name === 'United States' ? 'the United States' : name);
+
 /** "Alberta", or the code itself when unknown. */
 export const regionName = (country: string, region: string) => (COUNTRIES as Record<string, { regions: Record<string, string> } | undefined>)[country]?.regions[region] ?? region;
 
