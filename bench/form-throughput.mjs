@@ -1,41 +1,19 @@
 // Sign-up POSTs per second: Rapport's /subscribe against a bare node:http handler doing the same
 // transaction, on SQLite (WAL, synchronous=FULL) and PostgreSQL. `npm run bench:forms`.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
 import { openStore } from '../integrations/rapport/core/store/open-store.ts';
+import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const distDir = path.join(root, 'dist');
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-if (!existsSync(path.join(distDir, 'server', 'rapport.json'))) {
-  const build = spawn(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit' });
-  const [code] = await once(build, 'exit');
-  if (code !== 0) process.exit(code);
-}
-
-async function serve(mode, store) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'form-server-runner.mjs')], {
-    env: { ...process.env, BENCH_SERVER: JSON.stringify({ mode, distDir, store, secret: SECRET }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  // The first line is {"url"}; a child that dies first (a failed migration) fails the run instead of hanging it.
-  const line = await Promise.race([
-    once(createInterface({ input: child.stdout }), 'line').then(([l]) => l),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`the ${mode} server exited with code ${code} before listening`))),
-  ]);
-  return { child, url: JSON.parse(line).url };
-}
+await ensureReferenceBuild();
 
 async function load(url, seconds) {
   let n = 0;
@@ -62,13 +40,12 @@ async function load(url, seconds) {
 }
 
 async function measure(mode, store, seconds) {
-  const { child, url } = await serve(mode, store);
+  const { child, url } = await startBenchServer(mode, { distDir, store, secret: SECRET });
   try {
     await load(url, 2); // warm-up
     return await load(url, seconds);
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await stopBenchServer(child);
   }
 }
 
@@ -81,15 +58,7 @@ async function countContacts(storeOptions) {
   }
 }
 
-const pgAdmin = async (sql) => {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
+const pgAdmin = (statement) => pgAdminAt(DATABASE_URL, statement);
 
 const rows = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-form-bench-'));

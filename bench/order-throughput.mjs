@@ -1,39 +1,18 @@
 // Orders placed per second: POST /order (three products, priced, taxed, one transaction with two
 // mails in the outbox) against Rapport's server, on SQLite and PostgreSQL. `npm run bench:orders`.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
+import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const distDir = path.join(root, 'dist');
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-if (!existsSync(path.join(distDir, 'server', 'catalog.json'))) {
-  const build = spawn(process.execPath, [path.join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, stdio: 'inherit' });
-  const [code] = await once(build, 'exit');
-  if (code !== 0) process.exit(code);
-}
-
-async function serve(store) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'form-server-runner.mjs')], {
-    env: { ...process.env, BENCH_SERVER: JSON.stringify({ mode: 'rapport', distDir, store, secret: SECRET }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await Promise.race([
-    once(createInterface({ input: child.stdout }), 'line').then(([l]) => l),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`the server exited with code ${code} before listening`))),
-  ]);
-  return { child, url: JSON.parse(line).url };
-}
+await ensureReferenceBuild();
 
 async function load(url, seconds) {
   let n = 0;
@@ -78,15 +57,7 @@ async function load(url, seconds) {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
 }
 
-const pgAdmin = async (statement) => {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-};
+const pgAdmin = (statement) => pgAdminAt(DATABASE_URL, statement);
 
 const rows = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-order-bench-'));
@@ -95,7 +66,7 @@ try {
     const schema = `bench_orders_${Date.now()}`;
     const store = kind === 'sqlite' ? { sqliteFile: path.join(tmp, 'orders.sqlite') } : { databaseUrl: DATABASE_URL, schema };
     if (kind === 'postgres') await pgAdmin(`create schema ${schema}`);
-    const { child, url } = await serve(store);
+    const { child, url } = await startBenchServer('rapport', { distDir, store, secret: SECRET });
     try {
       await load(url, 2); // warm-up
       const r = await load(url, DURATION);
@@ -104,8 +75,7 @@ try {
     } catch (error) {
       rows.push({ store: kind, failed: error.message.split('\n')[0] });
     } finally {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      await stopBenchServer(child);
       if (kind === 'postgres') await pgAdmin(`drop schema if exists ${schema} cascade`);
     }
   }

@@ -7,7 +7,7 @@ import type { FormServices } from '../core/forms/endpoint.ts';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
-import { CROSS_SITE_MESSAGE, isCrossSiteWrite } from '../core/security/cross-site.ts';
+import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import { createLimiters } from '../core/security/rate-limit.ts';
 import { loadSecret } from '../core/security/secret.ts';
 import { systemClock } from '../core/store/contacts.ts';
@@ -63,7 +63,7 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     if (req.method !== 'POST') return next();
     // The dev server's own origin (whatever port Vite picked) counts as the site.
     siteOrigins.add(`http://${req.headers.host ?? 'localhost'}`);
-    const probe = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: 'POST', headers: headersOf(req) });
+    const probe = writeProbe(req);
     if ([...siteOrigins].every((siteOrigin) => isCrossSiteWrite(probe, { siteOrigin, exempt: ['/unsubscribe'] }))) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(CROSS_SITE_MESSAGE);
@@ -103,11 +103,3 @@ async function devCatalog(req: http.IncomingMessage): Promise<Catalog | undefine
   return catalogOf(((await res.json()) as { products: CatalogProduct[] }).products);
 }
 
-function headersOf(req: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const name of ['origin', 'sec-fetch-site']) {
-    const value = req.headers[name];
-    if (typeof value === 'string') headers.set(name, value);
-  }
-  return headers;
-}

@@ -8,7 +8,7 @@ import sirv from 'sirv';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import type { OutboxOptions } from '../core/mail/outbox.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
-import { CROSS_SITE_MESSAGE, isCrossSiteWrite } from '../core/security/cross-site.ts';
+import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import type { RapportConfig } from '../config/schema.ts';
 import type { FormServices } from '../core/forms/endpoint.ts';
 import { mailFrom } from '../core/mail/identity.ts';
@@ -178,7 +178,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Static files answer reads only; a form POST to any path goes to Astro after the origin check
     // (here as well as in Astro's middleware, which does not run for prerendered paths).
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const probe = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers: headersOf(req) });
+      const probe = writeProbe(req);
       if (isCrossSiteWrite(probe, { siteOrigin, exempt: ['/unsubscribe'] })) {
         res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
         res.end(CROSS_SITE_MESSAGE, () => req.destroy());
@@ -293,14 +293,6 @@ function singleFlight(task: () => Promise<void>): () => Promise<void> {
   };
 }
 
-function headersOf(req: http.IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const name of ['origin', 'sec-fetch-site']) {
-    const value = req.headers[name];
-    if (typeof value === 'string') headers.set(name, value);
-  }
-  return headers;
-}
 
 /** Forms are small: the Node adapter would accept 1 GiB. Bodies must declare their length. */
 function bodyRefusal(req: http.IncomingMessage, max: number): { status: number; message: string } | undefined {

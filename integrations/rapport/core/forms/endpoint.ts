@@ -67,6 +67,19 @@ export function siteLink(services: Pick<FormServices, 'site'>, path: string, que
   return url.href;
 }
 
+/** A wait in words: "40 seconds", "3 minutes". */
+export const waitText = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
+
+/** What a handler received, as values to draw the form again with (numbers as typed). */
+export const echoValues = (data: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(data).flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' ? [[k, String(v)]] : [])));
+
+/** A valid post turned away by a per-address limit: the form again, as sent, with `message` (429). */
+export const limitedOutcome = (form: string, data: Record<string, unknown>, message: string): FormOutcome => ({
+  kind: 'invalid',
+  state: { form, values: echoValues(data), errors: {}, message, status: 429 },
+});
+
 export const invalid = (form: string, errors: Record<string, string>, message?: string, status = 422): FormOutcome => ({
   kind: 'invalid',
   state: { form, values: {}, errors, message, status },

@@ -1,6 +1,6 @@
 import { checkTimeTrap, HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
 import { take } from '../security/rate-limit.ts';
-import type { FormEndpoint, FormOutcome, FormRequest, FormServices } from './endpoint.ts';
+import { waitText, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from './endpoint.ts';
 import { readForm } from './read-form.ts';
 
 /**
@@ -31,15 +31,13 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
         form: form.id,
         values: readValues(params),
         errors: {},
-        message: `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${minutes(wait)} and send it again.`,
+        message: `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${waitText(wait)} and send it again.`,
         status: 429,
       },
     };
   }
   return endpoint.handle(read.data, services, request);
 }
-
-const minutes = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 function readValues(params: URLSearchParams) {
   const values: Record<string, string | string[]> = {};

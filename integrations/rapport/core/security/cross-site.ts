@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 /** What a visitor reads when a form post is refused as cross-site. */
 export const CROSS_SITE_MESSAGE = 'This form can only be sent from the site itself. Go back to the page, reload it and send it again.';
 
@@ -19,4 +20,14 @@ export function isCrossSiteWrite(request: Request, options: { siteOrigin: string
   const origin = request.headers.get('origin');
   if (!origin || origin === 'null') return true;
   return origin !== options.siteOrigin && origin !== url.origin;
+}
+
+/** What the check reads from a Node request (its path, method, `Origin` and `Sec-Fetch-Site`), as a `Request`. */
+export function writeProbe(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const name of ['origin', 'sec-fetch-site']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers });
 }

@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint } from '../../core/forms/endpoint.ts';
+import { limitedOutcome, waitText, type FormEndpoint } from '../../core/forms/endpoint.ts';
 import { contactKind, emailAddress, KIND_LABELS, message, optionalLine, personName } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
@@ -85,18 +85,7 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       );
       return 0;
     });
-    if (limited > 0) {
-      return {
-        kind: 'invalid',
-        state: {
-          form: 'contact',
-          values: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
-          errors: {},
-          message: `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${Math.ceil(limited / 60)} minutes.`,
-          status: 429,
-        },
-      };
-    }
+    if (limited > 0) return limitedOutcome('contact', data, `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${waitText(limited)}.`);
     return { kind: 'redirect', location: '/contact/sent' };
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
-import { siteLink, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
+import { limitedOutcome, siteLink, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { emailAddress, message, ONE_LINE, personName } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
@@ -107,14 +107,5 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
 };
 
 function tooMany(data: Record<string, unknown>, wait: number): FormOutcome {
-  return {
-    kind: 'invalid',
-    state: {
-      form: 'faq-ask',
-      values: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')),
-      errors: {},
-      message: `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${Math.ceil(wait / 60)} minutes.`,
-      status: 429,
-    },
-  };
+  return limitedOutcome('faq-ask', data, `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${waitText(wait)}.`);
 }

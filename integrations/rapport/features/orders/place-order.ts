@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint, FormOutcome } from '../../core/forms/endpoint.ts';
+import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
 import type { FormValues } from '../../core/forms/read-form.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -183,8 +183,7 @@ export const orderEndpoint: FormEndpoint = {
     const data = raw as OrderData;
     const config = s.config;
     const rules = orderRules(config.crm.orders, config.site.locale);
-    const values = Object.fromEntries(Object.entries(data).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number').map(([k, v]) => [k, String(v)]));
-    const fail = (errors: Record<string, string>, message = 'Please correct the fields marked below.', status = 422): FormOutcome => ({ kind: 'invalid', state: { form: 'order', values, errors, message, status } });
+    const fail = (errors: Record<string, string>): FormOutcome => ({ kind: 'invalid', state: { form: 'order', values: echoValues(data), errors, message: 'Please correct the fields marked below.', status: 422 } });
     const errors = addressErrors(data);
     if (data.payment === 'purchase-order' && !data.po_number) errors.po_number = 'Enter your purchase order number, or choose another way to pay.';
     const priced = priceOrder(rules, s.catalog?.bySku ?? new Map(), cartOf(s.catalog, data));
@@ -287,7 +286,7 @@ export const orderEndpoint: FormEndpoint = {
         return { number: first.number };
       });
     if ('wait' in result) {
-      return fail({}, `You have sent several orders in a short time, and we have them all. To send this one too, wait ${Math.ceil((result.wait ?? 60) / 60)} minutes, or write to us.`, 429);
+      return limitedOutcome('order', data, `You have sent several orders in a short time, and we have them all. To send this one too, wait ${waitText(result.wait ?? 60)}, or write to us.`);
     }
     return { kind: 'redirect', location: `/orders/${result.number}?key=${orderKey(s.secret, result.number)}&placed=1` };
   },
