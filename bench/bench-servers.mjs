@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
 import pg from 'pg';
+import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 /** The reference site's build the servers serve. */
@@ -47,4 +49,32 @@ export async function pgAdmin(databaseUrl, statement) {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * 100 connections posting a form for `seconds`, as its page would (same origin, a time trap shown
+ * 5 s before); `fields(run, i)` gives the i-th post's fields (unique per run). Counts answers by status.
+ */
+export async function postLoad(url, { path: formPath, seconds, secret, fields }) {
+  let n = 0;
+  const run = `${process.pid}-${Date.now()}`;
+  const shown = issueTimeTrap(secret, new Date(Date.now() - 5_000));
+  const statuses = {};
+  const result = await autocannon({
+    url: `${url}${formPath}`,
+    connections: 100,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+          body: new URLSearchParams({ shown, ...fields(run, n++) }).toString(),
+        }),
+        onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
 }

@@ -3,10 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
 import { openStore } from '../integrations/rapport/core/store/open-store.ts';
-import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, startBenchServer, stopBenchServer } from './bench-servers.mjs';
+import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, postLoad, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
@@ -15,29 +13,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 await ensureReferenceBuild();
 
-async function load(url, seconds) {
-  let n = 0;
-  const run = `${process.pid}-${Date.now()}`;
-  const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
-  const statuses = {};
-  const result = await autocannon({
-    url: `${url}/subscribe`,
-    connections: 100,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => ({
-          ...req,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-          body: new URLSearchParams({ shown, email: `bench.${run}.${n++}@example.com`, lists: 'news' }).toString(),
-        }),
-        onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
-      },
-    ],
-  });
-  return { rps: result.requests.average, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
-}
+const load = (url, seconds) =>
+  postLoad(url, { path: '/subscribe', seconds, secret: SECRET, fields: (run, i) => ({ email: `bench.${run}.${i}@example.com`, lists: 'news' }) });
 
 async function measure(mode, store, seconds) {
   const { child, url } = await startBenchServer(mode, { distDir, store, secret: SECRET });

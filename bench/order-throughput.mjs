@@ -3,9 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
-import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, startBenchServer, stopBenchServer } from './bench-servers.mjs';
+import { distDir, ensureReferenceBuild, pgAdmin as pgAdminAt, postLoad, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
@@ -14,48 +12,28 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 await ensureReferenceBuild();
 
-async function load(url, seconds) {
-  let n = 0;
-  const run = `${process.pid}-${Date.now()}`;
-  const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
-  const statuses = {};
-  const result = await autocannon({
-    url: `${url}/order`,
-    connections: 100,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const i = n++;
-          return {
-            ...req,
-            headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-            body: new URLSearchParams({
-              shown,
-              'qty_TUL-QON-10': '3',
-              'qty_LIL-MAR-3': '1',
-              'qty_ALL-GIG-3': '2',
-              name: 'Bench Buyer',
-              email: `order.${run}.${i}@example.com`,
-              street: '12 Main St',
-              city: 'Vancouver',
-              region: 'CA-BC',
-              postal: 'V5K 0A1',
-              country: 'CA',
-              shipping: 'standard',
-              payment: 'invoice',
-              order_key: `bench-${run}-${i}`.padEnd(24, 'x'),
-              step: 'place',
-            }).toString(),
-          };
-        },
-        onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
-      },
-    ],
+const load = (url, seconds) =>
+  postLoad(url, {
+    path: '/order',
+    seconds,
+    secret: SECRET,
+    fields: (run, i) => ({
+      'qty_TUL-QON-10': '3',
+      'qty_LIL-MAR-3': '1',
+      'qty_ALL-GIG-3': '2',
+      name: 'Bench Buyer',
+      email: `order.${run}.${i}@example.com`,
+      street: '12 Main St',
+      city: 'Vancouver',
+      region: 'CA-BC',
+      postal: 'V5K 0A1',
+      country: 'CA',
+      shipping: 'standard',
+      payment: 'invoice',
+      order_key: `bench-${run}-${i}`.padEnd(24, 'x'),
+      step: 'place',
+    }),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
-}
 
 const pgAdmin = (statement) => pgAdminAt(DATABASE_URL, statement);
 
