@@ -53,7 +53,6 @@ export default defineConfig({
           { id: 'news', label: 'The Chinook newsletter', description: 'New varieties, planting tips and farm news, four times a year.' },
           { id: 'reminders', label: 'Planting reminders', description: 'A short note when it is time to order, plant or lift bulbs on the Prairies.' },
         ],
-        policyVersion: '2026-11',
         orders: {
           currency: 'CAD',
           // Bulbs cannot be sent to Alaska or Hawaii (plant-health rules), so we say so up front.

@@ -8,6 +8,8 @@ import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
 import { CATALOG_FILE } from './features/orders/catalog.ts';
+import { writeHistory } from './features/privacy/history.ts';
+import { prepareStatement, type PreparedStatement } from './features/privacy/prepare-statement.ts';
 import { resultPages } from './features/results/results.ts';
 import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
@@ -32,6 +34,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let cardRenderer: CardRenderer | undefined;
   let serverDir: URL | undefined;
   let root: URL;
+  let privacy: PreparedStatement | undefined;
 
   const afterBuildIntegration = (): AstroIntegration => ({
     name: 'rapport:after-build',
@@ -64,6 +67,9 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         }
         serverSearch = !!astro.adapter && config.features.search;
         root = astro.root;
+        // What the enabled features collect, against the editor's privacy settings: a gap fails here.
+        privacy = prepareStatement(config, astro.root, new Date().toISOString().slice(0, 10));
+        if (privacy) injectRoute({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
         const project = projectInfo(astro);
         site = project.site;
         cacheDir = new URL('rapport/', astro.cacheDir);
@@ -85,7 +91,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         updateConfig({
           build: { inlineStylesheets: 'always' },
           security: { checkOrigin: false },
-          vite: { plugins: [vitePluginRapportVirtual({ config, project })] },
+          vite: { plugins: [vitePluginRapportVirtual({ config, project, privacy: privacyModule(privacy) })] },
           integrations: [
             ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath, crmPaths) })]),
             // Runs after the sitemap integration, so its files are compressed too.
@@ -101,7 +107,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         // `astro dev`: forms, the CMS backend and Decap's files, as Rapport's server has them.
         if (!serverDir && !config.cms.enabled) return;
         const { devMiddleware } = await import('./server/dev-server.ts');
-        const dev = await devMiddleware(config, site, fileURLToPath(root), (m) => logger.warn(m));
+        const dev = await devMiddleware(config, site, fileURLToPath(root), privacy?.statement.version ?? 'none', (m) => logger.warn(m));
         server.middlewares.use(dev.middleware);
         server.httpServer?.once('close', () => void dev.close());
       },
@@ -112,14 +118,29 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
           cardRenderer.listen();
         }
       },
-      'astro:build:done': async ({ dir }) => {
+      'astro:build:done': async ({ dir, logger }) => {
         pages = await scanPages(fileURLToPath(dir));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
-        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site, config })}\n`);
+        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site, config, privacyVersion: privacy?.statement.version })}\n`);
+        if (privacy?.added) {
+          writeHistory(privacy.historyFile, privacy.history);
+          const previous = privacy.history.at(-2);
+          logger.info(`Privacy statement: new version ${privacy.added.version} (${privacy.added.changes.join(' ')}) recorded in ${privacy.historyFile}.`);
+          if (previous?.effectiveDate === privacy.added.effectiveDate) {
+            logger.warn(`The privacy statement changed but its effective date is still ${previous.effectiveDate}. Set the new effective date in the CMS (Settings → Privacy statement).`);
+          }
+        }
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },
     },
   };
+}
+
+/** What `/privacy`, the footer and the forms read: the statement and its history (without the facts kept for diffs), or null. */
+function privacyModule(prepared: PreparedStatement | undefined) {
+  if (!prepared) return null;
+  const { facts: _facts, labels: _labels, ...statement } = prepared.statement;
+  return { statement, history: prepared.history.map(({ facts: _f, labels: _l, ...entry }) => entry).reverse() };
 }
 
 /** The pages Rapport generates from content, by feature. */

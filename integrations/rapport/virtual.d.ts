@@ -14,3 +14,11 @@ declare namespace App {
     rapport?: import('./server/form-server.ts').RapportLocals;
   }
 }
+
+declare module 'virtual:rapport/privacy' {
+  type Statement = import('./features/privacy/build-statement.ts').Statement;
+  type HistoryEntry = import('./features/privacy/history.ts').HistoryEntry;
+  /** The privacy statement and its versions, newest first; null when the site collects nothing and has no settings. */
+  const privacy: { statement: Omit<Statement, 'facts' | 'labels'>; history: Array<Omit<HistoryEntry, 'facts' | 'labels'>> } | null;
+  export default privacy;
+}

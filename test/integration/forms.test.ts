@@ -100,11 +100,17 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     ]);
     const ledger = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).orderBy('purpose').execute();
     const wording =
-      'I agree to receive the e-mails ticked above from Chinook Bulb Farm. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement (version 2026-11).';
-    expect(load((await client.get('/subscribe')).text)('p.consent').text()).toBe(wording);
+      'I agree to receive the e-mails ticked above from Chinook Bulb Farm. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement.';
+    // The wording sits next to a link to the statement and the version shown, which the ledger records.
+    const consent = load((await client.get('/subscribe')).text)('p.consent');
+    const shown = /\(version ([^)]+)\)\.$/.exec(consent.text())?.[1];
+    expect(shown).toMatch(/^\d{4}-\d{2}-\d{2}\+[0-9a-f]{8}$/);
+    expect(consent.text()).toBe(`${wording} Privacy statement (version ${shown}).`);
+    expect(consent.find('a').attr('href')).toBe('/privacy#purpose-newsletter');
+    expect(load((await client.get('/privacy/')).text)('main').text()).toContain(shown);
     expect(ledger.map((r) => [r.purpose, r.action, r.form_id, r.wording_hash, r.policy_version, r.source])).toEqual([
-      ['newsletter:news', 'granted', 'subscribe@1', createHash('sha256').update(wording).digest('hex'), '2026-11', 'web:/subscribe'],
-      ['newsletter:reminders', 'granted', 'subscribe@1', createHash('sha256').update(wording).digest('hex'), '2026-11', 'web:/subscribe'],
+      ['newsletter:news', 'granted', 'subscribe@1', createHash('sha256').update(wording).digest('hex'), shown, 'web:/subscribe'],
+      ['newsletter:reminders', 'granted', 'subscribe@1', createHash('sha256').update(wording).digest('hex'), shown, 'web:/subscribe'],
     ]);
 
     // The welcome is list mail: RFC 2369/8058 headers whose URL is on the configured site.

@@ -44,11 +44,6 @@ export const CrmSchema = z
       .array(MailingListSchema)
       .min(1)
       .default([{ id: 'news', label: 'Newsletter', description: 'News from us by e-mail, a few times a year.' }]),
-    /**
-     * Version of the privacy statement visitors agree to; recorded with every consent.
-     * Change it whenever the statement changes. @default '1'
-     */
-    policyVersion: z.string().min(1).max(40).default('1'),
     /** Where staff notifications go. @default business.email */
     staffEmail: z.email().optional(),
     /** The `From` of every message. @default '<site.name> <business.email>' */

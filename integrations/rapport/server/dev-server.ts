@@ -29,7 +29,7 @@ const LOCALS = Symbol.for('astro.locals');
  * same store (DATABASE_URL or var/rapport.sqlite) and mail settings, as Vite middleware. Pages are
  * still Astro's, given the services through `locals`.
  */
-export async function devMiddleware(config: RapportConfig, site: string, root: string, log: (message: string) => void) {
+export async function devMiddleware(config: RapportConfig, site: string, root: string, privacyVersion: string, log: (message: string) => void) {
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') });
   await migrateToLatest(store);
   const services: FormServices = {
@@ -39,6 +39,7 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     config,
     site: new URL(process.env.SITE_URL ?? site),
     secret: loadSecret({ env: process.env.RAPPORT_SECRET, file: path.join(root, 'var', 'rapport-secret') }),
+    privacyVersion,
     limits: createLimiters(store.db),
     log,
   };

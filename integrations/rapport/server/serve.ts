@@ -93,6 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     config: built.config,
     site: new URL(options.siteUrl ?? built.site),
     secret: loadSecret({ env: options.secret, file: options.secretFile ?? 'var/rapport-secret' }),
+    privacyVersion: live.privacyVersion,
     limits: createLimiters(store.db, options.rateLimits),
     log: (message) => console.error(message),
     search: live.search,
@@ -159,6 +160,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           live = next;
           services.search = next.search;
           services.catalog = next.catalog;
+          services.privacyVersion = next.privacyVersion;
           await questions(); // tell askers whose entries just went live
         },
       })
@@ -263,14 +265,16 @@ async function loadBuild(dir: string) {
   });
   const search = readJson(path.join(dir, 'server', SEARCH_INDEX_FILE), (file: SearchIndexFile) => new SiteSearch(file));
   const catalog = readJson(path.join(dir, 'server', SERVER_CATALOG_FILE), (file: { products: CatalogProduct[] }) => catalogOf(file.products));
-  return { dir, handler, statics, search, catalog };
+  // The statement this build shows is the one every consent taken through it records.
+  const privacyVersion = readBuildInfo(dir).privacyVersion ?? 'none';
+  return { dir, handler, statics, search, catalog, privacyVersion };
 }
 
 /** What the build recorded for the server (see the integration's `astro:build:done`). */
-function readBuildInfo(distDir: string): { site: string; config: RapportConfig } {
+function readBuildInfo(distDir: string): { site: string; config: RapportConfig; privacyVersion?: string } {
   const file = path.join(distDir, 'server', 'rapport.json');
   if (!existsSync(file)) throw new Error(`${file} is missing: build the site with the rapport() integration (npm run build) before serving it.`);
-  return JSON.parse(readFileSync(file, 'utf8')) as { site: string; config: RapportConfig };
+  return JSON.parse(readFileSync(file, 'utf8')) as { site: string; config: RapportConfig; privacyVersion?: string };
 }
 
 function readJson<T, R>(file: string, use: (data: T) => R): R | undefined {

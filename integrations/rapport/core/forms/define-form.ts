@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'astro/zod';
+import type { FieldPrivacy, Purpose } from '../../features/privacy/vocabulary.ts';
 
 export interface FieldOption {
   value: string;
@@ -21,6 +22,8 @@ export interface FormDefinition<S extends z.ZodObject = z.ZodObject> {
   version: number;
   /** Where the form posts. */
   action: string;
+  /** Why it collects what it does; each field says what it collects (`collects()`), and may name another purpose. */
+  purpose: Purpose;
   schema: S;
   submit: string;
   /** Consent wording shown above the button; its SHA-256 goes in the consent ledger. */
@@ -53,6 +56,8 @@ export interface FieldView {
   maxLength?: number | undefined;
   autocomplete?: string | undefined;
   options: FieldOption[];
+  /** What the field collects, for the privacy statement; absent when the schema does not say. */
+  privacy?: FieldPrivacy | undefined;
 }
 
 interface JsonField {
@@ -67,6 +72,7 @@ interface JsonField {
   enum?: string[];
   const?: string;
   items?: { enum?: string[] };
+  privacy?: FieldPrivacy;
 }
 
 const described = new WeakMap<FormDefinition, FieldView[]>();
@@ -107,6 +113,7 @@ function describeFieldsOnce(form: FormDefinition): FieldView[] {
       maxLength: f.maxLength,
       autocomplete: f.autocomplete,
       options: f.const !== undefined ? [{ value: f.const, label: f.title ?? name }] : options,
+      privacy: f.privacy,
     };
   });
 }

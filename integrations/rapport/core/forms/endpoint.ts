@@ -21,6 +21,8 @@ export interface FormServices {
   site: URL;
   /** Signing key (`RAPPORT_SECRET`). */
   secret: string;
+  /** The privacy statement's version this build shows (recorded with every consent). */
+  privacyVersion: string;
   limits: Limiters;
   log: (message: string) => void;
   /** The server's search index (`/search`, the questions form); absent when the build made none. */

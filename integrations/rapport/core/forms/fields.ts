@@ -1,5 +1,9 @@
 import { z } from 'astro/zod';
+import type { DataCategory, FieldPrivacy } from '../../features/privacy/vocabulary.ts';
 import { CONTACT_KINDS } from '../store/schema.ts';
+
+/** The privacy marking of a field (see `FieldPrivacy`); the statement lists the field under it. */
+export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivacy, 'category'> = {}): { privacy: FieldPrivacy } => ({ privacy: { category, ...more } });
 
 // Control characters (line breaks included) never belong in a one-line field: in a name or an
 // address they are how header injection starts.
@@ -15,7 +19,7 @@ export const personName = () =>
     .min(1, 'Enter your name.')
     .max(100, 'Use at most 100 characters for your name.')
     .regex(ONE_LINE, 'Write your name on one line.')
-    .meta({ title: 'Your name', autocomplete: 'name' });
+    .meta({ title: 'Your name', autocomplete: 'name', ...collects('identity') });
 
 /**
  * An e-mail address, checked strictly before nodemailer ever sees it: zod's address pattern
@@ -25,19 +29,19 @@ export const emailAddress = () =>
   z
     .email({ message: 'Enter an e-mail address like name@example.com.' })
     .max(254, 'That address is too long.')
-    .meta({ title: 'E-mail address', autocomplete: 'email' });
+    .meta({ title: 'E-mail address', autocomplete: 'email', ...collects('contact') });
 
-/** An optional one-line text field. */
-export const optionalLine = (title: string, max: number, autocomplete?: string) =>
+/** An optional one-line text field, collecting `category`. */
+export const optionalLine = (title: string, max: number, category: DataCategory, autocomplete?: string) =>
   z
     .string()
     .trim()
     .max(max, `Use at most ${max} characters.`)
     .regex(ONE_LINE, 'Keep this on one line.')
-    .meta({ title, ...(autocomplete ? { autocomplete } : {}) })
+    .meta({ title, ...(autocomplete ? { autocomplete } : {}), ...collects(category) })
     .optional();
 
-/** Free text over several lines, e.g. a message. */
+/** Free text over several lines, e.g. a message (the 'messages' category). */
 export const message = (title: string, min: number, max: number) =>
   z
     .string()
@@ -45,7 +49,7 @@ export const message = (title: string, min: number, max: number) =>
     .min(min, min > 1 ? `Write at least ${min} characters.` : 'Write your message.')
     .max(max, `Use at most ${max.toLocaleString('en')} characters (shorten it, or send two messages).`)
     .regex(MULTI_LINE, 'Remove the unusual control characters from the text.')
-    .meta({ title, widget: 'textarea' });
+    .meta({ title, widget: 'textarea', ...collects('messages') });
 
 /** Who someone is to the business; the labels read as an answer to "I am…". */
 export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
@@ -56,7 +60,7 @@ export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
   investor: 'An investor',
 };
 
-export const contactKind = () => z.enum(CONTACT_KINDS, { message: 'Choose one of the options.' }).meta({ title: 'I am' }).optional();
+export const contactKind = () => z.enum(CONTACT_KINDS, { message: 'Choose one of the options.' }).meta({ title: 'I am', ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) }).optional();
 
 /** The single-use token carried by a link's button page. */
-export const tokenField = () => z.string().max(100).meta({ widget: 'hidden' });
+export const tokenField = () => z.string().max(100).meta({ widget: 'hidden', ...collects('none') });

@@ -6,7 +6,7 @@ import type { Database } from '../store/schema.ts';
 import { hashToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
-const SESSION_DAYS = 30;
+export const SESSION_DAYS = 30;
 
 /** Starts a session for an account; returns the cookie value (only its hash is stored). */
 export async function createSession(db: Kysely<Database>, accountId: string, clock: Clock = systemClock): Promise<string> {

@@ -15,10 +15,11 @@ export const registerForm = () =>
     id: 'register',
     version: 1,
     action: '/account/register',
+    purpose: 'account',
     schema: z.strictObject({
       name: personName(),
       email: emailAddress(),
-      organisation: optionalLine('Organisation (optional)', 120, 'organization'),
+      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
       kind: contactKind(),
     }),
     options: { kind: CONTACT_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })) },

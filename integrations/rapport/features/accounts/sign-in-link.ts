@@ -4,7 +4,7 @@ import { issueToken } from '../../core/security/tokens.ts';
 import type { Database } from '../../core/store/schema.ts';
 
 export const SIGN_IN = 'sign-in';
-const SIGN_IN_TTL_MS = 60 * 60_000;
+export const SIGN_IN_TTL_MS = 60 * 60_000;
 
 /** A one-time sign-in link for a contact with an account, valid for an hour. */
 export async function signInLink(db: Kysely<Database>, s: Pick<FormServices, 'site' | 'clock'>, contactId: string): Promise<string> {

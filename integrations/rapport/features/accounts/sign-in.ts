@@ -17,6 +17,7 @@ export const signInForm = () =>
     id: 'sign-in',
     version: 1,
     action: '/account/sign-in',
+    purpose: 'account',
     schema: z.strictObject({ email: emailAddress() }),
     submit: 'E-mail me a sign-in link',
   }) satisfies FormDefinition;
@@ -60,6 +61,7 @@ export const signInConfirmForm = () =>
     id: 'sign-in-confirm',
     version: 1,
     action: '/account/sign-in/confirm',
+    purpose: 'account',
     schema: z.strictObject({ token: tokenField() }),
     submit: 'Sign in',
     traps: false,
@@ -85,7 +87,7 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
 };
 
 export const signOutForm = () =>
-  ({ id: 'sign-out', version: 1, action: '/account/sign-out', schema: z.strictObject({}), submit: 'Sign out', traps: false }) satisfies FormDefinition;
+  ({ id: 'sign-out', version: 1, action: '/account/sign-out', purpose: 'account', schema: z.strictObject({}), submit: 'Sign out', traps: false }) satisfies FormDefinition;
 
 export const signOutEndpoint: FormEndpoint<ReturnType<typeof signOutForm>['schema']> = {
   path: '/account/sign-out',

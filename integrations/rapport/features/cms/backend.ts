@@ -40,9 +40,14 @@ export interface Staff extends Author {
 
 interface Collection {
   name: string;
-  folder: string;
+  /** A folder collection's folder, or the files a "files" collection (settings) is made of. */
+  folder?: string | undefined;
+  files?: Set<string> | undefined;
   fields: Set<string>;
 }
+
+/** Whether `file` may be saved as an entry of `collection`. */
+const holds = (collection: Collection, file: string) => (collection.files ? collection.files.has(file) : path.posix.dirname(file) === collection.folder);
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const str = (value: unknown, what: string, max = 1000): string => {
@@ -71,7 +76,11 @@ export class CmsBackend {
     this.#branch = config.cms.branch;
     this.#maxUpload = config.cms.maxUploadMb * 1_000_000;
     this.#collections = new Map(
-      decapConfig(config, site).collections.map((c) => [c.name, { name: c.name, folder: c.folder, fields: new Set(c.fields.map((f) => f.name)) }]),
+      decapConfig(config, site).collections.map((c): [string, Collection] =>
+        'files' in c
+          ? [c.name, { name: c.name, files: new Set(c.files.map((f) => f.file)), fields: new Set(c.files.flatMap((f) => f.fields.map((x) => x.name))) }]
+          : [c.name, { name: c.name, folder: c.folder, fields: new Set(c.fields.map((f) => f.name)) }],
+      ),
     );
   }
 
@@ -208,7 +217,7 @@ export class CmsBackend {
     const files: Array<[string, Buffer | null]> = [];
     for (const f of dataFiles) {
       const file = this.#path(f.path, 'path');
-      if (path.posix.dirname(file) !== collection.folder) throw new BackendError(422, `${file} is not in the ${collection.name} folder (${collection.folder})`);
+      if (!holds(collection, file)) throw new BackendError(422, `${file} is not ${collection.files ? 'a file' : 'in the folder'} of the ${collection.name} collection`);
       const raw = str(f.raw, 'raw', MAX_ENTRY_CHARS);
       this.#checkFields(collection, raw);
       files.push([file, Buffer.from(raw)]);
@@ -359,5 +368,5 @@ function commitMessage(p: Record<string, unknown>, fallback: string): string {
 
 function inferCollection(collections: Map<string, Collection>, file: unknown): string | undefined {
   if (typeof file !== 'string') return undefined;
-  return [...collections.values()].find((c) => path.posix.dirname(file) === c.folder)?.name;
+  return [...collections.values()].find((c) => holds(c, file))?.name;
 }

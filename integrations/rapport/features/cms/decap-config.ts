@@ -2,6 +2,7 @@ import { z } from 'astro/zod';
 import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
 import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
+import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/settings.ts';
 
 /** One Decap field, as config.yml spells it. */
 export interface DecapField {
@@ -11,7 +12,8 @@ export interface DecapField {
   required?: boolean;
   hint?: string;
   default?: unknown;
-  options?: string[];
+  options?: Array<string | { label: string; value: string }>;
+  multiple?: boolean;
   value_type?: 'int' | 'float';
   min?: number;
   max?: number;
@@ -28,6 +30,8 @@ export interface DecapField {
 interface JsonSchema {
   type?: string;
   enum?: string[];
+  /** Words for an enum's values (`.meta({ optionLabels })`), shown in the CMS instead of the values. */
+  optionLabels?: Record<string, string>;
   format?: string;
   widget?: string;
   description?: string;
@@ -61,7 +65,8 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
     ...(s.default !== undefined ? { default: s.default } : {}),
   };
   if (s.widget === 'image') return { ...base, widget: 'image' };
-  if (s.enum) return { ...base, widget: 'select', options: s.enum };
+  if (s.enum) return { ...base, widget: 'select', options: selectOptions(s) };
+  if (s.type === 'array' && s.items?.enum) return { ...base, widget: 'select', multiple: true, options: selectOptions(s.items) };
   switch (s.type) {
     case 'string':
       return {
@@ -92,6 +97,8 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
       return { ...base, widget: 'datetime', format: 'YYYY-MM-DD', date_format: 'YYYY-MM-DD', time_format: false, picker_utc: true };
   }
 }
+
+const selectOptions = (s: JsonSchema) => (s.enum ?? []).map((value) => (s.optionLabels?.[value] ? { label: s.optionLabels[value], value } : value));
 
 function objectFields(s: JsonSchema): DecapField[] {
   const required = new Set(s.required ?? []);
@@ -139,6 +146,19 @@ export function decapConfig(config: RapportConfig, site: string) {
       : []),
     ...(config.features.newsletter ? [collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', { media_folder: '', public_folder: '' })] : []),
     collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
+    {
+      name: 'settings',
+      label: 'Settings',
+      editor: { preview: false },
+      files: [
+        {
+          name: 'privacy',
+          label: 'Privacy statement',
+          file: `${config.contentDir}/${PRIVACY_SETTINGS_FILE}`,
+          fields: [...fieldsOf(privacySettingsSchema), { ...body('An introduction in your own words (optional). The rest of the statement is built from what the site’s forms collect.'), required: false }],
+        },
+      ],
+    },
   ];
   return {
     backend: config.cms.backend.name === 'rapport' ? { name: 'proxy', proxy_url: '/admin/api/v1', branch: config.cms.branch } : { ...config.cms.backend, branch: config.cms.branch },

@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
 import { limitedOutcome, siteLink, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
-import { emailAddress, message, ONE_LINE, personName } from '../../core/forms/fields.ts';
+import { collects, emailAddress, message, ONE_LINE, personName } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -17,13 +17,14 @@ export const questionText = () =>
     .min(10, 'Write your question in at least 10 characters.')
     .max(160, 'Keep the question itself to 160 characters; put the rest in “More details”.')
     .regex(ONE_LINE, 'Write the question on one line; put the rest in “More details”.')
-    .meta({ title: 'Your question' });
+    .meta({ title: 'Your question', ...collects('messages') });
 
 export const askForm = (config: RapportConfig) =>
   ({
     id: 'faq-ask',
     version: 1,
     action: '/faq/ask',
+    purpose: 'questions',
     schema: z.strictObject({
       question: questionText(),
       details: message('More details (optional, never published)', 1, 2000).optional(),
@@ -64,7 +65,7 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
         .execute();
       await trx.insertInto('faq_question_events').values({ id: crypto.randomUUID(), question_id: id, status: 'received', note: null, created_at: now }).execute();
       if (contact) {
-        await appendConsent(trx, { contact_id: contact.id, purpose: 'faq:answer-notice', action: 'granted', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source: 'web:/faq/ask' }, s.clock);
+        await appendConsent(trx, { contact_id: contact.id, purpose: 'faq:answer-notice', action: 'granted', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source: 'web:/faq/ask' }, s.clock);
         await trx
           .insertInto('activities')
           .values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'question', summary: data.question, data: JSON.stringify({ question: id }), created_at: now })

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
-import { tokenField } from '../../core/forms/fields.ts';
+import { collects, tokenField } from '../../core/forms/fields.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
 import { appendConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
@@ -15,11 +15,11 @@ const listChoice = (config: RapportConfig) =>
     .array(z.enum(config.crm.lists.map((l) => l.id) as [string, ...string[]], { message: 'Choose one of the lists shown.' }))
     .max(20)
     .optional()
-    .meta({ title: 'Send me' });
+    .meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) });
 
 const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
 const consentWording = (config: RapportConfig) =>
-  `I want the e-mails ticked above from ${config.site.name}, and none of the others. Privacy statement version ${config.crm.policyVersion}.`;
+  `I want the e-mails ticked above from ${config.site.name}, and none of the others.`;
 
 /** The list choice behind a link from one of our e-mails. */
 export const preferencesForm = (config: RapportConfig) =>
@@ -27,6 +27,7 @@ export const preferencesForm = (config: RapportConfig) =>
     id: 'preferences',
     version: 1,
     action: '/subscribe/preferences',
+    purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField(), lists: listChoice(config) }),
     options: listOptions(config),
     submit: 'Save my choice',
@@ -40,6 +41,7 @@ export const accountListsForm = (config: RapportConfig) =>
     id: 'account-lists',
     version: 1,
     action: '/account/subscriptions',
+    purpose: 'newsletter',
     schema: z.strictObject({ lists: listChoice(config) }),
     options: listOptions(config),
     submit: 'Save my choice',
@@ -65,7 +67,7 @@ export async function applyListChoice(trx: Kysely<Database>, s: FormServices, co
   const record = (list: string, action: 'granted' | 'withdrawn') =>
     appendConsent(
       trx,
-      { contact_id: contactId, purpose: `newsletter:${list}`, action, form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source },
+      { contact_id: contactId, purpose: `newsletter:${list}`, action, form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source },
       s.clock,
     );
   for (const list of wanted) {

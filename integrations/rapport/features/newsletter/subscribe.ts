@@ -4,7 +4,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
 import { siteLink } from '../../core/forms/endpoint.ts';
-import { emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
+import { collects, emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -32,15 +32,16 @@ export const subscribeForm = (config: RapportConfig) =>
     id: 'subscribe',
     version: 1,
     action: '/subscribe',
+    purpose: 'newsletter',
     schema: z.strictObject({
       email: emailAddress(),
-      name: optionalLine('Your name (optional)', 100, 'name'),
-      lists: z.array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' })).min(1, 'Tick at least one list.').max(20).meta({ title: 'Send me' }),
+      name: optionalLine('Your name (optional)', 100, 'identity', 'name'),
+      lists: z.array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' })).min(1, 'Tick at least one list.').max(20).meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) }),
     }),
     options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
     defaults: { lists: [config.crm.lists[0]!.id] },
     submit: 'Subscribe',
-    consent: `I agree to receive the e-mails ticked above from ${config.site.name}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement (version ${config.crm.policyVersion}).`,
+    consent: `I agree to receive the e-mails ticked above from ${config.site.name}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement.`,
   }) satisfies FormDefinition;
 
 /**
@@ -78,7 +79,7 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
           .execute();
       }
       if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
-      const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.config.crm.policyVersion, source: 'web:/subscribe' };
+      const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.privacyVersion, source: 'web:/subscribe' };
       const token = await issueToken(trx, { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 }, s.clock);
       const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
       await enqueueMail(
@@ -105,6 +106,7 @@ export const confirmForm = () =>
     id: 'subscribe-confirm',
     version: 1,
     action: '/subscribe/confirm',
+    purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField() }),
     submit: 'Confirm my subscription',
     traps: false,

@@ -14,6 +14,7 @@ export const unsubscribeForm = () =>
     id: 'unsubscribe',
     version: 1,
     action: '/unsubscribe',
+    purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField() }),
     submit: 'Unsubscribe',
     traps: false,
@@ -56,7 +57,7 @@ async function withdraw(trx: Kysely<Database>, s: FormServices, contactId: strin
   await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
   await appendConsent(
     trx,
-    { contact_id: contactId, purpose: `newsletter:${list}`, action: 'withdrawn', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.config.crm.policyVersion, source },
+    { contact_id: contactId, purpose: `newsletter:${list}`, action: 'withdrawn', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source },
     s.clock,
   );
   await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: contactId, type: 'unsubscribed', summary: `Unsubscribed from ${list}`, data: JSON.stringify({ source }), created_at: now }).execute();

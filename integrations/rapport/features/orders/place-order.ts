@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
 import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
-import { emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
+import { collects, emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
 import type { FormValues } from '../../core/forms/read-form.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { take } from '../../core/security/rate-limit.ts';
@@ -14,8 +14,8 @@ import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
 import { COUNTRIES, countryInSentence, type CountryCode } from './regions.ts';
 
-const line = (title: string, max: number, autocomplete: string, empty: string) =>
-  z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`).regex(ONE_LINE, 'Keep this on one line.').meta({ title, autocomplete });
+const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
+  z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`).regex(ONE_LINE, 'Keep this on one line.').meta({ title, autocomplete, ...collects('address') });
 
 /** What the follow-up checkbox says (its hash goes in the consent ledger). */
 export const FOLLOW_UP_WORDING = 'After delivery, e-mail me once with growing tips and bulbs that go well with these.';
@@ -46,7 +46,7 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
       .regex(/^\d{1,7}$/, `Enter a whole number from 0 to ${max}.`)
       .transform(Number)
       .refine((n) => n <= max, `You can order up to ${max} of one product here. For more, write to us.`)
-      .meta({ title, widget: 'custom' })
+      .meta({ title, widget: 'custom', ...collects('orders', { as: 'Quantity of each product' }) })
       .optional();
   const served = orders.shipsTo.map((s) => s.country);
   const rules = orderRules(orders, config.site.locale);
@@ -60,6 +60,7 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
     id: 'order',
     version: 1,
     action: '/order',
+    purpose: 'orders',
     schema: z.strictObject({
       ...Object.fromEntries((catalog?.products ?? []).map((p) => [quantityField(p.sku), quantity(`${p.name}, ${p.unit}`)])),
       name: personName(),
@@ -69,25 +70,25 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
         .trim()
         .max(30, 'Use at most 30 characters.')
         .regex(/^[0-9+()\-. x]*$/i, 'Use digits, spaces and + ( ) - only.')
-        .meta({ title: 'Phone (optional)', description: 'Only for the carrier, if they need to reach you.', autocomplete: 'tel', widget: 'tel' })
+        .meta({ title: 'Phone (optional)', description: 'Only for the carrier, if they need to reach you.', autocomplete: 'tel', widget: 'tel', ...collects('contact') })
         .optional(),
-      organisation: optionalLine('Organisation (optional)', 120, 'organization'),
-      street: line('Street address', 120, 'address-line1', 'Enter the street address.'),
-      street2: optionalLine('Apartment, unit, rural route (optional)', 120, 'address-line2'),
-      city: line('City or town', 80, 'address-level2', 'Enter the city or town.'),
+      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
+      street: addressLine('Street address', 120, 'address-line1', 'Enter the street address.'),
+      street2: optionalLine('Apartment, unit, rural route (optional)', 120, 'address', 'address-line2'),
+      city: addressLine('City or town', 80, 'address-level2', 'Enter the city or town.'),
       region: z
         .string()
         .regex(/^[A-Z]{2}-[A-Z]{2}$/, 'Choose a province or state.')
-        .meta({ title: 'Province or state', autocomplete: 'address-level1', widget: 'select' }),
-      postal: line('Postal or ZIP code', 12, 'postal-code', 'Enter the postal or ZIP code.'),
-      country: z.string().regex(/^[A-Z]{2}$/, 'Choose a country.').meta({ title: 'Country', autocomplete: 'country', widget: 'select' }),
-      shipping: z.enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' }).meta({ title: 'Shipping' }),
-      payment: z.enum(orders.payment, { message: 'Choose how you will pay.' }).meta({ title: 'Payment', description: 'No card details are asked for: you pay after ordering.' }),
-      po_number: optionalLine('Purchase order number (if paying by purchase order)', 40),
+        .meta({ title: 'Province or state', autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
+      postal: addressLine('Postal or ZIP code', 12, 'postal-code', 'Enter the postal or ZIP code.'),
+      country: z.string().regex(/^[A-Z]{2}$/, 'Choose a country.').meta({ title: 'Country', autocomplete: 'country', widget: 'select', ...collects('address') }),
+      shipping: z.enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' }).meta({ title: 'Shipping', ...collects('orders', { as: 'Shipping option' }) }),
+      payment: z.enum(orders.payment, { message: 'Choose how you will pay.' }).meta({ title: 'Payment', description: 'No card details are asked for: you pay after ordering.', ...collects('orders', { as: 'Payment method' }) }),
+      po_number: optionalLine('Purchase order number (if paying by purchase order)', 40, 'orders'),
       note: message('Notes for us (optional)', 1, 1000).optional(),
-      ...(orders.followUp.enabled && orders.followUp.consent === 'express' ? { follow_up: z.literal('yes').meta({ title: FOLLOW_UP_WORDING }).optional() } : {}),
-      order_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Reload the order page and send it again.').meta({ widget: 'hidden' }),
-      step: z.enum(['review', 'place']).optional().meta({ widget: 'hidden' }),
+      ...(orders.followUp.enabled && orders.followUp.consent === 'express' ? { follow_up: z.literal('yes').meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: 'Whether you asked for one e-mail after delivery' }) }).optional() } : {}),
+      order_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Reload the order page and send it again.').meta({ widget: 'hidden', ...collects('none') }),
+      step: z.enum(['review', 'place']).optional().meta({ widget: 'hidden', ...collects('none') }),
     }),
     options: {
       country: served.map((c) => ({ value: c, label: COUNTRIES[c].name })),
@@ -259,7 +260,7 @@ export const orderEndpoint: FormEndpoint = {
         if (data.follow_up === 'yes') {
           await appendConsent(
             trx,
-            { contact_id: contact.id, purpose: FOLLOW_UP_PURPOSE, action: 'granted', form_id: formKey(form), wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }), policy_version: config.crm.policyVersion, source: `web:/order ${number}` },
+            { contact_id: contact.id, purpose: FOLLOW_UP_PURPOSE, action: 'granted', form_id: formKey(form), wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }), policy_version: s.privacyVersion, source: `web:/order ${number}` },
             s.clock,
           );
         }

@@ -1,4 +1,5 @@
 import { getCollection } from 'astro:content';
+import privacy from 'virtual:rapport/privacy';
 import { groupBy, slugify } from '../../internal/slug.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { publishedFaq } from '../faq/published.ts';
@@ -20,7 +21,10 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
   }));
   const audiences = (await getCollection('audiences')).sort((a, b) => a.data.order - b.data.order);
   const sections: SiteMapSection[] = [
-    { heading: 'About us', links: [...pages, ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` }))] },
+    {
+      heading: 'About us',
+      links: [...pages, ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })), ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : [])],
+    },
   ];
   if (config.features.products) {
     const products = (await getCollection('products')).sort((a, b) => a.data.name.localeCompare(b.data.name));

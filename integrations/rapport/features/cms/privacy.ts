@@ -1,0 +1,13 @@
+import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import { sessionCookieUse } from '../accounts/privacy.ts';
+
+/** The CMS at /admin/: only staff sign in, with the same session cookie. */
+export const cmsPrivacy = (): FeaturePrivacy => ({
+  id: 'cms',
+  name: 'content editor (/admin/)',
+  forms: [],
+  stores: [],
+  legalBases: {},
+  cookies: [{ ...sessionCookieUse('our staff'), why: 'Keeps our staff signed in to edit the site. Visitors never get it from the editor.' }],
+  processors: [],
+});

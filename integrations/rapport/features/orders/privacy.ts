@@ -1,0 +1,41 @@
+import type { RapportConfig } from '../../config/schema.ts';
+import type { FeaturePrivacy, StoredData } from '../privacy/declaration.ts';
+import { catalogOf } from './catalog.ts';
+import { orderForm } from './place-order.ts';
+
+/** One stand-in product, so the declared form has its quantity field (one per product on the real page). */
+const ONE_PRODUCT = catalogOf([{ sku: 'ANY', name: 'Any product', unit: 'each', priceCents: 100, currency: 'CAD', grams: 100, availability: 'in_stock', category: 'Any', path: '/', featured: false }]);
+
+/** Orders, shipments and, when enabled, the one e-mail after delivery. */
+export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
+  const followUp = config.crm.orders.followUp;
+  const afterSale: StoredData[] = followUp.enabled
+    ? [
+        {
+          what:
+            followUp.consent === 'express'
+              ? 'Whether you ticked the box asking for one e-mail after delivery (with the wording you saw), and whether we sent it'
+              : `The date of your last order, which lets us send you one e-mail after delivery for up to ${followUp.impliedConsentMonths} months after it, and whether we sent it`,
+          category: 'consent',
+          purpose: 'after-sale',
+        },
+      ]
+    : [];
+  return {
+    id: 'orders',
+    name: 'orders',
+    forms: [orderForm(config, ONE_PRODUCT)],
+    stores: [
+      { what: 'Your order: what you ordered, the prices and taxes charged, its status and each change of status', category: 'orders', purpose: 'orders' },
+      { what: 'Shipments: the carrier and tracking number of each parcel', category: 'orders', purpose: 'orders' },
+      ...afterSale,
+    ],
+    legalBases: { orders: ['contract', 'legal-obligation'], ...(followUp.enabled ? { 'after-sale': [followUp.consent === 'express' ? 'consent' : 'legitimate-interests'] } : {}) },
+    cookies: [],
+    processors: [
+      { role: 'hosting', why: 'keeps your orders' },
+      { role: 'mail', why: 'delivers the acknowledgement, status and shipping e-mails' },
+      { role: 'carrier', why: 'delivers your parcel, so it needs your name, address and, if you gave one, phone number', for: ['orders'] },
+    ],
+  };
+};

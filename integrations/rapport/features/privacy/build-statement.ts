@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { describeFields, type FieldView, type FormDefinition } from '../../core/forms/define-form.ts';
+import type { CookieUse, FeaturePrivacy } from './declaration.ts';
+import { JURISDICTION_TEXT, type Jurisdiction } from './jurisdictions.ts';
+import type { PrivacySettings } from './settings.ts';
+import {
+  CATEGORY_LABELS,
+  DATA_CATEGORIES,
+  LEGAL_BASIS_LABELS,
+  PROCESSOR_ROLE_LABELS,
+  PURPOSE_TITLES,
+  PURPOSES,
+  type DataCategory,
+  type LegalBasis,
+  type ProcessorRole,
+  type Purpose,
+} from './vocabulary.ts';
+
+/** What the version hashes: everything the statement says is collected, why, by whom and for how long (not how it is worded on forms). */
+export interface StatementFacts {
+  jurisdictions: Jurisdiction[];
+  purposes: Array<{
+    purpose: Purpose;
+    description: string;
+    legalBases: LegalBasis[];
+    /** `<form id>.<field>` → category. */
+    fields: Record<string, DataCategory>;
+    stores: Array<{ what: string; category: DataCategory; kept?: string | undefined }>;
+  }>;
+  retention: Record<string, string>;
+  processors: PrivacySettings['processors'];
+  cookies: CookieUse[];
+  organisation: PrivacySettings['organisation'];
+  contact: PrivacySettings['contact'];
+  requests: string;
+  intro: string;
+}
+
+export interface PurposeSection {
+  purpose: Purpose;
+  title: string;
+  description: string;
+  /** What is collected, by category: field labels first, then what the features keep. */
+  collected: Array<{ category: DataCategory; label: string; items: string[] }>;
+  kept: string[];
+  legalBases: string[];
+  recipients: string[];
+}
+
+export interface Statement {
+  /** `<effective date>+<hash of the facts>`: recorded with every consent. */
+  version: string;
+  effectiveDate: string;
+  facts: StatementFacts;
+  /** How the history names each field (`<form id>.<field>` → label), for "what changed". */
+  labels: Record<string, string>;
+  intro: string;
+  organisation: PrivacySettings['organisation'];
+  contact: PrivacySettings['contact'];
+  requests: string;
+  purposes: PurposeSection[];
+  processors: Array<{ name: string; role: string; receives: string; location: string }>;
+  retention: Array<{ label: string; period: string }>;
+  cookies: CookieUse[];
+  jurisdictions: Array<{ id: Jurisdiction; title: string; paragraphs: string[] }>;
+  rights: Array<{ title: string; text: string }>;
+  regulators: Array<{ name: string; url: string }>;
+  showLegalBasis: boolean;
+  notCollected: string[];
+}
+
+/** The build refuses a statement that would not cover what the site collects; the message names every gap. */
+export class PrivacyDeclarationError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`The privacy statement does not cover what this site collects:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    this.name = 'PrivacyDeclarationError';
+    this.problems = problems;
+  }
+}
+
+const FORM_TITLES: Record<string, string> = {
+  subscribe: 'newsletter sign-up form',
+  preferences: 'e-mail preferences form',
+  'account-lists': 'e-mail choice on the account page',
+  register: 'registration form',
+  'sign-in': 'sign-in form',
+  contact: 'contact form',
+  'faq-ask': 'question form (/faq/ask)',
+  order: 'order form',
+};
+/** How messages and the statement name a form. */
+export const formTitle = (form: Pick<FormDefinition, 'id'>) => FORM_TITLES[form.id] ?? `“${form.id}” form`;
+
+/** How the statement lists a field: its declared family name, else its label without "(optional…)". */
+export const statementLabel = (field: FieldView) => field.privacy?.as ?? field.label.replace(/\s*\(optional[^)]*\)/i, '').trim();
+
+const fieldKey = (form: FormDefinition, field: FieldView) => `${form.id}.${field.privacy?.as ? field.privacy.as : field.name}`;
+const SETTINGS_PLACE = 'in the CMS (Settings → Privacy statement)';
+
+/**
+ * The statement, from the features' declarations and the editor's settings. Throws
+ * `PrivacyDeclarationError` naming each field, stored item or processor the settings do not cover.
+ */
+export function buildStatement(input: { settings: PrivacySettings; intro: string; features: FeaturePrivacy[] }): Statement {
+  const { settings, features } = input;
+  const problems: string[] = [];
+  const described = new Map(settings.purposes.map((p) => [p.purpose, p.description]));
+  const retention = new Map(settings.retention.map((r) => [r.category, r.period]));
+  const listed = new Set(settings.processors.map((p) => p.role));
+  // Who collects each category (for the message when it is not covered), and what each purpose gathers.
+  const sources = new Map<DataCategory, string[]>();
+  const byPurpose = new Map<Purpose, { fields: Map<string, { category: DataCategory; label: string }>; stores: FeaturePrivacy['stores']; features: Set<FeaturePrivacy> }>();
+  const purposeOf = (p: Purpose) => byPurpose.get(p) ?? byPurpose.set(p, { fields: new Map(), stores: [], features: new Set() }).get(p)!;
+  const undescribed = new Map<Purpose, string>();
+  const labels: Record<string, string> = {};
+
+  for (const feature of features) {
+    for (const form of feature.forms) {
+      for (const field of describeFields(form)) {
+        const where = `field \`${field.name}\` of the ${formTitle(form)} (${feature.name})`;
+        if (!field.privacy) {
+          problems.push(
+            `The ${where} does not say what it collects. Mark it in its zod schema with \`.meta({ ...collects('<category>') })\`, one of ${DATA_CATEGORIES.join(', ')}, or 'none' when it holds nothing about a person.`,
+          );
+          continue;
+        }
+        if (field.privacy.category === 'none') continue;
+        const purpose = field.privacy.purpose ?? form.purpose;
+        const entry = purposeOf(purpose);
+        entry.features.add(feature);
+        entry.fields.set(fieldKey(form, field), { category: field.privacy.category, label: statementLabel(field) });
+        labels[fieldKey(form, field)] = `${statementLabel(field)} (${formTitle(form)})`;
+        (sources.get(field.privacy.category) ?? sources.set(field.privacy.category, []).get(field.privacy.category)!).push(`the ${where}`);
+        if (!described.has(purpose) && !undescribed.has(purpose)) undescribed.set(purpose, `the ${formTitle(form)} (${feature.name})`);
+      }
+    }
+    for (const item of feature.stores) {
+      const entry = purposeOf(item.purpose);
+      entry.features.add(feature);
+      entry.stores.push(item);
+      (sources.get(item.category) ?? sources.set(item.category, []).get(item.category)!).push(`the ${feature.name} feature (“${item.what}”)`);
+      if (!described.has(item.purpose) && !undescribed.has(item.purpose)) undescribed.set(item.purpose, `the ${feature.name} feature`);
+    }
+    for (const use of feature.processors) {
+      if (!listed.has(use.role)) {
+        problems.push(
+          `The ${feature.name} feature relies on ${PROCESSOR_ROLE_LABELS[use.role].toLowerCase()} (it ${use.why}), but the privacy settings list no processor with the role "${use.role}". Add the company you use under Processors ${SETTINGS_PLACE}, with what it receives and where.`,
+        );
+      }
+    }
+  }
+  for (const [purpose, who] of undescribed) {
+    problems.push(`${capitalise(who)} collects information for “${PURPOSE_TITLES[purpose]}”, which the privacy statement does not explain. Add the purpose "${purpose}" under Purposes ${SETTINGS_PLACE}, saying in plain words why you collect it.`);
+  }
+  for (const [category, who] of sources) {
+    if (!retention.has(category)) {
+      problems.push(
+        `${capitalise(who[0]!)}${who.length > 1 ? ` and ${who.length - 1} more` : ''} collect${who.length > 1 ? '' : 's'} ${CATEGORY_LABELS[category].toLowerCase()}, which the privacy statement does not cover. Add "${category}" (${CATEGORY_LABELS[category]}) under Retention ${SETTINGS_PLACE}, saying how long you keep it.`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new PrivacyDeclarationError([...new Set(problems)]);
+
+  const usedPurposes = PURPOSES.filter((p) => byPurpose.has(p));
+  const showLegalBasis = settings.jurisdictions.some((j) => JURISDICTION_TEXT[j].legalBasis);
+  const basesOf = (p: Purpose) => [...new Set([...byPurpose.get(p)!.features].flatMap((f) => f.legalBases[p] ?? []))];
+  const rolesOf = (p: Purpose) => new Set<ProcessorRole>([...byPurpose.get(p)!.features].flatMap((f) => f.processors.filter((u) => !u.for || u.for.includes(p)).map((u) => u.role)));
+  // One row per cookie: the first feature to declare it (visitors' features come before staff ones) says why.
+  const cookies = [...features.flatMap((f) => f.cookies).reduce((m, c) => (m.has(c.name) ? m : m.set(c.name, c)), new Map<string, CookieUse>()).values()];
+
+  const facts: StatementFacts = {
+    jurisdictions: [...settings.jurisdictions].sort(),
+    purposes: usedPurposes.map((p) => {
+      const entry = byPurpose.get(p)!;
+      return {
+        purpose: p,
+        description: described.get(p)!,
+        legalBases: basesOf(p),
+        fields: Object.fromEntries([...entry.fields].map(([k, v]) => [k, v.category])),
+        stores: entry.stores.map((s) => ({ what: s.what, category: s.category, ...(s.kept ? { kept: s.kept } : {}) })),
+      };
+    }),
+    retention: Object.fromEntries(DATA_CATEGORIES.filter((c) => sources.has(c)).map((c) => [c, retention.get(c)!])),
+    processors: settings.processors,
+    cookies,
+    organisation: settings.organisation,
+    contact: settings.contact,
+    requests: settings.requests,
+    intro: input.intro,
+  };
+  const effectiveDate = settings.effectiveDate.toISOString().slice(0, 10);
+  const version = `${effectiveDate}+${createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 8)}`;
+
+  const purposes: PurposeSection[] = usedPurposes.map((p) => {
+    const entry = byPurpose.get(p)!;
+    const categories = DATA_CATEGORIES.filter((c) => [...entry.fields.values()].some((f) => f.category === c) || entry.stores.some((s) => s.category === c));
+    const roles = rolesOf(p);
+    return {
+      purpose: p,
+      title: PURPOSE_TITLES[p],
+      description: described.get(p)!,
+      collected: categories.map((c) => ({
+        category: c,
+        label: CATEGORY_LABELS[c],
+        items: [...new Set([...[...entry.fields.values()].filter((f) => f.category === c).map((f) => f.label), ...entry.stores.filter((s) => s.category === c).map((s) => s.what)])],
+      })),
+      kept: [
+        ...categories.map((c) => `${CATEGORY_LABELS[c]}: ${retention.get(c)!}`),
+        ...entry.stores.filter((s) => s.kept).map((s) => `${s.what}: ${s.kept!}`),
+      ],
+      legalBases: basesOf(p).map((b) => LEGAL_BASIS_LABELS[b]),
+      recipients: settings.processors.filter((x) => roles.has(x.role)).map((x) => x.name),
+    };
+  });
+  const jurisdictions = settings.jurisdictions.map((id) => ({ id, ...JURISDICTION_TEXT[id] }));
+  const regulators = jurisdictions.flatMap((j) => (j.regulator ? [j.regulator] : []));
+  return {
+    version,
+    effectiveDate,
+    facts,
+    labels,
+    intro: input.intro,
+    organisation: settings.organisation,
+    contact: settings.contact,
+    requests: settings.requests,
+    purposes,
+    processors: settings.processors.map((x) => ({ name: x.name, role: PROCESSOR_ROLE_LABELS[x.role], receives: x.receives, location: x.location })),
+    retention: DATA_CATEGORIES.filter((c) => sources.has(c)).map((c) => ({ label: CATEGORY_LABELS[c], period: retention.get(c)! })),
+    cookies,
+    jurisdictions: jurisdictions.map(({ id, title, paragraphs }) => ({ id, title, paragraphs })),
+    rights: [...COMMON_RIGHTS, { title: 'Complain', text: regulators.length > 0 ? 'If you are not happy with our answer, you can complain to a regulator named below.' : 'If you are not happy with our answer, you can complain to the privacy regulator where you live.' }, ...jurisdictions.flatMap((j) => j.rights ?? [])],
+    regulators,
+    showLegalBasis,
+    notCollected: [...new Set(features.flatMap((f) => f.notCollected ?? []))],
+  };
+}
+
+/** The rights every statement offers, whatever the law: access, correction, withdrawal, erasure (and complaint, added with its regulators). */
+const COMMON_RIGHTS = [
+  { title: 'See what we hold', text: 'You can ask for a copy of the personal information we hold about you, and how we have used it.' },
+  { title: 'Correct it', text: 'You can ask us to correct anything that is wrong or out of date. If you have an account, you can also change it yourself.' },
+  { title: 'Withdraw your consent', text: 'You can withdraw consent at any time: every e-mail has a one-click unsubscribe link, and you can write to us for anything else.' },
+  { title: 'Have it deleted', text: 'You can ask us to delete your information. We keep only what the law makes us keep (such as records of sales for tax) and tell you what that is.' },
+];
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

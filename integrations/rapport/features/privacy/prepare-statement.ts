@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { AstroError } from 'astro/errors';
+import type { RapportConfig } from '../../config/schema.ts';
+import { buildStatement, PrivacyDeclarationError, type Statement } from './build-statement.ts';
+import { enabledDeclarations } from './declarations.ts';
+import { PRIVACY_HISTORY_FILE, readHistory, withVersion, type HistoryEntry } from './history.ts';
+import { loadPrivacySettings, PRIVACY_SETTINGS_FILE } from './settings.ts';
+
+export interface PreparedStatement {
+  statement: Statement;
+  history: HistoryEntry[];
+  /** The version this build adds to the history (to be written when the build succeeds). */
+  added: HistoryEntry | undefined;
+  historyFile: string;
+}
+
+/**
+ * Collects what the enabled features declare, reads the editor's settings and builds the
+ * statement, or fails the build naming what is not covered. Undefined for a site that collects
+ * nothing and has no settings.
+ */
+export function prepareStatement(config: RapportConfig, root: URL, today: string): PreparedStatement | undefined {
+  const contentDir = new URL(`${config.contentDir.replace(/\/*$/, '/')}`, root);
+  const settingsFile = fileURLToPath(new URL(PRIVACY_SETTINGS_FILE, contentDir));
+  const features = enabledDeclarations(config);
+  const loaded = loadPrivacySettings(settingsFile);
+  if (!loaded) {
+    if (features.length === 0) return undefined;
+    throw new AstroError(
+      `This site collects personal information (${features.map((f) => f.name).join(', ')}) but has no privacy statement settings (${settingsFile}).`,
+      'Fill in Settings → Privacy statement in the CMS, or create the file: the README’s “Privacy statement” section shows one to start from.',
+    );
+  }
+  let statement: Statement;
+  try {
+    statement = buildStatement({ ...loaded, features });
+  } catch (error) {
+    if (error instanceof PrivacyDeclarationError) throw new AstroError(error.message, 'The build stops here so that /privacy never says less than the site collects.');
+    throw error;
+  }
+  const historyFile = fileURLToPath(new URL(PRIVACY_HISTORY_FILE, contentDir));
+  return { statement, historyFile, ...withVersion(readHistory(historyFile), statement, today) };
+}

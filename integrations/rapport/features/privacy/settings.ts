@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'astro/zod';
+import { AstroError } from 'astro/errors';
+import { parse } from 'yaml';
+import { JURISDICTION_TEXT, JURISDICTIONS } from './jurisdictions.ts';
+import { CATEGORY_LABELS, DATA_CATEGORIES, PROCESSOR_ROLE_LABELS, PROCESSOR_ROLES, PURPOSE_TITLES, PURPOSES } from './vocabulary.ts';
+
+/** Where the editor's privacy settings live, inside the content folder (a Decap "files" entry). */
+export const PRIVACY_SETTINGS_FILE = 'settings/privacy.md';
+
+const text = (min: number, max: number) => z.string().trim().min(min).max(max);
+const labelled = <T extends readonly [string, ...string[]]>(values: T, labels: Record<T[number], string>) => z.enum(values).meta({ optionLabels: labels });
+
+/**
+ * What an editor fills in for the privacy statement (Settings → Privacy statement in the CMS).
+ * The site's forms and features say what they collect; these settings say who is responsible,
+ * which laws apply, why in plain words, who else receives it and how long it is kept.
+ */
+export const privacySettingsSchema = z.strictObject({
+  effectiveDate: z.coerce.date().describe('The date this version of the statement takes effect'),
+  organisation: z
+    .strictObject({
+      name: text(2, 120).describe('The legal name of the business responsible for the information'),
+      address: text(5, 300).describe('Its mailing address, on one or more lines'),
+    })
+    .describe('Who is responsible'),
+  contact: z
+    .strictObject({
+      name: text(2, 120).describe('The person or role who answers privacy questions, e.g. "Marta Kowalski, privacy officer"'),
+      email: z.email().describe('Where privacy requests go'),
+      phone: text(5, 40).optional().describe('A phone number for privacy questions (California asks for two ways to reach you)'),
+    })
+    .describe('Privacy contact'),
+  jurisdictions: z.array(labelled(JURISDICTIONS, Object.fromEntries(JURISDICTIONS.map((j) => [j, JURISDICTION_TEXT[j].label])) as Record<(typeof JURISDICTIONS)[number], string>)).min(1).describe('The laws that apply to you; each adds its sections and rights'),
+  purposes: z
+    .array(
+      z.strictObject({
+        purpose: labelled(PURPOSES, PURPOSE_TITLES),
+        description: text(20, 800).describe('Why you collect it and what you do with it, in plain words'),
+      }),
+    )
+    .describe('Why you collect information: one entry for each purpose the site uses'),
+  retention: z
+    .array(
+      z.strictObject({
+        category: labelled(DATA_CATEGORIES, CATEGORY_LABELS),
+        period: text(3, 300).describe('How long you keep it, e.g. "Six years after the order, for tax records"'),
+      }),
+    )
+    .describe('How long you keep each kind of information'),
+  processors: z
+    .array(
+      z.strictObject({
+        name: text(2, 120).describe('The company, e.g. "Canada Post"'),
+        role: labelled(PROCESSOR_ROLES, PROCESSOR_ROLE_LABELS),
+        receives: text(3, 300).describe('What it receives, e.g. "Your name, address and phone number"'),
+        location: text(2, 120).describe('Where it keeps or processes the information, e.g. "Canada"'),
+      }),
+    )
+    .describe('Companies that receive information to do work for you: hosting, e-mail delivery, carriers, payments'),
+  requests: text(20, 800).describe('How someone asks to see, correct or delete their information, and how soon you answer'),
+});
+
+export type PrivacySettings = z.infer<typeof privacySettingsSchema>;
+
+/**
+ * Reads `<contentDir>/settings/privacy.md` (front matter: the settings; body: an optional
+ * introduction). Undefined when the file does not exist; a friendly error naming each bad field
+ * when it does not fit the schema.
+ */
+export function loadPrivacySettings(file: string): { settings: PrivacySettings; intro: string } | undefined {
+  if (!existsSync(file)) return undefined;
+  const raw = readFileSync(file, 'utf8');
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(raw);
+  let data: unknown;
+  try {
+    data = match ? parse(match[1]!) : undefined;
+  } catch (error) {
+    throw new AstroError(`The privacy settings in ${file} are not valid YAML: ${(error as Error).message}`, 'Fix the front matter, or edit the settings in the CMS (Settings → Privacy statement).');
+  }
+  if (!match) throw new AstroError(`The privacy settings in ${file} have no front matter.`, 'Start the file with the settings between two `---` lines, or edit them in the CMS (Settings → Privacy statement).');
+  const parsed = privacySettingsSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `- ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
+    throw new AstroError(`The privacy settings in ${file} are not valid:\n${problems}`, 'Fix these fields in the CMS (Settings → Privacy statement) or in the file.');
+  }
+  return { settings: parsed.data, intro: match[2]!.trim() };
+}
