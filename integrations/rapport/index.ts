@@ -9,7 +9,7 @@ import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
 import { CATALOG_FILE } from './features/orders/catalog.ts';
 import { writeHistory } from './features/privacy/history.ts';
-import { prepareStatement, type PreparedStatement } from './features/privacy/prepare-statement.ts';
+import { prepareStatement, privacyModule, type PreparedStatement } from './features/privacy/prepare-statement.ts';
 import { resultPages } from './features/results/results.ts';
 import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
@@ -134,13 +134,6 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
     },
   };
-}
-
-/** What `/privacy`, the footer and the forms read: the statement and its history (without the facts kept for diffs), or null. */
-function privacyModule(prepared: PreparedStatement | undefined) {
-  if (!prepared) return null;
-  const { facts: _facts, labels: _labels, ...statement } = prepared.statement;
-  return { statement, history: prepared.history.map(({ facts: _f, labels: _l, ...entry }) => entry).reverse() };
 }
 
 /** The pages Rapport generates from content, by feature. */

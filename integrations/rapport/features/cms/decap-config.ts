@@ -66,6 +66,8 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
   };
   if (s.widget === 'image') return { ...base, widget: 'image' };
   if (s.enum) return { ...base, widget: 'select', options: selectOptions(s) };
+  // zod's address pattern is for the server; editors get a readable one.
+  if (s.format === 'email') return { ...base, widget: 'string', pattern: ['^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', 'Enter an e-mail address like name@example.com'] };
   if (s.type === 'array' && s.items?.enum) return { ...base, widget: 'select', multiple: true, options: selectOptions(s.items) };
   switch (s.type) {
     case 'string':

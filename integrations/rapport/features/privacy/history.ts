@@ -80,15 +80,20 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
     else if (JSON.stringify(was) !== JSON.stringify(p)) out.push(`${name}: what it receives, its role or its location changed (now: ${lower(p.receives)}, ${p.location}).`);
   }
   for (const name of names(a).keys()) if (!names(b).has(name)) out.push(`${name} no longer receives any of your information.`);
-  const cookies = (f: StatementFacts) => new Set(f.cookies.map((c) => c.name));
-  for (const c of cookies(b)) if (!cookies(a).has(c)) out.push(`New cookie: ${c}.`);
-  for (const c of cookies(a)) if (!cookies(b).has(c)) out.push(`The ${c} cookie is no longer set.`);
+  const cookies = (f: StatementFacts) => new Map(f.cookies.map((c) => [c.name, c]));
+  for (const [name, c] of cookies(b)) {
+    const was = cookies(a).get(name);
+    if (!was) out.push(`New cookie: ${name}.`);
+    else if (JSON.stringify(was) !== JSON.stringify(c)) out.push(`The ${name} cookie: what it is for or how long it lasts changed (now: ${c.lasts}).`);
+  }
+  for (const name of cookies(a).keys()) if (!cookies(b).has(name)) out.push(`The ${name} cookie is no longer set.`);
   for (const j of b.jurisdictions) if (!a.jurisdictions.includes(j)) out.push(`Added: what ${JURISDICTION_TEXT[j].label} gives you.`);
   for (const j of a.jurisdictions) if (!b.jurisdictions.includes(j)) out.push(`Removed: the section on ${JURISDICTION_TEXT[j].label}.`);
   if (JSON.stringify(a.organisation) !== JSON.stringify(b.organisation) || JSON.stringify(a.contact) !== JSON.stringify(b.contact)) out.push('Our contact details for privacy questions changed.');
   if (a.requests !== b.requests) out.push('How to make a request changed.');
   if (a.intro !== b.intro) out.push('The introduction was rewritten.');
-  return out.length > 0 ? out : ['Reviewed: no change in what we collect or why.'];
+  if (out.length > 0) return out;
+  return [JSON.stringify(a) === JSON.stringify(b) ? 'Reviewed: no change in what we collect or why.' : 'Clarified how we describe what we collect; nothing new is collected.'];
 }
 
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

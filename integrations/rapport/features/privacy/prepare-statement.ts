@@ -41,3 +41,13 @@ export function prepareStatement(config: RapportConfig, root: URL, today: string
   const historyFile = fileURLToPath(new URL(PRIVACY_HISTORY_FILE, contentDir));
   return { statement, historyFile, ...withVersion(readHistory(historyFile), statement, today) };
 }
+
+/** Leaves out the facts and labels kept only to tell versions apart. */
+const shown = <T extends { facts: unknown; labels: unknown }>(value: T): Omit<T, 'facts' | 'labels'> =>
+  Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'facts' && key !== 'labels')) as Omit<T, 'facts' | 'labels'>;
+
+/** What `virtual:rapport/privacy` carries for `/privacy`, the footer and the forms: the statement and its versions, newest first. */
+export function privacyModule(prepared: PreparedStatement | undefined) {
+  if (!prepared) return null;
+  return { statement: shown(prepared.statement), history: prepared.history.map(shown).reverse() };
+}

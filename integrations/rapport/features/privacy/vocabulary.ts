@@ -30,7 +30,7 @@ export const PURPOSE_TITLES: Record<Purpose, string> = {
   account: 'Your account',
   enquiries: 'Answering your messages',
   questions: 'Answering your questions on our FAQ',
-  security: 'Keeping the site safe',
+  security: 'Keeping the site safe and working',
 };
 
 export const LEGAL_BASES = ['consent', 'contract', 'legal-obligation', 'legitimate-interests'] as const;

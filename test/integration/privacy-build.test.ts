@@ -1,0 +1,131 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { load } from 'cheerio';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RapportConfig } from '../../integrations/rapport/config/schema.ts';
+import { describeFields } from '../../integrations/rapport/core/forms/define-form.ts';
+import { catalogOf } from '../../integrations/rapport/features/orders/catalog.ts';
+import type { CatalogProduct } from '../../integrations/rapport/features/orders/pricing.ts';
+import { statementLabel } from '../../integrations/rapport/features/privacy/build-statement.ts';
+import { formEndpoints } from '../../integrations/rapport/server/form-endpoints.ts';
+import { buildSite } from '../helpers/built-site.ts';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+
+describe('the reference site’s privacy statement', () => {
+  const dir = inject('referenceBuild');
+  const page = () => load(readFileSync(path.join(dir, 'client', 'privacy', 'index.html'), 'utf8'));
+  const built = JSON.parse(readFileSync(path.join(dir, 'server', 'rapport.json'), 'utf8')) as { config: RapportConfig; privacyVersion: string };
+
+  it('lists every field of every form the server answers, under the purpose it is collected for', () => {
+    const $ = page();
+    const catalog = catalogOf((JSON.parse(readFileSync(path.join(dir, 'server', 'catalog.json'), 'utf8')) as { products: CatalogProduct[] }).products);
+    let fields = 0;
+    for (const endpoint of formEndpoints(built.config).values()) {
+      const form = endpoint.form(built.config, { catalog });
+      for (const field of describeFields(form)) {
+        if (field.privacy?.category === 'none') continue;
+        const section = $(`section[data-purpose="${field.privacy?.purpose ?? form.purpose}"]`);
+        expect(section.find('dd').first().text(), `${form.id}.${field.name}`).toContain(statementLabel(field));
+        fields++;
+      }
+    }
+    expect(fields).toBeGreaterThan(40); // one quantity field per product among them
+  });
+
+  it('shows the version the server records, its history, and the recipients, retention, cookies and rights', () => {
+    const $ = page();
+    expect($('main').text()).toContain(`version ${built.privacyVersion}`);
+    // The history lists this version, newest first, with what changed.
+    const entries = $('.privacy-history > li');
+    expect(entries.first().attr('id')).toBe(`v${built.privacyVersion.replace(/[^\w-]/g, '-')}`);
+    expect(entries.last().find('li').text()).toBe('First version of this statement.');
+    expect(entries.first().find('li').length).toBeGreaterThan(0);
+    expect($('h2').map((_, h) => $(h).text()).get()).toEqual([
+      'In short',
+      'On this page',
+      'What we collect and why',
+      'Who receives your information',
+      'How long we keep it',
+      'Cookies',
+      'Your rights and how to use them',
+      'The laws we follow',
+      'Contact us',
+      'Changes to this statement',
+    ]);
+    expect($('#recipients + p + table tbody th').map((_, th) => $(th).text()).get()).toEqual(['Prairie Data Centre Ltd.', 'Postmark (ActiveCampaign, LLC)', 'Canada Post', 'Purolator Inc.']);
+    expect($('#cookies ~ table code').first().text()).toBe('rapport_session');
+    expect($('section[data-jurisdiction]').map((_, s) => $(s).attr('data-jurisdiction')).get()).toEqual(['pipeda', 'alberta-pipa', 'casl']);
+    expect($('main').text()).not.toContain('Legal basis'); // no jurisdiction here asks for one
+    // Carriers receive order data, not the after-sale e-mail.
+    expect($('section[data-purpose="after-sale"]').text()).not.toContain('Canada Post');
+    expect($('section[data-purpose="orders"]').text()).toContain('Canada Post');
+  });
+
+  it('is linked from every page’s footer and the HTML site map', () => {
+    const home = load(readFileSync(path.join(dir, 'client', 'index.html'), 'utf8'));
+    expect(home('footer a[href="/privacy"]').text()).toBe('Privacy statement');
+    const siteMap = load(readFileSync(path.join(dir, 'client', 'sitemap', 'index.html'), 'utf8'));
+    expect(siteMap('main a[href="/privacy"]').text()).toBe('Privacy statement');
+  });
+});
+
+describe('building a statement from the settings', () => {
+  let site: string;
+  const settingsFile = () => path.join(site, 'content', 'settings', 'privacy.md');
+  const builds: Array<{ cleanup: () => Promise<void> }> = [];
+  const failure = async (env: Record<string, string> = {}) => {
+    try {
+      builds.push(await buildSite(site, { env }));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected the build to fail');
+  };
+
+  beforeAll(async () => {
+    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
+    site = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'privacy-'));
+    await cp(path.join(repo, 'test/fixtures/questions'), site, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
+  });
+  afterAll(async () => {
+    for (const b of builds) await b.cleanup();
+    await rm(site, { recursive: true, force: true });
+  });
+
+  it('adds what GDPR requires and leaves out the orders of a site that takes none', async () => {
+    const original = await readFile(settingsFile(), 'utf8');
+    await writeFile(settingsFile(), original.replace('jurisdictions: [pipeda, casl]', 'jurisdictions: [pipeda, casl, gdpr]'));
+    const build = await buildSite(site, { env: { FIXTURE_ORDERS: '0' } });
+    builds.push(build);
+    const $ = load(readFileSync(path.join(build.clientDir, 'privacy', 'index.html'), 'utf8'));
+    expect($('section[data-jurisdiction]').map((_, s) => $(s).attr('data-jurisdiction')).get()).toEqual(['pipeda', 'casl', 'gdpr']);
+    expect($('section[data-purpose="questions"] dt').map((_, dt) => $(dt).text()).get()).toEqual(['What we collect', 'Legal basis', 'Who receives it', 'How long we keep it']);
+    expect($('section[data-purpose="questions"]').text()).toContain('Your consent, which you can withdraw at any time.');
+    expect($('#rights ~ dl dt').map((_, dt) => $(dt).text()).get()).toContain('Portability');
+    expect($('section[data-purpose]').map((_, s) => $(s).attr('data-purpose')).get()).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
+    expect($('main').text()).not.toContain('Street address');
+    // The build records the version it shows, for the server and in the history next to the settings.
+    const version = (JSON.parse(readFileSync(path.join(build.outDir, 'server', 'rapport.json'), 'utf8')) as { privacyVersion: string }).privacyVersion;
+    expect($('main').text()).toContain(`version ${version}`);
+    const history = JSON.parse(await readFile(path.join(site, 'content', 'settings', 'privacy-history.json'), 'utf8')) as { versions: Array<{ version: string }> };
+    expect(history.versions.map((v) => v.version)).toEqual([version]);
+  });
+
+  it('fails the build, naming the fields and what to add, when the settings do not cover a category', async () => {
+    const original = await readFile(settingsFile(), 'utf8');
+    await writeFile(settingsFile(), original.replace(/^ {2}- \{ category: address,.*\n/m, ''));
+    const message = await failure();
+    expect(message).toContain('The privacy statement does not cover what this site collects:');
+    expect(message).toContain('The field `street` of the order form (orders) and 5 more collect postal address, which the privacy statement does not cover. Add "address" (Postal address) under Retention');
+    await writeFile(settingsFile(), original);
+  });
+
+  it('fails the build of a site that collects information but has no privacy settings', async () => {
+    await rm(settingsFile());
+    const message = await failure();
+    expect(message).toContain('This site collects personal information (orders, newsletter sign-up, accounts, contact form, FAQ questions, form server) but has no privacy statement settings');
+    expect(existsSync(settingsFile())).toBe(false);
+  });
+});
