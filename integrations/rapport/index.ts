@@ -67,9 +67,6 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         }
         serverSearch = !!astro.adapter && config.features.search;
         root = astro.root;
-        // What the enabled features collect, against the editor's privacy settings: a gap fails here.
-        privacy = prepareStatement(config, astro.root, new Date().toISOString().slice(0, 10));
-        if (privacy) injectRoute({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
         const project = projectInfo(astro);
         site = project.site;
         cacheDir = new URL('rapport/', astro.cacheDir);
@@ -78,6 +75,9 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         for (const r of pageRoutes(config, astro.srcDir)) injectRoute(r);
         if (serverSearch) injectRoute({ pattern: '/search', entrypoint: route('search/routes/search.astro') });
         if (!astro.adapter && config.cms.backend.name === 'rapport') config.cms = { ...config.cms, enabled: false };
+        // What the enabled features collect, against the editor's privacy settings: a gap fails here.
+        privacy = prepareStatement(config, astro.root, new Date().toISOString().slice(0, 10));
+        if (privacy) injectRoute({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
         if (config.cms.enabled) {
           injectRoute({ pattern: '/admin', entrypoint: route('cms/routes/admin.astro') });
           injectRoute({ pattern: '/admin/config.yml', entrypoint: route('cms/routes/config.yml.ts') });

@@ -19,6 +19,7 @@ const TEMPLATES = [
   '/about/',
   '/customers/',
   '/sitemap',
+  '/privacy',
   '/no-such-page',
   '/subscribe/check-your-inbox',
   '/search?q=deer',

@@ -42,7 +42,7 @@ describe('the reference site’s privacy statement', () => {
     expect(entries.first().attr('id')).toBe(`v${built.privacyVersion.replace(/[^\w-]/g, '-')}`);
     expect(entries.last().find('li').text()).toBe('First version of this statement.');
     expect(entries.first().find('li').length).toBeGreaterThan(0);
-    expect($('h2').map((_, h) => $(h).text()).get()).toEqual([
+    expect($('main h2').map((_, h) => $(h).text()).get()).toEqual([
       'In short',
       'On this page',
       'What we collect and why',
