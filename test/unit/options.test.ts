@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import rapport from '../../integrations/rapport/index.ts';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
-import type { RapportUserConfig } from '../../integrations/rapport/config/schema.ts';
+import { TEST_OPTIONS } from '../helpers/test-options.ts';
 
-const valid: RapportUserConfig = {
-  site: { name: 'Test Shop', description: 'A shop that sells things to people who want them, described at length.' },
-  business: {
-    legalName: 'Test Shop Ltd.',
-    address: { streetAddress: '1 Main St', locality: 'Calgary', region: 'AB', postalCode: 'T2P 1A1', country: 'CA' },
-    phone: '+1-403-555-0199',
-    email: 'hi@test.example',
-  },
-};
+const valid = TEST_OPTIONS;
 
 const messageOf = (options: unknown) => {
   try {

@@ -2,6 +2,7 @@ import { z } from 'astro/zod';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
 import type { RapportConfig, RapportUserConfig } from '../../integrations/rapport/config/schema.ts';
+import { TEST_OPTIONS } from '../helpers/test-options.ts';
 import { describeFields } from '../../integrations/rapport/core/forms/define-form.ts';
 import { collects } from '../../integrations/rapport/core/forms/fields.ts';
 import { contactForm } from '../../integrations/rapport/features/contact/message.ts';
@@ -14,15 +15,7 @@ import { privacySettingsSchema, type PrivacySettings } from '../../integrations/
 import { DATA_CATEGORIES, PURPOSES } from '../../integrations/rapport/features/privacy/vocabulary.ts';
 import { formEndpoints } from '../../integrations/rapport/server/form-endpoints.ts';
 
-const options: RapportUserConfig = {
-  site: { name: 'Test Shop', description: 'A shop that sells things to people who want them, described at length.' },
-  business: {
-    legalName: 'Test Shop Ltd.',
-    address: { streetAddress: '1 Main St', locality: 'Calgary', region: 'AB', postalCode: 'T2P 1A1', country: 'CA' },
-    phone: '+1-403-555-0199',
-    email: 'hi@test.example',
-  },
-};
+const options = TEST_OPTIONS;
 const configWith = (crm: RapportUserConfig['crm'] = {}, extra: Partial<RapportUserConfig> = {}) => parseOptions({ ...options, ...extra, crm });
 
 /** Settings covering every category, purpose and kind of processor. */
