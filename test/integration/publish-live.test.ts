@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
@@ -86,6 +87,31 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     expect((await raw(`${base}/search?q=save+seeds`)).text).toContain(`/faq/${slug}/`);
     const mail = await waitFor(() => sink.received.find((m) => m.to.includes('asker@example.com') && m.parsed.subject === 'Your question is answered'), 'the answer mail');
     expect(mail.parsed.text).toContain(`https://questions.example/faq/${slug}/`);
+  });
+
+  it('takes an editor’s change to the privacy settings live: a new version with what changed, recorded with new consents', async () => {
+    const statement = async () => load((await raw(`${base}/privacy/`)).text);
+    const versionOf = ($: Awaited<ReturnType<typeof statement>>) => /version (\S+\+[0-9a-f]{8})/.exec($('main').text())?.[1];
+    const before = versionOf(await statement());
+    expect(before).toBeDefined();
+    const file = 'content/settings/privacy.md';
+    const settings = (await readFile(path.join(site, file), 'utf8')).replace('jurisdictions: [pipeda, casl]', 'jurisdictions: [pipeda, casl, gdpr]');
+    expect((await cms('getEntry', { path: file })).status).toBe(200); // as Decap does: read, then save over what was read
+    const saved = await cms('persistEntry', { entry: { slug: 'privacy', path: file, raw: settings }, assets: [], options: { collectionName: 'settings', commitMessage: 'Privacy: we now sell to the EU', useWorkflow: false } });
+    expect(saved.status).toBe(200);
+    await waitFor(async () => (versionOf(await statement()) !== before && running.publishing!.status.state === 'live' ? true : undefined), 'the new statement to go live', 120_000);
+    const $ = await statement();
+    const after = versionOf($)!;
+    expect(after.split('+')[0]).toBe(before!.split('+')[0]); // same effective date, new content
+    expect($('.privacy-history > li').first().text()).toContain('Added: what European Union and United Kingdom: GDPR gives you.');
+    expect($('section[data-jurisdiction="gdpr"]')).toHaveLength(1);
+    // The history is committed with the content; a consent given now records the new version.
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: site, encoding: 'utf8' }).trim();
+    expect(git('log', '-1', '--format=%s', '--', 'content/settings/privacy-history.json')).toBe(`Privacy statement: version ${after}`);
+    expect(git('status', '--porcelain', '--', 'content/settings')).toBe('');
+    expect((await formClient(base, SECRET).post('/faq/ask', { question: 'Can I sow these seeds in pots indoors?', email: 'gdpr@example.com' })).status).toBe(303);
+    const consent = await running.store.db.selectFrom('consent_ledger').innerJoin('contacts', 'contacts.id', 'contact_id').select('policy_version').where('email', '=', 'gdpr@example.com').executeTakeFirstOrThrow();
+    expect(consent.policy_version).toBe(after);
   });
 
   it('keeps the live site as it was when a build fails, and shows editors the log', async () => {

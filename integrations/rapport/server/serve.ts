@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +19,8 @@ import { systemClock } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { pruneExpired } from '../core/store/prune.ts';
-import { workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
+import { commitIfRepository, workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
+import { PRIVACY_HISTORY_FILE } from '../features/privacy/history.ts';
 import { applyOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from '../features/faq/questions.ts';
 import { SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from '../features/search/site-search.ts';
 import { CmsBackend } from '../features/cms/backend.ts';
@@ -161,6 +163,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           services.search = next.search;
           services.catalog = next.catalog;
           services.privacyVersion = next.privacyVersion;
+          await recordPrivacyHistory(path.join(projectRoot, built.config.contentDir), next.privacyVersion, services.log);
           await questions(); // tell askers whose entries just went live
         },
       })
@@ -248,6 +251,23 @@ export async function contentRepository(config: RapportConfig, site: string, pro
       ? workflowDrafts(cmsBackend.repo, { folder: path.posix.normalize(config.crm.questions.draftsDir), branch: config.cms.branch })
       : workingCopyDrafts(path.resolve(projectRoot, config.crm.questions.draftsDir));
   return { cms, cmsBackend, drafts };
+}
+
+/**
+ * A published build may have added a version to the privacy statement's history (an editor
+ * changed the settings, or a feature now collects more): commit it with the content, so the
+ * history outlives this server's working copy.
+ */
+async function recordPrivacyHistory(contentDir: string, version: string, log: (message: string) => void) {
+  const file = path.join(contentDir, PRIVACY_HISTORY_FILE);
+  if (!existsSync(file)) return;
+  try {
+    const status = execFileSync('git', ['status', '--porcelain', '--', path.basename(file)], { cwd: path.dirname(file), encoding: 'utf8', stdio: 'pipe' });
+    if (!status.trim()) return;
+    await commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${version}`);
+  } catch (error) {
+    log(`The privacy statement's history could not be committed (it is kept in ${file}): ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** One build, ready to serve: Astro's handler, the static files, the search index. */

@@ -110,7 +110,8 @@ export function workflowDrafts(repo: Repo, options: { folder: string; branch: st
 
 const RAPPORT = { name: 'Rapport', email: 'rapport@localhost' };
 
-async function commitIfRepository(folder: string, file: string, message: string): Promise<void> {
+/** Commits `file` alone (as "Rapport") when `folder` is in a Git work tree; fails when there is nothing to commit. */
+export async function commitIfRepository(folder: string, file: string, message: string): Promise<void> {
   const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: folder }).then(
     (r) => r.stdout.trim() === 'true',
     () => false,
