@@ -107,6 +107,14 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
     expect(answer.text).toContain('raised beds drain well');
     const mail = await waitFor(() => sink.received.find((m) => m.to.includes('raised.beds@example.com') && m.parsed.subject === 'Your question is answered'), 'the answer mail');
     expect(mail.parsed.text).toContain('/faq/can-i-plant-bulbs-in-raised-beds/');
+
+    // The privacy settings are an entry like any other: Settings → Privacy statement opens with the file's values.
+    await page.goto(`${base}/admin/`);
+    await page.click('a[href="#/collections/settings"]');
+    await page.click('text=Privacy statement');
+    await page.waitForSelector('text=Effective date');
+    await page.waitForFunction(() => [...document.querySelectorAll('input')].some((i) => i.value === 'Chinook Bulb Farm Ltd.'), undefined, { timeout: 30_000 });
+    expect(await page.locator('text=Canada: anti-spam law (CASL) for commercial e-mail').count()).toBeGreaterThan(0);
     await context.close();
   });
 });
