@@ -8,8 +8,7 @@ import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './features/build/after-build.ts';
 import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
 import { CATALOG_FILE } from './features/orders/catalog.ts';
-import { writeHistory } from './features/privacy/history.ts';
-import { prepareStatement, privacyModule, type PreparedStatement } from './features/privacy/prepare-statement.ts';
+import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
 import { resultPages } from './features/results/results.ts';
 import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
@@ -122,14 +121,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         pages = await scanPages(fileURLToPath(dir));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
         if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site, config, privacyVersion: privacy?.statement.version })}\n`);
-        if (privacy?.added) {
-          writeHistory(privacy.historyFile, privacy.history);
-          const previous = privacy.history.at(-2);
-          logger.info(`Privacy statement: new version ${privacy.added.version} (${privacy.added.changes.join(' ')}) recorded in ${privacy.historyFile}.`);
-          if (previous?.effectiveDate === privacy.added.effectiveDate) {
-            logger.warn(`The privacy statement changed but its effective date is still ${previous.effectiveDate}. Set the new effective date in the CMS (Settings → Privacy statement).`);
-          }
-        }
+        if (privacy) recordVersion(privacy, logger);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },
     },

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +18,8 @@ import { systemClock } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { pruneExpired } from '../core/store/prune.ts';
-import { commitIfRepository, workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
+import { workflowDrafts, workingCopyDrafts } from '../features/faq/drafts.ts';
+import { commitIfRepository } from '../features/cms/git.ts';
 import { PRIVACY_HISTORY_FILE } from '../features/privacy/history.ts';
 import { applyOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from '../features/faq/questions.ts';
 import { SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from '../features/search/site-search.ts';
@@ -261,13 +261,9 @@ export async function contentRepository(config: RapportConfig, site: string, pro
 async function recordPrivacyHistory(contentDir: string, version: string, log: (message: string) => void) {
   const file = path.join(contentDir, PRIVACY_HISTORY_FILE);
   if (!existsSync(file)) return;
-  try {
-    const status = execFileSync('git', ['status', '--porcelain', '--', path.basename(file)], { cwd: path.dirname(file), encoding: 'utf8', stdio: 'pipe' });
-    if (!status.trim()) return;
-    await commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${version}`);
-  } catch (error) {
-    log(`The privacy statement's history could not be committed (it is kept in ${file}): ${error instanceof Error ? error.message : String(error)}`);
-  }
+  await commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${version}`).catch((error: unknown) =>
+    log(`The privacy statement's history could not be committed (it is kept in ${file}): ${error instanceof Error ? error.message : String(error)}`),
+  );
 }
 
 /** One build, ready to serve: Astro's handler, the static files, the search index. */

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { rm } from 'node:fs/promises';
 
 export interface Author {
@@ -129,4 +130,21 @@ export class Repo {
       await rm(index, { force: true });
     }
   }
+}
+
+const run = promisify(execFile);
+
+/**
+ * Commits `file` (relative to `folder`) alone, as "Rapport", when `folder` is in a Git work tree
+ * and the file differs from what is committed; otherwise does nothing.
+ */
+export async function commitIfRepository(folder: string, file: string, message: string): Promise<void> {
+  const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: folder }).then(
+    (r) => r.stdout.trim() === 'true',
+    () => false,
+  );
+  if (!inside || !(await run('git', ['status', '--porcelain', '--', file], { cwd: folder })).stdout.trim()) return;
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Rapport', GIT_AUTHOR_EMAIL: 'rapport@localhost', GIT_COMMITTER_NAME: 'Rapport', GIT_COMMITTER_EMAIL: 'rapport@localhost' };
+  await run('git', ['add', '--', file], { cwd: folder, env });
+  await run('git', ['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', file], { cwd: folder, env });
 }

@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
 import { CMS_BRANCH_PREFIX } from '../cms/backend.ts';
-import { GitError, type Repo } from '../cms/git.ts';
+import { commitIfRepository, GitError, type Repo } from '../cms/git.ts';
 
-const run = promisify(execFile);
 
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
 export interface DraftEntry {
@@ -110,14 +107,3 @@ export function workflowDrafts(repo: Repo, options: { folder: string; branch: st
 
 const RAPPORT = { name: 'Rapport', email: 'rapport@localhost' };
 
-/** Commits `file` alone (as "Rapport") when `folder` is in a Git work tree; fails when there is nothing to commit. */
-export async function commitIfRepository(folder: string, file: string, message: string): Promise<void> {
-  const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: folder }).then(
-    (r) => r.stdout.trim() === 'true',
-    () => false,
-  );
-  if (!inside) return;
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'Rapport', GIT_AUTHOR_EMAIL: 'rapport@localhost', GIT_COMMITTER_NAME: 'Rapport', GIT_COMMITTER_EMAIL: 'rapport@localhost' };
-  await run('git', ['add', '--', file], { cwd: folder, env });
-  await run('git', ['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', file], { cwd: folder, env });
-}

@@ -131,7 +131,7 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         entry.features.add(feature);
         entry.fields.set(fieldKey(form, field), { category: field.privacy.category, label: statementLabel(field) });
         labels[fieldKey(form, field)] = `${statementLabel(field)} (${formTitle(form)})`;
-        (sources.get(field.privacy.category) ?? sources.set(field.privacy.category, []).get(field.privacy.category)!).push(`the ${where}`);
+        addTo(sources, field.privacy.category, `the ${where}`);
         if (!described.has(purpose) && !undescribed.has(purpose)) undescribed.set(purpose, `the ${formTitle(form)} (${feature.name})`);
       }
     }
@@ -139,7 +139,7 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
       const entry = purposeOf(item.purpose);
       entry.features.add(feature);
       entry.stores.push(item);
-      (sources.get(item.category) ?? sources.set(item.category, []).get(item.category)!).push(`the ${feature.name} feature (“${item.what}”)`);
+      addTo(sources, item.category, `the ${feature.name} feature (“${item.what}”)`);
       if (!described.has(item.purpose) && !undescribed.has(item.purpose)) undescribed.set(item.purpose, `the ${feature.name} feature`);
     }
     for (const use of feature.processors) {
@@ -245,3 +245,4 @@ const COMMON_RIGHTS = [
 ];
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const addTo = <K, V>(map: Map<K, V[]>, key: K, value: V) => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);

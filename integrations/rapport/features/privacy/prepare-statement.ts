@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import type { AstroIntegrationLogger } from 'astro';
 import { AstroError } from 'astro/errors';
 import type { RapportConfig } from '../../config/schema.ts';
 import { buildStatement, PrivacyDeclarationError, type Statement } from './build-statement.ts';
 import { enabledDeclarations } from './declarations.ts';
-import { PRIVACY_HISTORY_FILE, readHistory, withVersion, type HistoryEntry } from './history.ts';
+import { PRIVACY_HISTORY_FILE, readHistory, withVersion, writeHistory, type HistoryEntry } from './history.ts';
 import { loadPrivacySettings, PRIVACY_SETTINGS_FILE } from './settings.ts';
 
 export interface PreparedStatement {
@@ -50,4 +51,16 @@ const shown = <T extends { facts: unknown; labels: unknown }>(value: T): Omit<T,
 export function privacyModule(prepared: PreparedStatement | undefined) {
   if (!prepared) return null;
   return { statement: shown(prepared.statement), history: prepared.history.map(shown).reverse() };
+}
+
+/** After a successful build: a new version goes into the history file, and the build says so (warning when the effective date stayed). */
+export function recordVersion(prepared: PreparedStatement, logger: Pick<AstroIntegrationLogger, 'info' | 'warn'>) {
+  const { added, history, historyFile } = prepared;
+  if (!added) return;
+  writeHistory(historyFile, history);
+  logger.info(`Privacy statement: new version ${added.version} (${added.changes.join(' ')}) recorded in ${historyFile}.`);
+  const previous = history.at(-2);
+  if (previous?.effectiveDate === added.effectiveDate) {
+    logger.warn(`The privacy statement changed but its effective date is still ${previous.effectiveDate}. Set the new effective date in the CMS (Settings → Privacy statement).`);
+  }
 }
