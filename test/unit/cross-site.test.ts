@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isCrossSiteWrite } from '../../integrations/rapport/core/security/cross-site.ts';
+import { isCrossSiteWrite, requestProbe } from '../../integrations/rapport/core/security/cross-site.ts';
 
 const site = { siteOrigin: 'https://shop.example', exempt: ['/unsubscribe'] };
-const post = (path: string, headers: Record<string, string>) => new Request(`http://127.0.0.1:4321${path}`, { method: 'POST', headers });
+const post = (path: string, headers: Record<string, string>) => requestProbe(new Request(`http://127.0.0.1:4321${path}`, { method: 'POST', headers }));
 
 describe('cross-site form posts', () => {
   it('lets reads through from anywhere', () => {
-    expect(isCrossSiteWrite(new Request('http://127.0.0.1/x', { headers: { 'sec-fetch-site': 'cross-site' } }), site)).toBe(false);
+    expect(isCrossSiteWrite(requestProbe(new Request('http://127.0.0.1/x', { headers: { 'sec-fetch-site': 'cross-site' } })), site)).toBe(false);
   });
 
   it('trusts Sec-Fetch-Site first', () => {
@@ -25,5 +25,9 @@ describe('cross-site form posts', () => {
   it('refuses a post that says nothing about where it comes from, except on token-checked routes', () => {
     expect(isCrossSiteWrite(post('/subscribe', {}), site)).toBe(true);
     expect(isCrossSiteWrite(post('/unsubscribe', {}), site)).toBe(false);
+  });
+
+  it('never treats OPTIONS as a write, so OPTIONS must never reach a form handler (the pipeline answers it)', () => {
+    expect(isCrossSiteWrite({ method: 'OPTIONS', path: '/subscribe', origin: 'https://evil.example', fetchSite: 'cross-site', reached: undefined }, site)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { FormServices } from '../core/forms/endpoint.ts';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
+import { HttpError } from '../core/errors.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import { createLimiters } from '../core/security/rate-limit.ts';
 import { loadSecret } from '../core/security/secret.ts';
@@ -17,6 +18,8 @@ import { syncDrafts } from '../features/faq/questions.ts';
 import { CMS_API_PATH, serveCmsApi } from './cms-api.ts';
 import { formEndpoints } from './form-endpoints.ts';
 import { serveForm } from './form-server.ts';
+import { withErrorBoundary } from './request-boundary.ts';
+import { readTarget } from './request-target.ts';
 import { contentRepository } from './serve.ts';
 import { CATALOG_FILE, catalogOf, type Catalog } from '../features/orders/catalog.ts';
 import type { CatalogProduct } from '../features/orders/pricing.ts';
@@ -48,11 +51,11 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
   const mail = startMailWorker({ db: store.db, from: mailFrom(config), transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') }) });
   const endpoints = formEndpoints(config);
   const decapDir = cms ? path.join(path.dirname(createRequire(import.meta.url).resolve('decap-cms/package.json')), 'dist') : undefined;
-  const siteOrigins = new Set<string>();
+  const siteOrigin = new URL(site).origin;
   const locals = { rapport: { services } };
 
-  const middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, next: Next): Promise<void> => {
+    const url = readTarget(req, siteOrigin);
     // Decap's files, as the build copies them next to /admin/.
     const file = decapDir && /^\/admin\/([\w.-]+\.(js|wasm))$/.exec(url.pathname)?.[1];
     if (file && decapDir && existsSync(path.join(decapDir, file))) {
@@ -61,26 +64,20 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
       return;
     }
     Reflect.set(req, LOCALS, locals);
-    if (req.method !== 'POST') return next();
-    // The dev server's own origin (whatever port Vite picked) counts as the site.
-    siteOrigins.add(`http://${req.headers.host ?? 'localhost'}`);
-    const probe = writeProbe(req);
-    if ([...siteOrigins].every((siteOrigin) => isCrossSiteWrite(probe, { siteOrigin, exempt: ['/unsubscribe'] }))) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(CROSS_SITE_MESSAGE);
-      return;
-    }
-    if (url.pathname === CMS_API_PATH && cms) {
-      void serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: Math.ceil(config.cms.maxUploadMb * 1_400_000) + 65_536 });
-      return;
-    }
+    const isCmsApi = cms !== undefined && url.pathname === CMS_API_PATH;
     const endpoint = endpoints.get(url.pathname);
+    // Only POST reaches a form handler or the CMS backend; other methods there are refused.
+    if ((endpoint || isCmsApi) && !['GET', 'HEAD', 'POST'].includes(req.method ?? '')) {
+      throw new HttpError(405, `This address takes forms sent with POST, not ${String(req.method).slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST' } });
+    }
+    if (req.method !== 'POST') return next();
+    // The dev server is reached at whatever port Vite picked: a page it served counts as the site.
+    if (isCrossSiteWrite(writeProbe(req, url.pathname), { siteOrigin, exempt: endpoint?.originExempt ? [url.pathname] : [] })) throw new HttpError(403, CROSS_SITE_MESSAGE);
+    if (isCmsApi) return serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: Math.ceil(config.cms.maxUploadMb * 1_400_000) + 65_536 });
     if (!endpoint) return next();
     // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
-    const catalog = endpoint.path === '/order' ? devCatalog(req) : Promise.resolve(undefined);
-    void catalog.then((c) => {
-      if (c) services.catalog = c;
-      return serveForm(endpoint, req, res, {
+    if (endpoint.path === '/order') services.catalog = (await devCatalog(req)) ?? services.catalog;
+    return serveForm(endpoint, req, res, {
       services,
       astro: (rq, _rs, _n, l) => {
         Reflect.set(rq, LOCALS, l);
@@ -92,9 +89,9 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
         mail.nudge();
         if (endpoint.path === '/faq/ask' && drafts) void syncDrafts(store.db, drafts, services.clock).catch((error: unknown) => log(String(error)));
       },
-      });
     });
   };
+  const middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => withErrorBoundary((rq, rs) => handle(rq, rs, next), log)(req, res);
   return { middleware, close: async () => (await mail.stop(), await store.close()) };
 }
 

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parseCookie } from 'cookie';
 import type { FormEndpoint, FormOutcome, FormRequest, FormServices } from '../core/forms/endpoint.ts';
-import type { FormState } from '../core/forms/read-form.ts';
+import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
 
 /** What server-rendered pages find in `Astro.locals.rapport`. */
@@ -31,6 +31,10 @@ export async function serveForm(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req, context.maxBodyBytes);
   if (body === undefined) return answer(res, 413, 'That is more than this form accepts.');
+  const allowance = fieldAllowance(endpoint.form(context.services.config, context.services));
+  if (countFields(req.headers['content-type'], body) > allowance) {
+    return answer(res, 413, `This form has at most ${allowance} fields, and far more were sent. Reload the page and send it again.`);
+  }
   const params = await formParams(req.headers['content-type'], body);
   if (!params) return answer(res, 415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data, without files.');
   const request: FormRequest = {
@@ -80,6 +84,18 @@ export async function readBody(req: http.IncomingMessage, max: number): Promise<
   return Buffer.concat(chunks);
 }
 
+/**
+ * An upper bound on the fields in a body, counted without parsing it: separators for a URL-encoded
+ * body, boundaries for multipart. Cheap enough to run before anything else reads the post.
+ */
+function countFields(contentType: string | undefined, body: Buffer): number {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
+  const separator = boundary ? Buffer.from(`--${boundary}`) : Buffer.from('&');
+  let count = boundary ? 0 : 1;
+  for (let at = body.indexOf(separator); at !== -1; at = body.indexOf(separator, at + separator.length)) count++;
+  return count;
+}
+
 /** The posted fields; multipart is parsed by the platform's `Response.formData()` (undici). Files are refused. */
 async function formParams(contentType: string | undefined, body: Buffer): Promise<URLSearchParams | undefined> {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -105,7 +121,8 @@ function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-function isSecure(req: http.IncomingMessage, trustProxy: boolean): boolean {
+/** The request came over HTTPS, directly or through a trusted proxy. */
+export function isSecure(req: http.IncomingMessage, trustProxy: boolean): boolean {
   if ((req.socket as TLSSocket).encrypted) return true;
   return trustProxy && req.headers['x-forwarded-proto'] === 'https';
 }

@@ -8,6 +8,7 @@ import sirv from 'sirv';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import type { OutboxOptions } from '../core/mail/outbox.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
+import { HttpError } from '../core/errors.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import type { RapportConfig } from '../config/schema.ts';
 import type { FormServices } from '../core/forms/endpoint.ts';
@@ -30,7 +31,9 @@ import type { CatalogProduct } from '../features/orders/pricing.ts';
 import { CMS_API_PATH, CMS_STATUS_PATH, serveBuildStatus, serveCmsApi } from './cms-api.ts';
 import { liveBuilds } from './live-builds.ts';
 import { formEndpoints } from './form-endpoints.ts';
-import { serveForm, type RapportLocals } from './form-server.ts';
+import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
+import { logUnhandledRejections, refuse, withErrorBoundary } from './request-boundary.ts';
+import { readTarget } from './request-target.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: ((err?: unknown) => void) | undefined, locals: { rapport: RapportLocals }) => unknown;
@@ -148,8 +151,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   // Uploads arrive base64-encoded in JSON: a third more than the file, plus the envelope.
   const cmsMaxBody = Math.ceil(built.config.cms.maxUploadMb * 1_000_000 * 1.4) + 65_536;
+  // Paths and origins are read against the site the build was made for, never against `Host`.
   const siteOrigin = new URL(built.site).origin;
-  const astro = (req: http.IncomingMessage, res: http.ServerResponse) => live.handler(req, res, undefined, locals);
+  const astro = async (req: http.IncomingMessage, res: http.ServerResponse) => void (await live.handler(req, res, undefined, locals));
   const publishing = cmsBackend
     ? liveBuilds({
         root: projectRoot,
@@ -171,51 +175,50 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Pages rendered per request (search, forms, order pages) are compressed on the fly; static
   // files are served from their precompressed copies instead.
   const compress = compression() as unknown as (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
-  const server = http.createServer((req, res) => {
-    const isCmsApi = req.url === CMS_API_PATH;
+  const compressed = (req: http.IncomingMessage, res: http.ServerResponse, inner: () => Promise<unknown>) =>
+    new Promise<void>((resolve, reject) => compress(req, res, () => void inner().then(() => resolve(), reject)));
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const { pathname } = readTarget(req, siteOrigin);
+    const method = req.method ?? 'GET';
+    const isCmsApi = cms !== undefined && pathname === CMS_API_PATH;
+    if (method === 'GET' || method === 'HEAD') {
+      if (pathname === CMS_STATUS_PATH && cms) return serveBuildStatus(req, res, services, publishing?.status);
+      // sirv answers a file by itself and calls `next` only when it has none.
+      return new Promise<void>((resolve, reject) => {
+        res.once('close', resolve);
+        live.statics(req, res, () => void compressed(req, res, () => astro(req, res)).then(resolve, reject));
+      });
+    }
+    const endpoint = endpoints.get(pathname);
     const refusal = bodyRefusal(req, isCmsApi ? cmsMaxBody : maxBodyBytes);
-    if (refusal) {
-      // Answer at once and drop the connection rather than read a body we will not use.
-      res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-      res.end(refusal.message, () => req.destroy());
-      return;
+    if (refusal) throw new HttpError(refusal.status, refusal.message);
+    // Forms and the CMS backend take POST only: anything else never reaches their handlers.
+    if (endpoint || isCmsApi) {
+      if (method === 'OPTIONS') return refuse(req, res, 204, '', { Allow: 'GET, HEAD, POST, OPTIONS' });
+      if (method !== 'POST') throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST, OPTIONS' } });
     }
-    // Static files answer reads only; a form POST to any path goes to Astro after the origin check
+    // Static files answer reads only; a write to any path goes through the origin check first
     // (here as well as in Astro's middleware, which does not run for prerendered paths).
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const probe = writeProbe(req);
-      if (isCrossSiteWrite(probe, { siteOrigin, exempt: ['/unsubscribe'] })) {
-        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-        res.end(CROSS_SITE_MESSAGE, () => req.destroy());
-        return;
-      }
-      if (isCmsApi && cms) {
-        void serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: cmsMaxBody, onPublished: () => publishing?.schedule() });
-        return;
-      }
-      const endpoint = endpoints.get(new URL(req.url ?? '/', 'http://localhost').pathname);
-      if (endpoint)
-        compress(req, res, () => void serveForm(endpoint, req, res, {
-          services,
-          astro: live.handler,
-          trustProxy: options.trustProxy ?? false,
-          maxBodyBytes,
-          onAccepted: () => {
-            mail?.nudge();
-            if (endpoint.path === '/faq/ask') void questions();
-          },
-        }));
-      else compress(req, res, () => void astro(req, res));
-      return;
+    if (isCrossSiteWrite(writeProbe(req, pathname, isSecure(req, options.trustProxy ?? false)), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })) {
+      throw new HttpError(403, CROSS_SITE_MESSAGE);
     }
-    if (req.url === CMS_STATUS_PATH && cms) {
-      void serveBuildStatus(req, res, services, publishing?.status);
-      return;
-    }
-    live.statics(req, res, () => {
-      compress(req, res, () => void astro(req, res));
-    });
-  });
+    if (isCmsApi) return serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: cmsMaxBody, onPublished: () => publishing?.schedule() });
+    if (!endpoint) return compressed(req, res, () => astro(req, res));
+    return compressed(req, res, () =>
+      serveForm(endpoint, req, res, {
+        services,
+        astro: live.handler,
+        trustProxy: options.trustProxy ?? false,
+        maxBodyBytes,
+        onAccepted: () => {
+          mail?.nudge();
+          if (endpoint.path === '/faq/ask') void questions();
+        },
+      }),
+    );
+  };
+  const server = http.createServer(withErrorBoundary(handle, services.log));
+  const stopLoggingRejections = logUnhandledRejections(services.log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -229,6 +232,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await publishing?.settled();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearInterval(pruning);
+      stopLoggingRejections();
       await questions();
       await followUps();
       await mail?.stop();
@@ -316,7 +320,6 @@ function singleFlight(task: () => Promise<void>): () => Promise<void> {
 
 /** Forms are small: the Node adapter would accept 1 GiB. Bodies must declare their length. */
 function bodyRefusal(req: http.IncomingMessage, max: number): { status: number; message: string } | undefined {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return undefined;
   const length = req.headers['content-length'];
   if (length === undefined) {
     return req.headers['transfer-encoding'] ? { status: 411, message: 'Send the form with a Content-Length.' } : undefined;

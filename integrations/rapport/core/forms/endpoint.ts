@@ -57,6 +57,11 @@ export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
   form(config: RapportConfig, services?: Pick<FormServices, 'catalog'>): FormDefinition<S>;
   /** Where a bot caught by the honeypot or time trap is sent, as if it had succeeded. */
   decoy: string;
+  /**
+   * Posts need no Origin or `Sec-Fetch-Site`: the form checks a single-use token itself (RFC 8058
+   * one-click unsubscribe arrives from mail clients that send neither).
+   */
+  originExempt?: boolean | undefined;
   /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */
   intercept?(params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome | undefined>;
   handle(data: z.infer<S>, services: FormServices, request: FormRequest): Promise<FormOutcome>;

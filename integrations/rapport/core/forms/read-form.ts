@@ -14,11 +14,35 @@ export interface FormState {
   status: number;
   /** What a form's page shows besides the fields (the order form's totals). */
   extra?: Record<string, unknown> | undefined;
+  /** The time-trap value to draw the form with, instead of one issued now. */
+  timeTrap?: string | undefined;
 }
 
 export type ReadResult<S extends z.ZodObject> = { ok: true; data: z.infer<S> } | { ok: false; state: FormState };
 
 const MAX_ECHO = 10_000;
+/** Names of foreign fields quoted in a message, at most. */
+const MAX_NAMES_QUOTED = 5;
+
+/** The posted values by name, in one pass (`getAll` per name would be quadratic in the field count). */
+export function groupParams(params: URLSearchParams): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of params) {
+    const values = grouped.get(name);
+    if (values) values.push(value);
+    else grouped.set(name, [value]);
+  }
+  return grouped;
+}
+
+/**
+ * How many fields a post of this form may carry: one per field (one per option for checkboxes),
+ * plus room for the traps and buttons. Checked before the body is parsed, so a post of thousands
+ * of made-up names costs nothing.
+ */
+export function fieldAllowance(form: FormDefinition): number {
+  return describeFields(form).reduce((n, f) => n + (f.widget === 'checkboxes' ? Math.max(f.options.length, 1) : 1), 0) + 16;
+}
 
 /**
  * Reads a posted form against its definition. Empty fields count as absent (browsers send
@@ -31,9 +55,9 @@ export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params:
   const known = new Set(fields.map((f) => f.name));
   const input: Record<string, string | string[]> = {};
   const errors: Record<string, string> = {};
-  for (const name of new Set(params.keys())) {
+  for (const [name, values] of groupParams(params)) {
     if (name === HONEYPOT_FIELD || name === TIME_TRAP_FIELD) continue;
-    const all = params.getAll(name).filter((v) => v !== '');
+    const all = values.filter((v) => v !== '');
     if (multi.has(name)) input[name] = all;
     else if (all.length > 1) errors[name] = 'This field was sent more than once. Reload the page and send the form again.';
     else if (all.length === 1) input[name] = all[0]!;
@@ -50,7 +74,9 @@ export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params:
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
       if (issue.code === 'unrecognized_keys') {
-        message = `This form does not have the field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `“${k.slice(0, 40)}”`).join(', ')}. Reload the page and send it again.`;
+        const quoted = issue.keys.slice(0, MAX_NAMES_QUOTED).map((k) => `“${k.slice(0, 40)}”`);
+        if (issue.keys.length > MAX_NAMES_QUOTED) quoted.push(`${issue.keys.length - MAX_NAMES_QUOTED} more`);
+        message = `This form does not have the field${issue.keys.length > 1 ? 's' : ''} ${quoted.join(', ')}. Reload the page and send it again.`;
       } else if (typeof field === 'string' && !(field in errors)) {
         errors[field] = issue.code === 'invalid_type' && input[field] === undefined ? missingMessage(form, field, multi.has(field)) : issue.message;
       }

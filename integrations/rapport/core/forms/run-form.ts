@@ -1,11 +1,13 @@
-import { checkTimeTrap, HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
+import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
 import { take } from '../security/rate-limit.ts';
 import { waitText, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from './endpoint.ts';
-import { readForm } from './read-form.ts';
+import { groupParams, readForm } from './read-form.ts';
 
 /**
  * One form post, start to end: spam traps, validation, the per-IP limit, then the handler.
- * A bot caught by a trap is sent to the result page as if it had succeeded, and nothing is stored.
+ * A bot caught by the honeypot or a forged time trap is sent to the result page as if it had
+ * succeeded, and nothing is stored; a post sent too soon after the form was drawn comes back to
+ * be sent again, since a person can be that quick too.
  */
 export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome> {
   const intercepted = await endpoint.intercept?.(params, services, request);
@@ -13,8 +15,25 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
   const form = endpoint.form(services.config, services);
   if (form.traps !== false) {
     if (params.get(HONEYPOT_FIELD)) return { kind: 'redirect', location: endpoint.decoy };
-    const verdict = checkTimeTrap(params.get(TIME_TRAP_FIELD), services.secret, services.clock());
-    if (verdict === 'forged' || verdict === 'too-fast') return { kind: 'redirect', location: endpoint.decoy };
+    const now = services.clock();
+    const verdict = checkTimeTrap(params.get(TIME_TRAP_FIELD), services.secret, now);
+    if (verdict === 'forged') return { kind: 'redirect', location: endpoint.decoy };
+    if (verdict === 'too-fast') {
+      // Autofill, a password manager or a quick typist is not a bot: nothing is stored yet, the
+      // form comes back as sent, and a second send is accepted however quick (its trap is
+      // issued as if the form had been shown the minimum time ago).
+      return {
+        kind: 'invalid',
+        state: {
+          form: form.id,
+          values: readValues(params),
+          errors: {},
+          message: 'That was quicker than we expected, so nothing was sent yet. Check the form and press the button again.',
+          status: 422,
+          timeTrap: issueTimeTrap(services.secret, new Date(now.getTime() - DEFAULT_TIME_TRAP.minMs)),
+        },
+      };
+    }
     if (verdict === 'expired') {
       const read = readForm(form, params);
       const message = 'This page was open for more than a day. Check the fields and send the form again.';
@@ -41,9 +60,8 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
 
 function readValues(params: URLSearchParams) {
   const values: Record<string, string | string[]> = {};
-  for (const name of new Set(params.keys())) {
+  for (const [name, all] of groupParams(params)) {
     if (name === HONEYPOT_FIELD || name === TIME_TRAP_FIELD) continue;
-    const all = params.getAll(name);
     values[name] = all.length > 1 ? all : all[0]!;
   }
   return values;

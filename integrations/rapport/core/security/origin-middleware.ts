@@ -1,13 +1,13 @@
 import { defineMiddleware } from 'astro:middleware';
 import project from 'virtual:rapport/project';
-import { CROSS_SITE_MESSAGE, isCrossSiteWrite } from './cross-site.ts';
+import { CROSS_SITE_MESSAGE, isCrossSiteWrite, requestProbe } from './cross-site.ts';
 
 /**
  * Rapport's own origin check (Astro's `checkOrigin` is off because it cannot exempt a route).
  * Refuses cross-site form posts before any handler runs, so nothing is stored.
  */
 export const onRequest = defineMiddleware((context, next) => {
-  if (isCrossSiteWrite(context.request, { siteOrigin: new URL(project.site).origin, exempt: ['/unsubscribe'] })) {
+  if (isCrossSiteWrite(requestProbe(context.request), { siteOrigin: new URL(project.site).origin, exempt: ['/unsubscribe'] })) {
     return new Response(CROSS_SITE_MESSAGE, {
       status: 403,
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },

@@ -29,6 +29,7 @@ export const unsubscribeForm = () =>
 export const unsubscribeEndpoint: FormEndpoint<ReturnType<typeof unsubscribeForm>['schema']> = {
   path: '/unsubscribe',
   decoy: '/unsubscribe/done',
+  originExempt: true,
   form: unsubscribeForm,
   async intercept(params, s, request) {
     if (params.get('List-Unsubscribe') !== 'One-Click') return undefined;

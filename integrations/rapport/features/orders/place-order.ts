@@ -3,7 +3,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
 import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
-import type { FormValues } from '../../core/forms/read-form.ts';
+import { groupParams, type FormValues } from '../../core/forms/read-form.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../../core/security/spam-traps.ts';
@@ -152,13 +152,14 @@ export const orderEndpoint: FormEndpoint = {
     // A product the catalogue does not have is named; any other field the form does not have (a
     // total, a price) is dropped: the server prices every order itself.
     const unknownProducts: string[] = [];
-    for (const name of [...params.keys()]) {
+    for (const [name, values] of groupParams(params)) {
       if (name in shape || name === HONEYPOT_FIELD || name === TIME_TRAP_FIELD) continue;
-      if (name.startsWith('qty_') && params.getAll(name).some((v) => v.trim() !== '' && v.trim() !== '0')) unknownProducts.push(name.slice(4, 44));
+      if (name.startsWith('qty_') && values.some((v) => v.trim() !== '' && v.trim() !== '0')) unknownProducts.push(name.slice(4, 44));
       params.delete(name);
     }
     if (unknownProducts.length > 0) {
-      const message = `We have no product ${unknownProducts.map((sku) => `“${sku}”`).join(', ')} (any more). Reload the order page, check the quantities and send it again.`;
+      const named = unknownProducts.slice(0, 5).map((sku) => `“${sku}”`).concat(unknownProducts.length > 5 ? [`${unknownProducts.length - 5} more`] : []);
+      const message = `We have no product ${named.join(', ')} (any more). Reload the order page, check the quantities and send it again.`;
       return { kind: 'invalid', state: { form: 'order', values: echo(params), errors: { items: message }, message, status: 422 } };
     }
     if (params.get('step') !== 'review') return undefined;
