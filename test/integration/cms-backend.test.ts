@@ -128,6 +128,142 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect(readFileSync(path.join(project, 'package.json'), 'utf8')).toBe('{"secret": true}\n');
   });
 
+  it('checks newPath and every upload path by the same rules as path: nothing lands outside the entry’s collection', async () => {
+    const head = git('rev-parse', 'HEAD');
+    const before = readFileSync(path.join(project, 'content/faq/second.md'), 'utf8');
+    await call('getEntry', { path: 'content/faq/second.md' });
+    const options = { collectionName: 'faq', commitMessage: 'Move' };
+    const moved = entry('How deep should bulbs go, moved?');
+    const refused: Array<[string, number]> = [
+      ['content/pages/second.md', 422], // another collection's folder
+      ['content/settings/privacy.md', 422], // the settings
+      ['content/settings/privacy-history.json', 422],
+      ['content/second.md', 422],
+      ['content/faq/second.txt', 422], // not the collection's extension
+      ['content/faq/deeper/second.md', 422], // not directly in the folder
+      ['content/faq/.second.md', 422],
+      ['content/faq/../settings/privacy.md', 400],
+      ['content/faq/../../package.json', 400],
+      ['../package.json', 400],
+      ['/etc/passwd', 400],
+      ['content\\faq\\second.md', 400],
+      ['content/faq/sec\0ond.md', 400],
+      ['content/faq/%2e%2e/second.md', 400],
+    ];
+    for (const [newPath, status] of refused) {
+      const answer = await call('persistEntry', { entry: { slug: 'second', path: 'content/faq/second.md', newPath, raw: moved }, assets: [], options });
+      expect(answer.status, newPath).toBe(status);
+      expect(answer.body.error, newPath).toMatch(/^newPath /);
+      // Decap's newer requests name the files in dataFiles: the same rule.
+      const again = await call('persistEntry', { dataFiles: [{ slug: 'second', path: 'content/faq/second.md', newPath, raw: moved }], assets: [], options });
+      expect(again.status, newPath).toBe(status);
+    }
+    expect((await call('persistEntry', { entry: { slug: 'second', path: 'content/faq/second.md', newPath: 42, raw: moved }, assets: [], options })).status).toBe(422);
+
+    // Uploads sent with an entry go to the media folder of its collection (the site's, for FAQ).
+    for (const asset of ['content/settings/dot.png', 'content/faq/dot.png', 'content/pages/dot.png', 'content/dot.png']) {
+      const answer = await call('persistEntry', {
+        entry: { slug: 'second', path: 'content/faq/second.md', raw: entry('How deep should bulbs go, with a picture?') },
+        assets: [{ path: asset, content: PNG.toString('base64'), encoding: 'base64' }],
+        options,
+      });
+      expect(answer.status, asset).toBe(422);
+      expect(answer.body.error, asset).toMatch(/^asset path /);
+    }
+    // ...and so do uploads on their own.
+    for (const asset of ['content/settings/dot.png', 'content/faq/dot.png', 'content/dot.png']) {
+      expect((await call('persistMedia', { asset: { path: asset, content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status, asset).toBe(422);
+    }
+
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(existsSync(path.join(project, 'content/pages'))).toBe(false);
+    expect(existsSync(path.join(project, 'content/settings'))).toBe(false);
+    expect(existsSync(path.join(project, 'content/faq/dot.png'))).toBe(false);
+    expect(readFileSync(path.join(project, 'content/faq/second.md'), 'utf8')).toBe(before);
+    expect(readFileSync(path.join(project, 'package.json'), 'utf8')).toBe('{"secret": true}\n');
+  });
+
+  it('deletes entries and uploads only, never the other files of the content folder', async () => {
+    await mkdir(path.join(project, 'content/settings'), { recursive: true });
+    await writeFile(path.join(project, 'content/settings/privacy-history.json'), '{"versions": []}\n');
+    git('add', 'content/settings/privacy-history.json');
+    git('-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', 'commit', '--quiet', '-m', 'history');
+    const head = git('rev-parse', 'HEAD');
+    const gone = await call('deleteFile', { path: 'content/settings/privacy-history.json', options: { commitMessage: 'x' } });
+    expect(gone.status).toBe(422);
+    expect(gone.body.error).toMatch(/^path /);
+    // One bad path refuses the whole request.
+    expect((await call('deleteFiles', { paths: ['content/faq/first.md', 'content/settings/privacy-history.json'], options: { commitMessage: 'x' } })).status).toBe(422);
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(existsSync(path.join(project, 'content/settings/privacy-history.json'))).toBe(true);
+    expect(existsSync(path.join(project, 'content/faq/first.md'))).toBe(true);
+  });
+
+  it('renames an entry inside its collection: the file moves, in one commit by the editor', async () => {
+    const first = entry('Which bulbs flower first in spring?');
+    const create = await call('persistEntry', { entry: { slug: 'early', path: 'content/faq/early.md', raw: first }, assets: [], options: { collectionName: 'faq', commitMessage: 'Create early' } });
+    expect(create.status).toBe(200);
+    await call('getEntry', { path: 'content/faq/early.md' });
+    const renamed = entry('Which bulbs flower first in early spring?');
+    const moved = await call('persistEntry', { entry: { slug: 'earliest', path: 'content/faq/early.md', newPath: 'content/faq/earliest.md', raw: renamed }, assets: [], options: { collectionName: 'faq', commitMessage: 'Rename early' } });
+    expect(moved.status).toBe(200);
+    expect(existsSync(path.join(project, 'content/faq/early.md'))).toBe(false);
+    expect(readFileSync(path.join(project, 'content/faq/earliest.md'), 'utf8')).toBe(renamed);
+    expect(git('log', '-1', '--format=%ae %s')).toBe('editor@example.com Rename early');
+    expect(git('diff', '--name-status', '--no-renames', 'HEAD~1', 'HEAD')).toBe('A\tcontent/faq/earliest.md\nD\tcontent/faq/early.md');
+    expect(git('status', '--porcelain', '--untracked-files=all')).toBe('');
+
+    // In the editorial workflow the move waits on the entry's branch.
+    const head = git('rev-parse', 'HEAD');
+    const later = entry('Which tulips flower first in early spring?');
+    const draft = await call('persistEntry', { entry: { slug: 'earliest', path: 'content/faq/earliest.md', newPath: 'content/faq/earliest-tulips.md', raw: later }, assets: [], options: { collectionName: 'faq', commitMessage: 'Rename earliest', useWorkflow: true, status: 'draft' } });
+    expect(draft.status).toBe(200);
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(git('diff', '--name-status', '--no-renames', 'main', 'cms/faq/earliest')).toBe('A\tcontent/faq/earliest-tulips.md\nD\tcontent/faq/earliest.md');
+    expect(execFileSync('git', ['show', 'cms/faq/earliest:content/faq/earliest-tulips.md'], { cwd: project, encoding: 'utf8' })).toBe(later);
+    expect((await call('deleteUnpublishedEntry', { collection: 'faq', slug: 'earliest' })).status).toBe(200);
+  });
+
+  it('strips a leading byte-order mark, so it cannot hide the front matter from the field check', async () => {
+    const head = git('rev-parse', 'HEAD');
+    const save = (slug: string, text: string) => call('persistEntry', { entry: { slug, path: `content/faq/${slug}.md`, raw: text }, assets: [], options: { collectionName: 'faq', commitMessage: `Create ${slug}` } });
+    const unknown = await save('bom-colour', `\uFEFF${entry('Does a hidden mark skip the check?', 'colour: red\n')}`);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toContain('no field "colour"');
+    const missing = await save('bom-missing', '\uFEFF---\ncategory: Planting\nstatus: published\nupdated: 2026-03-02\n---\n\nAn answer to no question.\n');
+    expect(missing.status).toBe(422);
+    expect(missing.body.error).toContain('"question"');
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(existsSync(path.join(project, 'content/faq/bom-colour.md'))).toBe(false);
+    expect(existsSync(path.join(project, 'content/faq/bom-missing.md'))).toBe(false);
+
+    const good = entry('Is a byte-order mark kept in the file?');
+    expect((await save('bom-kept', `\uFEFF${good}`)).status).toBe(200);
+    expect(readFileSync(path.join(project, 'content/faq/bom-kept.md'), 'utf8')).toBe(good);
+    expect(execFileSync('git', ['show', 'HEAD:content/faq/bom-kept.md'], { cwd: project, encoding: 'utf8' })).toBe(good);
+  });
+
+  it('refuses an entry without front matter, in every disguise the site would still read', async () => {
+    const head = git('rev-parse', 'HEAD');
+    const bare = [
+      'An answer with no question above it.\n',
+      '\n---\ncolour: red\n---\n\nA blank line before the front matter.\n',
+      '+++\ncolour = "red"\n+++\n\nTOML front matter.\n',
+      '---colour: red\nquestion: A question on the opening line?\n---\n',
+    ];
+    for (const text of bare) {
+      for (const useWorkflow of [false, true]) {
+        const answer = await call('persistEntry', { entry: { slug: 'bare', path: 'content/faq/bare.md', raw: text }, assets: [], options: { collectionName: 'faq', commitMessage: 'Create bare', useWorkflow } });
+        expect(answer.status, text).toBe(422);
+        expect(answer.body.error, text).toMatch(/front matter/);
+      }
+    }
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(existsSync(path.join(project, 'content/faq/bare.md'))).toBe(false);
+    expect((await call('unpublishedEntries')).body).not.toContain('faq/bare');
+  });
+
   it('uploads, lists, reads and deletes media; refuses wrong types and oversize files', async () => {
     const up = await call('persistMedia', { asset: { path: 'content/media/dot.png', content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'Upload dot.png' } });
     expect(up.status).toBe(200);

@@ -43,11 +43,28 @@ interface Collection {
   /** A folder collection's folder, or the files a "files" collection (settings) is made of. */
   folder?: string | undefined;
   files?: Set<string> | undefined;
+  /** A folder collection's entries end in this (`.md`). */
+  extension: string;
+  /** The front matter fields, and those Decap requires (the body is not front matter). */
   fields: Set<string>;
+  required: Set<string>;
+  /** Where uploads made with its entries go: its own media folder, else the site's. */
+  media: string;
 }
 
-/** Whether `file` may be saved as an entry of `collection`. */
-const holds = (collection: Collection, file: string) => (collection.files ? collection.files.has(file) : path.posix.dirname(file) === collection.folder);
+/**
+ * Whether `file` may be saved as an entry of `collection`: one of a "files" collection's files, or
+ * a file with the collection's extension directly in a folder collection's folder (the site reads
+ * every `*.md` below that folder; the CMS writes only the top level, as it lists it).
+ */
+const holds = (collection: Collection, file: string) =>
+  collection.files ? collection.files.has(file) : path.posix.dirname(file) === collection.folder && path.posix.extname(file) === collection.extension;
+
+/** Where a write may go: entries of these collections, uploads in these media folders. */
+interface Place {
+  entries: readonly Collection[];
+  media: readonly string[];
+}
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const str = (value: unknown, what: string, max = 1000): string => {
@@ -61,6 +78,8 @@ export class CmsBackend {
   readonly repo: Repo;
   readonly #collections: Map<string, Collection>;
   readonly #contentDir: string;
+  /** Every media folder (the site's, then each collection's): where uploads may go. */
+  readonly #mediaFolders: string[];
   readonly #branch: string;
   readonly #maxUpload: number;
   /** What each staff member last read of each path (sha256): a save over someone else's newer save is a conflict. */
@@ -75,13 +94,23 @@ export class CmsBackend {
     this.#contentDir = config.contentDir.replace(/\/+$/, '');
     this.#branch = config.cms.branch;
     this.#maxUpload = config.cms.maxUploadMb * 1_000_000;
+    const decap = decapConfig(config, site);
+    const siteMedia = decap.media_folder.replace(/\/+$/, '');
+    // Decap's "required" defaults to true; the body is the Markdown after the front matter.
+    const required = (fields: Array<{ name: string; required?: boolean }>) => new Set(fields.filter((f) => f.required !== false && f.name !== 'body').map((f) => f.name));
     this.#collections = new Map(
-      decapConfig(config, site).collections.map((c): [string, Collection] =>
-        'files' in c
-          ? [c.name, { name: c.name, files: new Set(c.files.map((f) => f.file)), fields: new Set(c.files.flatMap((f) => f.fields.map((x) => x.name))) }]
-          : [c.name, { name: c.name, folder: c.folder, fields: new Set(c.fields.map((f) => f.name)) }],
-      ),
+      decap.collections.map((c): [string, Collection] => {
+        if ('files' in c) {
+          const fields = c.files.flatMap((f) => f.fields);
+          return [c.name, { name: c.name, files: new Set(c.files.map((f) => f.file)), extension: '', fields: new Set(fields.map((x) => x.name)), required: required(fields), media: siteMedia }];
+        }
+        // A collection's media_folder is relative to its folder ('' is the folder itself), or to the repository with a leading '/'.
+        const folder = (c as { media_folder?: unknown }).media_folder;
+        const own = typeof folder === 'string' ? (folder.startsWith('/') ? folder.slice(1) : path.posix.join(c.folder, folder)).replace(/\/+$/, '') : siteMedia;
+        return [c.name, { name: c.name, folder: c.folder, extension: `.${c.extension}`, fields: new Set(c.fields.map((f) => f.name)), required: required(c.fields), media: own }];
+      }),
     );
+    this.#mediaFolders = [...new Set([siteMedia, ...[...this.#collections.values()].map((c) => c.media)])];
   }
 
   /** One request; git work is serialised (one operation at a time, as in decap-server). */
@@ -184,14 +213,18 @@ export class CmsBackend {
         return media(file, data);
       }
       case 'persistMedia': {
-        const asset = this.#asset(p.asset);
+        // Decap's media library says which folder, not which collection: any media folder will do.
+        const asset = this.#asset(p.asset, this.#mediaFolders);
         await this.#onLiveBranch();
         await this.#writeAndCommit([[asset.path, asset.bytes]], commitMessage(p, `Upload ${asset.path}`), staff);
         return media(asset.path, asset.bytes);
       }
       case 'deleteFile':
       case 'deleteFiles': {
-        const paths = (action === 'deleteFile' ? [p.path] : Array.isArray(p.paths) ? p.paths : []).map((f) => this.#path(f, 'path'));
+        // Decap deletes entries and uploads; nothing else in the content folder (the privacy history, say) is the CMS's to delete.
+        const anywhere: Place = { entries: [...this.#collections.values()], media: this.#mediaFolders };
+        const paths = (action === 'deleteFile' ? [p.path] : Array.isArray(p.paths) ? p.paths : []).map((f) => this.#writable(f, 'path', anywhere));
+        if (paths.length === 0) throw new BackendError(422, 'Nothing to delete');
         await this.#onLiveBranch();
         await this.#writeAndCommit(
           paths.map((f) => [f, null]),
@@ -214,20 +247,18 @@ export class CmsBackend {
     if (dataFiles.length === 0) throw new BackendError(422, 'Nothing to save');
     const collection = this.#collections.get(str(options.collectionName ?? inferCollection(this.#collections, dataFiles[0]?.path), 'collectionName'));
     if (!collection) throw new BackendError(422, `There is no collection "${String(options.collectionName)}"`);
+    // Every path this request writes, moves to or deletes passes the same rule (#writable).
+    const entries: Place = { entries: [collection], media: [] };
     const files: Array<[string, Buffer | null]> = [];
     for (const f of dataFiles) {
-      const file = this.#path(f.path, 'path');
-      if (!holds(collection, file)) throw new BackendError(422, `${file} is not ${collection.files ? 'a file' : 'in the folder'} of the ${collection.name} collection`);
-      const raw = str(f.raw, 'raw', MAX_ENTRY_CHARS);
-      this.#checkFields(collection, raw);
-      files.push([file, Buffer.from(raw)]);
-      if (typeof f.newPath === 'string' && f.newPath !== f.path) {
-        const moved = this.#path(f.newPath, 'newPath');
-        files[files.length - 1] = [moved, Buffer.from(raw)];
-        files.push([file, null]);
-      }
+      const file = this.#writable(f.path, 'path', entries);
+      // Decap sends newPath when a slug change renames the entry: the entry moves there.
+      const target = f.newPath === undefined || f.newPath === null ? file : this.#writable(f.newPath, 'newPath', entries);
+      const raw = this.#checkFields(collection, str(f.raw, 'raw', MAX_ENTRY_CHARS));
+      files.push([target, Buffer.from(raw)]);
+      if (target !== file) files.push([file, null]);
     }
-    const assets = (Array.isArray(p.assets) ? p.assets : []).map((a) => this.#asset(a));
+    const assets = (Array.isArray(p.assets) ? p.assets : []).map((a) => this.#asset(a, [collection.media]));
     for (const a of assets) files.push([a.path, a.bytes]);
     const message = commitMessage(p, `Update ${collection.name} “${String(dataFiles[0]?.slug ?? '')}”`);
 
@@ -267,23 +298,44 @@ export class CmsBackend {
     if (read !== sha256(current)) throw new BackendError(409, `${key.split(':')[1]} was changed by someone else since you opened it. Copy your text, reload the entry and apply your change again.`);
   }
 
-  #checkFields(collection: Collection, raw: string) {
-    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(raw);
-    if (!front) return;
+  /**
+   * The entry's text as it will be saved, once its front matter fits the collection: every entry
+   * starts with a `---` YAML block naming only the collection's fields and all the required ones.
+   * The block is found the way the site's Markdown reader (Astro's) finds it, so what is checked
+   * here is what the site reads; anything else it would accept as front matter (a blank line or a
+   * byte-order mark first, `+++` TOML, text on the opening line) is refused or normalised here.
+   */
+  #checkFields(collection: Collection, text: string): string {
+    // A byte-order mark is stripped, not refused: Windows editors add it, nobody can see it, and
+    // Astro skips it and reads the front matter behind it; so it must not hide that front matter
+    // from this check, and the saved file is the text that was checked.
+    const raw = text.replace(/^\uFEFF+/, '');
+    // Astro's pattern, anchored at the start (`(?:^\uFEFF?|^\s*\n)(?:---|\+\+\+)([\s\S]*?\n)(?:---|\+\+\+)`).
+    const front = /^---(?=\r?\n)([\s\S]*?\n)(?:---|\+\+\+)/.exec(raw);
+    if (!front) {
+      throw new BackendError(422, `A ${collection.name} entry starts with its fields between two "---" lines (front matter); this one has none. Fill in the fields and save again.`);
+    }
     let data: unknown;
     try {
-      data = parse(front[1]!);
+      data = parse(front[1]!) ?? {};
     } catch {
       throw new BackendError(422, 'The front matter is not valid YAML');
     }
-    for (const key of Object.keys((data ?? {}) as object)) {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BackendError(422, 'The front matter must be fields (name: value), one a line');
+    for (const key of Object.keys(data)) {
       if (!collection.fields.has(key)) throw new BackendError(422, `The ${collection.name} collection has no field "${key}"`);
     }
+    for (const key of collection.required) {
+      const value = (data as Record<string, unknown>)[key];
+      if (value === undefined || value === null || value === '') throw new BackendError(422, `The ${collection.name} collection needs the field "${key}"; fill it in and save again.`);
+    }
+    return raw;
   }
 
-  #asset(value: unknown): { path: string; bytes: Buffer } {
+  /** An upload: a file of an accepted type, in one of `folders`, whose bytes are what its name says. */
+  #asset(value: unknown, folders: readonly string[]): { path: string; bytes: Buffer } {
     const a = (value ?? {}) as { path?: unknown; content?: unknown; encoding?: unknown };
-    const file = this.#path(a.path, 'asset path');
+    const file = this.#writable(a.path, 'asset path', { entries: [], media: folders });
     const check = MEDIA_TYPES[path.posix.extname(file).toLowerCase()];
     if (!check) throw new BackendError(415, `Upload images (JPEG, PNG, WebP, AVIF, GIF) or PDF files; ${path.posix.basename(file)} is not one.`);
     const content = str(a.content, 'content', Number.MAX_SAFE_INTEGER);
@@ -303,6 +355,31 @@ export class CmsBackend {
       throw new BackendError(400, `${what} must be a path inside ${this.#contentDir}/`);
     }
     return normal;
+  }
+
+  /**
+   * The one rule for every path a request writes, moves an entry to or deletes: a plain path
+   * inside the content folder (#path), no hidden file, and then either an entry of one of
+   * `place.entries` (its folder or files, its extension) or a file of an upload type directly in
+   * one of `place.media`. Refusals name `what` (path, newPath, asset path) for the editor.
+   */
+  #writable(value: unknown, what: string, place: Place): string {
+    const file = this.#path(value, what);
+    const name = path.posix.basename(file);
+    if (name.startsWith('.')) throw new BackendError(422, `${what} ${file}: file names may not start with a dot`);
+    if (place.entries.some((c) => holds(c, file))) return file;
+    if (place.media.includes(path.posix.dirname(file))) {
+      if (MEDIA_TYPES[path.posix.extname(file).toLowerCase()]) return file;
+      if (place.entries.length === 0) throw new BackendError(415, `Upload images (JPEG, PNG, WebP, AVIF, GIF) or PDF files; ${name} is not one.`);
+    }
+    const allowed =
+      place.entries.length > 1
+        ? ['an entry of a collection', 'an upload in a media folder']
+        : [
+            ...place.entries.map((c) => (c.files ? `${[...c.files].join(' or ')} (the ${c.name} collection)` : `a ${c.extension} file directly in ${c.folder}/ (the ${c.name} collection)`)),
+            ...place.media.map((m) => `an upload in ${m}/`),
+          ];
+    throw new BackendError(422, `${what} ${file} is not something this can change here; it can only be ${allowed.join(' or ')}.`);
   }
 
   #workflowBranch(collection: string, slug: string): string {
