@@ -77,6 +77,23 @@ describe.each([
     expect(await page.textContent('h1')).toBe('You are unsubscribed');
   });
 
+  it('sends a form filled and sent within a second: asked once to press again, then it goes through', async () => {
+    const email = `quick.${tag}@example.com`;
+    await page.goto(`${server.base}/subscribe`);
+    const shownAt = Date.now();
+    // As autofill or a password manager would: the whole form at once, then send.
+    await page.fill('input[name=email]', email);
+    await page.click('form[action="/subscribe"] button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    expect(Date.now() - shownAt).toBeLessThan(2_000);
+    expect(await page.textContent('[role=alert]')).toContain('press the button again');
+    expect(await page.inputValue('input[name=email]')).toBe(email);
+    // The second press, at once, is taken.
+    await page.click('form[action="/subscribe"] button[type=submit]');
+    await page.waitForURL(/\/subscribe\/check-your-inbox$/);
+    await mailTo(email, /^Confirm your subscription/);
+  });
+
   it('registers, signs in from the e-mail and sees the account page', async () => {
     const email = `member.${tag}@example.com`;
     await page.goto(`${server.base}/account/register`);

@@ -193,6 +193,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const refusal = bodyRefusal(req, isCmsApi ? cmsMaxBody : maxBodyBytes);
     if (refusal) throw new HttpError(refusal.status, refusal.message);
     // Forms and the CMS backend take POST only: anything else never reaches their handlers.
+    // Elsewhere, methods a WHATWG Request cannot carry (TRACE, CONNECT…) never reach Astro.
+    if (!endpoint && !isCmsApi && !ASTRO_METHODS.has(method)) throw new HttpError(405, `This site does not answer ${method.slice(0, 20)} requests.`, { headers: { Allow: 'GET, HEAD, POST' } });
     if (endpoint || isCmsApi) {
       if (method === 'OPTIONS') return refuse(req, res, 204, '', { Allow: 'GET, HEAD, POST, OPTIONS' });
       if (method !== 'POST') throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST, OPTIONS' } });
@@ -317,6 +319,9 @@ function singleFlight(task: () => Promise<void>): () => Promise<void> {
   };
 }
 
+
+/** Methods an Astro page or endpoint can be asked with, besides GET and HEAD. */
+const ASTRO_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Forms are small: the Node adapter would accept 1 GiB. Bodies must declare their length. */
 function bodyRefusal(req: http.IncomingMessage, max: number): { status: number; message: string } | undefined {

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * The CRM store's tables. Portable across SQLite and PostgreSQL: ids are text (UUIDs made by the
@@ -34,6 +34,8 @@ export interface ContactsTable {
   kind: ContactKind;
   created_at: string;
   updated_at: string;
+  /** When a link mailed to this address was first used; until then its mail is budgeted. */
+  email_confirmed_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Append-only: the database refuses UPDATE and DELETE on this table. */

@@ -5,6 +5,7 @@ import { contactKind, emailAddress, KIND_LABELS, optionalLine, personName } from
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
@@ -46,8 +47,11 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
         await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'registered', summary: 'Created an account', data: null, created_at: now }).execute();
       }
       if ((await take(s.limits.mailPerAddress, `sign-in:${contact.email}`, trx)) > 0) return;
+      const permission = await mailPermission(trx, s, contact);
+      if (permission === 'none') return;
       const link = await signInLink(trx, s, contact.id);
-      const name = contact.name || data.name;
+      // A name typed on the form is only repeated to an address that has shown it is its owner's.
+      const name = permission === 'confirmed' ? contact.name || data.name : '';
       await enqueueMail(
         trx,
         composeMail(
@@ -55,7 +59,7 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
             ? {
                 to: contact.email,
                 subject: `Your account at ${s.config.site.name}`,
-                greeting: `Hello ${name},`,
+                greeting: greeting(permission, name),
                 paragraphs: ['Someone, probably you, tried to create an account with this address, but you already have one. Sign in with the button below.'],
                 action: { label: 'Sign in', url: link },
                 after: ['The link works once, for one hour. If it was not you, ignore this message.'],
@@ -64,8 +68,8 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
               }
             : {
                 to: contact.email,
-                subject: `Welcome to ${s.config.site.name}, ${name}`,
-                greeting: `Welcome, ${name}!`,
+                subject: `Welcome to ${s.config.site.name}${name ? `, ${name}` : ''}`,
+                greeting: name ? `Welcome, ${name}!` : 'Welcome!',
                 paragraphs: [`Your account at ${s.config.site.name} is ready. There is no password to remember: sign in with the button below, and ask for a new link on the sign-in page whenever you need one.`],
                 action: { label: 'Sign in to my account', url: link },
                 after: ['The link works once, for one hour. If you did not ask for an account, ignore this message.'],

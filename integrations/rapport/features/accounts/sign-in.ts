@@ -5,6 +5,7 @@ import { emailAddress, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { clearedSessionCookie, createSession, endSession, isStaff, SESSION_COOKIE, sessionCookie, sessionPerson } from '../../core/security/sessions.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
@@ -32,17 +33,19 @@ export const signInEndpoint: FormEndpoint<ReturnType<typeof signInForm>['schema'
       const person = await trx
         .selectFrom('accounts')
         .innerJoin('contacts', 'contacts.id', 'accounts.contact_id')
-        .select(['contacts.id', 'contacts.email', 'contacts.name'])
+        .select(['contacts.id', 'contacts.email', 'contacts.name', 'contacts.email_confirmed_at'])
         .where('contacts.email', '=', data.email.toLowerCase())
         .executeTakeFirst();
       if (!person) return;
       if ((await take(s.limits.mailPerAddress, `sign-in:${person.email}`, trx)) > 0) return;
+      const permission = await mailPermission(trx, s, person);
+      if (permission === 'none') return;
       await enqueueMail(
         trx,
         composeMail({
           to: person.email,
           subject: `Sign in to ${s.config.site.name}`,
-          greeting: person.name ? `Hello ${person.name},` : 'Hello,',
+          greeting: greeting(permission, person.name),
           paragraphs: ['Here is the sign-in link you asked for.'],
           action: { label: 'Sign in', url: await signInLink(trx, s, person.id) },
           after: ['The link works once, for one hour. If you did not ask for it, ignore this message: nobody can sign in without it.'],

@@ -5,6 +5,7 @@ import { contactKind, emailAddress, KIND_LABELS, message, optionalLine, personNa
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
@@ -53,19 +54,37 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
           created_at: s.clock().toISOString(),
         })
         .execute();
-      await enqueueMail(
-        trx,
-        composeMail({
-          to: contact.email,
-          subject: `We received your message: ${subject}`,
-          greeting: `Hello ${data.name},`,
-          paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`],
-          quote: data.message,
-          footer: mailFooter(s.config, 'You get this message because you wrote to us through our contact form.'),
-          accent: s.config.site.accentColor,
-        }),
-        s.clock,
-      );
+      // The copy of the message goes only to an address that has shown it is its owner's.
+      const permission = await mailPermission(trx, s, contact);
+      if (permission === 'confirmed') {
+        await enqueueMail(
+          trx,
+          composeMail({
+            to: contact.email,
+            subject: `We received your message: ${subject}`,
+            greeting: greeting(permission, data.name),
+            paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`],
+            quote: data.message,
+            footer: mailFooter(s.config, 'You get this message because you wrote to us through our contact form.'),
+            accent: s.config.site.accentColor,
+          }),
+          s.clock,
+        );
+      } else if (permission === 'plain') {
+        await enqueueMail(
+          trx,
+          composeMail({
+            to: contact.email,
+            subject: `We received your message`,
+            greeting: greeting(permission, data.name),
+            paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day.`],
+            after: ['If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.'],
+            footer: mailFooter(s.config, 'You get this message because this address was entered on our contact form.'),
+            accent: s.config.site.accentColor,
+          }),
+          s.clock,
+        );
+      }
       await enqueueMail(
         trx,
         composeMail({

@@ -6,6 +6,7 @@ import { collects, emailAddress, message, ONE_LINE, personName } from '../../cor
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
 
@@ -70,19 +71,27 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
           .insertInto('activities')
           .values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'question', summary: data.question, data: JSON.stringify({ question: id }), created_at: now })
           .execute();
-        await enqueueMail(
-          trx,
-          composeMail({
-            to: contact.email,
-            subject: 'We received your question',
-            greeting: data.name ? `Hello ${data.name},` : 'Hello,',
-            paragraphs: [`Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:`],
-            quote: data.question,
-            footer: mailFooter(s.config, 'You get this message because you asked us a question on our website.'),
-            accent: s.config.site.accentColor,
-          }),
-          s.clock,
-        );
+        // The question is quoted back only to an address that has shown it is its owner's.
+        const permission = await mailPermission(trx, s, contact);
+        if (permission !== 'none') {
+          await enqueueMail(
+            trx,
+            composeMail({
+              to: contact.email,
+              subject: 'We received your question',
+              greeting: greeting(permission, data.name),
+              paragraphs: [
+                permission === 'confirmed'
+                  ? 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:'
+                  : 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published.',
+              ],
+              ...(permission === 'confirmed' ? { quote: data.question } : { after: ['If you did not ask us anything, ignore this message: someone typed your address on our question form.'] }),
+              footer: mailFooter(s.config, 'You get this message because this address was entered on our question form.'),
+              accent: s.config.site.accentColor,
+            }),
+            s.clock,
+          );
+        }
       }
       await enqueueMail(
         trx,

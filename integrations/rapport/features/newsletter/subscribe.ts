@@ -8,6 +8,7 @@ import { collects, emailAddress, optionalLine, tokenField } from '../../core/for
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { consumeToken, issueToken } from '../../core/security/tokens.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
@@ -79,6 +80,8 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
           .execute();
       }
       if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
+      const permission = await mailPermission(trx, s, contact);
+      if (permission === 'none') return;
       const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.privacyVersion, source: 'web:/subscribe' };
       const token = await issueToken(trx, { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 }, s.clock);
       const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
@@ -87,7 +90,7 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
         composeMail({
           to: contact.email,
           subject: `Confirm your subscription to ${s.config.site.name}`,
-          greeting: contact.name ? `Hello ${contact.name},` : 'Hello,',
+          greeting: greeting(permission, contact.name),
           paragraphs: [`Someone, probably you, asked to receive ${names.join(' and ')} from ${s.config.site.name} at this address. Confirm with the button below and we will start sending.`],
           action: { label: 'Confirm my subscription', url: siteLink(s, '/subscribe/confirm', { token }) },
           after: [`If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after ${s.config.crm.signupExpiryHours} hours.`],

@@ -76,16 +76,21 @@ export function addressLines(shipTo: ShipTo): string[] {
 export const orderLink = (s: Pick<FormServices, 'site' | 'secret'>, number: string) => siteLink(s, `/orders/${number}`, { key: orderKey(s.secret, number) });
 
 /** The acknowledgement the customer gets, in the order's own transaction. */
-export function acknowledgementMail(s: Pick<FormServices, 'config' | 'site' | 'secret'>, to: string, name: string, o: OrderSummary): OutgoingMail {
+/**
+ * The customer's acknowledgement. Without `name` (an address that has confirmed nothing) it
+ * carries only our own words: the lines and totals, not the name and address the form was
+ * filled in with, which the order's page shows behind its signed link.
+ */
+export function acknowledgementMail(s: Pick<FormServices, 'config' | 'site' | 'secret'>, to: string, name: string | undefined, o: OrderSummary): OutgoingMail {
   return composeMail({
     to,
     subject: `Order ${o.number} received`,
-    greeting: `Hello ${name},`,
+    greeting: name ? `Hello ${name},` : 'Hello,',
     paragraphs: [
       `Thank you for your order. We have it, and we will confirm it within one working day. Your order number is ${o.number}.`,
       orderText(s.config, o),
       paymentInstructions(s.config, o),
-      `We will ship to:\n${addressLines(o.shipTo).join('\n')}`,
+      ...(name ? [`We will ship to:\n${addressLines(o.shipTo).join('\n')}`] : ['The order’s page (button below) shows the delivery address.']),
     ],
     action: { label: 'See your order and its status', url: orderLink(s, o.number) },
     after: ['If something is wrong with the order, reply to this message and we will fix it before it ships.'],

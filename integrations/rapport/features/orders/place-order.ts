@@ -5,6 +5,7 @@ import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutco
 import { collects, emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
 import { groupParams, type FormValues } from '../../core/forms/read-form.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../../core/security/spam-traps.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
@@ -278,7 +279,8 @@ export const orderEndpoint: FormEndpoint = {
           po_number: data.po_number ?? null,
           shipTo,
         };
-        await enqueueMail(trx, acknowledgementMail(s, contact.email, data.name, summary), s.clock);
+        const permission = await mailPermission(trx, s, contact);
+        if (permission !== 'none') await enqueueMail(trx, acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary), s.clock);
         await enqueueMail(trx, staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null), s.clock);
         return { number };
       })

@@ -20,6 +20,7 @@ export function resultPages(config: RapportConfig): Record<string, ResultPage> {
         'We have sent a message to the address you gave. Open it and press the button inside to confirm your subscription; until then we send nothing else.',
         `No message within a few minutes? Look in your spam or promotions folder. The link works for ${config.crm.signupExpiryHours} hours; after that, unconfirmed addresses are deleted.`,
         'Already subscribed? Then nothing changes and no new message is sent.',
+        'Still nothing after several tries today? To keep our forms from being used to send mail to strangers, we send at most three messages a day to an address that has not yet confirmed one; try again tomorrow.',
       ],
       links: [home],
     };
@@ -48,7 +49,7 @@ export function resultPages(config: RapportConfig): Record<string, ResultPage> {
       description: 'We have e-mailed a sign-in link to the address of your account; it works once, for one hour.',
       paragraphs: [
         'If the address you gave has an account with us, or you just created one, we have sent it a sign-in link. It works once, for one hour.',
-        'No message within a few minutes? Look in your spam folder, or ask for a new link.',
+        'No message within a few minutes? Look in your spam folder, or ask for a new link. An address that has never used one of our links gets at most three messages from us a day, so after several tries, wait until tomorrow.',
       ],
       links: [{ href: '/account/sign-in', label: 'Ask for a new sign-in link' }, home],
     };
@@ -62,8 +63,11 @@ export function resultPages(config: RapportConfig): Record<string, ResultPage> {
   if (config.crm.contactForm) {
     pages['/contact/sent'] = {
       title: 'Message sent',
-      description: 'Your message has reached us and a copy is on its way to your inbox; we answer within one working day.',
-      paragraphs: ['Thank you for writing. We have your message and have sent you a copy by e-mail; we answer within one working day.'],
+      description: 'Your message has reached us; we answer within one working day.',
+      paragraphs: [
+        'Thank you for writing. We have your message and we answer within one working day.',
+        'We also e-mail you a note that it arrived. It quotes your message only once your address has used one of our links (confirmed a subscription, signed in): until then our mail never repeats what was typed on the form, so nobody can send their text to a stranger through us.',
+      ],
       links: [home],
     };
   }
@@ -73,7 +77,7 @@ export function resultPages(config: RapportConfig): Record<string, ResultPage> {
       description: 'Your question has reached us; we answer it on our FAQ page and, if you left your address, write to you once when it is out.',
       paragraphs: [
         'Thank you for asking. We answer questions on our FAQ page, so everyone who wonders the same finds the answer too.',
-        'If you left your e-mail address, we have sent you a copy and will write to you once, when the answer is published.',
+        'If you left your e-mail address, we have sent you a note that it arrived and will write to you once, when the answer is published.',
       ],
       links: [{ href: '/faq/', label: 'Browse the FAQ' }, home],
     };

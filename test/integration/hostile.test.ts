@@ -1,0 +1,240 @@
+import net from 'node:net';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { issueTimeTrap } from '../../integrations/rapport/core/security/spam-traps.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { formClient, tokenOf } from '../helpers/form-client.ts';
+import { drivers } from '../helpers/store-drivers.ts';
+
+// The running server, attacked as an attacker would: every request gets a clear answer (never a
+// 5xx for input, never a stack trace, each in under 100 ms) and the process keeps serving.
+
+const SECRET = 'hostile-test-secret-0123456789-0123456789';
+const distDir = inject('referenceBuild');
+
+/** Signs of a stack trace or a source path in an answer. */
+const LEAK = /\n\s+at .+[:(]\d+|node_modules|\.ts:\d+|\.mjs:\d+|Error: /;
+
+interface RawAnswer {
+  status: number;
+  head: string;
+  body: string;
+  ms: number;
+}
+
+/** One request written byte for byte on a fresh connection (Node's client would refuse to send most of these). */
+function send(port: number, request: string | Buffer): Promise<RawAnswer> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (error: NodeJS.ErrnoException) => (chunks.length > 0 && error.code === 'ECONNRESET' ? done() : reject(error)));
+    socket.on('close', () => done());
+    // Written, not ended: Node drops a connection the client half-closes before it answers.
+    socket.write(request);
+    function done() {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), head: text.slice(0, split), body: text.slice(split + 4), ms: performance.now() - started });
+    }
+  });
+}
+
+/** An HTTP/1.1 request with `Connection: close` and a Content-Length for its body. */
+function request(method: string, target: string, headers: Record<string, string>, body = ''): string {
+  const lines = [`${method} ${target} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), 'Connection: close'];
+  if (body || !['GET', 'HEAD'].includes(method)) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+function expectClearAnswer(answer: RawAnswer, what: string) {
+  expect(answer.status, `${what}: status`).toBeGreaterThanOrEqual(200);
+  expect(answer.status, `${what}: status`).toBeLessThan(500);
+  expect(LEAK.test(answer.body), `${what}: no stack trace in ${answer.body.slice(0, 300)}`).toBe(false);
+}
+
+describe.each(drivers)('hostile input against the running server on $name', (driver) => {
+  let running: RunningServer;
+  let port: number;
+  let client: ReturnType<typeof formClient>;
+  const db = () => running.store.db;
+  const outboxTo = (address: string) => db().selectFrom('mail_outbox').selectAll().where('to_address', '=', address).orderBy('created_at').execute();
+  const alive = async () => expect((await send(port, request('GET', '/', { Host: `127.0.0.1:${port}` }))).status).toBe(200);
+  const host = () => `127.0.0.1:${port}`;
+  const origin = () => `http://${host()}`;
+
+  beforeAll(async () => {
+    await driver.setup();
+    running = await startServer({
+      distDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: driver.options(),
+      secret: SECRET,
+      // Every request here comes from 127.0.0.1; the per-IP limit would stop the fuzzing early.
+      rateLimits: { perIp: { points: 100_000, duration: 600 } },
+    });
+    client = formClient(serverUrl(running.server), SECRET);
+    port = Number(new URL(client.base).port);
+  });
+  afterAll(async () => {
+    await running?.close();
+    await driver.teardown();
+  });
+
+  it('answers a Host or request target that is not a URL with 400 and keeps serving (finding 1)', async () => {
+    const cases = [
+      request('POST', '/subscribe', { Host: 'a b' }),
+      request('POST', 'http://evil.example/subscribe', { Host: host() }),
+      request('POST', '/\\evil.example/subscribe', { Host: host() }),
+      request('POST', '//evil.example/subscribe', { Host: host() }),
+      request('GET', '/', { Host: 'a b' }),
+      request('GET', 'http://[::1/', { Host: host() }),
+    ];
+    for (const text of cases) {
+      const answer = await send(port, text);
+      expectClearAnswer(answer, text.split('\r\n')[0]!);
+      expect(answer.status, text.split('\r\n')[0]).toBe(text.includes('http://evil.example/') ? 403 : 400);
+      await alive();
+    }
+    // An absolute-form target is read as its path, and that path decides the exemption: a
+    // one-click unsubscribe aimed at /unsubscribe through another host's URL is still /unsubscribe.
+    const exempt = await send(port, request('POST', 'http://evil.example/unsubscribe?token=x', { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded' }, 'List-Unsubscribe=One-Click'));
+    expect(exempt.status).toBe(400);
+    expect(exempt.body).toContain('link');
+  });
+
+  it('refuses a post with thousands of made-up field names before reading it (finding 2)', async () => {
+    const names = Array.from({ length: 6_000 }, (_, i) => `f${i}=1`).join('&');
+    expect(names.length).toBeLessThan(65_536);
+    const flood = await send(port, request('POST', '/subscribe', { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' }, names));
+    expectClearAnswer(flood, 'field flood');
+    expect(flood.status).toBe(413);
+    expect(flood.ms).toBeLessThan(100);
+    // A few foreign fields: the form comes back, naming five of them and counting the rest.
+    const some = Array.from({ length: 12 }, (_, i) => `extra${i}=1`).join('&');
+    const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
+    const page = await send(port, request('POST', '/subscribe', { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' }, `shown=${shown}&email=a%40example.com&lists=news&${some}`));
+    expect(page.status).toBe(422);
+    expect(page.body).toContain('“extra4”, 7 more');
+    expect(page.body).not.toContain('extra11');
+  });
+
+  it('never lets OPTIONS (or any method but POST) reach a form handler (finding 7)', async () => {
+    const body = 'email=options-victim%40example.com&lists=news';
+    for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH']) {
+      const answer = await send(port, request(method, '/subscribe', { Host: host(), Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body));
+      expectClearAnswer(answer, method);
+      expect(answer.status, method).toBe(method === 'OPTIONS' ? 204 : 405);
+      expect(answer.head).toMatch(/\r\nAllow: GET, HEAD, POST, OPTIONS/i);
+    }
+    expect(await db().selectFrom('contacts').select('id').where('email', '=', 'options-victim@example.com').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('does not let the forms mail a stranger more than three times a day, or carry their text (finding 3)', async () => {
+    const victim = `victim.${driver.name}@example.com`;
+    const phish = 'Your account is locked: verify at http://phish.example/login';
+    const posts = [
+      client.post('/subscribe', { email: victim, name: phish.slice(0, 60), lists: 'news' }),
+      client.post('/account/register', { email: victim, name: 'Urgent notice', kind: 'customer' }),
+      client.post('/account/sign-in', { email: victim }),
+      ...[1, 2, 3].map((n) => client.post('/contact/message', { name: 'Security team', email: victim, subject: `Notice ${n}`, message: `${phish} (${n})` })),
+      ...[1, 2].map((n) => client.post('/faq/ask', { question: `Is http://phish.example/${n} safe to visit?`, email: victim, name: 'Security team' })),
+    ];
+    for (const answer of await Promise.all(posts)) expect(answer.status, answer.text.slice(0, 200)).toBe(303);
+    const mails = await outboxTo(victim);
+    expect(mails.length).toBe(3);
+    for (const mail of mails) {
+      expect(`${mail.subject}\n${mail.text_body}\n${mail.html_body}`).not.toMatch(/phish|Security team|Urgent notice|Notice \d/);
+    }
+    // Staff still hear about every message and question, with the text.
+    const staff = await outboxTo('hello@chinookbulbfarm.ca');
+    expect(staff.filter((m) => m.text_body.includes('phish.example')).length).toBe(5);
+    // Once the address has used a link we mailed it, its mail is its own again.
+    const confirmation = mails.find((m) => m.text_body.includes('/subscribe/confirm'));
+    const token = tokenOf(confirmation!.text_body, '/subscribe/confirm');
+    expect((await client.post('/subscribe/confirm', { token }, { traps: false })).status).toBe(303);
+    const owner = `owner.${driver.name}@example.com`;
+    await client.post('/subscribe', { email: owner, lists: 'news' });
+    const ownerToken = tokenOf((await outboxTo(owner))[0]!.text_body, '/subscribe/confirm');
+    await client.post('/subscribe/confirm', { token: ownerToken }, { traps: false });
+    expect((await client.post('/contact/message', { name: 'Olga', email: owner, message: 'Do you ship lilies to Yukon?' })).status).toBe(303);
+    const copy = (await outboxTo(owner)).find((m) => m.subject.startsWith('We received your message'));
+    expect(copy?.text_body).toContain('Do you ship lilies to Yukon?');
+    expect(copy?.text_body).toContain('Hello Olga,');
+  });
+
+  it('answers fuzzed methods, targets, headers and form bodies without a 5xx, a stack trace or a wait', async () => {
+    const paths = ['/', '/subscribe', '/subscribe/confirm', '/unsubscribe', '/order', '/faq/ask', '/contact/message', '/account/register', '/account/sign-in', '/account/sign-in/confirm', '/account/', '/search', '/track', '/admin/api/v1', '/admin/status', '/privacy/', '/orders/123456-ABCDEF'];
+    const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
+    const target = fc.oneof(
+      fc.constantFrom(...paths),
+      fc.tuple(fc.constantFrom(...paths), fc.webQueryParameters()).map(([p, q]) => `${p}?${q}`),
+      fc.webPath().map((p) => `/${p.replace(/^\/+/, '')}`),
+      fc.webUrl({ withQueryParameters: true }),
+      fc.constantFrom('*', '//evil.example/', '/\\evil.example', '/%00', '/..%2f..%2fetc/passwd', '/search?q=%ff%fe', '/%E0%A4%A'),
+    );
+    const method = fc.constantFrom('GET', 'HEAD', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND');
+    const formBody = fc.oneof(
+      fc.constant(''),
+      printable(200),
+      fc.dictionary(printable(12), printable(40), { maxKeys: 12 }).map((d) => new URLSearchParams(d).toString()),
+      fc.dictionary(fc.constantFrom('email', 'name', 'lists', 'token', 'shown', 'homepage', 'message', 'question', 'List-Unsubscribe', 'qty_TUL-QON-10', 'step', 'order_key'), printable(60)).map((d) => new URLSearchParams(d).toString()),
+    );
+    const headers = fc.record(
+      {
+        Host: fc.oneof(fc.constant('HOST'), fc.domain(), printable(30)),
+        Origin: fc.oneof(fc.constant('ORIGIN'), fc.constant('null'), fc.webUrl(), printable(30)),
+        'Sec-Fetch-Site': fc.constantFrom('same-origin', 'cross-site', 'none', 'same-site', 'bogus'),
+        'Content-Type': fc.oneof(
+          fc.constantFrom('application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'text/plain', 'application/json'),
+          printable(40),
+        ),
+        Cookie: printable(60),
+        'X-Forwarded-For': printable(30),
+        Accept: fc.constantFrom('application/json', 'text/html', '*/*'),
+      },
+      { requiredKeys: ['Host'] },
+    );
+    const times: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(method, target, headers, formBody, async (m, t, h, b) => {
+        const resolved = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v === 'HOST' ? host() : v === 'ORIGIN' ? origin() : v]));
+        const answer = await send(port, request(m, t, resolved, m === 'GET' || m === 'HEAD' ? '' : b));
+        times.push(answer.ms);
+        // Node's own parser answers what is not HTTP at all (400 and close) before our code runs.
+        expectClearAnswer(answer, `${m} ${t}`);
+        expect(answer.ms, `${m} ${t}`).toBeLessThan(100);
+      }),
+      { numRuns: 400, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+    );
+    await alive();
+    // Multipart bodies, well and badly formed.
+    const part = (name: string, value: string) => `--xyz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order'), fc.array(fc.tuple(printable(12), printable(40)), { maxLength: 8 }), fc.boolean(), async (p, fields, closed) => {
+        const body = fields.map(([n, v]) => part(n.replace(/"/g, ''), v)).join('') + (closed ? '--xyz--\r\n' : '');
+        const answer = await send(port, request('POST', p, { Host: host(), Origin: origin(), 'Content-Type': 'multipart/form-data; boundary=xyz' }, body));
+        times.push(answer.ms);
+        expectClearAnswer(answer, `multipart ${p}`);
+        expect(answer.ms).toBeLessThan(100);
+      }),
+      { numRuns: 100 },
+    );
+    await alive();
+    expect(times.length).toBe(500);
+  });
+
+  it('keeps serving after a malformed request as Node parses it, and a body longer than declared', async () => {
+    for (const text of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'POST /subscribe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n']) {
+      const answer = await send(port, text);
+      expect(answer.status).toBe(400);
+      await alive();
+    }
+    const chunked = await send(port, `POST /subscribe HTTP/1.1\r\nHost: ${host()}\r\nOrigin: ${origin()}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nx=1\r\n0\r\n\r\n`);
+    expect(chunked.status).toBe(411);
+    await alive();
+  });
+});
