@@ -27,7 +27,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const other = driver.open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders']);
+      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders', '0005-confirmed-addresses']);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
       await other.close();
