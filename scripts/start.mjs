@@ -1,6 +1,6 @@
 // `npm start`: build the reference site when its sources changed since the last build, then serve it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
 
@@ -40,5 +40,13 @@ const running = await startServer({
   projectRoot: root,
 });
 console.log(`CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}`);
-console.log(`Rapport is serving the reference site on ${serverUrl(running.server).replace('127.0.0.1', 'localhost')}`);
+const url = serverUrl(running.server).replace('127.0.0.1', 'localhost');
+console.log(`Rapport is serving the reference site on ${url}`);
+// Where this server can be reached, for the links `npx rapport` prints (SITE_URL wins when set).
+mkdirSync(path.join(root, 'var'), { recursive: true });
+writeFileSync(path.join(root, 'var', 'server.json'), `${JSON.stringify({ url, pid: process.pid })}\n`);
+const staff = await running.store.db.selectFrom('accounts').select('id').where('role', 'in', ['editor', 'admin']).limit(1).execute();
+if (staff.length === 0) {
+  console.log(`No staff account yet. Create yours (it prints a one-time sign-in link to ${process.env.SITE_URL ?? url}): npx rapport users add you@example.com --role admin`);
+}
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CHROMIUM, referenceServer } from '../helpers/browser.ts';
+import { chromiumPath, referenceServer } from '../helpers/browser.ts';
 
 const distDir = inject('referenceBuild');
 const PAGES = ['/', '/products/tulip-queen-of-night/', '/faq/', '/newsletter/2026-06-after-the-tulips/'];
@@ -20,7 +20,7 @@ describe('Lighthouse, mobile on slow 4G, against the built reference site', () =
 
   beforeAll(async () => {
     server = await referenceServer(distDir);
-    chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox'] });
+    chrome = await chromeLauncher.launch({ chromePath: chromiumPath(), chromeFlags: ['--headless=new', '--no-sandbox'] });
   });
   afterAll(async () => {
     chrome?.kill();

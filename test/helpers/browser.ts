@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,15 +5,19 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { smtpSink } from './smtp-sink.ts';
+import { findChromium } from '../../scripts/chromium-path.mjs';
 
-/** Debian's Chromium; no test tool downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium (or CHROMIUM_PATH); no test tool downloads a browser. `npm test` installs it first when it can. */
+export function chromiumPath(): string {
+  const found = findChromium();
+  if (!found) throw new Error('Chromium is missing: apt-get install chromium (npm test does it as root), or set CHROMIUM_PATH.');
+  return found;
+}
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results');
 export const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH.`);
-  return chromium.launch({ executablePath: CHROMIUM });
+  return chromium.launch({ executablePath: chromiumPath() });
 }
 
 /** Keeps a screenshot of the page when the current test fails (test-results/<name>.png). */

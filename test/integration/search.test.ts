@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'cheerio';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { raw } from '../helpers/form-client.ts';
@@ -9,7 +10,6 @@ import { drivers } from '../helpers/store-drivers.ts';
 
 const distDir = inject('referenceBuild');
 const client = path.join(distDir, 'client');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Queries visitors of the reference site ask most, by the FAQ's own wording. */
 const COMMON_QUERIES = ['deer', 'squirrels', 'containers', 'wholesale minimum', 'shipping cost', 'refund', 'plant tulips', 'store bulbs over winter', 'visit the farm', 'payment', 'damaged bulbs', 'order deadline'];
 
@@ -58,8 +58,7 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
     await driver.setup();
     running = await startServer({ distDir, port: 0, host: '127.0.0.1', store: driver.options(), secret: 'test-secret-0123456789-0123456789-abcdef' });
     base = serverUrl(running.server);
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install chromium (.ci/run does).`);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
