@@ -8,14 +8,28 @@ export interface ReceivedMail {
   parsed: ParsedMail;
 }
 
-/** A real SMTP server on loopback that keeps (and parses) what it receives. */
-export async function smtpSink(port = 0) {
+/**
+ * A real SMTP server on loopback that keeps (and parses) what it receives. `holdMs` keeps each
+ * message that long before accepting it (so several sends overlap); `inFlight.max` is the most
+ * messages it was receiving at once.
+ */
+export async function smtpSink(port = 0, options: { holdMs?: number } = {}) {
   const received: ReceivedMail[] = [];
+  const inFlight = { now: 0, max: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, session, callback) {
+    onData(stream, session, reply) {
+      inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+      const callback = (error?: Error | null) => {
+        const answer = () => {
+          inFlight.now--;
+          reply(error);
+        };
+        if (options.holdMs) setTimeout(answer, options.holdMs);
+        else answer();
+      };
       let raw = '';
       stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       stream.on('end', () => {
@@ -28,9 +42,12 @@ export async function smtpSink(port = 0) {
       });
     },
   });
+  // A client that dies mid-session (a killed server) resets its connection: note it, don't crash.
+  const errors: Error[] = [];
+  server.on('error', (error: Error) => errors.push(error));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.server.address() as AddressInfo;
-  return { received, port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { received, inFlight, errors, port: address.port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Polls until `find` returns something (mail arrives asynchronously); fails after `timeoutMs`. */

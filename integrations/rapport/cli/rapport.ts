@@ -15,6 +15,7 @@ import { loadSecret } from '../core/security/secret.ts';
 import { ORDER_STATUSES, type Database, type OrderStatus } from '../core/store/schema.ts';
 import { setOrderStatus, shipOrder } from '../features/orders/fulfil.ts';
 import { carrierName, OrderError } from '../features/orders/orders.ts';
+import { ATTENTION_STATUSES, listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../core/mail/outbox-admin.ts';
 
 const USAGE = `Usage:
   npx rapport users add <email> --role editor|admin [--name "Full Name"]
@@ -29,6 +30,12 @@ const USAGE = `Usage:
   npx rapport orders status <number> confirmed|delivered|cancelled|returned [--note "..."]
       Moves an order on. Confirmed and cancelled tell the customer; delivered schedules the
       after-sale e-mail.
+  npx rapport mail list [--status failed|sending|pending|sent]
+      Lists outgoing mail (100): by default what needs attention, failed first, then messages
+      being sent (or interrupted) and messages waiting for their next attempt.
+  npx rapport mail retry <id>
+      Sends a failed (or interrupted) message again: back in the queue, due now, with a fresh
+      set of attempts. <id> may be the first characters of the id, as long as they are unique.
 
 The store is DATABASE_URL, else var/rapport.sqlite. Links start with SITE_URL, else the built site's URL.`;
 
@@ -53,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     options: { role: { type: 'string' }, name: { type: 'string' }, carrier: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [group, command, email] = positionals;
-  if (values.help || (group !== 'users' && group !== 'orders') || !command) {
+  if (values.help || (group !== 'users' && group !== 'orders' && group !== 'mail') || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
@@ -61,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await migrateToLatest(store);
     if (group === 'orders') return await orders(store.db, command, positionals.slice(2), values);
+    if (group === 'mail') return await mail(store.db, command, positionals.slice(2), values);
     if (command === 'list') {
       const staff = await store.db
         .selectFrom('accounts')
@@ -151,6 +159,57 @@ async function orders(db: Kysely<Database>, command: string, args: string[], val
     throw error;
   }
   console.error(`Unknown command "orders ${command}".\n\n${USAGE}`);
+  return 2;
+}
+
+const when = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '');
+
+async function mail(db: Kysely<Database>, command: string, args: string[], values: { status?: string | undefined }): Promise<number> {
+  if (command === 'list') {
+    if (values.status && !(OUTBOX_STATUSES as readonly string[]).includes(values.status)) {
+      console.error(`--status must be one of ${OUTBOX_STATUSES.join(', ')}.`);
+      return 2;
+    }
+    const statuses = values.status ? [values.status as OutboxStatus] : ATTENTION_STATUSES;
+    const { entries, total } = await listOutbox(db, { statuses });
+    for (const m of entries) {
+      const next =
+        m.status === 'sent' ? `sent ${when(m.sentAt)}`
+        : m.status === 'failed' ? 'gave up'
+        : m.status === 'sending' ? (m.interrupted ? `interrupted; resent by the next round` : `being sent; claim until ${when(m.nextAttemptAt)}`)
+        : `next attempt ${when(m.nextAttemptAt)}`;
+      console.log(`${m.id}  ${m.status.padEnd(7)}  ${String(m.attempts).padStart(2)} attempt${m.attempts === 1 ? ' ' : 's'}  ${next}\n    to ${m.to}: ${m.subject}${m.lastError ? `\n    last error: ${m.lastError.replace(/\s+/g, ' ')}` : ''}`);
+    }
+    if (total === 0) console.log(values.status ? `No ${values.status} mail.` : 'Nothing waiting: no failed, stuck or pending mail.');
+    else console.log(`${entries.length < total ? `First ${entries.length} of ${total}` : `${total}`} message${total === 1 ? '' : 's'}.${entries.some((m) => m.status === 'failed' || m.interrupted) ? ' Send one again with: npx rapport mail retry <id>' : ''}`);
+    return 0;
+  }
+  if (command === 'retry') {
+    const [id] = args;
+    if (!id) {
+      console.error(`Which message? npx rapport mail retry <id> (ids are in "npx rapport mail list").`);
+      return 2;
+    }
+    const result = await retryMail(db, id);
+    switch (result.outcome) {
+      case 'queued':
+        console.log(`Message ${result.id} is queued again${result.was === 'pending' ? ' (it was waiting; now it is due at once)' : ''}: the server sends it within seconds, with a fresh set of attempts.`);
+        return 0;
+      case 'not-found':
+        console.error(`There is no message ${id}.`);
+        return 1;
+      case 'ambiguous':
+        console.error(`More than one message starts with ${id}: ${result.ids.join(', ')}. Give more of the id.`);
+        return 1;
+      case 'already-sent':
+        console.error(`Message ${result.id} was already sent${result.sentAt ? ` (${when(result.sentAt)})` : ''}; not sending it again.`);
+        return 1;
+      case 'in-flight':
+        console.error(`Message ${result.id} is being sent right now (claimed until ${when(result.leaseUntil)}). If that server has stopped, retry after that time.`);
+        return 1;
+    }
+  }
+  console.error(`Unknown command "mail ${command}".\n\n${USAGE}`);
   return 2;
 }
 

@@ -3,8 +3,10 @@ import type { Database } from '../store/schema.ts';
 import { deliverDue, type MailTransport, type OutboxOptions } from './outbox.ts';
 
 /**
- * Polls the outbox and sends what is due, one round at a time (never overlapping itself). Every
- * server runs one; the outbox's claim step keeps them from sending a message twice.
+ * Polls the outbox and sends what is due, one round at a time (never overlapping itself); within a
+ * round a few messages are in flight at once (`outbox.concurrency`). Every server runs one; the
+ * outbox's claim step keeps them from sending a message twice, and its lease hands a message whose
+ * server died mid-send to the next round (see `deliverDue`).
  */
 export function startMailWorker(options: {
   db: Kysely<Database>;
@@ -26,7 +28,7 @@ export function startMailWorker(options: {
       if (stopped) return;
       try {
         const report = await deliverDue(db, transport, from, options.outbox);
-        if (report.retrying || report.failed) log(`Mail: ${report.sent} sent, ${report.retrying} to retry, ${report.failed} failed (see mail_outbox)`);
+        if (report.retrying || report.failed) log(`Mail: ${report.sent} sent, ${report.retrying} to retry, ${report.failed} failed (npx rapport mail list)`);
       } catch (error) {
         log(`Mail worker: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -12,16 +12,43 @@ export interface OutgoingMail {
   headers?: Record<string, string> | undefined;
 }
 
-/** What the outbox hands to nodemailer (or any transport with the same `sendMail`). */
+/**
+ * What the outbox hands to nodemailer (or any transport with the same `sendMail`). `signal` aborts a
+ * send that has run past its deadline (nodemailer's SMTP transports close the connection); a
+ * transport that ignores it is still given up on at the deadline.
+ */
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string> }): Promise<unknown>;
+  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
 }
+
+/**
+ * How long a worker's claim on a message lasts. It is far longer than the longest send can take:
+ * each send is stopped at `sendTimeoutMs` (2 min, never more than half the lease), and the SMTP
+ * transport gives up on a dead server much sooner (see `SMTP_TIMEOUTS` in transport.ts). So a slow
+ * send is never taken over while it is still running; only a worker that died (or froze for minutes)
+ * loses its claim.
+ */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+/** The longest one send may take before it is stopped and retried. */
+export const DEFAULT_SEND_TIMEOUT_MS = 2 * 60_000;
+/** Messages in flight at once per worker round: one slow mail server reply does not hold up the rest. */
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface OutboxOptions {
   /** Attempts before a message is marked failed (visible to staff). @default 8 */
   maxAttempts?: number;
   /** Delay before the first retry; doubles each time, up to an hour. @default 30 000 ms */
   baseDelayMs?: number;
+  /**
+   * How long a claim (`sending`) lasts; a message still `sending` after that is taken as
+   * interrupted and sent again (or marked failed on its last attempt). Servers sharing one
+   * database must have clocks in step to well within this. @default 300 000 ms (5 min)
+   */
+  leaseMs?: number;
+  /** A send still running after this is stopped and retried; capped at half the lease. @default 120 000 ms */
+  sendTimeoutMs?: number;
+  /** Messages sent at once per round. @default 4 */
+  concurrency?: number;
 }
 
 /**
@@ -56,11 +83,27 @@ export interface DeliveryReport {
   failed: number;
 }
 
+type Due = { id: string; status: 'pending' | 'sending' | 'sent' | 'failed'; attempts: number; next_attempt_at: string };
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+
 /**
- * Sends the messages that are due. Each message is claimed with a conditional update
- * (`pending` → `sending`) before it is handed to the transport, so two workers, on one server or
- * several, never send the same message. A message whose worker dies mid-send stays `sending` and is
- * not sent again: it is visible to staff instead (at most once, never twice).
+ * Sends the messages that are due, a few at a time (`concurrency`).
+ *
+ * Claims: a message is claimed with a conditional update (`pending` → `sending`) on the exact row
+ * version the worker read, so two workers, on one server or several sharing a database, never both
+ * claim it. The claim is a lease: it sets `next_attempt_at` to the lease deadline (no extra column).
+ * Each worker claims a message only just before sending it, so the lease runs from the start of
+ * that one send, not from the start of the round.
+ *
+ * Crashes: a message whose worker died mid-send stays `sending` until its lease has passed; then
+ * the next round claims it again like a pending one (or marks it `failed` if that was its last
+ * attempt). Delivery is therefore **at least once**: if the process died after the mail server
+ * accepted the message but before `sent` was recorded, the recipient gets it twice. Without a crash
+ * (or a send stopped at its deadline after the server had the whole message) it is sent once.
+ *
+ * Outcomes are recorded only while the claim is still this worker's (same status and deadline), so
+ * a worker that comes back after losing its lease never overwrites the new owner's record.
  */
 export async function deliverDue(
   db: Kysely<Database>,
@@ -68,50 +111,109 @@ export async function deliverDue(
   from: string,
   options: OutboxOptions & { clock?: Clock; limit?: number } = {},
 ): Promise<DeliveryReport> {
-  const { clock = systemClock, limit = 50, maxAttempts = 8, baseDelayMs = 30_000 } = options;
+  const { clock = systemClock, limit = 50, maxAttempts = 8, baseDelayMs = 30_000, leaseMs = DEFAULT_LEASE_MS, concurrency = DEFAULT_CONCURRENCY } = options;
+  if (!(leaseMs > 0)) throw new Error('The outbox lease (leaseMs) must be a positive number of milliseconds.');
+  const sendTimeoutMs = Math.min(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, leaseMs / 2);
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-  const due = await db
+  // Pending messages that are due, and claims whose lease has passed (their worker is gone).
+  const due: Due[] = await db
     .selectFrom('mail_outbox')
-    .select('id')
-    .where('status', '=', 'pending')
+    .select(['id', 'status', 'attempts', 'next_attempt_at'])
+    .where('status', 'in', ['pending', 'sending'])
     .where('next_attempt_at', '<=', clock().toISOString())
     .orderBy('next_attempt_at')
     .limit(limit)
     .execute();
-  for (const { id } of due) {
+
+  const deliverOne = async (row: Due) => {
+    if (row.status === 'sending' && row.attempts >= maxAttempts) {
+      const gaveUp = await db
+        .updateTable('mail_outbox')
+        .set({ status: 'failed', last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.` })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('next_attempt_at', '=', row.next_attempt_at)
+        .executeTakeFirst();
+      if (gaveUp.numUpdatedRows > 0n) report.failed++;
+      return;
+    }
+    const deadline = new Date(clock().getTime() + leaseMs).toISOString();
     const claimed = await db
       .updateTable('mail_outbox')
-      .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
+      .set((eb) => ({
+        status: 'sending',
+        attempts: eb('attempts', '+', 1),
+        next_attempt_at: deadline,
+        ...(row.status === 'sending' ? { last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.` } : {}),
+      }))
+      .where('id', '=', row.id)
+      .where('status', '=', row.status)
+      .where('next_attempt_at', '=', row.next_attempt_at)
       .returningAll()
       .executeTakeFirst();
-    if (!claimed) continue; // another worker has it
+    if (!claimed) return; // another worker has it
     try {
-      await transport.sendMail({
-        from,
-        to: claimed.to_address,
-        subject: claimed.subject,
-        text: claimed.text_body,
-        ...(claimed.html_body ? { html: claimed.html_body } : {}),
-        ...(claimed.headers ? { headers: JSON.parse(claimed.headers) as Record<string, string> } : {}),
-      });
-      await db.updateTable('mail_outbox').set({ status: 'sent', sent_at: clock().toISOString(), last_error: null }).where('id', '=', id).execute();
+      await sendWithin(
+        transport,
+        {
+          from,
+          to: claimed.to_address,
+          subject: claimed.subject,
+          text: claimed.text_body,
+          ...(claimed.html_body ? { html: claimed.html_body } : {}),
+          ...(claimed.headers ? { headers: JSON.parse(claimed.headers) as Record<string, string> } : {}),
+        },
+        sendTimeoutMs,
+      );
+      await db
+        .updateTable('mail_outbox')
+        .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
+        .where('id', '=', claimed.id)
+        .where('status', '=', 'sending')
+        .where('next_attempt_at', '=', deadline)
+        .execute();
       report.sent++;
     } catch (error) {
       const giveUp = claimed.attempts >= maxAttempts;
       const delay = Math.min(baseDelayMs * 2 ** (claimed.attempts - 1), 3_600_000);
       await db
         .updateTable('mail_outbox')
-        .set({
-          status: giveUp ? 'failed' : 'pending',
-          next_attempt_at: new Date(clock().getTime() + delay).toISOString(),
-          last_error: (error instanceof Error ? error.message : String(error)).slice(0, 1000),
-        })
-        .where('id', '=', id)
+        .set({ status: giveUp ? 'failed' : 'pending', next_attempt_at: new Date(clock().getTime() + delay).toISOString(), last_error: errorText(error) })
+        .where('id', '=', claimed.id)
+        .where('status', '=', 'sending')
+        .where('next_attempt_at', '=', deadline)
         .execute();
       report[giveUp ? 'failed' : 'retrying']++;
     }
-  }
+  };
+
+  // A few lanes take the due messages in order; each claims its next one only when it is free.
+  let next = 0;
+  const lane = async () => {
+    while (next < due.length) await deliverOne(due[next++]!);
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(Math.floor(concurrency), due.length)) }, lane));
+  // A store error ends its lane; the round reports it only once every lane has stopped, so the
+  // worker's next round never overlaps this one.
+  const failure = lanes.find((l) => l.status === 'rejected');
+  if (failure) throw failure.reason;
   return report;
+}
+
+/** One send, stopped at `timeoutMs`: the transport gets an abort signal, and is not waited for past it. */
+async function sendWithin(transport: MailTransport, message: Parameters<MailTransport['sendMail']>[0], timeoutMs: number): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`Sending took longer than ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} and was stopped.`);
+      reject(error);
+      controller.abort(error);
+    }, timeoutMs);
+  });
+  try {
+    await Promise.race([transport.sendMail({ ...message, signal: controller.signal }), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,12 +4,29 @@ import nodemailer from 'nodemailer';
 import type { MailTransport } from './outbox.ts';
 
 /**
+ * SMTP timeouts (ms). nodemailer's own defaults (2 min to connect, 30 s for the greeting, 10 min of
+ * silence) let one dead or silent mail server hold a message, and the worker lane sending it, for
+ * minutes. A healthy server connects and greets in well under a second and answers each command in
+ * a few, so:
+ * - `connectionTimeout` 10 s covers the DNS lookup, the TCP connect and (in nodemailer ≥ 10) the
+ *   greeting together: a server that accepts the connection and never greets costs 10 s, not 30.
+ * - `greetingTimeout` 10 s: the same bound stated for the greeting itself (older nodemailer counts
+ *   it separately).
+ * - `socketTimeout` 30 s of silence mid-conversation: generous for a busy server's reply to DATA
+ *   (spam and virus scanning happen there), short enough that a hung one is dropped.
+ * Every send is also stopped outright at the outbox's `sendTimeoutMs` (2 min), and the outbox's claim
+ * lease (5 min) is longer than that, so a slow send is never taken over by another worker.
+ * Options in the SMTP URL's query (`smtp://host:587?socketTimeout=60000&pool=true`) win over these.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+
+/**
  * The mail transport: SMTP when `smtpUrl` is set (`smtp://user:pass@host:587`), otherwise each
  * message is written as an `.eml` file under `mailDir` and its path logged, so a fresh install
  * works without a mail server.
  */
 export function createMailTransport(options: { smtpUrl?: string | undefined; mailDir: string; log?: (line: string) => void }): MailTransport {
-  if (options.smtpUrl) return nodemailer.createTransport(options.smtpUrl);
+  if (options.smtpUrl) return nodemailer.createTransport({ ...SMTP_TIMEOUTS, url: options.smtpUrl });
   const files = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const log = options.log ?? ((line: string) => console.log(line));
   return {
