@@ -37,7 +37,8 @@ const USAGE = `Usage:
       Sends a failed (or interrupted) message again: back in the queue, due now, with a fresh
       set of attempts. <id> may be the first characters of the id, as long as they are unique.
 
-The store is DATABASE_URL, else var/rapport.sqlite. Links start with SITE_URL, else the built site's URL.`;
+The store is DATABASE_URL, else var/rapport.sqlite. Links in mail start with SITE_URL, else the built site's URL;
+the sign-in link \`users add\` prints starts with SITE_URL, else the address \`npm start\` is listening on.`;
 
 const STAFF_ROLES = ['editor', 'admin'] as const;
 
@@ -51,6 +52,29 @@ function siteUrl(): URL {
   const built = builtInfo();
   if (built) return new URL(built.site);
   throw new Error('Set SITE_URL, or build the site first (npm run build), so links in mail have the right address.');
+}
+
+/**
+ * Where the person at this terminal can open a link now: SITE_URL, else the address the local
+ * server (`npm start`, which writes `var/server.json`) is listening on, else the built site's URL.
+ */
+function reachableUrl(): URL {
+  if (process.env.SITE_URL) return new URL(process.env.SITE_URL);
+  const file = path.resolve('var/server.json');
+  if (existsSync(file)) {
+    const running = JSON.parse(readFileSync(file, 'utf8')) as { url?: string; pid?: number };
+    if (running.url && running.pid && isAlive(running.pid)) return new URL(running.url);
+  }
+  return siteUrl();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -95,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`--role must be editor or admin.\n\n${USAGE}`);
       return 2;
     }
-    const site = siteUrl();
+    const site = reachableUrl();
     const link = await store.db.transaction().execute(async (trx) => {
       const contact = await upsertContact(trx, { email: address.data, name: values.name ?? '', kind: 'partner' });
       const account = await trx.selectFrom('accounts').select('id').where('contact_id', '=', contact.id).executeTakeFirst();

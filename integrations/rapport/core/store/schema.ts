@@ -107,6 +107,7 @@ export interface MailOutboxTable {
   headers: string | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: Generated<number>;
+  /** When `pending`: when it is due. When `sending`: the claim's lease deadline (past it, another worker may send it). */
   next_attempt_at: string;
   last_error: string | null;
   created_at: string;
