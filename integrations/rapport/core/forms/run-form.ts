@@ -22,40 +22,28 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
       // Autofill, a password manager or a quick typist is not a bot: nothing is stored yet, the
       // form comes back as sent, and a second send is accepted however quick (its trap is
       // issued as if the form had been shown the minimum time ago).
-      return {
-        kind: 'invalid',
-        state: {
-          form: form.id,
-          values: readValues(params),
-          errors: {},
-          message: 'That was quicker than we expected, so nothing was sent yet. Check the form and press the button again.',
-          status: 422,
-          timeTrap: issueTimeTrap(services.secret, new Date(now.getTime() - DEFAULT_TIME_TRAP.minMs)),
-        },
-      };
+      const message = 'That was quicker than we expected, so nothing was sent yet. Check the form and press the button again.';
+      return sendAgain(form.id, params, message, 422, issueTimeTrap(services.secret, new Date(now.getTime() - DEFAULT_TIME_TRAP.minMs)));
     }
     if (verdict === 'expired') {
       const read = readForm(form, params);
       const message = 'This page was open for more than a day. Check the fields and send the form again.';
-      return { kind: 'invalid', state: read.ok ? { form: form.id, values: readValues(params), errors: {}, message, status: 422 } : { ...read.state, message } };
+      return read.ok ? sendAgain(form.id, params, message, 422) : { kind: 'invalid', state: { ...read.state, message } };
     }
   }
   const read = readForm(form, params);
   if (!read.ok) return { kind: 'invalid', state: read.state };
   const wait = await take(services.limits.perIp, request.ip);
   if (wait > 0) {
-    return {
-      kind: 'invalid',
-      state: {
-        form: form.id,
-        values: readValues(params),
-        errors: {},
-        message: `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${waitText(wait)} and send it again.`,
-        status: 429,
-      },
-    };
+    const message = `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${waitText(wait)} and send it again.`;
+    return sendAgain(form.id, params, message, 429);
   }
   return endpoint.handle(read.data, services, request);
+}
+
+/** The form again, with what was posted and one message for the whole form. */
+function sendAgain(form: string, params: URLSearchParams, message: string, status: number, timeTrap?: string): FormOutcome {
+  return { kind: 'invalid', state: { form, values: readValues(params), errors: {}, message, status, ...(timeTrap ? { timeTrap } : {}) } };
 }
 
 function readValues(params: URLSearchParams) {
