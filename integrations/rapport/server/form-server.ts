@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parseCookie } from 'cookie';
-import type { FormEndpoint, FormOutcome, FormRequest, FormServices } from '../core/forms/endpoint.ts';
+import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from '../core/forms/endpoint.ts';
 import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
 
@@ -31,8 +31,8 @@ export async function serveForm(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req, context.maxBodyBytes);
   if (body === undefined) return answer(res, 413, 'That is more than this form accepts.');
-  const allowance = fieldAllowance(endpoint.form(context.services.config, context.services));
-  if (countFields(req.headers['content-type'], body) > allowance) {
+  const allowance = fieldAllowance(endpointForm(endpoint, context.services));
+  if (countFields(req.headers['content-type'], body, allowance) > allowance) {
     return answer(res, 413, `This form has at most ${allowance} fields, and far more were sent. Reload the page and send it again.`);
   }
   const params = await formParams(req.headers['content-type'], body);
@@ -49,7 +49,7 @@ export async function serveForm(
   } catch (error) {
     context.services.log(`Form ${endpoint.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const values = Object.fromEntries([...params].filter(([k]) => k !== 'token'));
-    outcome = { kind: 'invalid', state: { form: endpoint.form(context.services.config, context.services).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
+    outcome = { kind: 'invalid', state: { form: endpointForm(endpoint, context.services).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
   }
   switch (outcome.kind) {
     case 'redirect':
@@ -86,13 +86,13 @@ export async function readBody(req: http.IncomingMessage, max: number): Promise<
 
 /**
  * An upper bound on the fields in a body, counted without parsing it: separators for a URL-encoded
- * body, boundaries for multipart. Cheap enough to run before anything else reads the post.
+ * body, boundaries for multipart. Stops past `limit`, so a flood of names costs no more than a form.
  */
-function countFields(contentType: string | undefined, body: Buffer): number {
+function countFields(contentType: string | undefined, body: Buffer, limit: number): number {
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType ?? '')?.[1];
   const separator = boundary ? Buffer.from(`--${boundary}`) : Buffer.from('&');
   let count = boundary ? 0 : 1;
-  for (let at = body.indexOf(separator); at !== -1; at = body.indexOf(separator, at + separator.length)) count++;
+  for (let at = body.indexOf(separator); at !== -1 && count <= limit; at = body.indexOf(separator, at + separator.length)) count++;
   return count;
 }
 

@@ -67,6 +67,25 @@ export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
   handle(data: z.infer<S>, services: FormServices, request: FormRequest): Promise<FormOutcome>;
 }
 
+const NO_CATALOG = {};
+const builtForms = new WeakMap<RapportConfig, WeakMap<FormEndpoint, WeakMap<object, FormDefinition>>>();
+
+/**
+ * The endpoint's form for these options and catalogue, built once: a form's description (its JSON
+ * Schema) is cached per definition, so a definition made anew for every post would be described
+ * anew for every post. A publish brings a new catalogue, hence a new form.
+ */
+export function endpointForm<S extends z.ZodObject>(endpoint: FormEndpoint<S>, services: Pick<FormServices, 'config' | 'catalog'>): FormDefinition<S> {
+  let byEndpoint = builtForms.get(services.config);
+  if (!byEndpoint) builtForms.set(services.config, (byEndpoint = new WeakMap()));
+  let byCatalog = byEndpoint.get(endpoint as unknown as FormEndpoint);
+  if (!byCatalog) byEndpoint.set(endpoint as unknown as FormEndpoint, (byCatalog = new WeakMap()));
+  const key = services.catalog ?? NO_CATALOG;
+  let form = byCatalog.get(key) as FormDefinition<S> | undefined;
+  if (!form) byCatalog.set(key, (form = endpoint.form(services.config, services)));
+  return form;
+}
+
 /** Builds an absolute link on the configured site. */
 export function siteLink(services: Pick<FormServices, 'site'>, path: string, query?: Record<string, string>): string {
   const url = new URL(path, services.site);

@@ -1,6 +1,6 @@
 import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
 import { take } from '../security/rate-limit.ts';
-import { waitText, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from './endpoint.ts';
+import { endpointForm, waitText, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from './endpoint.ts';
 import { groupParams, readForm } from './read-form.ts';
 
 /**
@@ -12,7 +12,7 @@ import { groupParams, readForm } from './read-form.ts';
 export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome> {
   const intercepted = await endpoint.intercept?.(params, services, request);
   if (intercepted) return intercepted;
-  const form = endpoint.form(services.config, services);
+  const form = endpointForm(endpoint, services);
   if (form.traps !== false) {
     if (params.get(HONEYPOT_FIELD)) return { kind: 'redirect', location: endpoint.decoy };
     const now = services.clock();
