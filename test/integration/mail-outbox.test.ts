@@ -1,3 +1,4 @@
+import type { Services } from '../../integrations/rapport/core/services.ts';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { promisify } from 'node:util';
 import type { Updateable } from 'kysely';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FormServices } from '../../integrations/rapport/core/forms/endpoint.ts';
+
 import { startMailWorker } from '../../integrations/rapport/core/mail/mail-worker.ts';
 import { listOutbox, outboxCounts, retryMail } from '../../integrations/rapport/core/mail/outbox-admin.ts';
 import { deliverDue, enqueueMail, type MailTransport } from '../../integrations/rapport/core/mail/outbox.ts';
@@ -274,7 +275,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       const accountId = crypto.randomUUID();
       await store.db.insertInto('accounts').values({ id: accountId, contact_id: contact.id, role: 'editor', created_at: T0 }).execute();
       const cookie = `${SESSION_COOKIE}=${await createSession(store.db, accountId)}`;
-      const services = { db: store.db, clock: () => new Date(), log: () => {} } as unknown as FormServices;
+      const services = { db: store.db, clock: () => new Date(), log: () => {} } as unknown as Services;
       const server = http.createServer((req, res) => void serveBuildStatus(req, res, services, undefined));
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');

@@ -8,11 +8,11 @@ import { collects } from '../../integrations/rapport/core/forms/fields.ts';
 import { contactForm } from '../../integrations/rapport/features/contact/message.ts';
 import { catalogOf } from '../../integrations/rapport/features/orders/catalog.ts';
 import { buildStatement, PrivacyDeclarationError, statementLabel, type Statement } from '../../integrations/rapport/features/privacy/build-statement.ts';
-import type { FeaturePrivacy } from '../../integrations/rapport/features/privacy/declaration.ts';
+import type { FeaturePrivacy } from '../../integrations/rapport/core/privacy/declaration.ts';
 import { enabledDeclarations } from '../../integrations/rapport/features/privacy/declarations.ts';
 import { describeChanges, withVersion } from '../../integrations/rapport/features/privacy/history.ts';
 import { privacySettingsSchema, type PrivacySettings } from '../../integrations/rapport/features/privacy/settings.ts';
-import { DATA_CATEGORIES, PURPOSES } from '../../integrations/rapport/features/privacy/vocabulary.ts';
+import { DATA_CATEGORIES, PURPOSES } from '../../integrations/rapport/core/privacy/vocabulary.ts';
 import { formEndpoints } from '../../integrations/rapport/server/form-endpoints.ts';
 
 const options = TEST_OPTIONS;

@@ -1,6 +1,7 @@
+import type { Services } from '../core/services.ts';
 import type http from 'node:http';
 import { parseCookie } from 'cookie';
-import type { FormServices } from '../core/forms/endpoint.ts';
+
 import { outboxCounts, type OutboxCounts } from '../core/mail/outbox-admin.ts';
 import { isStaff, SESSION_COOKIE, sessionPerson } from '../core/security/sessions.ts';
 import { BackendError, type CmsBackend } from '../features/cms/backend.ts';
@@ -22,7 +23,7 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 export async function serveCmsApi(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  context: { services: FormServices; backend: CmsBackend | undefined; maxBodyBytes: number; onPublished?: (() => void) | undefined },
+  context: { services: Services; backend: CmsBackend | undefined; maxBodyBytes: number; onPublished?: (() => void) | undefined },
 ): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'Use POST' });
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
@@ -62,7 +63,7 @@ export const CMS_STATUS_PATH = '/admin/status';
  * how outgoing mail stands (`mail`: how many messages wait, are being sent, and have failed).
  * JSON when asked for it, else a small page.
  */
-export async function serveBuildStatus(req: http.IncomingMessage, res: http.ServerResponse, services: FormServices, status: BuildStatus | undefined): Promise<void> {
+export async function serveBuildStatus(req: http.IncomingMessage, res: http.ServerResponse, services: Services, status: BuildStatus | undefined): Promise<void> {
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const person = await sessionPerson(services.db, cookies[SESSION_COOKIE], services.clock).catch(() => undefined);
   if (!person || !isStaff(person.role)) return json(res, 401, { error: 'Sign in as staff to see the publishing status.' });

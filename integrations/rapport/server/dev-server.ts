@@ -1,9 +1,10 @@
+import type { Services } from '../core/services.ts';
 import { createReadStream, existsSync } from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { RapportConfig } from '../config/schema.ts';
-import type { FormServices } from '../core/forms/endpoint.ts';
+
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
@@ -35,7 +36,7 @@ const LOCALS = Symbol.for('astro.locals');
 export async function devMiddleware(config: RapportConfig, site: string, root: string, privacyVersion: string, log: (message: string) => void) {
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') });
   await migrateToLatest(store);
-  const services: FormServices = {
+  const services: Services = {
     db: store.db,
     dialect: store.dialect,
     clock: systemClock,

@@ -1,13 +1,14 @@
+import type { Services } from '../core/services.ts';
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parseCookie } from 'cookie';
-import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from '../core/forms/endpoint.ts';
+import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest } from '../core/forms/endpoint.ts';
 import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
 
 /** What server-rendered pages find in `Astro.locals.rapport`. */
 export interface RapportLocals {
-  services: FormServices;
+  services: Services;
   /** Set when a form post is drawn again with messages. */
   form?: FormState | undefined;
 }
@@ -26,7 +27,7 @@ export async function serveForm(
   endpoint: FormEndpoint,
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  context: { services: FormServices; astro: AstroHandler; trustProxy: boolean; maxBodyBytes: number; onAccepted?: (() => void) | undefined },
+  context: { services: Services; astro: AstroHandler; trustProxy: boolean; maxBodyBytes: number; onAccepted?: (() => void) | undefined },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req, context.maxBodyBytes);

@@ -1,3 +1,4 @@
+import type { Services } from '../core/services.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ import { createMailTransport } from '../core/mail/transport.ts';
 import { HttpError } from '../core/errors.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import type { RapportConfig } from '../config/schema.ts';
-import type { FormServices } from '../core/forms/endpoint.ts';
+
 import { mailFrom } from '../core/mail/identity.ts';
 import { createLimiters, type RateLimitSettings } from '../core/security/rate-limit.ts';
 import { loadSecret } from '../core/security/secret.ts';
@@ -91,7 +92,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   // The build being served; publishing from the CMS swaps it for a fresh one in one assignment.
   let live = await loadBuild(distDir);
-  const services: FormServices = {
+  const services: Services = {
     db: store.db,
     dialect: store.dialect,
     clock: systemClock,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'astro/zod';
-import type { FieldPrivacy, Purpose } from '../../features/privacy/vocabulary.ts';
+import type { FieldPrivacy, Purpose } from '../privacy/vocabulary.ts';
 
 export interface FieldOption {
   value: string;

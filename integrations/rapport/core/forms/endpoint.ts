@@ -1,37 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
-import type { Limiters } from '../security/rate-limit.ts';
-import type { Clock } from '../store/contacts.ts';
-import type { Dialect } from '../store/open-store.ts';
-import type { Database } from '../store/schema.ts';
-import type { ContentDrafts } from '../../features/faq/drafts.ts';
-import type { SiteSearch } from '../../features/search/site-search.ts';
-import type { Catalog } from '../../features/orders/catalog.ts';
+import type { Services } from '../services.ts';
 import type { FormDefinition } from './define-form.ts';
 import type { FormState } from './read-form.ts';
-
-/** What every form handler and server-rendered page is given: the store and its companions. */
-export interface FormServices {
-  db: Kysely<Database>;
-  dialect: Dialect;
-  clock: Clock;
-  config: RapportConfig;
-  /** The configured site URL; every absolute link in mail is built from it, never from headers. */
-  site: URL;
-  /** Signing key (`RAPPORT_SECRET`). */
-  secret: string;
-  /** The privacy statement's version this build shows (recorded with every consent). */
-  privacyVersion: string;
-  limits: Limiters;
-  log: (message: string) => void;
-  /** The server's search index (`/search`, the questions form); absent when the build made none. */
-  search?: SiteSearch | undefined;
-  /** Where visitors' questions become draft FAQ entries. */
-  drafts?: ContentDrafts | undefined;
-  /** The products orders are priced from (the live build's catalogue). */
-  catalog?: Catalog | undefined;
-}
 
 /** The parts of an HTTP request a form handler may look at. */
 export interface FormRequest {
@@ -54,7 +25,9 @@ export type FormOutcome =
 export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
   path: string;
   page?: string | undefined;
-  form(config: RapportConfig, services?: Pick<FormServices, 'catalog'>): FormDefinition<S>;
+  form(config: RapportConfig, services?: Partial<Services>): FormDefinition<S>;
+  /** What else than the options the form is built from (the order form: the live catalogue); a new value makes a new form. */
+  dependsOn?(services: Services): object | undefined;
   /** Where a bot caught by the honeypot or time trap is sent, as if it had succeeded. */
   decoy: string;
   /**
@@ -63,31 +36,31 @@ export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
    */
   originExempt?: boolean | undefined;
   /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */
-  intercept?(params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome | undefined>;
-  handle(data: z.infer<S>, services: FormServices, request: FormRequest): Promise<FormOutcome>;
+  intercept?(params: URLSearchParams, services: Services, request: FormRequest): Promise<FormOutcome | undefined>;
+  handle(data: z.infer<S>, services: Services, request: FormRequest): Promise<FormOutcome>;
 }
 
-const NO_CATALOG = {};
+const NO_DEPENDENCY = {};
 const builtForms = new WeakMap<RapportConfig, WeakMap<FormEndpoint, WeakMap<object, FormDefinition>>>();
 
 /**
  * The endpoint's form for these options and catalogue, built once: a form's description (its JSON
  * Schema) is cached per definition, so a definition made anew for every post would be described
- * anew for every post. A publish brings a new catalogue, hence a new form.
+ * anew for every post. A new `dependsOn` value (a publish's catalogue) makes a new form.
  */
-export function endpointForm<S extends z.ZodObject>(endpoint: FormEndpoint<S>, services: Pick<FormServices, 'config' | 'catalog'>): FormDefinition<S> {
+export function endpointForm<S extends z.ZodObject>(endpoint: FormEndpoint<S>, services: Services): FormDefinition<S> {
   let byEndpoint = builtForms.get(services.config);
   if (!byEndpoint) builtForms.set(services.config, (byEndpoint = new WeakMap()));
   let byCatalog = byEndpoint.get(endpoint as unknown as FormEndpoint);
   if (!byCatalog) byEndpoint.set(endpoint as unknown as FormEndpoint, (byCatalog = new WeakMap()));
-  const key = services.catalog ?? NO_CATALOG;
+  const key = endpoint.dependsOn?.(services) ?? NO_DEPENDENCY;
   let form = byCatalog.get(key) as FormDefinition<S> | undefined;
   if (!form) byCatalog.set(key, (form = endpoint.form(services.config, services)));
   return form;
 }
 
 /** Builds an absolute link on the configured site. */
-export function siteLink(services: Pick<FormServices, 'site'>, path: string, query?: Record<string, string>): string {
+export function siteLink(services: Pick<Services, 'site'>, path: string, query?: Record<string, string>): string {
   const url = new URL(path, services.site);
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
   return url.href;

@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import type { DataCategory, FieldPrivacy } from '../../features/privacy/vocabulary.ts';
+import type { DataCategory, FieldPrivacy } from '../privacy/vocabulary.ts';
 import { CONTACT_KINDS } from '../store/schema.ts';
 
 /** The privacy marking of a field (see `FieldPrivacy`); the statement lists the field under it. */

@@ -1,6 +1,7 @@
+import type { Services } from '../services.ts';
 import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
 import { take } from '../security/rate-limit.ts';
-import { endpointForm, waitText, type FormEndpoint, type FormOutcome, type FormRequest, type FormServices } from './endpoint.ts';
+import { endpointForm, waitText, type FormEndpoint, type FormOutcome, type FormRequest } from './endpoint.ts';
 import { groupParams, readForm } from './read-form.ts';
 
 /**
@@ -9,7 +10,7 @@ import { groupParams, readForm } from './read-form.ts';
  * succeeded, and nothing is stored; a post sent too soon after the form was drawn comes back to
  * be sent again, since a person can be that quick too.
  */
-export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: FormServices, request: FormRequest): Promise<FormOutcome> {
+export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: Services, request: FormRequest): Promise<FormOutcome> {
   const intercepted = await endpoint.intercept?.(params, services, request);
   if (intercepted) return intercepted;
   const form = endpointForm(endpoint, services);

@@ -1,5 +1,5 @@
+import type { Services } from '../services.ts';
 import type { Kysely } from 'kysely';
-import type { FormServices } from '../forms/endpoint.ts';
 import { take } from '../security/rate-limit.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -21,7 +21,7 @@ export type MailPermission = 'confirmed' | 'plain' | 'none';
  */
 export async function mailPermission(
   trx: Kysely<Database>,
-  s: Pick<FormServices, 'limits'>,
+  s: Pick<Services, 'limits'>,
   contact: { email: string; email_confirmed_at: string | null },
 ): Promise<MailPermission> {
   if (contact.email_confirmed_at) return 'confirmed';

@@ -1,4 +1,4 @@
-import type { FeaturePrivacy } from '../../features/privacy/declaration.ts';
+import type { FeaturePrivacy } from '../privacy/declaration.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.ts';
 
 const longestLimitHours = Math.max(...Object.values(DEFAULT_RATE_LIMITS).map((l) => l.duration)) / 3600;

@@ -1,7 +1,7 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import { SESSION_COOKIE, SESSION_DAYS } from '../../core/security/sessions.ts';
 import { accountListsForm } from '../newsletter/preferences.ts';
-import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { registerForm } from './register.ts';
 import { SIGN_IN_TTL_MS } from './sign-in-link.ts';
 import { signInConfirmForm, signInForm, signOutForm } from './sign-in.ts';

@@ -1,4 +1,4 @@
-import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { sessionCookieUse } from '../accounts/privacy.ts';
 
 /** The CMS at /admin/: only staff sign in, with the same session cookie. */

@@ -1,4 +1,4 @@
-import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { contactForm } from './message.ts';
 
 /** The contact form. */

@@ -107,3 +107,13 @@ export function workflowDrafts(repo: Repo, options: { folder: string; branch: st
 
 const RAPPORT = { name: 'Rapport', email: 'rapport@localhost' };
 
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** Where visitors' questions become draft FAQ entries. */
+      drafts?: ContentDrafts | undefined;
+    }
+  }
+}

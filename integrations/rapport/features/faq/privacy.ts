@@ -1,5 +1,5 @@
 import type { RapportConfig } from '../../config/schema.ts';
-import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { askForm } from './ask.ts';
 
 /** Visitors' questions for the FAQ. */

@@ -1,8 +1,9 @@
+import type { Services } from '../../core/services.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { parse } from 'yaml';
-import { siteLink, type FormServices } from '../../core/forms/endpoint.ts';
+import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -74,7 +75,7 @@ export async function syncDrafts(db: Kysely<Database>, drafts: ContentDrafts, cl
  * it will not be published). The status change and the mail are one transaction, guarded by the
  * old status, so two servers reading the same build send one message.
  */
-export async function applyOutcomes(s: FormServices, outcomes: readonly QuestionOutcome[]): Promise<number> {
+export async function applyOutcomes(s: Services, outcomes: readonly QuestionOutcome[]): Promise<number> {
   let told = 0;
   for (const outcome of outcomes) {
     const question = await s.db
@@ -107,7 +108,7 @@ export async function applyOutcomes(s: FormServices, outcomes: readonly Question
   return told;
 }
 
-function outcomeMail(s: FormServices, outcome: QuestionOutcome, asker: { email: string; name: string; question: string }) {
+function outcomeMail(s: Services, outcome: QuestionOutcome, asker: { email: string; name: string; question: string }) {
   const common = {
     to: asker.email,
     greeting: asker.name ? `Hello ${asker.name},` : 'Hello,',

@@ -1,5 +1,6 @@
+import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
-import { siteLink, type FormServices } from '../../core/forms/endpoint.ts';
+import { siteLink } from '../../core/forms/endpoint.ts';
 import { issueToken } from '../../core/security/tokens.ts';
 import type { Database } from '../../core/store/schema.ts';
 
@@ -12,7 +13,7 @@ const LIST_LINK_TTL_MS = 400 * 86_400_000;
  * The links every list message carries: one-click unsubscribe (also the `List-Unsubscribe`
  * header) and a preferences page. Each is a single-use token made for this message.
  */
-export async function listMailLinks(db: Kysely<Database>, s: Pick<FormServices, 'site' | 'clock'>, contactId: string, list: string) {
+export async function listMailLinks(db: Kysely<Database>, s: Pick<Services, 'site' | 'clock'>, contactId: string, list: string) {
   const unsubscribe = await issueToken(db, { purpose: UNSUBSCRIBE, contactId, payload: { list }, ttlMs: LIST_LINK_TTL_MS }, s.clock);
   const preferences = await issueToken(db, { purpose: PREFERENCES, contactId, ttlMs: LIST_LINK_TTL_MS }, s.clock);
   return {

@@ -1,8 +1,9 @@
+import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { collects, tokenField } from '../../core/forms/fields.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
 import { appendConsent } from '../../core/store/contacts.ts';
@@ -60,7 +61,7 @@ export async function confirmedLists(db: Kysely<Database>, contactId: string): P
  * link from their mailbox, or a signed-in session), so ticked lists are confirmed at once; each
  * change is one consent-ledger entry.
  */
-export async function applyListChoice(trx: Kysely<Database>, s: FormServices, contactId: string, chosen: readonly string[], form: FormDefinition, source: string): Promise<void> {
+export async function applyListChoice(trx: Kysely<Database>, s: Services, contactId: string, chosen: readonly string[], form: FormDefinition, source: string): Promise<void> {
   const now = s.clock().toISOString();
   const current = new Set(await confirmedLists(trx, contactId));
   const wanted = new Set(chosen);

@@ -1,8 +1,9 @@
+import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { siteLink } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
@@ -135,7 +136,7 @@ export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schem
 /** The one answer for unknown, used, expired and mistyped links: nothing to learn from it. */
 export const LINK_REFUSED = 'This link has expired or has already been used. Links in our e-mails work once and for a limited time.';
 
-async function confirmLists(trx: Kysely<Database>, s: FormServices, contactId: string, pending: PendingConsent) {
+async function confirmLists(trx: Kysely<Database>, s: Services, contactId: string, pending: PendingConsent) {
   const now = s.clock().toISOString();
   const contact = await trx.selectFrom('contacts').select(['email', 'name']).where('id', '=', contactId).executeTakeFirstOrThrow();
   for (const list of pending.lists) {

@@ -1,7 +1,8 @@
+import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint, FormServices } from '../../core/forms/endpoint.ts';
+import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { tokenField } from '../../core/forms/fields.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
 import { appendConsent } from '../../core/store/contacts.ts';
@@ -42,7 +43,7 @@ export const unsubscribeEndpoint: FormEndpoint<ReturnType<typeof unsubscribeForm
   },
 };
 
-async function unsubscribe(s: FormServices, token: string, source: string): Promise<boolean> {
+async function unsubscribe(s: Services, token: string, source: string): Promise<boolean> {
   return s.db.transaction().execute(async (trx) => {
     const used = await consumeToken(trx, token, UNSUBSCRIBE, s.clock);
     if (!used?.contactId) return false;
@@ -52,7 +53,7 @@ async function unsubscribe(s: FormServices, token: string, source: string): Prom
   });
 }
 
-async function withdraw(trx: Kysely<Database>, s: FormServices, contactId: string, list: string, source: string) {
+async function withdraw(trx: Kysely<Database>, s: Services, contactId: string, list: string, source: string) {
   const now = s.clock().toISOString();
   const form = unsubscribeForm();
   await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();

@@ -34,3 +34,13 @@ export interface Catalog {
 }
 
 export const catalogOf = (products: CatalogProduct[]): Catalog => ({ products, bySku: new Map(products.map((p) => [p.sku, p])) });
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** The products orders are priced from (the live build's catalogue). */
+      catalog?: Catalog | undefined;
+    }
+  }
+}

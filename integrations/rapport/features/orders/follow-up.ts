@@ -1,5 +1,6 @@
+import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
-import { siteLink, type FormServices } from '../../core/forms/endpoint.ts';
+import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -9,7 +10,7 @@ import { orderable, type Catalog } from './catalog.ts';
 import { FOLLOW_UP_PURPOSE } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
 
-type FollowUpServices = Pick<FormServices, 'db' | 'config' | 'site' | 'clock' | 'catalog'>;
+type FollowUpServices = Pick<Services, 'db' | 'config' | 'site' | 'clock' | 'catalog'>;
 
 /** The mailing-list id of the after-sale mail: its unsubscribe link withdraws `newsletter:after-sale`. */
 export const FOLLOW_UP_LIST = FOLLOW_UP_PURPOSE.slice('newsletter:'.length);

@@ -1,6 +1,7 @@
+import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
-import type { FormServices } from '../../core/forms/endpoint.ts';
+
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -9,7 +10,7 @@ import { orderLink } from './order-mail.ts';
 import { carrierName, changeStatus, chooseCarrier, OrderError, type TrackingChoice } from './orders.ts';
 
 /** What staff tools (the CLI now, the console later) need to change an order. */
-export type StaffServices = Pick<FormServices, 'db' | 'config' | 'site' | 'secret' | 'clock'>;
+export type StaffServices = Pick<Services, 'db' | 'config' | 'site' | 'secret' | 'clock'>;
 
 async function customerOf(db: Kysely<Database>, number: string) {
   return db.selectFrom('orders').innerJoin('contacts', 'contacts.id', 'orders.contact_id').select(['contacts.email', 'contacts.name', 'orders.id']).where('orders.number', '=', number).executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
+import type { Services } from '../../core/services.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { PaymentMethod } from '../../config/orders.ts';
-import { siteLink, type FormServices } from '../../core/forms/endpoint.ts';
+import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import type { OutgoingMail } from '../../core/mail/outbox.ts';
@@ -73,7 +74,7 @@ export function addressLines(shipTo: ShipTo): string[] {
   ].filter((l): l is string => Boolean(l));
 }
 
-export const orderLink = (s: Pick<FormServices, 'site' | 'secret'>, number: string) => siteLink(s, `/orders/${number}`, { key: orderKey(s.secret, number) });
+export const orderLink = (s: Pick<Services, 'site' | 'secret'>, number: string) => siteLink(s, `/orders/${number}`, { key: orderKey(s.secret, number) });
 
 /** The acknowledgement the customer gets, in the order's own transaction. */
 /**
@@ -81,7 +82,7 @@ export const orderLink = (s: Pick<FormServices, 'site' | 'secret'>, number: stri
  * carries only our own words: the lines and totals, not the name and address the form was
  * filled in with, which the order's page shows behind its signed link.
  */
-export function acknowledgementMail(s: Pick<FormServices, 'config' | 'site' | 'secret'>, to: string, name: string | undefined, o: OrderSummary): OutgoingMail {
+export function acknowledgementMail(s: Pick<Services, 'config' | 'site' | 'secret'>, to: string, name: string | undefined, o: OrderSummary): OutgoingMail {
   return composeMail({
     to,
     subject: `Order ${o.number} received`,
@@ -101,7 +102,7 @@ export function acknowledgementMail(s: Pick<FormServices, 'config' | 'site' | 's
 }
 
 /** The staff's copy: everything needed to pack and invoice, answerable with Reply. */
-export function staffOrderMail(s: Pick<FormServices, 'config' | 'site' | 'secret'>, customer: { email: string; name: string }, o: OrderSummary, note: string | null): OutgoingMail {
+export function staffOrderMail(s: Pick<Services, 'config' | 'site' | 'secret'>, customer: { email: string; name: string }, o: OrderSummary, note: string | null): OutgoingMail {
   return composeMail({
     to: staffAddress(s.config),
     subject: `New order ${o.number} from ${customer.name}: ${formatMoney(o.total_cents, o.currency, s.config.site.locale)}`,

@@ -147,6 +147,7 @@ export const orderEndpoint: FormEndpoint = {
   path: '/order',
   decoy: '/order',
   form: (config, services) => orderForm(config, services?.catalog) as unknown as FormDefinition,
+  dependsOn: (services) => services.catalog,
   async intercept(params, s) {
     const form = orderForm(s.config, s.catalog);
     const shape = form.schema.shape as Record<string, z.ZodType>;

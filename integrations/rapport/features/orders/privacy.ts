@@ -1,5 +1,5 @@
 import type { RapportConfig } from '../../config/schema.ts';
-import type { FeaturePrivacy, StoredData } from '../privacy/declaration.ts';
+import type { FeaturePrivacy, StoredData } from '../../core/privacy/declaration.ts';
 import { catalogOf } from './catalog.ts';
 import { orderForm } from './place-order.ts';
 

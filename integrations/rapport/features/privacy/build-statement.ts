@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeFields, type FieldView, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { CookieUse, FeaturePrivacy } from './declaration.ts';
+import type { CookieUse, FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { JURISDICTION_TEXT, type Jurisdiction } from './jurisdictions.ts';
 import type { PrivacySettings } from './settings.ts';
 import {
@@ -14,7 +14,7 @@ import {
   type LegalBasis,
   type ProcessorRole,
   type Purpose,
-} from './vocabulary.ts';
+} from '../../core/privacy/vocabulary.ts';
 
 /** What the version hashes: everything the statement says is collected, why, by whom and for how long (not how it is worded on forms). */
 export interface StatementFacts {

@@ -6,7 +6,7 @@ import { contactPrivacy } from '../contact/privacy.ts';
 import { questionsPrivacy } from '../faq/privacy.ts';
 import { newsletterPrivacy } from '../newsletter/privacy.ts';
 import { ordersPrivacy } from '../orders/privacy.ts';
-import type { FeaturePrivacy } from './declaration.ts';
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 
 /** The privacy declarations of every feature the options enable (the same switches that add their routes). */
 export function enabledDeclarations(config: RapportConfig): FeaturePrivacy[] {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Statement, StatementFacts } from './build-statement.ts';
 import { JURISDICTION_TEXT } from './jurisdictions.ts';
-import { CATEGORY_LABELS, PURPOSE_TITLES, type DataCategory } from './vocabulary.ts';
+import { CATEGORY_LABELS, PURPOSE_TITLES, type DataCategory } from '../../core/privacy/vocabulary.ts';
 
 /** Where the builds keep the statement's versions, next to the settings (commit it with them). */
 export const PRIVACY_HISTORY_FILE = 'settings/privacy-history.json';

@@ -3,7 +3,7 @@ import { z } from 'astro/zod';
 import { AstroError } from 'astro/errors';
 import { parse } from 'yaml';
 import { JURISDICTION_TEXT, JURISDICTIONS } from './jurisdictions.ts';
-import { CATEGORY_LABELS, DATA_CATEGORIES, PROCESSOR_ROLE_LABELS, PROCESSOR_ROLES, PURPOSE_TITLES, PURPOSES } from './vocabulary.ts';
+import { CATEGORY_LABELS, DATA_CATEGORIES, PROCESSOR_ROLE_LABELS, PROCESSOR_ROLES, PURPOSE_TITLES, PURPOSES } from '../../core/privacy/vocabulary.ts';
 
 /** Where the editor's privacy settings live, inside the content folder (a Decap "files" entry). */
 export const PRIVACY_SETTINGS_FILE = 'settings/privacy.md';

@@ -112,3 +112,13 @@ function excerpt(text: string, marks: Array<[number, number]>): string {
   html += escapeHtml(text.slice(at, end)) + (end < text.length ? ' …' : '');
   return html;
 }
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** The server's search index (`/search`, the questions form); absent when the build made none. */
+      search?: SiteSearch | undefined;
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import type { FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormDefinition } from '../forms/define-form.ts';
 import type { DataCategory, LegalBasis, ProcessorRole, Purpose } from './vocabulary.ts';
 
 /** Something a feature keeps besides what its forms' fields collect. */
