@@ -41,7 +41,7 @@ export const plainFiles = {
 export const rapportFiles = {
   'astro.config.mjs': `import { defineConfig } from 'astro/config';\nimport rapport from '../../../integrations/rapport/index.ts';\nexport default defineConfig({ site: 'https://bench.example', cacheDir: './.cache', integrations: [rapport({ site: { name: 'Bench Bulbs', description: 'A generated benchmark site with many products and answers to measure build speed.' }, business: { legalName: 'Bench Bulbs Ltd.', address: { streetAddress: '1 Bench Road', locality: 'Lacombe', region: 'AB', postalCode: 'T4L 2N3', country: 'CA' }, phone: '+1-403-555-0100', email: 'bench@bench.example' } })] });\n`,
   'src/content.config.ts': `import { rapportCollections } from '../../../../integrations/rapport/content/collections.ts';\nexport const collections = rapportCollections('./content');\n`,
-  'src/pages/index.astro': `---\nimport BaseLayout from '../../../../../integrations/rapport/components/BaseLayout.astro';\n---\n<BaseLayout title="Bench site home page" description="The home page of a generated benchmark site with many products and answers."><h1>Bench</h1></BaseLayout>\n`,
+  'src/pages/index.astro': `---\nimport BaseLayout from '../../../../../integrations/rapport/site/components/BaseLayout.astro';\n---\n<BaseLayout title="Bench site home page" description="The home page of a generated benchmark site with many products and answers."><h1>Bench</h1></BaseLayout>\n`,
 };
 
 export function makeSite(name, files, pages) {

@@ -5,12 +5,12 @@ import type { AstroIntegration } from 'astro';
 import { AstroError } from 'astro/errors';
 import { parseOptions } from './config/parse-options.ts';
 import type { RapportConfig, RapportUserConfig } from './config/schema.ts';
-import { afterBuild } from './features/build/after-build.ts';
-import { scanPages, type PageFacts } from './features/build/scan-pages.ts';
+import { afterBuild } from './site/build/after-build.ts';
+import { scanPages, type PageFacts } from './site/build/scan-pages.ts';
 import { CATALOG_FILE } from './features/orders/catalog.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
 import { resultPages } from './features/results/results.ts';
-import { CardRenderer } from './features/seo/og-image/card-renderer.ts';
+import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
 import { vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
@@ -18,6 +18,7 @@ import { vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 export type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 
 const route = (path: string) => fileURLToPath(new URL(`./features/${path}`, import.meta.url));
+const siteRoute = (path: string) => fileURLToPath(new URL(`./site/${path}`, import.meta.url));
 
 /** Rapport: an SEO-complete, low-bandwidth small-business site and its customer machinery, from content. */
 export default function rapport(userOptions: RapportUserConfig): AstroIntegration {
@@ -132,11 +133,11 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
 function pageRoutes(config: RapportConfig, srcDir: URL) {
   const routes = [
     { pattern: '/[slug]', entrypoint: route('pages/routes/[slug].astro') },
-    { pattern: '/robots.txt', entrypoint: route('seo/routes/robots.txt.ts') },
-    { pattern: '/sitemap', entrypoint: route('seo/routes/sitemap.astro') },
+    { pattern: '/robots.txt', entrypoint: siteRoute('seo/routes/robots.txt.ts') },
+    { pattern: '/sitemap', entrypoint: siteRoute('seo/routes/sitemap.astro') },
   ];
   const ownNotFound = ['astro', 'md', 'mdx', 'html'].some((ext) => existsSync(new URL(`pages/404.${ext}`, srcDir)));
-  if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: route('seo/routes/404.astro') });
+  if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro') });
   if (config.features.products) {
     routes.push({ pattern: '/products', entrypoint: route('products/routes/index.astro') });
     routes.push({ pattern: '/products/[slug]', entrypoint: route('products/routes/[slug].astro') });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampText } from '../../integrations/rapport/features/seo/describe.ts';
+import { clampText } from '../../integrations/rapport/site/seo/describe.ts';
 
 describe('clampText', () => {
   it('leaves short text alone, apart from extra spaces', () => {

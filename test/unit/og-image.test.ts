@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { imageSize } from 'image-size';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../integrations/rapport/features/build/scan-pages.ts';
-import { generateOgImages } from '../../integrations/rapport/features/seo/og-image/generate-og-images.ts';
+import type { PageFacts } from '../../integrations/rapport/site/build/scan-pages.ts';
+import { generateOgImages } from '../../integrations/rapport/site/seo/og-image/generate-og-images.ts';
 
 const page = (pathname: string, title: string): PageFacts => ({
   file: `${pathname.slice(1)}index.html`,

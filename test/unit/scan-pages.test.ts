@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pageFacts } from '../../integrations/rapport/features/build/scan-pages.ts';
-import { formatWeightTable, overBudget, type PageWeight } from '../../integrations/rapport/features/build/weight-report.ts';
+import { pageFacts } from '../../integrations/rapport/site/build/scan-pages.ts';
+import { formatWeightTable, overBudget, type PageWeight } from '../../integrations/rapport/site/build/weight-report.ts';
 
 const html = `<!doctype html><html><head><title>Tulips | Shop</title>
 <meta name="description" content="Red tulips."><meta name="robots" content="noindex, follow">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectInfo } from '../../integrations/rapport/internal/project.ts';
-import { absoluteUrl, alternateLinks, ogImagePath } from '../../integrations/rapport/features/seo/urls.ts';
+import { absoluteUrl, alternateLinks, ogImagePath } from '../../integrations/rapport/site/seo/urls.ts';
 
 const project: ProjectInfo = { site: 'https://shop.example', base: '/', trailingSlash: 'ignore', locales: [], defaultLocale: undefined };
 

@@ -1,5 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { clampText } from '../seo/describe.ts';
+import { clampText } from '../../site/seo/describe.ts';
 
 /** Published FAQ entries in display order: by category, then `order`, then question. */
 export async function publishedFaq(): Promise<CollectionEntry<'faq'>[]> {

@@ -2,8 +2,8 @@ import { getCollection } from 'astro:content';
 import privacy from 'virtual:rapport/privacy';
 import { groupBy, slugify } from '../../internal/slug.ts';
 import type { RapportConfig } from '../../config/schema.ts';
-import { publishedFaq } from '../faq/published.ts';
-import { newsletterIssues } from '../newsletter/issues.ts';
+import { publishedFaq } from '../../features/faq/published.ts';
+import { newsletterIssues } from '../../features/newsletter/issues.ts';
 
 export interface SiteMapSection {
   heading: string;
