@@ -15,6 +15,21 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Core knows no feature and no site machinery: features plug into it (core/feature.ts), not the reverse.
+  {
+    files: ['integrations/rapport/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/features/**', '../features', '../../features'], message: 'core/ must not import a feature: declare what core needs in core (see core/feature.ts, core/services.ts) and let the feature provide it.' },
+            { group: ['**/site/**', '../site', '../../site'], message: 'core/ must not import site machinery.' },
+          ],
+        },
+      ],
+    },
+  },
   // Tests probe parsed JSON-LD, which has no static type.
   { files: ['test/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   // Ambient module declarations cannot use relative `import type`.

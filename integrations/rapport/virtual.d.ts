@@ -22,3 +22,9 @@ declare module 'virtual:rapport/privacy' {
   const privacy: { statement: Omit<Statement, 'facts' | 'labels'>; history: Array<Omit<HistoryEntry, 'facts' | 'labels'>> } | null;
   export default privacy;
 }
+
+declare module 'virtual:rapport/results' {
+  /** The pages forms send their visitors to, by path, as the enabled features declare them. */
+  const results: Record<string, import('./core/feature.ts').ResultPage>;
+  export default results;
+}

@@ -8,7 +8,7 @@ import { describeFields } from '../../integrations/rapport/core/forms/define-for
 import { catalogOf } from '../../integrations/rapport/features/orders/catalog.ts';
 import type { CatalogProduct } from '../../integrations/rapport/features/orders/pricing.ts';
 import { statementLabel } from '../../integrations/rapport/features/privacy/build-statement.ts';
-import { formEndpoints } from '../../integrations/rapport/server/form-endpoints.ts';
+import { formEndpoints } from '../../integrations/rapport/features/declared.ts';
 import { buildSite } from '../helpers/built-site.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');

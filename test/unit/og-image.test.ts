@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { imageSize } from 'image-size';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PageFacts } from '../../integrations/rapport/site/build/scan-pages.ts';
+import type { PageFacts } from '../../integrations/rapport/core/page-facts.ts';
 import { generateOgImages } from '../../integrations/rapport/site/seo/og-image/generate-og-images.ts';
 
 const page = (pathname: string, title: string): PageFacts => ({

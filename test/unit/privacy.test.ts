@@ -9,11 +9,10 @@ import { contactForm } from '../../integrations/rapport/features/contact/message
 import { catalogOf } from '../../integrations/rapport/features/orders/catalog.ts';
 import { buildStatement, PrivacyDeclarationError, statementLabel, type Statement } from '../../integrations/rapport/features/privacy/build-statement.ts';
 import type { FeaturePrivacy } from '../../integrations/rapport/core/privacy/declaration.ts';
-import { enabledDeclarations } from '../../integrations/rapport/features/privacy/declarations.ts';
+import { enabledDeclarations, formEndpoints } from '../../integrations/rapport/features/declared.ts';
 import { describeChanges, withVersion } from '../../integrations/rapport/features/privacy/history.ts';
 import { privacySettingsSchema, type PrivacySettings } from '../../integrations/rapport/features/privacy/settings.ts';
 import { DATA_CATEGORIES, PURPOSES } from '../../integrations/rapport/core/privacy/vocabulary.ts';
-import { formEndpoints } from '../../integrations/rapport/server/form-endpoints.ts';
 
 const options = TEST_OPTIONS;
 const configWith = (crm: RapportUserConfig['crm'] = {}, extra: Partial<RapportUserConfig> = {}) => parseOptions({ ...options, ...extra, crm });

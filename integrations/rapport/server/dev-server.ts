@@ -17,7 +17,7 @@ import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { syncDrafts } from '../features/faq/questions.ts';
 import { CMS_API_PATH, serveCmsApi } from './cms-api.ts';
-import { formEndpoints } from './form-endpoints.ts';
+import { formEndpoints } from '../features/declared.ts';
 import { serveForm } from './form-server.ts';
 import { withErrorBoundary } from './request-boundary.ts';
 import { readTarget } from './request-target.ts';

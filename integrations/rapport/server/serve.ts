@@ -31,7 +31,7 @@ import { sendDueFollowUps } from '../features/orders/follow-up.ts';
 import type { CatalogProduct } from '../features/orders/pricing.ts';
 import { CMS_API_PATH, CMS_STATUS_PATH, serveBuildStatus, serveCmsApi } from './cms-api.ts';
 import { liveBuilds } from './live-builds.ts';
-import { formEndpoints } from './form-endpoints.ts';
+import { formEndpoints } from '../features/declared.ts';
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
 import { logUnhandledRejections, refuse, withErrorBoundary } from './request-boundary.ts';
 import { readTarget } from './request-target.ts';

@@ -3,7 +3,7 @@ import type { AstroIntegrationLogger } from 'astro';
 import { AstroError } from 'astro/errors';
 import type { RapportConfig } from '../../config/schema.ts';
 import { buildStatement, PrivacyDeclarationError, type Statement } from './build-statement.ts';
-import { enabledDeclarations } from './declarations.ts';
+import { enabledDeclarations } from '../declared.ts';
 import { PRIVACY_HISTORY_FILE, readHistory, withVersion, writeHistory, type HistoryEntry } from './history.ts';
 import { loadPrivacySettings, PRIVACY_SETTINGS_FILE } from './settings.ts';
 
@@ -20,10 +20,10 @@ export interface PreparedStatement {
  * statement, or fails the build naming what is not covered. Undefined for a site that collects
  * nothing and has no settings.
  */
-export function prepareStatement(config: RapportConfig, root: URL, today: string): PreparedStatement | undefined {
+export function prepareStatement(config: RapportConfig, server: boolean, root: URL, today: string): PreparedStatement | undefined {
   const contentDir = new URL(`${config.contentDir.replace(/\/*$/, '/')}`, root);
   const settingsFile = fileURLToPath(new URL(PRIVACY_SETTINGS_FILE, contentDir));
-  const features = enabledDeclarations(config);
+  const features = enabledDeclarations(config, server);
   const loaded = loadPrivacySettings(settingsFile);
   if (!loaded) {
     if (features.length === 0) return undefined;

@@ -1,18 +1,13 @@
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AstroError } from 'astro/errors';
 import type { AstroIntegrationLogger } from 'astro';
-import type { RapportConfig } from '../../config/schema.ts';
+import type { FeatureContext, RapportFeature } from '../../core/feature.ts';
 import type { CardRenderer } from '../seo/og-image/card-renderer.ts';
 import { generateOgImages } from '../seo/og-image/generate-og-images.ts';
-import { collectOutcomes, OUTCOMES_FILE } from '../../features/faq/questions.ts';
-import { extractRecord } from '../../features/search/extract.ts';
-import { copyDecap } from '../../features/cms/copy-decap.ts';
-import { CATALOG_FILE, SERVER_CATALOG_FILE } from '../../features/orders/catalog.ts';
-import { buildSearch } from '../../features/search/build-search.ts';
 import { precompress } from './precompress.ts';
-import type { PageFacts } from './scan-pages.ts';
+import type { PageFacts } from '../../core/page-facts.ts';
 import { formatWeightTable, kb, measurePages, overBudget } from './weight-report.ts';
 
 /**
@@ -20,7 +15,9 @@ import { formatWeightTable, kb, measurePages, overBudget } from './weight-report
  * compressed copies, the page-weight report and the budget check.
  */
 export async function afterBuild(options: {
-  config: RapportConfig;
+  ctx: FeatureContext;
+  /** The enabled features: their after-build steps run first, so what they write is compressed and weighed too. */
+  features: readonly RapportFeature[];
   pages: readonly PageFacts[];
   outDir: URL;
   cacheDir: URL;
@@ -29,46 +26,24 @@ export async function afterBuild(options: {
   logger: AstroIntegrationLogger;
   /** Started at build start so cards render while pages are generated. */
   cardRenderer?: CardRenderer | undefined;
-  /** The server bundle's folder (sites with an adapter): the search index and FAQ outcomes go there. */
+  /** The server bundle's folder (sites with an adapter): features put their artefacts for the server there. */
   serverDir?: URL | undefined;
-  /** The project root, where `crm.questions.draftsDir` is. */
+  /** The project root. */
   root: URL;
 }): Promise<void> {
-  const { config, pages, logger, site } = options;
+  const { ctx, pages, logger, site } = options;
+  const { config } = ctx;
   const outDir = fileURLToPath(options.outDir);
   const cacheDir = fileURLToPath(options.cacheDir);
   const serverDir = options.serverDir && fileURLToPath(options.serverDir);
 
-  if (config.features.search) {
-    const started = performance.now();
-    const search = await buildSearch({ pages, outDir, serverDir });
-    logger.info(
-      `Search: ${search.records} pages indexed (${Math.round(performance.now() - started)} ms); Pagefind ${kb(search.pagefindBytes)} in /pagefind/${serverDir ? `, server index ${kb(search.serverIndexBytes)}` : ' (no server: /search?q= needs an adapter)'}`,
-    );
-  }
-  if (serverDir && config.features.faq && config.crm.questions.enabled) {
-    const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), options.root));
-    const outcomes = await collectOutcomes(folder, async (slug) => {
-      const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
-      const record = html === undefined ? undefined : extractRecord(`/faq/${slug}/`, html);
-      return record && record.text.startsWith(record.title) ? record.text.slice(record.title.length).trim() : record?.text;
-    });
-    await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
-  }
-
-  // The catalogue the server prices orders from is not for visitors: out of the public folder.
-  const catalog = path.join(outDir, CATALOG_FILE);
-  if (serverDir && config.crm.orders.enabled) await rename(catalog, path.join(serverDir, SERVER_CATALOG_FILE));
-  else await rm(catalog, { force: true });
-  await rmdir(path.dirname(catalog)).catch(() => undefined); // when nothing else is in it
+  for (const feature of options.features) await feature.afterBuild?.({ ...ctx, outDir, serverDir, root: options.root, pages, logger });
 
   if (config.features.ogImages) {
     const started = performance.now();
     const og = await generateOgImages({ pages, outDir, cacheDir: path.join(cacheDir, 'og'), site, accent: config.site.accentColor, renderer: options.cardRenderer });
     logger.info(`Open Graph images: ${og.rendered} rendered, ${og.reused} unchanged (${Math.round(performance.now() - started)} ms)`);
   }
-
-  if (config.cms.enabled) await copyDecap(outDir);
 
   const sizes = await precompress({ outDir, cacheDir: path.join(cacheDir, 'compressed'), write: config.features.precompress });
   // The CMS is for editors at their desks, not for visitors: its pages are not held to the budgets.

@@ -1,27 +1,9 @@
+import type { PageFacts } from '../../core/page-facts.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Parser } from 'htmlparser2';
 import { listFiles } from '../../internal/walk.ts';
 
-/** What the build steps need to know about one generated HTML page. */
-export interface PageFacts {
-  /** File relative to the output folder, e.g. `products/tulip/index.html`. */
-  file: string;
-  /** Site path, e.g. `/products/tulip/`. */
-  pathname: string;
-  title: string;
-  description: string;
-  canonical: string | undefined;
-  noindex: boolean;
-  /** `YYYY-MM-DD` from `<meta name="dcterms.modified">`. */
-  lastmod: string | undefined;
-  og: { title: string; description: string; siteName: string; image: string | undefined };
-  /** Same-site stylesheets and scripts the page loads. */
-  stylesheets: string[];
-  scripts: string[];
-  /** Same-site images loaded at once (not `loading="lazy"`). */
-  eagerImages: string[];
-}
 
 /** Reads every HTML page of the build output. */
 export async function scanPages(outDir: string): Promise<PageFacts[]> {

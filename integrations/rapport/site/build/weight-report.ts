@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { PageFacts } from './scan-pages.ts';
+import type { PageFacts } from '../../core/page-facts.ts';
 import type { CompressedSizes } from './precompress.ts';
 
 /** Transfer weight of one page, in bytes. */

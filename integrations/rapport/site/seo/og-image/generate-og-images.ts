@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { FileCache } from '../../../internal/file-cache.ts';
-import type { PageFacts } from '../../build/scan-pages.ts';
+import type { PageFacts } from '../../../core/page-facts.ts';
 import { CardRenderer, cardFileName } from './card-renderer.ts';
 import type { CardData } from './render-card.ts';
 

@@ -1,0 +1,86 @@
+import type { AstroIntegrationLogger } from 'astro';
+import type { RapportConfig } from '../config/schema.ts';
+import type { FormEndpoint } from './forms/endpoint.ts';
+import type { PageFacts } from './page-facts.ts';
+import type { FeaturePrivacy } from './privacy/declaration.ts';
+import type { Services } from './services.ts';
+
+/**
+ * What a feature is told when it declares itself. `config` is the options as the site can use
+ * them: without an adapter there is no server, so every form-taking switch reads as off (see
+ * `config/effective-config.ts`, the one place that decides it).
+ */
+export interface FeatureContext {
+  config: RapportConfig;
+  /** An adapter is set (or this is the server itself): forms, per-request pages and jobs exist. */
+  server: boolean;
+}
+
+export interface FeatureRoute {
+  pattern: string;
+  /** Absolute path of the page or endpoint file. */
+  entrypoint: string;
+  /** Per request or per person (forms, accounts, result pages, the CMS): `noindex`, out of the sitemap. */
+  private?: boolean;
+}
+
+/** A static page a form sends its visitor to after a successful post (303). */
+export interface ResultPage {
+  title: string;
+  /** Meta description (40–160 characters, unique like every other page's). */
+  description: string;
+  paragraphs: string[];
+  links: Array<{ href: string; label: string }>;
+}
+
+/** What a feature's after-build step is given, once the pages are written. */
+export interface BuildContext extends FeatureContext {
+  /** The static output folder (`dist/client/`). */
+  outDir: string;
+  /** The server bundle's folder, where artefacts for the server go; absent for a static site. */
+  serverDir: string | undefined;
+  /** The project root. */
+  root: URL;
+  /** Every page written, as the build scanned it. */
+  pages: readonly PageFacts[];
+  logger: AstroIntegrationLogger;
+}
+
+/** Recurring work every server runs. It must be safe on several servers at once (claim rows). */
+export interface Job {
+  name: string;
+  everyMs: number;
+  /** Whether `astro dev` runs it too. */
+  dev: boolean;
+  run(s: Services): Promise<unknown>;
+}
+
+/** A feature's server side: imported only by the server, the dev server and the CLI. */
+export interface FeatureRuntime {
+  /** Reads this feature's artefacts from a build into the services; runs again on every publish. */
+  load?(buildDir: string, s: Services): void | Promise<void>;
+  jobs?: Job[];
+  /** After a post to one of its forms was accepted (before the next round of its jobs). */
+  afterAccepted?(path: string, s: Services): void;
+}
+
+/**
+ * One switchable capability of the site (newsletter, orders, FAQ…), declared once: the
+ * integration, the server, the dev server and the CLI read this and nothing else. Fields are
+ * added when something uses them (staff console sections, personal-data export and erasure, and
+ * messages per language are expected next).
+ */
+export interface RapportFeature {
+  id: string;
+  /** The only place this feature's switches in the options are read. */
+  enabled(ctx: FeatureContext): boolean;
+  routes?(ctx: FeatureContext): FeatureRoute[];
+  forms?(ctx: FeatureContext): FormEndpoint[];
+  resultPages?(ctx: FeatureContext): Record<string, ResultPage>;
+  privacy?(ctx: FeatureContext): FeaturePrivacy[];
+  afterBuild?(build: BuildContext): Promise<void>;
+  runtime?(): Promise<FeatureRuntime>;
+}
+
+/** The features the options enable, in list order. */
+export const enabledFeatures = (features: readonly RapportFeature[], ctx: FeatureContext) => features.filter((f) => f.enabled(ctx));

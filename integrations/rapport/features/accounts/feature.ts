@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import type { RapportFeature } from '../../core/feature.ts';
+import { accountsPrivacy } from './privacy.ts';
+import { registerEndpoint } from './register.ts';
+import { accountResultPages } from './result-pages.ts';
+import { accountListsEndpoint, signInConfirmEndpoint, signInEndpoint, signOutEndpoint } from './sign-in.ts';
+
+const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+
+/** Accounts without passwords: registration, sign-in by e-mailed link, the account page. */
+export const accountsFeature: RapportFeature = {
+  id: 'accounts',
+  enabled: ({ config }) => config.crm.accounts,
+  routes: () => [
+    { pattern: '/account', entrypoint: route('index.astro'), private: true },
+    { pattern: '/account/register', entrypoint: route('register.astro'), private: true },
+    { pattern: '/account/sign-in', entrypoint: route('sign-in.astro'), private: true },
+    { pattern: '/account/sign-in/confirm', entrypoint: route('sign-in-confirm.astro'), private: true },
+  ],
+  forms: () => [registerEndpoint, signInEndpoint, signInConfirmEndpoint, signOutEndpoint, accountListsEndpoint],
+  resultPages: ({ config }) => accountResultPages(config),
+  privacy: ({ config }) => [accountsPrivacy(config)],
+};

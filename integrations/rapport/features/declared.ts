@@ -1,0 +1,41 @@
+import type { RapportConfig } from '../config/schema.ts';
+import { effectiveConfig } from '../config/effective-config.ts';
+import { enabledFeatures, type FeatureContext, type FeatureRoute, type RapportFeature, type ResultPage } from '../core/feature.ts';
+import type { FormEndpoint } from '../core/forms/endpoint.ts';
+import type { FeaturePrivacy } from '../core/privacy/declaration.ts';
+import { serverPrivacy } from '../core/security/privacy.ts';
+import { FEATURES } from './index.ts';
+
+// What the enabled features declare, gathered for the integration, the server, the dev server
+// and the CLI. Each reads the list through these and never names a feature.
+
+/** The context features are asked in: the options as this site can use them. */
+export const featureContext = (config: RapportConfig, server: boolean): FeatureContext => ({ config: effectiveConfig(config, server), server });
+
+/** The enabled features, in list order. */
+export const activeFeatures = (ctx: FeatureContext, features: readonly RapportFeature[] = FEATURES) => enabledFeatures(features, ctx);
+
+/** Every route of the enabled features. */
+export const featureRoutes = (ctx: FeatureContext): FeatureRoute[] => activeFeatures(ctx).flatMap((f) => f.routes?.(ctx) ?? []);
+
+/** Every form the site answers, by the path it posts to. The server is the one asking, so `server` defaults to true. */
+export function formEndpoints(config: RapportConfig, server = true): Map<string, FormEndpoint> {
+  const ctx = featureContext(config, server);
+  return new Map(activeFeatures(ctx).flatMap((f) => f.forms?.(ctx) ?? []).map((e) => [e.path, e]));
+}
+
+/** The pages forms send their visitors to, by path. */
+export function resultPages(ctx: FeatureContext): Record<string, ResultPage> {
+  return Object.assign({}, ...activeFeatures(ctx).map((f) => f.resultPages?.(ctx) ?? {})) as Record<string, ResultPage>;
+}
+
+/**
+ * What the enabled features declare for the privacy statement, and the form server's own
+ * declaration (rate limits, outbox, error logs) whenever a feature takes forms.
+ */
+export function enabledDeclarations(config: RapportConfig, server = true): FeaturePrivacy[] {
+  const ctx = featureContext(config, server);
+  const declarations = activeFeatures(ctx).flatMap((f) => f.privacy?.(ctx) ?? []);
+  const takesForms = activeFeatures(ctx).some((f) => (f.forms?.(ctx) ?? []).length > 0);
+  return takesForms ? [...declarations, serverPrivacy()] : declarations;
+}

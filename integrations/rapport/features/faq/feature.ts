@@ -1,0 +1,65 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RapportConfig } from '../../config/schema.ts';
+import type { RapportFeature } from '../../core/feature.ts';
+import { extractRecord } from '../search/extract.ts';
+import { askEndpoint } from './ask.ts';
+import { questionsPrivacy } from './privacy.ts';
+import { applyOutcomes, collectOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from './questions.ts';
+import { questionResultPages } from './result-pages.ts';
+
+const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+
+/** Whether visitors can ask questions: the one place this is decided (the FAQ must be on too). */
+export const questionsOn = (config: RapportConfig) => config.features.faq && config.crm.questions.enabled;
+
+/** The FAQ's pages and, with `crm.questions`, the question form and its way to a published answer. */
+export const faqFeature: RapportFeature = {
+  id: 'faq',
+  enabled: ({ config }) => config.features.faq,
+  routes: ({ config }) => [
+    { pattern: '/faq', entrypoint: route('index.astro') },
+    { pattern: '/faq/[slug]', entrypoint: route('[slug].astro') },
+    { pattern: '/faq/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro') },
+    ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true }] : []),
+  ],
+  forms: ({ config }) => (questionsOn(config) ? [askEndpoint] : []),
+  resultPages: ({ config }) => (questionsOn(config) ? questionResultPages(config) : {}),
+  privacy: ({ config }) => (questionsOn(config) ? [questionsPrivacy(config)] : []),
+  // What became of each visitor's question in this build (published, merged, rejected), for the server to tell them.
+  async afterBuild({ config, serverDir, outDir, root }) {
+    if (!serverDir || !questionsOn(config)) return;
+    const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), root));
+    const outcomes = await collectOutcomes(folder, async (slug) => {
+      const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
+      const record = html === undefined ? undefined : extractRecord(`/faq/${slug}/`, html);
+      return record && record.text.startsWith(record.title) ? record.text.slice(record.title.length).trim() : record?.text;
+    });
+    await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
+  },
+  runtime: async () => {
+    let outcomes: QuestionOutcome[] = [];
+    return {
+      load(buildDir) {
+        const file = path.join(buildDir, 'server', OUTCOMES_FILE);
+        outcomes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as QuestionOutcome[]) : [];
+      },
+      jobs: [
+        {
+          // New questions become drafts; the live build's outcomes are told to their askers.
+          name: "visitors' questions",
+          everyMs: 10 * 60_000,
+          dev: true,
+          async run(s) {
+            if (!questionsOn(s.config)) return 0;
+            if (s.drafts) await syncDrafts(s.db, s.drafts, s.clock);
+            return outcomes.length > 0 ? applyOutcomes(s, outcomes) : 0;
+          },
+        },
+      ],
+      afterAccepted: (formPath) => (formPath === askEndpoint.path ? ["visitors' questions"] : []),
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import type { RapportFeature } from '../../core/feature.ts';
+import { newsletterPrivacy } from './privacy.ts';
+import { preferencesEndpoint } from './preferences.ts';
+import { newsletterResultPages } from './result-pages.ts';
+import { confirmEndpoint, subscribeEndpoint } from './subscribe.ts';
+import { unsubscribeEndpoint } from './unsubscribe.ts';
+
+const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+
+/** The newsletter's archive and feed (`features.newsletter`) and its double opt-in lists (`crm.subscribe`). */
+export const newsletterFeature: RapportFeature = {
+  id: 'newsletter',
+  enabled: ({ config }) => config.features.newsletter || config.crm.subscribe,
+  routes: ({ config }) => [
+    ...(config.crm.subscribe
+      ? [
+          { pattern: '/subscribe', entrypoint: route('subscribe.astro'), private: true },
+          { pattern: '/subscribe/confirm', entrypoint: route('subscribe-confirm.astro'), private: true },
+          { pattern: '/subscribe/preferences', entrypoint: route('preferences.astro'), private: true },
+          { pattern: '/unsubscribe', entrypoint: route('unsubscribe.astro'), private: true },
+        ]
+      : []),
+    ...(config.features.newsletter
+      ? [
+          { pattern: '/newsletter', entrypoint: route('index.astro') },
+          { pattern: '/newsletter/[slug]', entrypoint: route('[slug].astro') },
+          { pattern: '/newsletter/rss.xml', entrypoint: route('rss.xml.ts') },
+        ]
+      : []),
+  ],
+  forms: ({ config }) => (config.crm.subscribe ? [subscribeEndpoint, confirmEndpoint, preferencesEndpoint, unsubscribeEndpoint] : []),
+  resultPages: ({ config }) => (config.crm.subscribe ? newsletterResultPages(config) : {}),
+  privacy: ({ config }) => (config.crm.subscribe ? [newsletterPrivacy(config)] : []),
+};

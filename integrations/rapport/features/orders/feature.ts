@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RapportFeature } from '../../core/feature.ts';
+import { CATALOG_FILE, catalogOf, SERVER_CATALOG_FILE } from './catalog.ts';
+import { sendDueFollowUps } from './follow-up.ts';
+import { orderEndpoint } from './place-order.ts';
+import type { CatalogProduct } from './pricing.ts';
+import { ordersPrivacy } from './privacy.ts';
+
+const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+
+/** Orders priced by the server, order pages, parcel tracking and the after-sale e-mail. */
+export const ordersFeature: RapportFeature = {
+  id: 'orders',
+  enabled: ({ config }) => config.crm.orders.enabled,
+  routes: () => [
+    { pattern: '/order', entrypoint: route('order.astro'), private: true },
+    // The catalogue the server prices from: written by the build, then moved out of the public folder.
+    { pattern: `/${CATALOG_FILE}`, entrypoint: route('catalog.json.ts'), private: true },
+    { pattern: '/orders/[number]', entrypoint: route('[number].astro'), private: true },
+    { pattern: '/track', entrypoint: route('track.astro'), private: true },
+  ],
+  forms: () => [orderEndpoint],
+  privacy: ({ config }) => [ordersPrivacy(config)],
+  async afterBuild({ outDir, serverDir }) {
+    const catalog = path.join(outDir, CATALOG_FILE);
+    if (serverDir) await rename(catalog, path.join(serverDir, SERVER_CATALOG_FILE));
+    else await rm(catalog, { force: true });
+    await rmdir(path.dirname(catalog)).catch(() => undefined); // when nothing else is in it
+  },
+  runtime: async () => ({
+    load(buildDir, s) {
+      const file = path.join(buildDir, 'server', SERVER_CATALOG_FILE);
+      s.catalog = existsSync(file) ? catalogOf((JSON.parse(readFileSync(file, 'utf8')) as { products: CatalogProduct[] }).products) : undefined;
+    },
+    jobs: [
+      // After-sale e-mails that have come due (orders delivered some weeks ago).
+      { name: 'after-sale e-mails', everyMs: 10 * 60_000, dev: false, run: (s) => sendDueFollowUps(s) },
+    ],
+  }),
+};

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import type { RapportFeature } from '../../core/feature.ts';
+
+const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+
+/** The product catalogue's pages: the list, one page per product, and one list per category. */
+export const productsFeature: RapportFeature = {
+  id: 'products',
+  enabled: ({ config }) => config.features.products,
+  routes: () => [
+    { pattern: '/products', entrypoint: route('index.astro') },
+    { pattern: '/products/[slug]', entrypoint: route('[slug].astro') },
+    { pattern: '/products/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro') },
+  ],
+};
