@@ -1,10 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import type { AstroIntegration } from 'astro';
 import { AstroError } from 'astro/errors';
 import { wantsServer } from './config/effective-config.ts';
 import { parseOptions } from './config/parse-options.ts';
+import { writeBuildInfo } from './core/build-info.ts';
 import type { FeatureContext, FeatureRoute } from './core/feature.ts';
 import type { RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './site/build/after-build.ts';
@@ -119,7 +120,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       'astro:build:done': async ({ dir, logger }) => {
         pages = await scanPages(fileURLToPath(dir));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
-        if (serverDir) writeFileSync(new URL('rapport.json', serverDir), `${JSON.stringify({ site, config, privacyVersion: privacy?.statement.version })}\n`);
+        if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version });
         if (privacy) recordVersion(privacy, logger);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },

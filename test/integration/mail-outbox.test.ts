@@ -20,7 +20,7 @@ import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import type { MailOutboxTable } from '../../integrations/rapport/core/store/schema.ts';
-import { serveBuildStatus } from '../../integrations/rapport/server/cms-api.ts';
+import { serveBuildStatus } from '../../integrations/rapport/server/status-page.ts';
 import { smtpSink } from '../helpers/smtp-sink.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 

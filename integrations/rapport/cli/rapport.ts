@@ -9,8 +9,8 @@ import { upsertContact } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { signInLink } from '../features/accounts/sign-in-link.ts';
+import { findBuildInfo } from '../core/build-info.ts';
 import type { Kysely } from 'kysely';
-import type { RapportConfig } from '../config/schema.ts';
 import { loadSecret } from '../core/security/secret.ts';
 import { ORDER_STATUSES, type Database, type OrderStatus } from '../core/store/schema.ts';
 import { setOrderStatus, shipOrder } from '../features/orders/fulfil.ts';
@@ -42,10 +42,7 @@ the sign-in link \`users add\` prints starts with SITE_URL, else the address \`n
 
 const STAFF_ROLES = ['editor', 'admin'] as const;
 
-function builtInfo(): { site: string; config: RapportConfig } | undefined {
-  const built = path.resolve('dist/server/rapport.json');
-  return existsSync(built) ? (JSON.parse(readFileSync(built, 'utf8')) as { site: string; config: RapportConfig }) : undefined;
-}
+const builtInfo = () => findBuildInfo(path.resolve('dist'));
 
 function siteUrl(): URL {
   if (process.env.SITE_URL) return new URL(process.env.SITE_URL);

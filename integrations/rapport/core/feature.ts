@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AstroIntegrationLogger } from 'astro';
 import type { RapportConfig } from '../config/schema.ts';
 import type { FormEndpoint } from './forms/endpoint.ts';
@@ -55,13 +56,51 @@ export interface Job {
   run(s: Services): Promise<unknown>;
 }
 
+/** Where the server runs, for a feature starting up. */
+export interface RuntimeEnv {
+  /** The project folder (the content repository, drafts, builds). */
+  projectRoot: string;
+  /** The site's URL as the build knows it. */
+  site: string;
+  /** `astro dev` rather than Rapport's server. */
+  dev: boolean;
+}
+
+/** What a raw request handler is given besides the request. */
+export interface HandlerContext {
+  services: Services;
+  /** Rebuild the live site from the content repository (a no-op where the server does not publish). */
+  publish(): void;
+}
+
+/** HTTP a feature answers itself, beside its forms (the CMS backend, files for the editor). */
+export interface RequestHandler {
+  method: 'GET' | 'POST';
+  /** An exact path, or a pattern for a family of paths. */
+  path: string | RegExp;
+  /** Only under `astro dev` (the build puts these files in place otherwise). */
+  devOnly?: boolean;
+  /** Largest body it takes, for POST; the form limit otherwise. */
+  maxBodyBytes?(config: RapportConfig): number;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void>;
+}
+
 /** A feature's server side: imported only by the server, the dev server and the CLI. */
 export interface FeatureRuntime {
+  /** Once, when the server starts: what it puts on the services (a backend, where drafts go). Runs in list order. */
+  start?(s: Services, env: RuntimeEnv): Promise<void>;
   /** Reads this feature's artefacts from a build into the services; runs again on every publish. */
   load?(buildDir: string, s: Services): void | Promise<void>;
+  /** After a publish made a new build live (not at start). */
+  published?(buildDir: string, s: Services): Promise<void>;
+  /** Whether it commits content that should go live by rebuilding the site (the built-in CMS backend). */
+  publishes?(s: Services): boolean;
   jobs?: Job[];
-  /** After a post to one of its forms was accepted (before the next round of its jobs). */
-  afterAccepted?(path: string, s: Services): void;
+  /** The jobs to run at once after a post to one of its forms was accepted. */
+  afterAccepted?(formPath: string): string[];
+  handlers?: RequestHandler[];
+  /** Under `astro dev`, before a form is answered: read from the dev server what a build would have written (the order catalogue). */
+  devRefresh?(formPath: string, devOrigin: string, s: Services): Promise<void>;
 }
 
 /**

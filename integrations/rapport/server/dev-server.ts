@@ -1,83 +1,59 @@
-import type { Services } from '../core/services.ts';
-import { createReadStream, existsSync } from 'node:fs';
 import type http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { RapportConfig } from '../config/schema.ts';
-
-import { startMailWorker } from '../core/mail/mail-worker.ts';
-import { mailFrom } from '../core/mail/identity.ts';
-import { createMailTransport } from '../core/mail/transport.ts';
 import { HttpError } from '../core/errors.ts';
+import { mailFrom } from '../core/mail/identity.ts';
+import { startMailWorker } from '../core/mail/mail-worker.ts';
+import { createMailTransport } from '../core/mail/transport.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
-import { createLimiters } from '../core/security/rate-limit.ts';
-import { loadSecret } from '../core/security/secret.ts';
-import { systemClock } from '../core/store/contacts.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
-import { syncDrafts } from '../features/faq/questions.ts';
-import { CMS_API_PATH, serveCmsApi } from './cms-api.ts';
-import { formEndpoints } from '../features/declared.ts';
+import { featureContext, formEndpoints } from '../features/declared.ts';
 import { serveForm } from './form-server.ts';
+import { startJobs } from './jobs.ts';
 import { withErrorBoundary } from './request-boundary.ts';
 import { readTarget } from './request-target.ts';
-import { contentRepository } from './serve.ts';
-import { CATALOG_FILE, catalogOf, type Catalog } from '../features/orders/catalog.ts';
-import type { CatalogProduct } from '../features/orders/pricing.ts';
+import { findHandler, handlesPath, startRuntimes } from './runtimes.ts';
+import { createServices } from './services.ts';
 
 type Next = (error?: unknown) => void;
 const LOCALS = Symbol.for('astro.locals');
 
 /**
- * Under `astro dev`: the same forms, CMS backend and Decap files as Rapport's server, on the
- * same store (DATABASE_URL or var/rapport.sqlite) and mail settings, as Vite middleware. Pages are
- * still Astro's, given the services through `locals`.
+ * Under `astro dev`: the same forms, feature handlers (the CMS backend, Decap's files) and the
+ * jobs marked `dev`, on the same store (DATABASE_URL or var/rapport.sqlite) and mail settings, as
+ * Vite middleware, built by the same composition root as Rapport's server. Pages are still
+ * Astro's, given the services through `locals`. There is no publishing: Vite shows each save.
  */
 export async function devMiddleware(config: RapportConfig, site: string, root: string, privacyVersion: string, log: (message: string) => void) {
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') });
   await migrateToLatest(store);
-  const services: Services = {
-    db: store.db,
-    dialect: store.dialect,
-    clock: systemClock,
-    config,
-    site: new URL(process.env.SITE_URL ?? site),
-    secret: loadSecret({ env: process.env.RAPPORT_SECRET, file: path.join(root, 'var', 'rapport-secret') }),
-    privacyVersion,
-    limits: createLimiters(store.db),
-    log,
-  };
-  const { cms, cmsBackend, drafts } = await contentRepository(config, site, root);
-  services.drafts = drafts;
+  const services = createServices(store, { config, site: process.env.SITE_URL ?? site, secret: process.env.RAPPORT_SECRET, secretFile: path.join(root, 'var', 'rapport-secret'), privacyVersion, log });
+  const runtimes = await startRuntimes(featureContext(config, true), services, { projectRoot: root, site, dev: true });
   const mail = startMailWorker({ db: store.db, from: mailFrom(config), transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') }) });
+  const jobs = startJobs(runtimes.jobs, services, { onWork: () => mail.nudge() });
   const endpoints = formEndpoints(config);
-  const decapDir = cms ? path.join(path.dirname(createRequire(import.meta.url).resolve('decap-cms/package.json')), 'dist') : undefined;
   const siteOrigin = new URL(site).origin;
   const locals = { rapport: { services } };
+  const handlerContext = { services, publish: () => undefined };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, next: Next): Promise<void> => {
-    const url = readTarget(req, siteOrigin);
-    // Decap's files, as the build copies them next to /admin/.
-    const file = decapDir && /^\/admin\/([\w.-]+\.(js|wasm))$/.exec(url.pathname)?.[1];
-    if (file && decapDir && existsSync(path.join(decapDir, file))) {
-      res.writeHead(200, { 'Content-Type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8' });
-      createReadStream(path.join(decapDir, file)).pipe(res);
-      return;
-    }
+    const { pathname } = readTarget(req, siteOrigin);
+    const method = req.method ?? 'GET';
+    const handler = findHandler(runtimes.handlers, method, pathname);
+    if (handler && method !== 'POST') return handler.handle(req, res, handlerContext);
     Reflect.set(req, LOCALS, locals);
-    const isCmsApi = cms !== undefined && url.pathname === CMS_API_PATH;
-    const endpoint = endpoints.get(url.pathname);
-    // Only POST reaches a form handler or the CMS backend; other methods there are refused.
-    if ((endpoint || isCmsApi) && !['GET', 'HEAD', 'POST'].includes(req.method ?? '')) {
-      throw new HttpError(405, `This address takes forms sent with POST, not ${String(req.method).slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST' } });
+    const endpoint = endpoints.get(pathname);
+    // Only POST reaches a form handler or a feature's handler; other methods there are refused.
+    if ((endpoint || handlesPath(runtimes.handlers, pathname)) && !['GET', 'HEAD', 'POST'].includes(method)) {
+      throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST' } });
     }
-    if (req.method !== 'POST') return next();
+    if (method !== 'POST') return next();
     // The dev server is reached at whatever port Vite picked: a page it served counts as the site.
-    if (isCrossSiteWrite(writeProbe(req, url.pathname), { siteOrigin, exempt: endpoint?.originExempt ? [url.pathname] : [] })) throw new HttpError(403, CROSS_SITE_MESSAGE);
-    if (isCmsApi) return serveCmsApi(req, res, { services, backend: cmsBackend, maxBodyBytes: Math.ceil(config.cms.maxUploadMb * 1_400_000) + 65_536 });
+    if (isCrossSiteWrite(writeProbe(req, pathname), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })) throw new HttpError(403, CROSS_SITE_MESSAGE);
+    if (handler) return handler.handle(req, res, handlerContext);
     if (!endpoint) return next();
-    // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
-    if (endpoint.path === '/order') services.catalog = (await devCatalog(req)) ?? services.catalog;
+    await runtimes.devRefresh(endpoint.path, `http://${req.headers.host ?? 'localhost'}`);
     return serveForm(endpoint, req, res, {
       services,
       astro: (rq, _rs, _n, l) => {
@@ -88,17 +64,10 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
       maxBodyBytes: 65_536,
       onAccepted: () => {
         mail.nudge();
-        if (endpoint.path === '/faq/ask' && drafts) void syncDrafts(store.db, drafts, services.clock).catch((error: unknown) => log(String(error)));
+        for (const job of runtimes.afterAccepted(endpoint.path)) void jobs.run(job);
       },
     });
   };
   const middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => withErrorBoundary((rq, rs) => handle(rq, rs, next), log)(req, res);
-  return { middleware, close: async () => (await mail.stop(), await store.close()) };
+  return { middleware, close: async () => (await jobs.stop(), await mail.stop(), await store.close()) };
 }
-
-async function devCatalog(req: http.IncomingMessage): Promise<Catalog | undefined> {
-  const res = await fetch(`http://${req.headers.host ?? 'localhost'}/${CATALOG_FILE}`).catch(() => undefined);
-  if (!res?.ok) return undefined;
-  return catalogOf(((await res.json()) as { products: CatalogProduct[] }).products);
-}
-

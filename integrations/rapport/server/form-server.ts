@@ -5,6 +5,7 @@ import { parseCookie } from 'cookie';
 import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest } from '../core/forms/endpoint.ts';
 import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
+import { readBody } from '../core/http-io.ts';
 
 /** What server-rendered pages find in `Astro.locals.rapport`. */
 export interface RapportLocals {
@@ -74,16 +75,6 @@ function answer(res: http.ServerResponse, status: number, text: string) {
   res.end(text);
 }
 
-export async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * An upper bound on the fields in a body, counted without parsing it: separators for a URL-encoded

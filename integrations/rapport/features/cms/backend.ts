@@ -447,3 +447,15 @@ function inferCollection(collections: Map<string, Collection>, file: unknown): s
   if (typeof file !== 'string') return undefined;
   return [...collections.values()].find((c) => holds(c, file))?.name;
 }
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** The built-in CMS backend, when the site uses it (`cms.backend.name: 'rapport'`). */
+      cms?: CmsBackend | undefined;
+      /** The same backend when it can save: the project is a Git repository. */
+      cmsBackend?: CmsBackend | undefined;
+    }
+  }
+}

@@ -19,4 +19,5 @@ export const cmsFeature: RapportFeature = {
   async afterBuild({ outDir }) {
     await copyDecap(outDir);
   },
+  runtime: async () => (await import('./runtime.ts')).cmsRuntime(),
 };

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { RapportFeature } from '../../core/feature.ts';
+import type { Services } from '../../core/services.ts';
 import { extractRecord } from '../search/extract.ts';
 import { askEndpoint } from './ask.ts';
+import { workflowDrafts, workingCopyDrafts } from './drafts.ts';
 import { questionsPrivacy } from './privacy.ts';
 import { applyOutcomes, collectOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from './questions.ts';
 import { questionResultPages } from './result-pages.ts';
@@ -41,7 +43,17 @@ export const faqFeature: RapportFeature = {
   },
   runtime: async () => {
     let outcomes: QuestionOutcome[] = [];
+    let projectRoot = '';
+    // Where new questions become drafts: workflow branches with the built-in CMS, else files in the
+    // FAQ folder. Chosen at the first run, once every feature has started (the CMS backend among them).
+    const draftsOf = (s: Services) =>
+      (s.drafts ??= s.cmsBackend
+        ? workflowDrafts(s.cmsBackend.repo, { folder: path.posix.normalize(s.config.crm.questions.draftsDir), branch: s.config.cms.branch })
+        : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir)));
     return {
+      async start(_s, env) {
+        projectRoot = env.projectRoot;
+      },
       load(buildDir) {
         const file = path.join(buildDir, 'server', OUTCOMES_FILE);
         outcomes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as QuestionOutcome[]) : [];
@@ -54,7 +66,7 @@ export const faqFeature: RapportFeature = {
           dev: true,
           async run(s) {
             if (!questionsOn(s.config)) return 0;
-            if (s.drafts) await syncDrafts(s.db, s.drafts, s.clock);
+            await syncDrafts(s.db, draftsOf(s), s.clock);
             return outcomes.length > 0 ? applyOutcomes(s, outcomes) : 0;
           },
         },

@@ -35,6 +35,12 @@ export const ordersFeature: RapportFeature = {
       const file = path.join(buildDir, 'server', SERVER_CATALOG_FILE);
       s.catalog = existsSync(file) ? catalogOf((JSON.parse(readFileSync(file, 'utf8')) as { products: CatalogProduct[] }).products) : undefined;
     },
+    // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
+    async devRefresh(formPath, devOrigin, s) {
+      if (formPath !== orderEndpoint.path) return;
+      const res = await fetch(`${devOrigin}/${CATALOG_FILE}`).catch(() => undefined);
+      if (res?.ok) s.catalog = catalogOf(((await res.json()) as { products: CatalogProduct[] }).products);
+    },
     jobs: [
       // After-sale e-mails that have come due (orders delivered some weeks ago).
       { name: 'after-sale e-mails', everyMs: 10 * 60_000, dev: false, run: (s) => sendDueFollowUps(s) },

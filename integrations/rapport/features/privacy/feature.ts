@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { RapportFeature } from '../../core/feature.ts';
+import { describeError } from '../../core/errors.ts';
+import { commitIfRepository } from '../cms/git.ts';
+import { PRIVACY_HISTORY_FILE } from './history.ts';
 
 /**
  * The privacy statement's builder. Always on: `/privacy` is drawn from what the other enabled
@@ -7,4 +12,21 @@ import type { RapportFeature } from '../../core/feature.ts';
 export const privacyFeature: RapportFeature = {
   id: 'privacy',
   enabled: () => true,
+  runtime: async () => {
+    let contentDir = '';
+    return {
+      async start(s, env) {
+        contentDir = path.join(env.projectRoot, s.config.contentDir);
+      },
+      // A published build may have added a version to the history (an editor changed the settings, or
+      // a feature now collects more): commit it with the content, so it outlives this server's working copy.
+      async published(_buildDir, s) {
+        const file = path.join(contentDir, PRIVACY_HISTORY_FILE);
+        if (!existsSync(file)) return;
+        await commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${s.privacyVersion}`).catch((error: unknown) =>
+          s.log(`The privacy statement's history could not be committed (it is kept in ${file}): ${describeError(error)}`),
+        );
+      },
+    };
+  },
 };

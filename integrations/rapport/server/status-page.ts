@@ -1,62 +1,14 @@
-import type { Services } from '../core/services.ts';
 import type http from 'node:http';
 import { parseCookie } from 'cookie';
-
+import escapeHtml from 'escape-html';
+import { sendJson as json } from '../core/http-io.ts';
 import { outboxCounts, type OutboxCounts } from '../core/mail/outbox-admin.ts';
 import { isStaff, SESSION_COOKIE, sessionPerson } from '../core/security/sessions.ts';
-import { BackendError, type CmsBackend } from '../features/cms/backend.ts';
-import escapeHtml from 'escape-html';
-import { readBody } from './form-server.ts';
+import type { Services } from '../core/services.ts';
 import type { BuildStatus } from './live-builds.ts';
 
-export const CMS_API_PATH = '/admin/api/v1';
-
-function json(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-/**
- * `POST /admin/api/v1`: Decap's proxy-backend protocol, for signed-in staff only. Without an
- * editor or admin session the answer is 401 and nothing is read or written.
- */
-export async function serveCmsApi(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  context: { services: Services; backend: CmsBackend | undefined; maxBodyBytes: number; onPublished?: (() => void) | undefined },
-): Promise<void> {
-  if (req.method !== 'POST') return json(res, 405, { error: 'Use POST' });
-  const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
-  const person = await sessionPerson(context.services.db, cookies[SESSION_COOKIE], context.services.clock).catch(() => undefined);
-  if (!person || !isStaff(person.role)) {
-    req.resume();
-    return json(res, 401, { error: 'Sign in as staff to use the content manager.' });
-  }
-  if (!context.backend) return json(res, 503, { error: 'The content folder is not a Git repository, so the content manager cannot save. Run `git init` in the project.' });
-  const body = await readBody(req, context.maxBodyBytes);
-  if (body === undefined) return json(res, 413, { error: 'That is more than the content manager accepts in one request.' });
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch {
-    return json(res, 400, { error: 'Send JSON.' });
-  }
-  try {
-    const result = await context.backend.handle(payload, { accountId: person.accountId, name: person.name || person.email, email: person.email });
-    const action = (payload as { action?: unknown }).action;
-    const direct = action === 'deleteFile' || action === 'deleteFiles' || (action === 'persistEntry' && (payload as { params?: { options?: { useWorkflow?: unknown } } }).params?.options?.useWorkflow !== true);
-    if (action === 'publishUnpublishedEntry' || direct) {
-      context.onPublished?.();
-    }
-    return json(res, 200, result ?? null);
-  } catch (error) {
-    if (error instanceof BackendError) return json(res, error.status, { error: error.message });
-    context.services.log(`CMS backend: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return json(res, 500, { error: 'The content manager could not do that; nothing was changed. Try again.' });
-  }
-}
-
-export const CMS_STATUS_PATH = '/admin/status';
+/** Where staff see how the last publish went and whether mail is stuck. */
+export const STATUS_PATH = '/admin/status';
 
 /**
  * `GET /admin/status`: how the last publish went, for editors (a failed build's log included), and
