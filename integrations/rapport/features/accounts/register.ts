@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import { z } from 'astro/zod';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
@@ -44,7 +45,7 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
       const now = s.clock().toISOString();
       if (!existing) {
         await trx.insertInto('accounts').values({ id: crypto.randomUUID(), contact_id: contact.id, role: 'customer', created_at: now }).execute();
-        await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'registered', summary: 'Created an account', data: null, created_at: now }).execute();
+        await recordActivity(trx, { contactId: contact.id, type: 'registered', summary: 'Created an account' }, now);
       }
       if ((await take(s.limits.mailPerAddress, `sign-in:${contact.email}`, trx)) > 0) return;
       const permission = await mailPermission(trx, s, contact);

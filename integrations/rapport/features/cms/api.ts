@@ -3,7 +3,8 @@ import { parseCookie } from 'cookie';
 import { readBody, sendJson as json } from '../../core/http-io.ts';
 import { isStaff, SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
 import type { Services } from '../../core/services.ts';
-import { BackendError, type CmsBackend } from './backend.ts';
+import { HttpError } from '../../core/errors.ts';
+import type { CmsBackend } from './backend.ts';
 
 export const CMS_API_PATH = '/admin/api/v1';
 
@@ -42,7 +43,7 @@ export async function serveCmsApi(
     }
     return json(res, 200, result ?? null);
   } catch (error) {
-    if (error instanceof BackendError) return json(res, error.status, { error: error.message });
+    if (error instanceof HttpError) return json(res, error.status, { error: error.message });
     context.services.log(`CMS backend: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return json(res, 500, { error: 'The content manager could not do that; nothing was changed. Try again.' });
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { RapportConfig } from '../../config/schema.ts';
 import { decapConfig } from './decap-config.ts';
+import { HttpError } from '../../core/errors.ts';
 import { GitError, Repo, type Author } from './git.ts';
 
 /**
@@ -26,12 +27,9 @@ const MEDIA_TYPES: Record<string, (b: Buffer) => boolean> = {
   '.pdf': (b) => b.subarray(0, 4).toString('latin1') === '%PDF',
 };
 
-export class BackendError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
+/** A request the backend refuses, with its status and a message for the editor (an `HttpError`). */
+export class BackendError extends HttpError {
+  override readonly name = 'BackendError';
 }
 
 export interface Staff extends Author {

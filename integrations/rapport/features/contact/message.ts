@@ -8,6 +8,7 @@ import { enqueueMail } from '../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
+import { recordActivity } from '../../core/store/timeline.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
 
 export const contactForm = () =>
@@ -43,17 +44,7 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       if (wait > 0) return wait;
       const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: data.kind ?? 'prospect' }, s.clock);
       const subject = data.subject ?? 'Message from the website';
-      await trx
-        .insertInto('activities')
-        .values({
-          id: crypto.randomUUID(),
-          contact_id: contact.id,
-          type: 'enquiry',
-          summary: subject,
-          data: JSON.stringify({ subject, message: data.message, name: data.name, organisation: data.organisation ?? null, kind: data.kind ?? null }),
-          created_at: s.clock().toISOString(),
-        })
-        .execute();
+      await recordActivity(trx, { contactId: contact.id, type: 'enquiry', summary: subject, data: { subject, message: data.message, name: data.name, organisation: data.organisation ?? null, kind: data.kind ?? null } }, s.clock());
       // The copy of the message goes only to an address that has shown it is its owner's.
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'confirmed') {

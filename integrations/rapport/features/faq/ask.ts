@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
@@ -67,10 +68,7 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
       await trx.insertInto('faq_question_events').values({ id: crypto.randomUUID(), question_id: id, status: 'received', note: null, created_at: now }).execute();
       if (contact) {
         await appendConsent(trx, { contact_id: contact.id, purpose: 'faq:answer-notice', action: 'granted', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source: 'web:/faq/ask' }, s.clock);
-        await trx
-          .insertInto('activities')
-          .values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'question', summary: data.question, data: JSON.stringify({ question: id }), created_at: now })
-          .execute();
+        await recordActivity(trx, { contactId: contact.id, type: 'question', summary: data.question, data: { question: id } }, now);
         // The question is quoted back only to an address that has shown it is its owner's.
         const permission = await mailPermission(trx, s, contact);
         if (permission !== 'none') {

@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
@@ -85,10 +86,7 @@ export async function applyListChoice(trx: Kysely<Database>, s: Services, contac
     await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
     await record(list, 'withdrawn');
   }
-  await trx
-    .insertInto('activities')
-    .values({ id: crypto.randomUUID(), contact_id: contactId, type: 'lists-changed', summary: `Lists now: ${[...wanted].join(', ') || 'none'}`, data: null, created_at: now })
-    .execute();
+  await recordActivity(trx, { contactId, type: 'lists-changed', summary: `Lists now: ${[...wanted].join(', ') || 'none'}` }, now);
 }
 
 export const preferencesEndpoint: FormEndpoint<ReturnType<typeof preferencesForm>['schema']> = {

@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
@@ -152,10 +153,7 @@ async function confirmLists(trx: Kysely<Database>, s: Services, contactId: strin
     );
   }
   const names = s.config.crm.lists.filter((l) => pending.lists.includes(l.id)).map((l) => l.label);
-  await trx
-    .insertInto('activities')
-    .values({ id: crypto.randomUUID(), contact_id: contactId, type: 'subscribed', summary: `Subscribed to ${names.join(', ')}`, data: JSON.stringify({ lists: pending.lists }), created_at: now })
-    .execute();
+  await recordActivity(trx, { contactId, type: 'subscribed', summary: `Subscribed to ${names.join(', ')}`, data: { lists: pending.lists } }, now);
   const links = await listMailLinks(trx, s, contactId, pending.lists[0]!);
   await enqueueMail(
     trx,

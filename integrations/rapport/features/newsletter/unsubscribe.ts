@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
@@ -62,5 +63,5 @@ async function withdraw(trx: Kysely<Database>, s: Services, contactId: string, l
     { contact_id: contactId, purpose: `newsletter:${list}`, action: 'withdrawn', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source },
     s.clock,
   );
-  await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: contactId, type: 'unsubscribed', summary: `Unsubscribed from ${list}`, data: JSON.stringify({ source }), created_at: now }).execute();
+  await recordActivity(trx, { contactId, type: 'unsubscribed', summary: `Unsubscribed from ${list}`, data: { source } }, now);
 }

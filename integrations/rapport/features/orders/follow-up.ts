@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
 import { siteLink } from '../../core/forms/endpoint.ts';
@@ -72,7 +73,7 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
       const consent =
         last?.action === 'withdrawn' ? 'opted out' : options.consent === 'express' ? (order.follow_up_consent === 1 || last?.action === 'granted' ? 'ok' : 'no consent') : now < windowEnds ? 'ok' : 'implied consent expired';
       if (consent !== 'ok') {
-        await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: order.contact_id, type: 'follow-up-skipped', summary: `No after-sale e-mail for order ${order.number}: ${consent}`, data: JSON.stringify({ number: order.number }), created_at: now.toISOString() }).execute();
+        await recordActivity(trx, { contactId: order.contact_id, type: 'follow-up-skipped', summary: `No after-sale e-mail for order ${order.number}: ${consent}`, data: { number: order.number } }, now);
         return 'skipped';
       }
       const lines = await trx.selectFrom('order_lines').select(['sku', 'name']).where('order_id', '=', order.id).orderBy('position').execute();
@@ -99,7 +100,7 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
         }),
         s.clock,
       );
-      await trx.insertInto('activities').values({ id: crypto.randomUUID(), contact_id: order.contact_id, type: 'follow-up', summary: `After-sale e-mail for order ${order.number}`, data: JSON.stringify({ number: order.number, suggestions: suggestions.map((p) => p.sku) }), created_at: now.toISOString() }).execute();
+      await recordActivity(trx, { contactId: order.contact_id, type: 'follow-up', summary: `After-sale e-mail for order ${order.number}`, data: { number: order.number, suggestions: suggestions.map((p) => p.sku) } }, now);
       return 'sent';
     });
     if (outcome === 'sent') sent++;

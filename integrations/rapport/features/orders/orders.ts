@@ -1,3 +1,4 @@
+import { HttpError } from '../../core/errors.ts';
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/store/contacts.ts';
@@ -83,7 +84,13 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   returned: 'Returned',
 };
 
-export class OrderError extends Error {}
+/** A change an order cannot take (unknown order, a status that cannot follow, a race): 409 with a message for staff. */
+export class OrderError extends HttpError {
+  override readonly name = 'OrderError';
+  constructor(message: string) {
+    super(409, message);
+  }
+}
 
 /**
  * Moves an order to `status` if its current status allows it; records the event. Returns the

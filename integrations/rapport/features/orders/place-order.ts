@@ -1,3 +1,4 @@
+import { recordActivity } from '../../core/store/timeline.ts';
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
@@ -256,10 +257,7 @@ export const orderEndpoint: FormEndpoint = {
           .values(quote.lines.map((l, i) => ({ id: crypto.randomUUID(), order_id: id, position: i + 1, sku: l.sku, name: l.name, unit: l.unit, quantity: l.quantity, unit_cents: l.unitCents, total_cents: l.totalCents })))
           .execute();
         await trx.insertInto('order_events').values({ id: crypto.randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: now.toISOString() }).execute();
-        await trx
-          .insertInto('activities')
-          .values({ id: crypto.randomUUID(), contact_id: contact.id, type: 'order', summary: `Order ${number}: ${formatMoney(quote.totalCents, quote.currency, config.site.locale)}`, data: JSON.stringify({ number }), created_at: now.toISOString() })
-          .execute();
+        await recordActivity(trx, { contactId: contact.id, type: 'order', summary: `Order ${number}: ${formatMoney(quote.totalCents, quote.currency, config.site.locale)}`, data: { number } }, now);
         if (data.follow_up === 'yes') {
           await appendConsent(
             trx,
