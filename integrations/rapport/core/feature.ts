@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AstroIntegrationLogger } from 'astro';
+import type { Kysely } from 'kysely';
+import type { BuildInfo } from './build-info.ts';
 import type { RapportConfig } from '../config/schema.ts';
 import type { FormEndpoint } from './forms/endpoint.ts';
 import type { PageFacts } from './page-facts.ts';
 import type { FeaturePrivacy } from './privacy/declaration.ts';
 import type { Services } from './services.ts';
+import type { Database } from './store/schema.ts';
 
 /**
  * What a feature is told when it declares itself. `config` is the options as the site can use
@@ -101,6 +104,34 @@ export interface FeatureRuntime {
   handlers?: RequestHandler[];
   /** Under `astro dev`, before a form is answered: read from the dev server what a build would have written (the order catalogue). */
   devRefresh?(formPath: string, devOrigin: string, s: Services): Promise<void>;
+  /** Its `npx rapport <group> …` commands. */
+  commands?: CliCommand[];
+}
+
+/** What a CLI command is given: the store, and what the build and the environment say. */
+export interface CliEnv {
+  db: Kysely<Database>;
+  /** What the last build recorded (`dist/server/rapport.json`), if there is one. */
+  built: BuildInfo | undefined;
+  /** Where links in mail start: SITE_URL, else the built site's URL. */
+  siteUrl(): URL;
+  /** Where the person at this terminal can open a link now: SITE_URL, else the running local server, else `siteUrl()`. */
+  reachableUrl(): URL;
+  /** `RAPPORT_SECRET`, else the generated one in `var/`. */
+  secret(): string;
+  /** The whole usage text, for messages about a wrong command. */
+  usage: string;
+}
+
+/** One group of `npx rapport` commands (`users`, `orders`, `mail`). */
+export interface CliCommand {
+  group: string;
+  /** Its lines of the usage text. */
+  usage: string;
+  /** Options it reads, for `node:util` `parseArgs`; every group's are merged. */
+  options?: Record<string, { type: 'string' | 'boolean' }>;
+  /** Runs `npx rapport <group> <command> <args…>`; resolves with the exit code. */
+  run(command: string, args: string[], values: Record<string, string | boolean | undefined>, env: CliEnv): Promise<number>;
 }
 
 /**

@@ -20,4 +20,5 @@ export const accountsFeature: RapportFeature = {
   forms: () => [registerEndpoint, signInEndpoint, signInConfirmEndpoint, signOutEndpoint, accountListsEndpoint],
   resultPages: ({ config }) => accountResultPages(config),
   privacy: ({ config }) => [accountsPrivacy(config)],
+  runtime: async () => ({ commands: [(await import('./commands.ts')).usersCommand] }),
 };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
 import { CATALOG_FILE, catalogOf, SERVER_CATALOG_FILE } from './catalog.ts';
+import { ordersCommand } from './commands.ts';
 import { sendDueFollowUps } from './follow-up.ts';
 import { orderEndpoint } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
@@ -45,5 +46,6 @@ export const ordersFeature: RapportFeature = {
       // After-sale e-mails that have come due (orders delivered some weeks ago).
       { name: 'after-sale e-mails', everyMs: 10 * 60_000, dev: false, run: (s) => sendDueFollowUps(s) },
     ],
+    commands: [ordersCommand],
   }),
 };
