@@ -23,7 +23,11 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { group: ['**/features/**', '../features', '../../features'], message: 'core/ must not import a feature: declare what core needs in core (see core/feature.ts, core/services.ts) and let the feature provide it.' },
+            {
+              group: ['**/features/**', '../features', '../../features'],
+              message:
+                'core/ must not import a feature: declare what core needs in core (see core/feature.ts, core/services.ts) and let the feature provide it.',
+            },
             { group: ['**/site/**', '../site', '../../site'], message: 'core/ must not import site machinery.' },
           ],
         },

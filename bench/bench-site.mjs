@@ -23,7 +23,10 @@ function generateContent(dir, pages) {
       `---\nquestion: How do I grow bench bulb number ${i} well?\ncategory: Category ${i % 6}\norder: ${i}\nstatus: published\nupdated: 2026-0${1 + (i % 9)}-2${i % 8}\n---\n${body(i)}`,
     );
   }
-  writeFileSync(path.join(dir, 'pages', 'home.md'), '---\ntitle: Bench site home page\ndescription: The home page of a generated benchmark site with many products and answers.\nupdated: 2026-01-01\n---\nHello.\n');
+  writeFileSync(
+    path.join(dir, 'pages', 'home.md'),
+    '---\ntitle: Bench site home page\ndescription: The home page of a generated benchmark site with many products and answers.\nupdated: 2026-01-01\n---\nHello.\n',
+  );
 }
 
 function body(i) {
@@ -54,4 +57,3 @@ export function makeSite(name, files, pages) {
   generateContent(path.join(dir, 'content'), pages);
   return dir;
 }
-

@@ -39,7 +39,16 @@ if (mode === 'rapport') {
           .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'pending', updated_at: now }))
           .execute();
         const token = await issueToken(trx, { purpose: 'subscribe-confirm', contactId: contact.id, payload: { lists: ['news'] }, ttlMs: 3_600_000 });
-        await enqueueMail(trx, composeMail({ to: contact.email, subject: 'Confirm', paragraphs: ['Confirm'], action: { label: 'Confirm', url: `https://example.com/c?token=${token}` }, footer: ['x'] }));
+        await enqueueMail(
+          trx,
+          composeMail({
+            to: contact.email,
+            subject: 'Confirm',
+            paragraphs: ['Confirm'],
+            action: { label: 'Confirm', url: `https://example.com/c?token=${token}` },
+            footer: ['x'],
+          }),
+        );
       });
       res.writeHead(303, { Location: '/subscribe/check-your-inbox' });
       res.end();

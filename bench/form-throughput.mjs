@@ -29,7 +29,14 @@ async function measure(mode, store, seconds) {
 async function countContacts(storeOptions) {
   const store = openStore(storeOptions);
   try {
-    return Number((await store.db.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    return Number(
+      (
+        await store.db
+          .selectFrom('contacts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   } finally {
     await store.close();
   }
@@ -63,16 +70,26 @@ try {
 }
 
 async function runStore(kind, rapportStore, baselineStore) {
-      const rapport = await measure('rapport', rapportStore, DURATION);
-      const baseline = await measure('baseline', baselineStore, DURATION);
-      const stored = await countContacts(rapportStore);
-      const accepted = rapport.statuses[303] ?? 0;
-      rows.push({ store: kind, rapport, baseline, ratio: rapport.rps / baseline.rps, stored });
-      console.log(`${kind}: Rapport ${rapport.rps.toFixed(0)}/s (p99 ${rapport.p99} ms, ${JSON.stringify(rapport.statuses)}, errors ${rapport.errors}); baseline ${baseline.rps.toFixed(0)}/s; ratio ${(rapport.rps / baseline.rps).toFixed(2)}×; contacts stored ${stored} (measured-run 303s ${accepted}, plus warm-up)`);
+  const rapport = await measure('rapport', rapportStore, DURATION);
+  const baseline = await measure('baseline', baselineStore, DURATION);
+  const stored = await countContacts(rapportStore);
+  const accepted = rapport.statuses[303] ?? 0;
+  rows.push({ store: kind, rapport, baseline, ratio: rapport.rps / baseline.rps, stored });
+  console.log(
+    `${kind}: Rapport ${rapport.rps.toFixed(0)}/s (p99 ${rapport.p99} ms, ${JSON.stringify(rapport.statuses)}, errors ${rapport.errors}); baseline ${baseline.rps.toFixed(0)}/s; ratio ${(rapport.rps / baseline.rps).toFixed(2)}×; contacts stored ${stored} (measured-run 303s ${accepted}, plus warm-up)`,
+  );
 }
 
 const table = rows
-  .map((r) => r.failed ? `| ${r.store} | – | – | – | – | failed: ${r.failed} |` : `| ${r.store} | ${r.rapport.rps.toFixed(0)} | ${r.baseline.rps.toFixed(0)} | ${r.ratio.toFixed(2)}× ${r.ratio >= 0.5 ? '(goal ≥ 0.5× met)' : '(goal ≥ 0.5× not met)'} | ${r.rapport.p99} ms ${r.rapport.p99 < 50 ? '(goal < 50 ms met)' : '(goal < 50 ms not met)'} | ${Object.entries(r.rapport.statuses).map(([s, n]) => `${n}×${s}`).join(', ')}; ${r.rapport.errors} errors |`)
+  .map((r) =>
+    r.failed
+      ? `| ${r.store} | – | – | – | – | failed: ${r.failed} |`
+      : `| ${r.store} | ${r.rapport.rps.toFixed(0)} | ${r.baseline.rps.toFixed(0)} | ${r.ratio.toFixed(2)}× ${r.ratio >= 0.5 ? '(goal ≥ 0.5× met)' : '(goal ≥ 0.5× not met)'} | ${r.rapport.p99} ms ${r.rapport.p99 < 50 ? '(goal < 50 ms met)' : '(goal < 50 ms not met)'} | ${Object.entries(
+          r.rapport.statuses,
+        )
+          .map(([s, n]) => `${n}×${s}`)
+          .join(', ')}; ${r.rapport.errors} errors |`,
+  )
   .join('\n');
 const section = `## Form throughput
 

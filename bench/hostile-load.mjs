@@ -59,7 +59,9 @@ valid time-trap value) to \`/subscribe\` as fast as they are answered. Server an
 | \`/faq/\` under the flood | ${a.rps.toFixed(0)} | ${ms(a, a.p50)} | ${ms(a, a.p99)} | ${ms(a, a.max)} |
 | ratio (flood ÷ alone) | ${(a.rps / b.rps).toFixed(2)}× | | ${a.answered === 0 ? '–' : `${(a.p99 / Math.max(b.p99, 1)).toFixed(1)}×`} | |
 
-The flood: ${attack.rps.toFixed(0)} posts/s answered ${Object.entries(attack.statuses).map(([s, n]) => `${n}×${s}`).join(', ')}, p99 ${attack.p99} ms, ${attack.errors} errors.
+The flood: ${attack.rps.toFixed(0)} posts/s answered ${Object.entries(attack.statuses)
+  .map(([s, n]) => `${n}×${s}`)
+  .join(', ')}, p99 ${attack.p99} ms, ${attack.errors} errors.
 `;
 writeSection('A page under a form flood', section);
 writeRaw('hostile', { seconds: SECONDS, baseline: b, attacked: a, attack });

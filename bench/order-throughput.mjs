@@ -62,7 +62,13 @@ try {
 }
 
 const table = rows
-  .map((r) => (r.failed ? `| ${r.store} | failed: ${r.failed} | | | |` : `| ${r.store} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${Object.entries(r.statuses).map(([s, c]) => `${c}×${s}`).join(', ')}; ${r.errors} errors |`))
+  .map((r) =>
+    r.failed
+      ? `| ${r.store} | failed: ${r.failed} | | | |`
+      : `| ${r.store} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${Object.entries(r.statuses)
+          .map(([s, c]) => `${c}×${s}`)
+          .join(', ')}; ${r.errors} errors |`,
+  )
   .join('\n');
 const section = `## Order throughput
 

@@ -41,7 +41,16 @@ const kb = (n) => (n / 1000).toFixed(1);
 const rows = [...byTemplate].map(([t, list]) => {
   const heaviest = list.reduce((a, b) => (b.total > a.total ? b : a));
   const median = [...list].sort((a, b) => a.text - b.text)[Math.floor(list.length / 2)];
-  return { template: t, pages: list.length, medianText: median.text, heaviest: heaviest.pathname, text: heaviest.text, textBrotli: heaviest.textBrotli, images: heaviest.images, total: heaviest.total };
+  return {
+    template: t,
+    pages: list.length,
+    medianText: median.text,
+    heaviest: heaviest.pathname,
+    text: heaviest.text,
+    textBrotli: heaviest.textBrotli,
+    images: heaviest.images,
+    total: heaviest.total,
+  };
 });
 rows.sort((a, b) => b.total - a.total);
 const budgetText = budgets.textKb * 1000;

@@ -8,7 +8,9 @@ const resultsFile = path.join(import.meta.dirname, 'results.json');
 
 /** Replaces the section starting `## <title>` (up to the next `## `), or appends it. */
 export function writeSection(title, section) {
-  const report = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '# Rapport benchmarks\n\n`npm run bench` runs them all; each section is rewritten by its own benchmark.\n';
+  const report = existsSync(reportFile)
+    ? readFileSync(reportFile, 'utf8')
+    : '# Rapport benchmarks\n\n`npm run bench` runs them all; each section is rewritten by its own benchmark.\n';
   const start = report.indexOf(`\n## ${title}\n`);
   if (start === -1) return writeFileSync(reportFile, `${report.trimEnd()}\n\n${section.trimEnd()}\n`);
   const next = report.indexOf('\n## ', start + 1);

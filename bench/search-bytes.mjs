@@ -32,7 +32,7 @@ function sites() {
 
 async function serve(dir) {
   const statics = sirv(dir, { brotli: true, gzip: true, dev: false });
-  const server = http.createServer((req, res) => statics(req, res, () => (res.statusCode = 404, res.end())));
+  const server = http.createServer((req, res) => statics(req, res, () => ((res.statusCode = 404), res.end())));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${server.address().port}` };
 }

@@ -47,6 +47,8 @@ mkdirSync(path.join(root, 'var'), { recursive: true });
 writeFileSync(path.join(root, 'var', 'server.json'), `${JSON.stringify({ url, pid: process.pid })}\n`);
 const staff = await running.store.db.selectFrom('accounts').select('id').where('role', 'in', ['editor', 'admin']).limit(1).execute();
 if (staff.length === 0) {
-  console.log(`No staff account yet. Create yours (it prints a one-time sign-in link to ${process.env.SITE_URL ?? url}): npx rapport users add you@example.com --role admin`);
+  console.log(
+    `No staff account yet. Create yours (it prints a one-time sign-in link to ${process.env.SITE_URL ?? url}): npx rapport users add you@example.com --role admin`,
+  );
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => running.close().then(() => process.exit(0)));

@@ -66,7 +66,9 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         }
         if (!astro.adapter && wantsServer(userConfig)) {
           // Forms need a server; a purely static site gets every page but them (and no links to them).
-          logger.warn('No adapter is set, so the site is static and Rapport leaves out its forms (subscribe, accounts, contact, questions) and the server-rendered /search. Add `adapter: node({ mode: "middleware" })` from @astrojs/node to get them.');
+          logger.warn(
+            'No adapter is set, so the site is static and Rapport leaves out its forms (subscribe, accounts, contact, questions) and the server-rendered /search. Add `adapter: node({ mode: "middleware" })` from @astrojs/node to get them.',
+          );
         }
         ctx = featureContext(userConfig, !!astro.adapter);
         config = ctx.config;
@@ -79,7 +81,11 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         // What the enabled features collect, against the editor's privacy settings: a gap fails here.
         privacy = prepareStatement(userConfig, ctx.server, astro.root, new Date().toISOString().slice(0, 10));
         const results = resultPages(ctx);
-        const routes = [...siteRoutes(astro.srcDir, privacy !== undefined), ...featureRoutes(ctx), ...Object.keys(results).map((pattern) => ({ pattern, entrypoint: siteRoute('routes/result.astro'), private: true }))];
+        const routes = [
+          ...siteRoutes(astro.srcDir, privacy !== undefined),
+          ...featureRoutes(ctx),
+          ...Object.keys(results).map((pattern) => ({ pattern, entrypoint: siteRoute('routes/result.astro'), private: true })),
+        ];
         for (const { pattern, entrypoint } of routes) injectRoute({ pattern, entrypoint });
         // Pages per request or per person are never indexed; the sitemap integration cannot read their noindex.
         privatePaths = new Set(routes.filter((r) => r.private).map((r) => r.pattern));
@@ -100,7 +106,10 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
       'astro:config:done': ({ injectTypes, config: astro, buildOutput }) => {
         serverDir = buildOutput === 'server' ? astro.build.server : undefined;
-        injectTypes({ filename: 'virtual.d.ts', content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n` });
+        injectTypes({
+          filename: 'virtual.d.ts',
+          content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n`,
+        });
       },
       'astro:server:setup': async ({ server, logger }) => {
         // `astro dev`: forms, the CMS backend and Decap's files, as Rapport's server has them.
@@ -141,7 +150,11 @@ function siteRoutes(srcDir: URL, hasStatement: boolean): FeatureRoute[] {
 }
 
 /** Drops noindex pages from the XML sitemap and dates each entry from its content. */
-function sitemapItem<T extends { url: string; lastmod?: string | undefined }>(item: T, byPath: ReadonlyMap<string, PageFacts>, privatePaths: ReadonlySet<string>): T | undefined {
+function sitemapItem<T extends { url: string; lastmod?: string | undefined }>(
+  item: T,
+  byPath: ReadonlyMap<string, PageFacts>,
+  privatePaths: ReadonlySet<string>,
+): T | undefined {
   const path = new URL(item.url).pathname.replace(/\/$/, '') || '/';
   if (privatePaths.has(path)) return undefined;
   const page = byPath.get(path);

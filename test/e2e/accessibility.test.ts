@@ -52,7 +52,13 @@ async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 describe('accessibility (axe-core in Chromium): no serious or critical violation', () => {
@@ -88,7 +94,10 @@ describe('accessibility (axe-core in Chromium): no serious or critical violation
     await page.click('form[method=post] button[type=submit]');
     await page.waitForLoadState('load');
     const invalid = await page.$$eval('[aria-invalid=true]', (fields) =>
-      fields.map((f) => ({ name: f.getAttribute('name'), describedBy: (f.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '') })),
+      fields.map((f) => ({
+        name: f.getAttribute('name'),
+        describedBy: (f.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? ''),
+      })),
     );
     expect(invalid.length, 'fields marked invalid').toBeGreaterThan(0);
     for (const field of invalid) expect(field.describedBy.join(' ').trim(), `${field.name} has its message`).not.toBe('');

@@ -57,11 +57,15 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
     expect((await formClient(base, SECRET).post('/faq/ask', { question, email: 'raised.beds@example.com' })).status).toBe(303);
 
     // The CLI creates the editor and prints a one-time sign-in link.
-    const cli = execFileSync(process.execPath, [path.join(project, 'integrations/rapport/cli/rapport.ts'), 'users', 'add', 'editor@example.com', '--role', 'editor', '--name', 'Edie Tor'], {
-      cwd: project,
-      encoding: 'utf8',
-      env: { ...process.env, SITE_URL: base, DATABASE_URL: '' },
-    });
+    const cli = execFileSync(
+      process.execPath,
+      [path.join(project, 'integrations/rapport/cli/rapport.ts'), 'users', 'add', 'editor@example.com', '--role', 'editor', '--name', 'Edie Tor'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, SITE_URL: base, DATABASE_URL: '' },
+      },
+    );
     const link = /https?:\/\/\S+\/account\/sign-in\/confirm\?token=[\w-]+/.exec(cli)?.[0];
     expect(link, cli).toBeDefined();
 
@@ -105,7 +109,10 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
     expect(faq.text).toContain(question);
     const answer = await raw(`${base}/faq/can-i-plant-bulbs-in-raised-beds/`);
     expect(answer.text).toContain('raised beds drain well');
-    const mail = await waitFor(() => sink.received.find((m) => m.to.includes('raised.beds@example.com') && m.parsed.subject === 'Your question is answered'), 'the answer mail');
+    const mail = await waitFor(
+      () => sink.received.find((m) => m.to.includes('raised.beds@example.com') && m.parsed.subject === 'Your question is answered'),
+      'the answer mail',
+    );
     expect(mail.parsed.text).toContain('/faq/can-i-plant-bulbs-in-raised-beds/');
 
     // The privacy settings are an entry like any other: Settings → Privacy statement opens with the file's values.

@@ -39,9 +39,19 @@ describe('Lighthouse, mobile on slow 4G, against the built reference site', () =
     const failing = Object.values(lhr.audits)
       .filter((a) => a.score !== null && a.score < 1 && ['binary', 'numeric', 'metricSavings'].includes(a.scoreDisplayMode))
       .map((a) => `${a.id} (${a.score})`);
-    figures[page] = { scores, lcpMs: metric('largest-contentful-paint'), tbtMs: metric('total-blocking-time'), cls: lhr.audits['cumulative-layout-shift']?.numericValue, failing };
+    figures[page] = {
+      scores,
+      lcpMs: metric('largest-contentful-paint'),
+      tbtMs: metric('total-blocking-time'),
+      cls: lhr.audits['cumulative-layout-shift']?.numericValue,
+      failing,
+    };
     console.log(`Lighthouse ${page}: ${JSON.stringify(figures[page])}`);
     expect(scores.performance, `performance; below 1: ${failing.join(', ')}`).toBeGreaterThanOrEqual(95);
-    expect({ accessibility: scores.accessibility, 'best-practices': scores['best-practices'], seo: scores.seo }, failing.join(', ')).toEqual({ accessibility: 100, 'best-practices': 100, seo: 100 });
+    expect({ accessibility: scores.accessibility, 'best-practices': scores['best-practices'], seo: scores.seo }, failing.join(', ')).toEqual({
+      accessibility: 100,
+      'best-practices': 100,
+      seo: 100,
+    });
   });
 });

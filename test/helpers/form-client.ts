@@ -13,12 +13,16 @@ export function raw(url: string, options: { method?: string; headers?: Record<st
   const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body;
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(url, { method: options.method ?? 'GET', headers: { ...options.headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: { ...options.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     // A server that refuses a big body answers and closes while we still write: the answer
     // counts. A connection that dies with no answer at all is an error.
     req.on('error', (error: NodeJS.ErrnoException) => {

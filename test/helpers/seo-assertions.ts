@@ -32,7 +32,8 @@ export function expectCompleteSeo(page: BuiltPage, clientDir: string, site: stri
   const scripts = $('script:not([type="application/ld+json"])');
   expect(scripts.filter('[src]').length, `${file}: loads no script file`).toBe(0);
   expect(scripts.length, `${file}: at most the search loader`).toBeLessThanOrEqual(1);
-  if (scripts.length) expect(scripts.text(), `${file}: the search loader`).toMatch(/^\(\(\)=>\{let pf;const load=\(\)=>pf\?\?=import\('\/pagefind\/pagefind\.js'\)/);
+  if (scripts.length)
+    expect(scripts.text(), `${file}: the search loader`).toMatch(/^\(\(\)=>\{let pf;const load=\(\)=>pf\?\?=import\('\/pagefind\/pagefind\.js'\)/);
   expect($('link[rel="preload"][as="font"], link[href*="fonts.googleapis"]').length, `${file}: no web fonts`).toBe(0);
   return { title, description, canonical, noindex: /noindex/.test($('meta[name="robots"]').attr('content') ?? '') };
 }

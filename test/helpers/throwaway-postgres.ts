@@ -65,7 +65,14 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const pg = (program: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, program), ...args]) : run(path.join(bin, program), args);
   const port = await freePort();
-  const serverOptions = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c full_page_writes=off', '-c synchronous_commit=off'].join(' ');
+  const serverOptions = [
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c full_page_writes=off',
+    '-c synchronous_commit=off',
+  ].join(' ');
   let running = false;
   const withLog = async (what: string, step: () => Promise<unknown>) => {
     try {

@@ -13,7 +13,8 @@ import { waitFor } from '../helpers/smtp-sink.ts';
 const distDir = inject('referenceBuild');
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-const entry = (question: string, extra = '') => `---\nquestion: ${question}\ncategory: Planting\nstatus: published\nupdated: 2026-03-02\n${extra}---\n\nAn answer.\n`;
+const entry = (question: string, extra = '') =>
+  `---\nquestion: ${question}\ncategory: Planting\nstatus: published\nupdated: 2026-03-02\n${extra}---\n\nAn answer.\n`;
 
 describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () => {
   let project: string;
@@ -21,7 +22,12 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
   let base: string;
   const cookies: Record<'editor' | 'other' | 'customer', string> = { editor: '', other: '', customer: '' };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: project, encoding: 'utf8' }).trim();
-  const call = async (action: string, params: Record<string, unknown> = {}, as: keyof typeof cookies | 'nobody' = 'editor', headers: Record<string, string> = {}) => {
+  const call = async (
+    action: string,
+    params: Record<string, unknown> = {},
+    as: keyof typeof cookies | 'nobody' = 'editor',
+    headers: Record<string, string> = {},
+  ) => {
     const answer = await raw(`${base}/admin/api/v1`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: base, ...(as === 'nobody' ? {} : { cookie: `${SESSION_COOKIE}=${cookies[as]}` }), ...headers },
@@ -40,10 +46,22 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     git('init', '--quiet', '--initial-branch=main');
     git('-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', 'add', '.');
     git('-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', 'commit', '--quiet', '-m', 'content');
-    running = await startServer({ distDir, port: 0, host: '127.0.0.1', store: { sqliteFile: path.join(project, '..', `${path.basename(project)}.sqlite`) }, secret: SECRET, projectRoot: project, publishDebounceMs: 60_000 });
+    running = await startServer({
+      distDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: { sqliteFile: path.join(project, '..', `${path.basename(project)}.sqlite`) },
+      secret: SECRET,
+      projectRoot: project,
+      publishDebounceMs: 60_000,
+    });
     base = serverUrl(running.server);
     const db = running.store.db;
-    for (const [who, role, name] of [['editor', 'editor', 'Edie Tor'], ['other', 'admin', 'Ada Min'], ['customer', 'customer', 'Cus Tomer']] as const) {
+    for (const [who, role, name] of [
+      ['editor', 'editor', 'Edie Tor'],
+      ['other', 'admin', 'Ada Min'],
+      ['customer', 'customer', 'Cus Tomer'],
+    ] as const) {
       const contact = await upsertContact(db, { email: `${who}@example.com`, name, kind: 'customer' });
       const id = crypto.randomUUID();
       await db.insertInto('accounts').values({ id, contact_id: contact.id, role, created_at: new Date().toISOString() }).execute();
@@ -60,7 +78,13 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     const head = git('rev-parse', 'HEAD');
     const actions = ['info', 'entriesByFolder', 'getEntry', 'persistEntry', 'persistMedia', 'deleteFile', 'publishUnpublishedEntry', 'unpublishedEntries'];
     for (const action of actions) {
-      const params = { folder: 'content/faq', path: 'content/faq/first.md', entry: { slug: 'x', path: 'content/faq/x.md', raw: entry('Planted by nobody here?') }, assets: [], options: { collectionName: 'faq', commitMessage: 'x' } };
+      const params = {
+        folder: 'content/faq',
+        path: 'content/faq/first.md',
+        entry: { slug: 'x', path: 'content/faq/x.md', raw: entry('Planted by nobody here?') },
+        assets: [],
+        options: { collectionName: 'faq', commitMessage: 'x' },
+      };
       expect((await call(action, params, 'nobody')).status, action).toBe(401);
       expect((await call(action, params, 'customer')).status, action).toBe(401);
     }
@@ -71,7 +95,12 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
   it('refuses a request from another site before reading it', async () => {
     const answer = await raw(`${base}/admin/api/v1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', cookie: `${SESSION_COOKIE}=${cookies.editor}` },
+      headers: {
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+        cookie: `${SESSION_COOKIE}=${cookies.editor}`,
+      },
       body: JSON.stringify({ action: 'deleteFile', params: { branch: 'main', path: 'content/faq/second.md', options: { commitMessage: 'x' } } }),
     });
     expect(answer.status).toBe(403);
@@ -86,7 +115,11 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect((await call('getEntry', { path: 'content/faq/second.md' })).body.data).toContain('How deep');
     expect((await call('entriesByFiles', { files: [{ path: 'content/faq/first.md' }] })).body).toHaveLength(1);
 
-    const saved = await call('persistEntry', { entry: { slug: 'third', path: 'content/faq/third.md', raw: entry('Can I grow <script>alert(1)</script> lilies?') }, assets: [], options: { collectionName: 'faq', commitMessage: 'Create FAQ “third”', useWorkflow: false } });
+    const saved = await call('persistEntry', {
+      entry: { slug: 'third', path: 'content/faq/third.md', raw: entry('Can I grow <script>alert(1)</script> lilies?') },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'Create FAQ “third”', useWorkflow: false },
+    });
     expect(saved.status).toBe(200);
     expect(readFileSync(path.join(project, 'content/faq/third.md'), 'utf8')).toContain('<script>alert(1)</script>');
     expect(git('log', '-1', '--format=%an <%ae> %s')).toBe('Edie Tor <editor@example.com> Create FAQ “third”');
@@ -96,33 +129,78 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
   it('gives the second of two editors saving the same entry a conflict, never a silent overwrite', async () => {
     await call('getEntry', { path: 'content/faq/first.md' }, 'editor');
     await call('getEntry', { path: 'content/faq/first.md' }, 'other');
-    const save = (as: 'editor' | 'other', text: string) => call('persistEntry', { entry: { slug: 'first', path: 'content/faq/first.md', raw: entry(text) }, assets: [], options: { collectionName: 'faq', commitMessage: `edit by ${as}` } }, as);
+    const save = (as: 'editor' | 'other', text: string) =>
+      call(
+        'persistEntry',
+        {
+          entry: { slug: 'first', path: 'content/faq/first.md', raw: entry(text) },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: `edit by ${as}` },
+        },
+        as,
+      );
     expect((await save('other', 'When should I plant tulips, really?')).status).toBe(200);
     const late = await save('editor', 'When should I plant tulips in Alberta?');
     expect(late.status).toBe(409);
     expect(late.body.error).toMatch(/changed by someone else/);
     expect(readFileSync(path.join(project, 'content/faq/first.md'), 'utf8')).toContain('really?');
     // A "new" entry over an existing file is a conflict too.
-    const clash = await call('persistEntry', { entry: { slug: 'second', path: 'content/faq/second.md', raw: entry('How deep, new entry?') }, assets: [], options: { collectionName: 'faq', commitMessage: 'new' } }, 'other');
+    const clash = await call(
+      'persistEntry',
+      {
+        entry: { slug: 'second', path: 'content/faq/second.md', raw: entry('How deep, new entry?') },
+        assets: [],
+        options: { collectionName: 'faq', commitMessage: 'new' },
+      },
+      'other',
+    );
     expect(clash.status).toBe(409);
   });
 
   it('refuses collections, fields and folders that do not exist', async () => {
     const persist = (params: Record<string, unknown>) => call('persistEntry', { assets: [], ...params });
-    expect((await persist({ entry: { slug: 'a', path: 'content/faq/a.md', raw: entry('A question here?') }, options: { collectionName: 'recipes', commitMessage: 'x' } })).status).toBe(422);
-    const unknownField = await persist({ entry: { slug: 'a', path: 'content/faq/a.md', raw: entry('A question here?', 'colour: red\n') }, options: { collectionName: 'faq', commitMessage: 'x' } });
+    expect(
+      (
+        await persist({
+          entry: { slug: 'a', path: 'content/faq/a.md', raw: entry('A question here?') },
+          options: { collectionName: 'recipes', commitMessage: 'x' },
+        })
+      ).status,
+    ).toBe(422);
+    const unknownField = await persist({
+      entry: { slug: 'a', path: 'content/faq/a.md', raw: entry('A question here?', 'colour: red\n') },
+      options: { collectionName: 'faq', commitMessage: 'x' },
+    });
     expect(unknownField.status).toBe(422);
     expect(unknownField.body.error).toContain('no field "colour"');
-    expect((await persist({ entry: { slug: 'a', path: 'content/pages/a.md', raw: entry('A question here?') }, options: { collectionName: 'faq', commitMessage: 'x' } })).status).toBe(422);
+    expect(
+      (
+        await persist({
+          entry: { slug: 'a', path: 'content/pages/a.md', raw: entry('A question here?') },
+          options: { collectionName: 'faq', commitMessage: 'x' },
+        })
+      ).status,
+    ).toBe(422);
     expect((await call('nonsense')).status).toBe(422);
     expect((await call('getDeployPreview')).body).toBeNull();
   });
 
   it('refuses path traversal in every form', async () => {
-    for (const p of ['../package.json', '/etc/passwd', 'content/../package.json', 'content/%2e%2e/package.json', 'content\\..\\package.json', 'package.json', 'content/faq/../../package.json']) {
+    for (const p of [
+      '../package.json',
+      '/etc/passwd',
+      'content/../package.json',
+      'content/%2e%2e/package.json',
+      'content\\..\\package.json',
+      'package.json',
+      'content/faq/../../package.json',
+    ]) {
       expect((await call('getEntry', { path: p })).status, p).toBe(400);
       expect((await call('getMediaFile', { path: p })).status, p).toBe(400);
-      expect((await call('persistMedia', { asset: { path: p, content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status, p).toBe(400);
+      expect(
+        (await call('persistMedia', { asset: { path: p, content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status,
+        p,
+      ).toBe(400);
     }
     expect((await call('unpublishedEntry', { collection: 'faq', slug: '../../x' })).status).toBe(400);
     expect(readFileSync(path.join(project, 'package.json'), 'utf8')).toBe('{"secret": true}\n');
@@ -158,7 +236,9 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
       const again = await call('persistEntry', { dataFiles: [{ slug: 'second', path: 'content/faq/second.md', newPath, raw: moved }], assets: [], options });
       expect(again.status, newPath).toBe(status);
     }
-    expect((await call('persistEntry', { entry: { slug: 'second', path: 'content/faq/second.md', newPath: 42, raw: moved }, assets: [], options })).status).toBe(422);
+    expect(
+      (await call('persistEntry', { entry: { slug: 'second', path: 'content/faq/second.md', newPath: 42, raw: moved }, assets: [], options })).status,
+    ).toBe(422);
 
     // Uploads sent with an entry go to the media folder of its collection (the site's, for FAQ).
     for (const asset of ['content/settings/dot.png', 'content/faq/dot.png', 'content/pages/dot.png', 'content/dot.png']) {
@@ -172,7 +252,10 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     }
     // ...and so do uploads on their own.
     for (const asset of ['content/settings/dot.png', 'content/faq/dot.png', 'content/dot.png']) {
-      expect((await call('persistMedia', { asset: { path: asset, content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status, asset).toBe(422);
+      expect(
+        (await call('persistMedia', { asset: { path: asset, content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status,
+        asset,
+      ).toBe(422);
     }
 
     expect(git('rev-parse', 'HEAD')).toBe(head);
@@ -194,7 +277,9 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect(gone.status).toBe(422);
     expect(gone.body.error).toMatch(/^path /);
     // One bad path refuses the whole request.
-    expect((await call('deleteFiles', { paths: ['content/faq/first.md', 'content/settings/privacy-history.json'], options: { commitMessage: 'x' } })).status).toBe(422);
+    expect(
+      (await call('deleteFiles', { paths: ['content/faq/first.md', 'content/settings/privacy-history.json'], options: { commitMessage: 'x' } })).status,
+    ).toBe(422);
     expect(git('rev-parse', 'HEAD')).toBe(head);
     expect(existsSync(path.join(project, 'content/settings/privacy-history.json'))).toBe(true);
     expect(existsSync(path.join(project, 'content/faq/first.md'))).toBe(true);
@@ -202,11 +287,19 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
 
   it('renames an entry inside its collection: the file moves, in one commit by the editor', async () => {
     const first = entry('Which bulbs flower first in spring?');
-    const create = await call('persistEntry', { entry: { slug: 'early', path: 'content/faq/early.md', raw: first }, assets: [], options: { collectionName: 'faq', commitMessage: 'Create early' } });
+    const create = await call('persistEntry', {
+      entry: { slug: 'early', path: 'content/faq/early.md', raw: first },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'Create early' },
+    });
     expect(create.status).toBe(200);
     await call('getEntry', { path: 'content/faq/early.md' });
     const renamed = entry('Which bulbs flower first in early spring?');
-    const moved = await call('persistEntry', { entry: { slug: 'earliest', path: 'content/faq/early.md', newPath: 'content/faq/earliest.md', raw: renamed }, assets: [], options: { collectionName: 'faq', commitMessage: 'Rename early' } });
+    const moved = await call('persistEntry', {
+      entry: { slug: 'earliest', path: 'content/faq/early.md', newPath: 'content/faq/earliest.md', raw: renamed },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'Rename early' },
+    });
     expect(moved.status).toBe(200);
     expect(existsSync(path.join(project, 'content/faq/early.md'))).toBe(false);
     expect(readFileSync(path.join(project, 'content/faq/earliest.md'), 'utf8')).toBe(renamed);
@@ -217,7 +310,11 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     // In the editorial workflow the move waits on the entry's branch.
     const head = git('rev-parse', 'HEAD');
     const later = entry('Which tulips flower first in early spring?');
-    const draft = await call('persistEntry', { entry: { slug: 'earliest', path: 'content/faq/earliest.md', newPath: 'content/faq/earliest-tulips.md', raw: later }, assets: [], options: { collectionName: 'faq', commitMessage: 'Rename earliest', useWorkflow: true, status: 'draft' } });
+    const draft = await call('persistEntry', {
+      entry: { slug: 'earliest', path: 'content/faq/earliest.md', newPath: 'content/faq/earliest-tulips.md', raw: later },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'Rename earliest', useWorkflow: true, status: 'draft' },
+    });
     expect(draft.status).toBe(200);
     expect(git('rev-parse', 'HEAD')).toBe(head);
     expect(git('diff', '--name-status', '--no-renames', 'main', 'cms/faq/earliest')).toBe('A\tcontent/faq/earliest-tulips.md\nD\tcontent/faq/earliest.md');
@@ -227,7 +324,12 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
 
   it('strips a leading byte-order mark, so it cannot hide the front matter from the field check', async () => {
     const head = git('rev-parse', 'HEAD');
-    const save = (slug: string, text: string) => call('persistEntry', { entry: { slug, path: `content/faq/${slug}.md`, raw: text }, assets: [], options: { collectionName: 'faq', commitMessage: `Create ${slug}` } });
+    const save = (slug: string, text: string) =>
+      call('persistEntry', {
+        entry: { slug, path: `content/faq/${slug}.md`, raw: text },
+        assets: [],
+        options: { collectionName: 'faq', commitMessage: `Create ${slug}` },
+      });
     const unknown = await save('bom-colour', `\uFEFF${entry('Does a hidden mark skip the check?', 'colour: red\n')}`);
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toContain('no field "colour"');
@@ -254,7 +356,11 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     ];
     for (const text of bare) {
       for (const useWorkflow of [false, true]) {
-        const answer = await call('persistEntry', { entry: { slug: 'bare', path: 'content/faq/bare.md', raw: text }, assets: [], options: { collectionName: 'faq', commitMessage: 'Create bare', useWorkflow } });
+        const answer = await call('persistEntry', {
+          entry: { slug: 'bare', path: 'content/faq/bare.md', raw: text },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: 'Create bare', useWorkflow },
+        });
         expect(answer.status, text).toBe(422);
         expect(answer.body.error, text).toMatch(/front matter/);
       }
@@ -265,20 +371,50 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
   });
 
   it('uploads, lists, reads and deletes media; refuses wrong types and oversize files', async () => {
-    const up = await call('persistMedia', { asset: { path: 'content/media/dot.png', content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'Upload dot.png' } });
+    const up = await call('persistMedia', {
+      asset: { path: 'content/media/dot.png', content: PNG.toString('base64'), encoding: 'base64' },
+      options: { commitMessage: 'Upload dot.png' },
+    });
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ path: 'content/media/dot.png', name: 'dot.png', encoding: 'base64' });
     expect(git('log', '-1', '--format=%ae %s')).toBe('editor@example.com Upload dot.png');
     expect((await call('getMedia', { mediaFolder: 'content/media' })).body.map((m: { path: string }) => m.path)).toEqual(['content/media/dot.png']);
     expect(Buffer.from((await call('getMediaFile', { path: 'content/media/dot.png' })).body.content, 'base64').equals(PNG)).toBe(true);
-    expect((await call('persistMedia', { asset: { path: 'content/media/x.svg', content: Buffer.from('<svg onload="alert(1)"/>').toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status).toBe(415);
-    expect((await call('persistMedia', { asset: { path: 'content/media/fake.png', content: Buffer.from('MZ not a png').toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status).toBe(415);
+    expect(
+      (
+        await call('persistMedia', {
+          asset: { path: 'content/media/x.svg', content: Buffer.from('<svg onload="alert(1)"/>').toString('base64'), encoding: 'base64' },
+          options: { commitMessage: 'x' },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (
+        await call('persistMedia', {
+          asset: { path: 'content/media/fake.png', content: Buffer.from('MZ not a png').toString('base64'), encoding: 'base64' },
+          options: { commitMessage: 'x' },
+        })
+      ).status,
+    ).toBe(415);
     const big = Buffer.concat([PNG, Buffer.alloc(5_100_000)]);
-    expect((await call('persistMedia', { asset: { path: 'content/media/big.png', content: big.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'x' } })).status).toBe(413);
+    expect(
+      (
+        await call('persistMedia', {
+          asset: { path: 'content/media/big.png', content: big.toString('base64'), encoding: 'base64' },
+          options: { commitMessage: 'x' },
+        })
+      ).status,
+    ).toBe(413);
     expect((await call('deleteFile', { path: 'content/media/dot.png', options: { commitMessage: 'Delete dot.png' } })).status).toBe(200);
     expect(existsSync(path.join(project, 'content/media/dot.png'))).toBe(false);
-    await call('persistMedia', { asset: { path: 'content/media/a.png', content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'a' } });
-    await call('persistMedia', { asset: { path: 'content/media/b.png', content: PNG.toString('base64'), encoding: 'base64' }, options: { commitMessage: 'b' } });
+    await call('persistMedia', {
+      asset: { path: 'content/media/a.png', content: PNG.toString('base64'), encoding: 'base64' },
+      options: { commitMessage: 'a' },
+    });
+    await call('persistMedia', {
+      asset: { path: 'content/media/b.png', content: PNG.toString('base64'), encoding: 'base64' },
+      options: { commitMessage: 'b' },
+    });
     expect((await call('deleteFiles', { paths: ['content/media/a.png', 'content/media/b.png'], options: { commitMessage: 'Delete two' } })).status).toBe(200);
     expect((await call('getMedia', { mediaFolder: 'content/media' })).body).toEqual([]);
   });
@@ -298,13 +434,28 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     const unpublished = await call('unpublishedEntry', { id: 'faq/fertilizer' });
     expect(unpublished.body).toMatchObject({ collection: 'faq', slug: 'fertilizer', status: 'draft' });
     expect(unpublished.body.diffs.map((d: { path: string }) => d.path).sort()).toEqual(['content/faq/fertilizer.md', 'content/media/leaf.png']);
-    expect((await call('unpublishedEntryDataFile', { collection: 'faq', slug: 'fertilizer', id: 'x', path: 'content/faq/fertilizer.md' })).body.data).toBe(draft);
-    expect(Buffer.from((await call('unpublishedEntryMediaFile', { collection: 'faq', slug: 'fertilizer', id: 'x', path: 'content/media/leaf.png' })).body.content, 'base64').equals(PNG)).toBe(true);
+    expect((await call('unpublishedEntryDataFile', { collection: 'faq', slug: 'fertilizer', id: 'x', path: 'content/faq/fertilizer.md' })).body.data).toBe(
+      draft,
+    );
+    expect(
+      Buffer.from(
+        (await call('unpublishedEntryMediaFile', { collection: 'faq', slug: 'fertilizer', id: 'x', path: 'content/media/leaf.png' })).body.content,
+        'base64',
+      ).equals(PNG),
+    ).toBe(true);
     expect(git('log', '-1', '--format=%ae', 'cms/faq/fertilizer')).toBe('editor@example.com');
 
     // A second save on the branch, then the status moves on.
     const edited = entry('Do tulips need fertilizer at planting?');
-    expect((await call('persistEntry', { entry: { slug: 'fertilizer', path: 'content/faq/fertilizer.md', raw: edited }, assets: [], options: { collectionName: 'faq', commitMessage: 'Update', useWorkflow: true, status: 'draft' } })).status).toBe(200);
+    expect(
+      (
+        await call('persistEntry', {
+          entry: { slug: 'fertilizer', path: 'content/faq/fertilizer.md', raw: edited },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: 'Update', useWorkflow: true, status: 'draft' },
+        })
+      ).status,
+    ).toBe(200);
     for (const status of ['pending_review', 'pending_publish']) {
       expect((await call('updateUnpublishedEntryStatus', { collection: 'faq', slug: 'fertilizer', newStatus: status })).status).toBe(200);
       expect((await call('unpublishedEntry', { collection: 'faq', slug: 'fertilizer' })).body.status).toBe(status);
@@ -318,7 +469,11 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect(git('log', '-1', '--format=%ae %s')).toBe('editor@example.com Publish faq/fertilizer');
 
     // Deleting an unpublished entry drops its branch and leaves the live site alone.
-    await call('persistEntry', { entry: { slug: 'scrap', path: 'content/faq/scrap.md', raw: entry('Is this one kept at all?') }, assets: [], options: { collectionName: 'faq', commitMessage: 'c', useWorkflow: true, status: 'draft' } });
+    await call('persistEntry', {
+      entry: { slug: 'scrap', path: 'content/faq/scrap.md', raw: entry('Is this one kept at all?') },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'c', useWorkflow: true, status: 'draft' },
+    });
     expect((await call('deleteUnpublishedEntry', { collection: 'faq', slug: 'scrap' })).status).toBe(200);
     expect((await call('unpublishedEntry', { collection: 'faq', slug: 'scrap' })).status).toBe(404);
   });
@@ -327,7 +482,10 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     const head = git('rev-parse', 'HEAD');
     const question = 'Can I plant bulbs in raised beds?';
     expect((await formClient(base, SECRET).post('/faq/ask', { question })).status).toBe(303);
-    const key = await waitFor(async () => ((await call('unpublishedEntries')).body as string[]).find((k) => k.startsWith('faq/can-i-plant-bulbs')), 'the question on the board');
+    const key = await waitFor(
+      async () => ((await call('unpublishedEntries')).body as string[]).find((k) => k.startsWith('faq/can-i-plant-bulbs')),
+      'the question on the board',
+    );
     const slug = key.slice('faq/'.length);
     const item = await call('unpublishedEntry', { id: key });
     expect(item.body.status).toBe('pending_review');
@@ -337,8 +495,18 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect(data).toContain('status: pending_review');
     expect(git('rev-parse', 'HEAD')).toBe(head); // nothing live yet
 
-    const answered = data.replace('category: Unsorted', 'category: Planting').replace('status: pending_review', 'status: published') + '\nYes: raised beds drain well, which bulbs love.\n';
-    expect((await call('persistEntry', { entry: { slug, path: file, raw: answered }, assets: [], options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' } })).status).toBe(200);
+    const answered =
+      data.replace('category: Unsorted', 'category: Planting').replace('status: pending_review', 'status: published') +
+      '\nYes: raised beds drain well, which bulbs love.\n';
+    expect(
+      (
+        await call('persistEntry', {
+          entry: { slug, path: file, raw: answered },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('updateUnpublishedEntryStatus', { collection: 'faq', slug, newStatus: 'pending_publish' })).status).toBe(200);
     expect((await call('publishUnpublishedEntry', { collection: 'faq', slug })).status).toBe(200);
     expect(readFileSync(path.join(project, file), 'utf8')).toBe(answered);

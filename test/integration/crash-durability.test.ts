@@ -77,7 +77,8 @@ describe.each(drivers)('a server killed during a burst of sign-ups, on $name', (
     const atKill = driver.open();
     const interrupted = new Map<string, number>();
     try {
-      for (const r of await atKill.db.selectFrom('mail_outbox').select('to_address').where('status', '=', 'sending').execute()) interrupted.set(r.to_address, (interrupted.get(r.to_address) ?? 0) + 1);
+      for (const r of await atKill.db.selectFrom('mail_outbox').select('to_address').where('status', '=', 'sending').execute())
+        interrupted.set(r.to_address, (interrupted.get(r.to_address) ?? 0) + 1);
     } finally {
       await atKill.close();
     }
@@ -89,7 +90,8 @@ describe.each(drivers)('a server killed during a burst of sign-ups, on $name', (
     try {
       expect((await formClient(again.url, SECRET).get('/subscribe')).status).toBe(200);
       await waitFor(
-        async () => ((await store.db.selectFrom('mail_outbox').select('id').where('status', 'in', ['pending', 'sending']).execute()).length === 0 ? true : undefined),
+        async () =>
+          (await store.db.selectFrom('mail_outbox').select('id').where('status', 'in', ['pending', 'sending']).execute()).length === 0 ? true : undefined,
         'the outbox to drain after the restart',
         60_000,
       );

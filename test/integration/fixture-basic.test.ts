@@ -72,7 +72,9 @@ describe('a small site built with rapport()', () => {
   it('lists every indexable page in a valid sitemap with lastmod from content, and no noindex or 404 page', async () => {
     expect(await validateSitemaps(site.clientDir)).toEqual([]);
     const urls = sitemapUrls(site.clientDir);
-    const indexable = pages.filter((p) => !/noindex/.test(p.$('meta[name="robots"]').attr('content') ?? '')).map((p) => p.$('link[rel="canonical"]').attr('href'));
+    const indexable = pages
+      .filter((p) => !/noindex/.test(p.$('meta[name="robots"]').attr('content') ?? ''))
+      .map((p) => p.$('link[rel="canonical"]').attr('href'));
     expect(urls.sort()).toEqual(indexable.sort());
     expect(urls).not.toContain(`${SITE}/hidden/`);
     expect(urls.some((u) => u.includes('404'))).toBe(false);
@@ -92,7 +94,10 @@ describe('a small site built with rapport()', () => {
   });
 
   it('links every page from the HTML site map', () => {
-    const links = page('sitemap/index.html').$('main a').toArray().map((a) => a.attribs.href);
+    const links = page('sitemap/index.html')
+      .$('main a')
+      .toArray()
+      .map((a) => a.attribs.href);
     for (const href of ['/', '/about/', '/products/pea-seeds/', '/faq/first-question/', '/newsletter/2026-04-spring/']) expect(links).toContain(href);
     expect(links).not.toContain('/hidden/');
   });

@@ -24,7 +24,14 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
   const db = () => running.store.db;
   const mailTo = (address: string) => sink.received.filter((m) => m.to.includes(address));
   const count = async (table: 'contacts' | 'mail_outbox' | 'activities' | 'consent_ledger') =>
-    Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db()
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     await driver.setup();
@@ -57,7 +64,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     expect($('meta[name=robots]').attr('content')).toContain('noindex');
     const form = $('form[action="/subscribe"][method=post]');
     expect(form.find('input[name=email][type=email][required][autocomplete=email]')).toHaveLength(1);
-    expect(form.find('input[name=lists][type=checkbox]').map((_, el) => $(el).attr('value')).get()).toEqual(['news', 'reminders']);
+    expect(
+      form
+        .find('input[name=lists][type=checkbox]')
+        .map((_, el) => $(el).attr('value'))
+        .get(),
+    ).toEqual(['news', 'reminders']);
     expect(form.find('input[name=homepage][tabindex="-1"]')).toHaveLength(1);
     expect(form.find('input[name=shown]').attr('value')).toMatch(/^\d+\.[\w-]{22}$/);
     expect($(`label[for=${form.find('input[name=email]').attr('id')}]`).text()).toBe('E-mail address');
@@ -86,7 +98,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
       expect(page.status).toBe(200);
       expect(load(page.text)('form[action="/subscribe/confirm"] input[name=token]').attr('value')).toBe(token);
     }
-    const pending = await db().selectFrom('list_subscriptions').innerJoin('contacts', 'contacts.id', 'contact_id').select(['list', 'status']).where('email', '=', address).execute();
+    const pending = await db()
+      .selectFrom('list_subscriptions')
+      .innerJoin('contacts', 'contacts.id', 'contact_id')
+      .select(['list', 'status'])
+      .where('email', '=', address)
+      .execute();
     expect(pending.map((r) => r.status)).toEqual(['pending', 'pending']);
 
     const confirmed = await client.post('/subscribe/confirm', { token }, { traps: false });
@@ -135,7 +152,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     expect(oneClick.status).toBe(200);
     expect(oneClick.headers.location).toBeUndefined();
     expect(oneClick.headers['set-cookie']).toBeUndefined();
-    const news = await db().selectFrom('list_subscriptions').select('status').where('contact_id', '=', contact.id).where('list', '=', 'news').executeTakeFirstOrThrow();
+    const news = await db()
+      .selectFrom('list_subscriptions')
+      .select('status')
+      .where('contact_id', '=', contact.id)
+      .where('list', '=', 'news')
+      .executeTakeFirstOrThrow();
     expect(news.status).toBe('unsubscribed');
     const withdrawn = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).where('action', '=', 'withdrawn').execute();
     expect(withdrawn.map((r) => [r.purpose, r.source])).toEqual([['newsletter:news', 'mail:one-click']]);
@@ -143,7 +165,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
 
   it('refuses replayed, expired, foreign, unknown and malformed tokens with one answer', async () => {
     const contact = await db().selectFrom('contacts').select('id').executeTakeFirstOrThrow();
-    const used = await issueToken(db(), { purpose: 'subscribe-confirm', contactId: contact.id, payload: { lists: ['news'], form: 'subscribe@1', wording: 'x', policy: '1', source: 'test' }, ttlMs: 60_000 });
+    const used = await issueToken(db(), {
+      purpose: 'subscribe-confirm',
+      contactId: contact.id,
+      payload: { lists: ['news'], form: 'subscribe@1', wording: 'x', policy: '1', source: 'test' },
+      ttlMs: 60_000,
+    });
     expect((await client.post('/subscribe/confirm', { token: used }, { traps: false })).status).toBe(303);
     const expired = await issueToken(db(), { purpose: 'subscribe-confirm', contactId: contact.id, ttlMs: 60_000 }, () => new Date(Date.now() - 120_000));
     const foreign = await issueToken(db(), { purpose: 'sign-in', contactId: contact.id, ttlMs: 60_000 });
@@ -229,7 +256,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     // Registering again, and signing in with an unknown address, look exactly the same from outside.
     const again = await client.post('/account/register', { name: 'Someone Else', email });
     const unknown = await client.post('/account/sign-in', { email: `nobody.${driver.name}@example.com` });
-    expect([again.status, again.headers.location, unknown.status, unknown.headers.location]).toEqual([303, '/account/check-your-inbox', 303, '/account/check-your-inbox']);
+    expect([again.status, again.headers.location, unknown.status, unknown.headers.location]).toEqual([
+      303,
+      '/account/check-your-inbox',
+      303,
+      '/account/check-your-inbox',
+    ]);
     expect((await db().selectFrom('contacts').select('name').where('email', '=', email).executeTakeFirstOrThrow()).name).toBe('Grace Hopper');
     expect(await db().selectFrom('contacts').select('id').where('email', '=', `nobody.${driver.name}@example.com`).executeTakeFirst()).toBeUndefined();
 
@@ -268,12 +300,22 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
 
   it('puts an enquiry on the timeline, acknowledges it and notifies staff', async () => {
     const email = `enquiry.${driver.name}@example.com`;
-    const sent = await client.post('/contact/message', { name: 'Lin', email, kind: 'supplier', subject: 'Peat-free potting mix', message: 'Could we supply you?\nWe are in Red Deer.' });
+    const sent = await client.post('/contact/message', {
+      name: 'Lin',
+      email,
+      kind: 'supplier',
+      subject: 'Peat-free potting mix',
+      message: 'Could we supply you?\nWe are in Red Deer.',
+    });
     expect(sent.headers.location).toBe('/contact/sent');
     const contact = await db().selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     expect(contact.kind).toBe('supplier');
     const activity = await db().selectFrom('activities').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
-    expect([activity.type, activity.summary, JSON.parse(activity.data!).message]).toEqual(['enquiry', 'Peat-free potting mix', 'Could we supply you?\nWe are in Red Deer.']);
+    expect([activity.type, activity.summary, JSON.parse(activity.data!).message]).toEqual([
+      'enquiry',
+      'Peat-free potting mix',
+      'Could we supply you?\nWe are in Red Deer.',
+    ]);
     const ack = await waitFor(() => mailTo(email)[0], 'the acknowledgement');
     // Lin's address has confirmed nothing: the note quotes neither the message nor the subject.
     expect(ack.parsed.subject).toBe('We received your message');
@@ -289,7 +331,11 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     const forged = await raw(`${client.base}/subscribe`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: client.base },
-      body: new URLSearchParams({ shown: issueTimeTrap('another secret, another site, not ours', new Date(Date.now() - 10_000)), email: 'bot4@example.com', lists: 'news' }).toString(),
+      body: new URLSearchParams({
+        shown: issueTimeTrap('another secret, another site, not ours', new Date(Date.now() - 10_000)),
+        email: 'bot4@example.com',
+        lists: 'news',
+      }).toString(),
     });
     for (const answer of [honeypot, noTrap, forged]) expect([answer.status, answer.headers.location]).toEqual([303, '/subscribe/check-your-inbox']);
     expect([await count('contacts'), await count('mail_outbox')]).toEqual(before);
@@ -327,9 +373,17 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
 
   it('refuses cross-site posts (403) and oversized bodies (413), storing nothing', async () => {
     const before = await count('contacts');
-    const cross = await client.post('/subscribe', { email: 'csrf@example.com', lists: 'news' }, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const cross = await client.post(
+      '/subscribe',
+      { email: 'csrf@example.com', lists: 'news' },
+      { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } },
+    );
     expect(cross.status).toBe(403);
-    const noOrigin = await raw(`${client.base}/account/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=A&email=a%40example.com' });
+    const noOrigin = await raw(`${client.base}/account/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=A&email=a%40example.com',
+    });
     expect(noOrigin.status).toBe(403);
     const started = Date.now();
     const huge = await raw(`${client.base}/contact/message`, {
@@ -339,7 +393,11 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     });
     expect(huge.status).toBe(413);
     expect(Date.now() - started).toBeLessThan(5_000);
-    const files = await raw(`${client.base}/subscribe`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: client.base }, body: 'email=a@example.com' });
+    const files = await raw(`${client.base}/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: client.base },
+      body: 'email=a@example.com',
+    });
     expect(files.status).toBe(415);
     expect(await count('contacts')).toBe(before);
   });
@@ -360,7 +418,8 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     const email = `smtp-down.${driver.name}@example.com`;
     expect((await client.post('/subscribe', { email, lists: 'news' })).status).toBe(303);
     const failing = await waitFor(
-      async () => (await db().selectFrom('mail_outbox').selectAll().where('to_address', '=', email).where('last_error', 'is not', null).executeTakeFirst()) ?? undefined,
+      async () =>
+        (await db().selectFrom('mail_outbox').selectAll().where('to_address', '=', email).where('last_error', 'is not', null).executeTakeFirst()) ?? undefined,
       'a failed attempt',
     );
     expect(failing.status).toBe('pending');
@@ -374,10 +433,21 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
 
   it('limits posts per IP in the store, so a second server sharing it counts the same posts', async () => {
     // This suite's server took well over 5 posts from 127.0.0.1; a server allowing 5 per window refuses at once.
-    const strict = await startServer({ distDir, port: 0, host: '127.0.0.1', store: driver.options(), secret: SECRET, rateLimits: { perIp: { points: 5, duration: 600 } } });
+    const strict = await startServer({
+      distDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: driver.options(),
+      secret: SECRET,
+      rateLimits: { perIp: { points: 5, duration: 600 } },
+    });
     try {
       const before = await count('contacts');
-      const limited = await formClient(serverUrl(strict.server), SECRET).post('/contact/message', { name: 'Kim', email: 'kim@example.com', message: 'Do you ship tulips to Yukon?' });
+      const limited = await formClient(serverUrl(strict.server), SECRET).post('/contact/message', {
+        name: 'Kim',
+        email: 'kim@example.com',
+        message: 'Do you ship tulips to Yukon?',
+      });
       expect(limited.status).toBe(429);
       const $ = load(limited.text);
       expect($('[role=alert] p').text()).toMatch(/^Too many forms have been sent from your network .* wait \d+ minutes and send it again\.$/);

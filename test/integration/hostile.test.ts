@@ -37,7 +37,12 @@ function send(port: number, request: string | Buffer): Promise<RawAnswer> {
     function done() {
       const text = Buffer.concat(chunks).toString('utf8');
       const split = text.indexOf('\r\n\r\n');
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), head: text.slice(0, split), body: text.slice(split + 4), ms: performance.now() - started });
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0),
+        head: text.slice(0, split),
+        body: text.slice(split + 4),
+        ms: performance.now() - started,
+      });
     }
   });
 }
@@ -101,7 +106,15 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     }
     // An absolute-form target is read as its path, and that path decides the exemption: a
     // one-click unsubscribe aimed at /unsubscribe through another host's URL is still /unsubscribe.
-    const exempt = await send(port, request('POST', 'http://evil.example/unsubscribe?token=x', { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded' }, 'List-Unsubscribe=One-Click'));
+    const exempt = await send(
+      port,
+      request(
+        'POST',
+        'http://evil.example/unsubscribe?token=x',
+        { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded' },
+        'List-Unsubscribe=One-Click',
+      ),
+    );
     expect(exempt.status).toBe(400);
     expect(exempt.body).toContain('link');
   });
@@ -109,14 +122,25 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   it('refuses a post with thousands of made-up field names before reading it (finding 2)', async () => {
     const names = Array.from({ length: 6_000 }, (_, i) => `f${i}=1`).join('&');
     expect(names.length).toBeLessThan(65_536);
-    const flood = await send(port, request('POST', '/subscribe', { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' }, names));
+    const flood = await send(
+      port,
+      request('POST', '/subscribe', { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' }, names),
+    );
     expectClearAnswer(flood, 'field flood');
     expect(flood.status).toBe(413);
     expect(flood.ms).toBeLessThan(100);
     // A few foreign fields: the form comes back, naming five of them and counting the rest.
     const some = Array.from({ length: 12 }, (_, i) => `extra${i}=1`).join('&');
     const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
-    const page = await send(port, request('POST', '/subscribe', { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' }, `shown=${shown}&email=a%40example.com&lists=news&${some}`));
+    const page = await send(
+      port,
+      request(
+        'POST',
+        '/subscribe',
+        { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' },
+        `shown=${shown}&email=a%40example.com&lists=news&${some}`,
+      ),
+    );
     expect(page.status).toBe(422);
     expect(page.body).toContain('“extra4”, 7 more');
     expect(page.body).not.toContain('extra11');
@@ -125,7 +149,10 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   it('never lets OPTIONS (or any method but POST) reach a form handler (finding 7)', async () => {
     const body = 'email=options-victim%40example.com&lists=news';
     for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH']) {
-      const answer = await send(port, request(method, '/subscribe', { Host: host(), Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body));
+      const answer = await send(
+        port,
+        request(method, '/subscribe', { Host: host(), Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' }, body),
+      );
       expectClearAnswer(answer, method);
       expect(answer.status, method).toBe(method === 'OPTIONS' ? 204 : 405);
       expect(answer.head).toMatch(/\r\nAllow: GET, HEAD, POST, OPTIONS/i);
@@ -167,7 +194,25 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   });
 
   it('answers fuzzed methods, targets, headers and form bodies without a 5xx, a stack trace or a wait', async () => {
-    const paths = ['/', '/subscribe', '/subscribe/confirm', '/unsubscribe', '/order', '/faq/ask', '/contact/message', '/account/register', '/account/sign-in', '/account/sign-in/confirm', '/account/', '/search', '/track', '/admin/api/v1', '/admin/status', '/privacy/', '/orders/123456-ABCDEF'];
+    const paths = [
+      '/',
+      '/subscribe',
+      '/subscribe/confirm',
+      '/unsubscribe',
+      '/order',
+      '/faq/ask',
+      '/contact/message',
+      '/account/register',
+      '/account/sign-in',
+      '/account/sign-in/confirm',
+      '/account/',
+      '/search',
+      '/track',
+      '/admin/api/v1',
+      '/admin/status',
+      '/privacy/',
+      '/orders/123456-ABCDEF',
+    ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(
       fc.constantFrom(...paths),
@@ -181,7 +226,25 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       fc.constant(''),
       printable(200),
       fc.dictionary(printable(12), printable(40), { maxKeys: 12 }).map((d) => new URLSearchParams(d).toString()),
-      fc.dictionary(fc.constantFrom('email', 'name', 'lists', 'token', 'shown', 'homepage', 'message', 'question', 'List-Unsubscribe', 'qty_TUL-QON-10', 'step', 'order_key'), printable(60)).map((d) => new URLSearchParams(d).toString()),
+      fc
+        .dictionary(
+          fc.constantFrom(
+            'email',
+            'name',
+            'lists',
+            'token',
+            'shown',
+            'homepage',
+            'message',
+            'question',
+            'List-Unsubscribe',
+            'qty_TUL-QON-10',
+            'step',
+            'order_key',
+          ),
+          printable(60),
+        )
+        .map((d) => new URLSearchParams(d).toString()),
     );
     const headers = fc.record(
       {
@@ -214,13 +277,18 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     // Multipart bodies, well and badly formed.
     const part = (name: string, value: string) => `--xyz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order'), fc.array(fc.tuple(printable(12), printable(40)), { maxLength: 8 }), fc.boolean(), async (p, fields, closed) => {
-        const body = fields.map(([n, v]) => part(n.replace(/"/g, ''), v)).join('') + (closed ? '--xyz--\r\n' : '');
-        const answer = await send(port, request('POST', p, { Host: host(), Origin: origin(), 'Content-Type': 'multipart/form-data; boundary=xyz' }, body));
-        times.push(answer.ms);
-        expectClearAnswer(answer, `multipart ${p}`);
-        expect(answer.ms).toBeLessThan(100);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order'),
+        fc.array(fc.tuple(printable(12), printable(40)), { maxLength: 8 }),
+        fc.boolean(),
+        async (p, fields, closed) => {
+          const body = fields.map(([n, v]) => part(n.replace(/"/g, ''), v)).join('') + (closed ? '--xyz--\r\n' : '');
+          const answer = await send(port, request('POST', p, { Host: host(), Origin: origin(), 'Content-Type': 'multipart/form-data; boundary=xyz' }, body));
+          times.push(answer.ms);
+          expectClearAnswer(answer, `multipart ${p}`);
+          expect(answer.ms).toBeLessThan(100);
+        },
+      ),
       { numRuns: 100 },
     );
     await alive();
@@ -228,12 +296,19 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   });
 
   it('keeps serving after a malformed request as Node parses it, and a body longer than declared', async () => {
-    for (const text of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 'POST /subscribe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n']) {
+    for (const text of [
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
+      'POST /subscribe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n',
+    ]) {
       const answer = await send(port, text);
       expect(answer.status).toBe(400);
       await alive();
     }
-    const chunked = await send(port, `POST /subscribe HTTP/1.1\r\nHost: ${host()}\r\nOrigin: ${origin()}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nx=1\r\n0\r\n\r\n`);
+    const chunked = await send(
+      port,
+      `POST /subscribe HTTP/1.1\r\nHost: ${host()}\r\nOrigin: ${origin()}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nx=1\r\n0\r\n\r\n`,
+    );
     expect(chunked.status).toBe(411);
     await alive();
   });

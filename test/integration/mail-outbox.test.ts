@@ -101,7 +101,13 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
   it('sends each message once through a real SMTP server, even with two workers at once', async () => {
     const sink = await smtpSink();
     try {
-      await enqueueMail(store.db, { to: 'ann@example.com', subject: 'Your bulbs ship Monday', text: 'Hi Ann', html: '<p>Hi Ann</p>', headers: { 'List-Unsubscribe': '<https://x.example/u>' } });
+      await enqueueMail(store.db, {
+        to: 'ann@example.com',
+        subject: 'Your bulbs ship Monday',
+        text: 'Hi Ann',
+        html: '<p>Hi Ann</p>',
+        headers: { 'List-Unsubscribe': '<https://x.example/u>' },
+      });
       const transport = smtpTransport(sink.port);
       const [a, b] = await Promise.all([deliverDue(store.db, transport, FROM), deliverDue(store.db, transport, FROM)]);
       expect(a.sent + b.sent).toBe(2); // 'kept@…' from the previous test and 'ann@…'
@@ -156,7 +162,11 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
     const broken = { sendMail: () => Promise.reject(new Error('550 mailbox unavailable')) };
     const report = await deliverDue(store.db, broken, FROM, { clock: at('2026-07-01T00:00:00.000Z'), maxAttempts: 1 });
     expect(report).toEqual({ sent: 0, retrying: 0, failed: 1 });
-    const row = await store.db.selectFrom('mail_outbox').select(['status', 'last_error']).where('to_address', '=', 'bounce@example.com').executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('mail_outbox')
+      .select(['status', 'last_error'])
+      .where('to_address', '=', 'bounce@example.com')
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'failed', last_error: '550 mailbox unavailable' });
   });
 
@@ -187,7 +197,9 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       const b = recorder();
       expect(await deliverDue(store.db, b.transport, FROM, { ...lease, clock: at(plus(T0, 30_000)) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
       expect(b.sent).toEqual([]);
-      expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual(claim);
+      expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual(
+        claim,
+      );
 
       // Worker C, after the lease (A is taken as dead): C claims it again and sends it.
       const c = recorder();
@@ -197,7 +209,9 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       // A comes back with a failure: its claim is gone, so it must not put the sent message back in the queue.
       gate.reject(new Error('421 try again later'));
       await workerA;
-      expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'sent_at', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      expect(
+        await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'sent_at', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow(),
+      ).toEqual({
         status: 'sent',
         attempts: 2,
         sent_at: plus(T0, 61_000),
@@ -209,10 +223,22 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
     it('marks an interrupted message failed when that was its last attempt, and retry puts it back', async () => {
       const id = await enqueueMail(store.db, { to: 'interrupted@example.com', subject: 'Confirm', text: 'x' }, at(T0));
       // A worker claimed its second (last) attempt and died mid-send.
-      await store.db.updateTable('mail_outbox').set({ status: 'sending', attempts: 2, next_attempt_at: plus(T0, 60_000) }).where('id', '=', id).execute();
+      await store.db
+        .updateTable('mail_outbox')
+        .set({ status: 'sending', attempts: 2, next_attempt_at: plus(T0, 60_000) })
+        .where('id', '=', id)
+        .execute();
       const r = recorder();
-      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 59_000)) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
-      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 60_000)) })).toEqual({ sent: 0, retrying: 0, failed: 1 });
+      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 59_000)) })).toEqual({
+        sent: 0,
+        retrying: 0,
+        failed: 0,
+      });
+      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 60_000)) })).toEqual({
+        sent: 0,
+        retrying: 0,
+        failed: 1,
+      });
       expect(r.sent).toEqual([]);
       const failed = await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
       expect(failed.status).toBe('failed');
@@ -221,11 +247,13 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       // Staff retry it (by a prefix of its id): due now, a fresh set of attempts; then it is sent.
       const now = at(plus(T0, 120_000));
       expect(await retryMail(store.db, id.slice(0, 8), now)).toEqual({ outcome: 'queued', id, was: 'failed' });
-      expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: plus(T0, 120_000),
-      });
+      expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual(
+        {
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: plus(T0, 120_000),
+        },
+      );
       expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: now })).toEqual({ sent: 1, retrying: 0, failed: 0 });
       expect(r.sent).toEqual(['interrupted@example.com']);
       expect(await retryMail(store.db, id, now)).toMatchObject({ outcome: 'already-sent', id });
@@ -234,7 +262,11 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 
     it('retries an interrupted claim, but not one that is still being sent', async () => {
       const id = await enqueueMail(store.db, { to: 'claimed@example.com', subject: 'x', text: 'x' }, at(T0));
-      await store.db.updateTable('mail_outbox').set({ status: 'sending', attempts: 1, next_attempt_at: plus(T0, 60_000) }).where('id', '=', id).execute();
+      await store.db
+        .updateTable('mail_outbox')
+        .set({ status: 'sending', attempts: 1, next_attempt_at: plus(T0, 60_000) })
+        .where('id', '=', id)
+        .execute();
       expect(await retryMail(store.db, id, at(plus(T0, 10_000)))).toEqual({ outcome: 'in-flight', id, leaseUntil: plus(T0, 60_000) });
       expect(await retryMail(store.db, id, at(plus(T0, 60_000)))).toEqual({ outcome: 'queued', id, was: 'sending' });
     });
@@ -325,7 +357,10 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       try {
         for (let i = 0; i < count; i++) await enqueueMail(store.db, { to: `silent.${i}@example.com`, subject: 'x', text: 'x' });
         // Short timeouts through the URL's query, as a site could set them in SMTP_URL.
-        const transport = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${silent.port}?connectionTimeout=${timeoutMs}&greetingTimeout=${timeoutMs}`, mailDir: '' });
+        const transport = createMailTransport({
+          smtpUrl: `smtp://127.0.0.1:${silent.port}?connectionTimeout=${timeoutMs}&greetingTimeout=${timeoutMs}`,
+          mailDir: '',
+        });
         const started = Date.now();
         const report = await deliverDue(store.db, transport, FROM, { concurrency });
         const elapsed = Date.now() - started;
@@ -360,17 +395,30 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 
 describe('the SMTP transport', () => {
   it('gives up on a dead or silent server in seconds, and lets the SMTP URL override that', () => {
-    const options = (smtpUrl: string) => (createMailTransport({ smtpUrl, mailDir: '' }) as unknown as { transporter: { options: Record<string, unknown> } }).transporter.options;
-    expect(options('smtp://user:pass@mail.example.com:587')).toMatchObject({ ...SMTP_TIMEOUTS, host: 'mail.example.com', port: 587, auth: { user: 'user', pass: 'pass' } });
+    const options = (smtpUrl: string) =>
+      (createMailTransport({ smtpUrl, mailDir: '' }) as unknown as { transporter: { options: Record<string, unknown> } }).transporter.options;
+    expect(options('smtp://user:pass@mail.example.com:587')).toMatchObject({
+      ...SMTP_TIMEOUTS,
+      host: 'mail.example.com',
+      port: 587,
+      auth: { user: 'user', pass: 'pass' },
+    });
     expect(SMTP_TIMEOUTS).toEqual({ connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
-    expect(options('smtp://mail.example.com:587?socketTimeout=60000')).toMatchObject({ connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 });
+    expect(options('smtp://mail.example.com:587?socketTimeout=60000')).toMatchObject({
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 60_000,
+    });
   });
 });
 
 describe('npx rapport mail', () => {
   let dir: string;
   const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [path.resolve('integrations/rapport/cli/rapport.ts'), ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: '' } }).then(
+    promisify(execFile)(process.execPath, [path.resolve('integrations/rapport/cli/rapport.ts'), ...args], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: '' },
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -381,9 +429,14 @@ describe('npx rapport mail', () => {
     const store = openStore({ sqliteFile: path.join(dir, 'var', 'rapport.sqlite') });
     try {
       await migrateToLatest(store);
-      for (const name of ['sent', 'failed', 'pending']) ids[name] = await enqueueMail(store.db, { to: `${name}@example.com`, subject: `About ${name}`, text: 'x' }, at('2026-08-01T09:00:00.000Z'));
+      for (const name of ['sent', 'failed', 'pending'])
+        ids[name] = await enqueueMail(store.db, { to: `${name}@example.com`, subject: `About ${name}`, text: 'x' }, at('2026-08-01T09:00:00.000Z'));
       await store.db.updateTable('mail_outbox').set({ status: 'sent', attempts: 1, sent_at: '2026-08-01T09:00:01.000Z' }).where('id', '=', ids.sent!).execute();
-      await store.db.updateTable('mail_outbox').set({ status: 'failed', attempts: 8, last_error: '550 5.1.1 no such user' }).where('id', '=', ids.failed!).execute();
+      await store.db
+        .updateTable('mail_outbox')
+        .set({ status: 'failed', attempts: 8, last_error: '550 5.1.1 no such user' })
+        .where('id', '=', ids.failed!)
+        .execute();
     } finally {
       await store.close();
     }
@@ -393,7 +446,9 @@ describe('npx rapport mail', () => {
   it('lists what needs attention, filters by status, and retries a failed message', async () => {
     const list = await cli('mail', 'list');
     expect(list.code).toBe(0);
-    expect(list.stdout).toContain(`${ids.failed}  failed    8 attempts  gave up\n    to failed@example.com: About failed\n    last error: 550 5.1.1 no such user`);
+    expect(list.stdout).toContain(
+      `${ids.failed}  failed    8 attempts  gave up\n    to failed@example.com: About failed\n    last error: 550 5.1.1 no such user`,
+    );
     expect(list.stdout).toContain(`${ids.pending}  pending   0 attempts  next attempt 2026-08-01 09:00:00 UTC\n    to pending@example.com: About pending`);
     expect(list.stdout).not.toContain('sent@example.com');
     expect(list.stdout.indexOf('failed@')).toBeLessThan(list.stdout.indexOf('pending@'));

@@ -32,7 +32,16 @@ let keys = 0;
 /** A fresh form key, as each drawing of the order page has. */
 const formKey = () => `test-order-key-${Date.now().toString(36)}-${keys++}`.padEnd(24, 'x');
 
-const address = { name: 'Ada Lovelace', street: '12 Main St', city: 'Vancouver', region: 'CA-BC', postal: 'v5k 0a1', country: 'CA', shipping: 'standard', payment: 'e-transfer' };
+const address = {
+  name: 'Ada Lovelace',
+  street: '12 Main St',
+  city: 'Vancouver',
+  region: 'CA-BC',
+  postal: 'v5k 0a1',
+  country: 'CA',
+  shipping: 'standard',
+  payment: 'e-transfer',
+};
 
 describe.each(drivers)('orders against the running reference server on $name', (driver) => {
   let running: RunningServer;
@@ -43,10 +52,30 @@ describe.each(drivers)('orders against the running reference server on $name', (
   const mailTo = (to: string) => sink.received.filter((m) => m.to.includes(to));
   const order = (fields: Record<string, string | string[]>) => client.post('/order', { ...address, step: 'place', order_key: formKey(), ...fields });
   const numberOf = (answer: Answer) => /^\/orders\/([\w-]+)\?key=[\w-]{32}&placed=1$/.exec(String(answer.headers.location))?.[1];
-  const orderCount = async () => Number((await db().selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const orderCount = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('orders')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const errorsOf = (answer: Answer) => {
     const $ = load(answer.text);
-    return Object.fromEntries($('.error[id]').map((_, el) => [[$(el).attr('id')!.replace(/^order-/, '').replace(/-error$/, ''), $(el).text()]]).get() as Array<[string, string]>);
+    return Object.fromEntries(
+      $('.error[id]')
+        .map((_, el) => [
+          [
+            $(el)
+              .attr('id')!
+              .replace(/^order-/, '')
+              .replace(/-error$/, ''),
+            $(el).text(),
+          ],
+        ])
+        .get() as Array<[string, string]>,
+    );
   };
 
   beforeAll(async () => {
@@ -74,15 +103,25 @@ describe.each(drivers)('orders against the running reference server on $name', (
     expect(page.status).toBe(200);
     const $ = load(page.text);
     expect($('main').text()).toContain('We ship to Canada and the United States (except Alaska and Hawaii).');
-    const quantities = $('input[type=number][name^=qty_]').map((_, el) => $(el).attr('name')).get();
+    const quantities = $('input[type=number][name^=qty_]')
+      .map((_, el) => $(el).attr('name'))
+      .get();
     expect(quantities).toHaveLength(16);
     expect(quantities).not.toContain('qty_TUL-BAL-10');
     expect($('tr:contains("Ballerina")').text()).toContain('Sold out');
     expect($('input[name="qty_LIL-MAR-3"]').attr('value')).toBe('1');
     expect($('input[name=order_key]').attr('value')).toMatch(/^[\w-]{24}$/);
-    expect($('select[name=region] optgroup').map((_, el) => $(el).attr('label')).get()).toEqual(['Canada', 'United States']);
+    expect(
+      $('select[name=region] optgroup')
+        .map((_, el) => $(el).attr('label'))
+        .get(),
+    ).toEqual(['Canada', 'United States']);
     expect($('input[name*=card], input[autocomplete^=cc-]')).toHaveLength(0);
-    expect($('button[name=step]').map((_, el) => $(el).attr('value')).get()).toEqual(['review', 'place']);
+    expect(
+      $('button[name=step]')
+        .map((_, el) => $(el).attr('value'))
+        .get(),
+    ).toEqual(['review', 'place']);
     // Rendered per request, compressed on the fly for slow links.
     const compressed = await client.get('/order', { 'accept-encoding': 'gzip' });
     expect(compressed.headers['content-encoding']).toBe('gzip');
@@ -94,7 +133,9 @@ describe.each(drivers)('orders against the running reference server on $name', (
     const review = await client.post('/order', { ...address, 'qty_ALL-GIG-3': '2', order_key: formKey(), step: 'review' }, { traps: false });
     expect(review.status).toBe(200);
     const $ = load(review.text);
-    const rows = $('#order-totals tr').map((_, tr) => `${$(tr).find('th').text()}: ${$(tr).find('td').text()}`).get();
+    const rows = $('#order-totals tr')
+      .map((_, tr) => `${$(tr).find('th').text()}: ${$(tr).find('td').text()}`)
+      .get();
     // 2 × $17.95; 800 g is one kilogram at the rest-of-Canada rate; GST 5 % and BC PST 7 % on goods and shipping.
     expect(rows).toEqual(['Goods: $35.90', 'Shipping (Standard parcel): $14.00', 'GST 5 %: $2.50', 'PST 7 %: $3.49', 'Total: $55.89']);
     expect($('input[name="qty_ALL-GIG-3"]').attr('value')).toBe('2');
@@ -103,14 +144,36 @@ describe.each(drivers)('orders against the running reference server on $name', (
 
   it('takes an order: one transaction, prices from the catalogue (a posted total is ignored), acknowledgement and staff mail over SMTP', async () => {
     const email = `buyer.${driver.name}@example.com`;
-    const sent = await order({ email, 'qty_TUL-QON-10': '3', 'qty_LIL-MAR-3': '1', region: 'CA-AB', postal: 'T4L 2N3', city: 'Lacombe', total: '0.01', price_TUL: '0' });
+    const sent = await order({
+      email,
+      'qty_TUL-QON-10': '3',
+      'qty_LIL-MAR-3': '1',
+      region: 'CA-AB',
+      postal: 'T4L 2N3',
+      city: 'Lacombe',
+      total: '0.01',
+      price_TUL: '0',
+    });
     expect(sent.status).toBe(303);
     const number = numberOf(sent)!;
     expect(number).toMatch(/^\d{6}-[A-Z0-9]{6}$/);
     const row = await db().selectFrom('orders').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
     // 3 × 14.95 + 21.95 = 66.80; 1,150 g → 2 kg at the Alberta rate 9.50 + 2.00; GST 5 % of 78.30 = 3.915 → 3.92.
-    expect(row).toMatchObject({ status: 'received', currency: 'CAD', subtotal_cents: 6680, shipping_cents: 1150, tax_cents: 392, total_cents: 8222, payment_method: 'e-transfer' });
-    const lines = await db().selectFrom('order_lines').select(['sku', 'quantity', 'unit_cents', 'total_cents']).where('order_id', '=', row.id).orderBy('position').execute();
+    expect(row).toMatchObject({
+      status: 'received',
+      currency: 'CAD',
+      subtotal_cents: 6680,
+      shipping_cents: 1150,
+      tax_cents: 392,
+      total_cents: 8222,
+      payment_method: 'e-transfer',
+    });
+    const lines = await db()
+      .selectFrom('order_lines')
+      .select(['sku', 'quantity', 'unit_cents', 'total_cents'])
+      .where('order_id', '=', row.id)
+      .orderBy('position')
+      .execute();
     expect(lines.map((l) => ({ ...l }))).toEqual(
       expect.arrayContaining([
         { sku: 'TUL-QON-10', quantity: 3, unit_cents: 1495, total_cents: 4485 },
@@ -126,7 +189,10 @@ describe.each(drivers)('orders against the running reference server on $name', (
     expect(ack.parsed.text).toContain('Total: $82.22');
     expect(ack.parsed.text).toContain('Interac e-Transfer of $82.22 to hello@chinookbulbfarm.ca');
     expect(ack.parsed.text).toMatch(new RegExp(`${SITE}/orders/${number}\\?key=[\\w-]{32}`));
-    const staff = await waitFor(() => sink.received.find((m) => m.to.includes('hello@chinookbulbfarm.ca') && m.parsed.subject?.includes(number)), 'the staff copy');
+    const staff = await waitFor(
+      () => sink.received.find((m) => m.to.includes('hello@chinookbulbfarm.ca') && m.parsed.subject?.includes(number)),
+      'the staff copy',
+    );
     expect(staff.parsed.subject).toBe(`New order ${number} from Ada Lovelace: $82.22`);
     expect(staff.parsed.replyTo?.text).toBe(email);
   });
@@ -142,7 +208,11 @@ describe.each(drivers)('orders against the running reference server on $name', (
       [{ 'qty_TUL-BAL-10': '1' }, 'qty_TUL-BAL-10', /sold out/],
       [{ 'qty_ALL-GIG-3': '1', country: 'FR', region: 'CA-BC' }, 'country', /We ship to Canada and the United States/],
       [{ 'qty_ALL-GIG-3': '1', country: 'US', region: 'US-HI', postal: '96813' }, 'region', /do not ship to Hawaii/],
-      [{ 'qty_ALL-GIG-3': '1', country: 'US', region: 'US-WA', postal: '98101', shipping: 'express' }, 'shipping', /Express is not available to Washington\. Choose Standard parcel/],
+      [
+        { 'qty_ALL-GIG-3': '1', country: 'US', region: 'US-WA', postal: '98101', shipping: 'express' },
+        'shipping',
+        /Express is not available to Washington\. Choose Standard parcel/,
+      ],
       [{ 'qty_ALL-GIG-3': '1', region: 'US-WA' }, 'region', /province or territory in Canada/],
       [{ 'qty_ALL-GIG-3': '1', postal: '90210' }, 'postal', /postal code like T4L 2N3/],
       [{ 'qty_ALL-GIG-3': '1', payment: 'purchase-order' }, 'po_number', /purchase order number/],
@@ -159,7 +229,9 @@ describe.each(drivers)('orders against the running reference server on $name', (
   it('makes one order of one form sent five times at once', async () => {
     const key = formKey();
     const email = `double.${driver.name}@example.com`;
-    const answers = await Promise.all(Array.from({ length: 5 }, () => client.post('/order', { ...address, email, 'qty_CRO-REM-25': '4', step: 'place', order_key: key })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => client.post('/order', { ...address, email, 'qty_CRO-REM-25': '4', step: 'place', order_key: key })),
+    );
     expect(answers.map((a) => a.status)).toEqual([303, 303, 303, 303, 303]);
     expect(new Set(answers.map((a) => a.headers.location)).size).toBe(1);
     const rows = await db().selectFrom('orders').select('number').where('form_key', '=', key).execute();
@@ -207,7 +279,9 @@ describe.each(drivers)('orders against the running reference server on $name', (
       if (status === 404) expect(load(answer.text)('main').text()).toBe(load(notFound)('main').text());
     }
     const account = load((await client.get('/account/', owner)).text);
-    expect(account(`#account-orders ~ ul a[href="/orders/${number}"], section:has(#account-orders) a[href="/orders/${number}"]`).text()).toBe(`Order ${number}`);
+    expect(account(`#account-orders ~ ul a[href="/orders/${number}"], section:has(#account-orders) a[href="/orders/${number}"]`).text()).toBe(
+      `Order ${number}`,
+    );
   });
 
   it('ships with a tracking link for the detected carrier, one mail each, and says plainly when no carrier matches', async () => {
@@ -227,7 +301,13 @@ describe.each(drivers)('orders against the running reference server on $name', (
     expect(unknown).toMatchObject({ carrier: null, url: null, confidence: 'none' });
     const second = await waitFor(() => mailTo(email).filter((m) => m.parsed.subject === `Order ${number} has shipped`)[1], 'the second shipping mail');
     expect(second.parsed.text).toContain('we could not match it to a carrier');
-    const shipments = await db().selectFrom('shipments').innerJoin('orders', 'orders.id', 'shipments.order_id').select(['tracking_number', 'tracking_url']).where('orders.number', '=', number).orderBy('shipments.created_at').execute();
+    const shipments = await db()
+      .selectFrom('shipments')
+      .innerJoin('orders', 'orders.id', 'shipments.order_id')
+      .select(['tracking_number', 'tracking_url'])
+      .where('orders.number', '=', number)
+      .orderBy('shipments.created_at')
+      .execute();
     expect(shipments).toEqual([
       { tracking_number: '1Z999AA10123456784', tracking_url: 'https://www.ups.com/track?tracknum=1Z999AA10123456784' },
       { tracking_number: 'ABC123XYZ', tracking_url: null },
@@ -245,30 +325,54 @@ describe.each(drivers)('orders against the running reference server on $name', (
     const delivered = new Date();
     for (const n of [number, other]) {
       await shipOrder(services(), n, '1Z999AA10123456784', { actor: 'staff:test' });
-      await setOrderStatus(services(() => delivered), n, 'delivered', { actor: 'staff:test' });
+      await setOrderStatus(
+        services(() => delivered),
+        n,
+        'delivered',
+        { actor: 'staff:test' },
+      );
     }
     const contact = await db().selectFrom('contacts').select('id').where('email', '=', optedOut).executeTakeFirstOrThrow();
-    await appendConsent(db(), { contact_id: contact.id, purpose: FOLLOW_UP_PURPOSE, action: 'withdrawn', form_id: 'unsubscribe@1', wording_hash: 'a'.repeat(64), policy_version: '1', source: 'test' });
+    await appendConsent(db(), {
+      contact_id: contact.id,
+      purpose: FOLLOW_UP_PURPOSE,
+      action: 'withdrawn',
+      form_id: 'unsubscribe@1',
+      wording_hash: 'a'.repeat(64),
+      policy_version: '1',
+      source: 'test',
+    });
 
     const at = (days: number) => () => new Date(delivered.getTime() + days * DAY);
     expect(await sendDueFollowUps(services(at(29)))).toBe(0);
     expect(await sendDueFollowUps(services(at(30.01)))).toBe(1);
     expect(await sendDueFollowUps(services(at(31)))).toBe(0);
     // The mail is due at the (simulated) time it was written: deliver the outbox at that time.
-    await deliverDue(db(), createMailTransport({ smtpUrl: `smtp://127.0.0.1:${sink.port}`, mailDir: '' }), 'Chinook Bulb Farm <hello@chinookbulbfarm.ca>', { clock: at(31) });
+    await deliverDue(db(), createMailTransport({ smtpUrl: `smtp://127.0.0.1:${sink.port}`, mailDir: '' }), 'Chinook Bulb Farm <hello@chinookbulbfarm.ca>', {
+      clock: at(31),
+    });
     const mail = await waitFor(() => mailTo(email).find((m) => m.parsed.subject?.startsWith('How are your')), 'the after-sale mail');
     expect(mail.parsed.text).toContain(`${SITE}/products/scilla-siberica/`);
     const header = (key: string) => mail.parsed.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n\s+/g, ' ');
     expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <https:\/\/www\.chinookbulbfarm\.ca\/unsubscribe\?token=[\w-]+>$/);
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(mailTo(optedOut).some((m) => m.parsed.subject?.startsWith('How are your'))).toBe(false);
-    const skipped = await db().selectFrom('activities').select('summary').where('contact_id', '=', contact.id).where('type', '=', 'follow-up-skipped').execute();
+    const skipped = await db()
+      .selectFrom('activities')
+      .select('summary')
+      .where('contact_id', '=', contact.id)
+      .where('type', '=', 'follow-up-skipped')
+      .execute();
     expect(skipped.map((s) => s.summary)).toEqual([`No after-sale e-mail for order ${other}: opted out`]);
   });
 
   it('lets anyone paste a tracking number on /track, typed loosely, and says plainly when it matches no carrier', async () => {
     const ups = load((await client.get(`/track?number=${encodeURIComponent(' 1z 999 aa1 0123456784 ')}`)).text);
-    expect(ups('section[aria-labelledby="track-result"] a').map((_, a) => ups(a).attr('href')).get()).toEqual(['https://www.ups.com/track?tracknum=1Z999AA10123456784']);
+    expect(
+      ups('section[aria-labelledby="track-result"] a')
+        .map((_, a) => ups(a).attr('href'))
+        .get(),
+    ).toEqual(['https://www.ups.com/track?tracknum=1Z999AA10123456784']);
     const none = load((await client.get('/track?number=hello+world')).text);
     expect(none('section[aria-labelledby="track-result"] a')).toHaveLength(0);
     expect(none('[role="status"]').text()).toContain('does not look like a tracking number');
@@ -288,7 +392,10 @@ describe('npx rapport orders', () => {
   });
   afterAll(() => rm(tmp, { recursive: true, force: true }));
   const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [path.resolve('integrations/rapport/cli/rapport.ts'), ...args], { cwd: tmp, env: { ...process.env, DATABASE_URL: '', RAPPORT_SECRET: SECRET } }).then(
+    promisify(execFile)(process.execPath, [path.resolve('integrations/rapport/cli/rapport.ts'), ...args], {
+      cwd: tmp,
+      env: { ...process.env, DATABASE_URL: '', RAPPORT_SECRET: SECRET },
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

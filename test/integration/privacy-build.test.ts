@@ -42,7 +42,11 @@ describe('the reference site’s privacy statement', () => {
     expect(entries.first().attr('id')).toBe(`v${built.privacyVersion.replace(/[^\w-]/g, '-')}`);
     expect(entries.last().find('li').text()).toBe('First version of this statement.');
     expect(entries.first().find('li').length).toBeGreaterThan(0);
-    expect($('main h2').map((_, h) => $(h).text()).get()).toEqual([
+    expect(
+      $('main h2')
+        .map((_, h) => $(h).text())
+        .get(),
+    ).toEqual([
       'In short',
       'On this page',
       'What we collect and why',
@@ -54,9 +58,17 @@ describe('the reference site’s privacy statement', () => {
       'Contact us',
       'Changes to this statement',
     ]);
-    expect($('#recipients + p + table tbody th').map((_, th) => $(th).text()).get()).toEqual(['Prairie Data Centre Ltd.', 'Postmark (ActiveCampaign, LLC)', 'Canada Post', 'Purolator Inc.']);
+    expect(
+      $('#recipients + p + table tbody th')
+        .map((_, th) => $(th).text())
+        .get(),
+    ).toEqual(['Prairie Data Centre Ltd.', 'Postmark (ActiveCampaign, LLC)', 'Canada Post', 'Purolator Inc.']);
     expect($('#cookies ~ table code').first().text()).toBe('rapport_session');
-    expect($('section[data-jurisdiction]').map((_, s) => $(s).attr('data-jurisdiction')).get()).toEqual(['pipeda', 'alberta-pipa', 'casl']);
+    expect(
+      $('section[data-jurisdiction]')
+        .map((_, s) => $(s).attr('data-jurisdiction'))
+        .get(),
+    ).toEqual(['pipeda', 'alberta-pipa', 'casl']);
     expect($('main').text()).not.toContain('Legal basis'); // no jurisdiction here asks for one
     // Carriers receive order data, not the after-sale e-mail.
     expect($('section[data-purpose="after-sale"]').text()).not.toContain('Canada Post');
@@ -100,16 +112,34 @@ describe('building a statement from the settings', () => {
     const build = await buildSite(site, { env: { FIXTURE_ORDERS: '0' } });
     builds.push(build);
     const $ = load(readFileSync(path.join(build.clientDir, 'privacy', 'index.html'), 'utf8'));
-    expect($('section[data-jurisdiction]').map((_, s) => $(s).attr('data-jurisdiction')).get()).toEqual(['pipeda', 'casl', 'gdpr']);
-    expect($('section[data-purpose="questions"] dt').map((_, dt) => $(dt).text()).get()).toEqual(['What we collect', 'Legal basis', 'Who receives it', 'How long we keep it']);
+    expect(
+      $('section[data-jurisdiction]')
+        .map((_, s) => $(s).attr('data-jurisdiction'))
+        .get(),
+    ).toEqual(['pipeda', 'casl', 'gdpr']);
+    expect(
+      $('section[data-purpose="questions"] dt')
+        .map((_, dt) => $(dt).text())
+        .get(),
+    ).toEqual(['What we collect', 'Legal basis', 'Who receives it', 'How long we keep it']);
     expect($('section[data-purpose="questions"]').text()).toContain('Your consent, which you can withdraw at any time.');
-    expect($('#rights ~ dl dt').map((_, dt) => $(dt).text()).get()).toContain('Portability');
-    expect($('section[data-purpose]').map((_, s) => $(s).attr('data-purpose')).get()).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
+    expect(
+      $('#rights ~ dl dt')
+        .map((_, dt) => $(dt).text())
+        .get(),
+    ).toContain('Portability');
+    expect(
+      $('section[data-purpose]')
+        .map((_, s) => $(s).attr('data-purpose'))
+        .get(),
+    ).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
     expect($('main').text()).not.toContain('Street address');
     // The build records the version it shows, for the server and in the history next to the settings.
     const version = (JSON.parse(readFileSync(path.join(build.outDir, 'server', 'rapport.json'), 'utf8')) as { privacyVersion: string }).privacyVersion;
     expect($('main').text()).toContain(`version ${version}`);
-    const history = JSON.parse(await readFile(path.join(site, 'content', 'settings', 'privacy-history.json'), 'utf8')) as { versions: Array<{ version: string }> };
+    const history = JSON.parse(await readFile(path.join(site, 'content', 'settings', 'privacy-history.json'), 'utf8')) as {
+      versions: Array<{ version: string }>;
+    };
     expect(history.versions.map((v) => v.version)).toEqual([version]);
   });
 
@@ -118,14 +148,18 @@ describe('building a statement from the settings', () => {
     await writeFile(settingsFile(), original.replace(/^ {2}- \{ category: address,.*\n/m, ''));
     const message = await failure();
     expect(message).toContain('The privacy statement does not cover what this site collects:');
-    expect(message).toContain('The field `street` of the order form (orders) and 5 more collect postal address, which the privacy statement does not cover. Add "address" (Postal address) under Retention');
+    expect(message).toContain(
+      'The field `street` of the order form (orders) and 5 more collect postal address, which the privacy statement does not cover. Add "address" (Postal address) under Retention',
+    );
     await writeFile(settingsFile(), original);
   });
 
   it('fails the build of a site that collects information but has no privacy settings', async () => {
     await rm(settingsFile());
     const message = await failure();
-    expect(message).toContain('This site collects personal information (orders, newsletter sign-up, accounts, contact form, FAQ questions, form server) but has no privacy statement settings');
+    expect(message).toContain(
+      'This site collects personal information (orders, newsletter sign-up, accounts, contact form, FAQ questions, form server) but has no privacy statement settings',
+    );
     expect(existsSync(settingsFile())).toBe(false);
   });
 });

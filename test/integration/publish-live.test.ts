@@ -34,7 +34,8 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
     site = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'publish-'));
     await cp(path.join(repo, 'test/fixtures/questions'), site, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd: site, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd: site, stdio: 'pipe' });
     git('init', '--quiet', '--initial-branch=main');
     git('add', '.');
     git('commit', '--quiet', '-m', 'site');
@@ -68,12 +69,23 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     expect((await raw(`${base}/admin/`)).status).toBe(200);
     const question = 'Can I save seeds from my own peas?';
     expect((await formClient(base, SECRET).post('/faq/ask', { question, email: 'asker@example.com' })).status).toBe(303);
-    const key = await waitFor(async () => ((await cms('unpublishedEntries', {})).body as string[]).find((k) => k.startsWith('faq/')), 'the question on the board');
+    const key = await waitFor(
+      async () => ((await cms('unpublishedEntries', {})).body as string[]).find((k) => k.startsWith('faq/')),
+      'the question on the board',
+    );
     const slug = key.slice(4);
     const file = `content/faq/${slug}.md`;
     const draft = (await cms('unpublishedEntryDataFile', { collection: 'faq', slug, id: key, path: file })).body.data as string;
     const answered = `${draft.replace('category: Unsorted', 'category: Sowing').replace('status: pending_review', 'status: published')}\nYes: let the pods dry on the plant, then store the seeds somewhere cool and dry.\n`;
-    expect((await cms('persistEntry', { entry: { slug, path: file, raw: answered }, assets: [], options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' } })).status).toBe(200);
+    expect(
+      (
+        await cms('persistEntry', {
+          entry: { slug, path: file, raw: answered },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await cms('updateUnpublishedEntryStatus', { collection: 'faq', slug, newStatus: 'pending_publish' })).status).toBe(200);
     expect((await raw(`${base}/faq/${slug}/`)).status).toBe(404);
 
@@ -85,7 +97,10 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     expect(page.text).toContain('let the pods dry on the plant');
     expect((await raw(`${base}/faq/`)).text).toContain(`/faq/${slug}/`);
     expect((await raw(`${base}/search?q=save+seeds`)).text).toContain(`/faq/${slug}/`);
-    const mail = await waitFor(() => sink.received.find((m) => m.to.includes('asker@example.com') && m.parsed.subject === 'Your question is answered'), 'the answer mail');
+    const mail = await waitFor(
+      () => sink.received.find((m) => m.to.includes('asker@example.com') && m.parsed.subject === 'Your question is answered'),
+      'the answer mail',
+    );
     expect(mail.parsed.text).toContain(`https://questions.example/faq/${slug}/`);
   });
 
@@ -97,9 +112,17 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     const file = 'content/settings/privacy.md';
     const settings = (await readFile(path.join(site, file), 'utf8')).replace('jurisdictions: [pipeda, casl]', 'jurisdictions: [pipeda, casl, gdpr]');
     expect((await cms('getEntry', { path: file })).status).toBe(200); // as Decap does: read, then save over what was read
-    const saved = await cms('persistEntry', { entry: { slug: 'privacy', path: file, raw: settings }, assets: [], options: { collectionName: 'settings', commitMessage: 'Privacy: we now sell to the EU', useWorkflow: false } });
+    const saved = await cms('persistEntry', {
+      entry: { slug: 'privacy', path: file, raw: settings },
+      assets: [],
+      options: { collectionName: 'settings', commitMessage: 'Privacy: we now sell to the EU', useWorkflow: false },
+    });
     expect(saved.status).toBe(200);
-    await waitFor(async () => (versionOf(await statement()) !== before && running.publishing!.status.state === 'live' ? true : undefined), 'the new statement to go live', 120_000);
+    await waitFor(
+      async () => (versionOf(await statement()) !== before && running.publishing!.status.state === 'live' ? true : undefined),
+      'the new statement to go live',
+      120_000,
+    );
     const $ = await statement();
     const after = versionOf($)!;
     expect(after.split('+')[0]).toBe(before!.split('+')[0]); // same effective date, new content
@@ -109,15 +132,30 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     const git = (...args: string[]) => execFileSync('git', args, { cwd: site, encoding: 'utf8' }).trim();
     expect(git('log', '-1', '--format=%s', '--', 'content/settings/privacy-history.json')).toBe(`Privacy statement: version ${after}`);
     expect(git('status', '--porcelain', '--', 'content/settings')).toBe('');
-    expect((await formClient(base, SECRET).post('/faq/ask', { question: 'Can I sow these seeds in pots indoors?', email: 'gdpr@example.com' })).status).toBe(303);
-    const consent = await running.store.db.selectFrom('consent_ledger').innerJoin('contacts', 'contacts.id', 'contact_id').select('policy_version').where('email', '=', 'gdpr@example.com').executeTakeFirstOrThrow();
+    expect((await formClient(base, SECRET).post('/faq/ask', { question: 'Can I sow these seeds in pots indoors?', email: 'gdpr@example.com' })).status).toBe(
+      303,
+    );
+    const consent = await running.store.db
+      .selectFrom('consent_ledger')
+      .innerJoin('contacts', 'contacts.id', 'contact_id')
+      .select('policy_version')
+      .where('email', '=', 'gdpr@example.com')
+      .executeTakeFirstOrThrow();
     expect(consent.policy_version).toBe(after);
   });
 
   it('keeps the live site as it was when a build fails, and shows editors the log', async () => {
     const before = running.publishing!.status.live;
     const bad = '---\nquestion: Short?\ncategory: Sowing\nstatus: published\nupdated: 2026-03-02\n---\n\nToo short a question for the schema.\n';
-    expect((await cms('persistEntry', { entry: { slug: 'short', path: 'content/faq/short.md', raw: bad }, assets: [], options: { collectionName: 'faq', commitMessage: 'Bad entry', useWorkflow: false } })).status).toBe(200);
+    expect(
+      (
+        await cms('persistEntry', {
+          entry: { slug: 'short', path: 'content/faq/short.md', raw: bad },
+          assets: [],
+          options: { collectionName: 'faq', commitMessage: 'Bad entry', useWorkflow: false },
+        })
+      ).status,
+    ).toBe(200);
     await waitFor(() => (running.publishing!.status.state === 'failed' ? true : undefined), 'the build to fail', 120_000);
     expect(running.publishing!.status.live).toBe(before);
     expect(running.publishing!.status.log).toMatch(/short\.md|question/);

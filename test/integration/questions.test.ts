@@ -96,19 +96,37 @@ describe.each(drivers)('visitor questions on $name: ask → draft → answer →
     const page = await client.get(`/faq/ask?${new URLSearchParams({ question: 'how deep do I sow peas' })}`);
     expect(page.status).toBe(200);
     const $ = load(page.text);
-    expect($('#maybe-answered + ol a').map((_, a) => $(a).attr('href')).get()).toContain('/faq/how-deep-to-sow-peas/');
+    expect(
+      $('#maybe-answered + ol a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toContain('/faq/how-deep-to-sow-peas/');
     expect($('form[method=post][action="/faq/ask"] input[name=question]').attr('value')).toBe('how deep do I sow peas');
   });
 
   it('refuses empty, overlong and multi-line questions with a message on the field, and stores nothing', async () => {
-    const before = Number((await running!.store.db.selectFrom('faq_questions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = Number(
+      (
+        await running!.store.db
+          .selectFrom('faq_questions')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     for (const question of ['', 'x'.repeat(10_000), 'Line one of it\nline two']) {
       const answer = await client.post('/faq/ask', { question });
       expect(answer.status).toBe(422);
       const $ = load(answer.text);
       expect($('#question-error, [id$=question-error]').text() || $('.field.invalid').text()).toMatch(/question/i);
     }
-    const after = Number((await running!.store.db.selectFrom('faq_questions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const after = Number(
+      (
+        await running!.store.db
+          .selectFrom('faq_questions')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(after).toBe(before);
   });
 
@@ -129,7 +147,9 @@ describe.each(drivers)('visitor questions on $name: ask → draft → answer →
     expect(draft.text).not.toMatch(/ann@example\.com|Ann|Private Road/);
     const row = await running!.store.db.selectFrom('faq_questions').selectAll().where('id', '=', String(draft.data.submission)).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ question, status: 'pending_review', entry_slug: draft.slug, details: 'My garden is at 123 Private Road.' });
-    expect(execFileSync('git', ['log', '--format=%an %s', '-1', '--', path.relative(site, draft.file)], { cwd: site, encoding: 'utf8' })).toMatch(/^Rapport FAQ: new visitor question/);
+    expect(execFileSync('git', ['log', '--format=%an %s', '-1', '--', path.relative(site, draft.file)], { cwd: site, encoding: 'utf8' })).toMatch(
+      /^Rapport FAQ: new visitor question/,
+    );
     const consent = await running!.store.db.selectFrom('consent_ledger').selectAll().where('purpose', '=', 'faq:answer-notice').execute();
     expect(consent.map((c) => c.source)).toContain('web:/faq/ask');
 
@@ -137,7 +157,11 @@ describe.each(drivers)('visitor questions on $name: ask → draft → answer →
     expect((await client.get(`/faq/${draft.slug}/`)).status).toBe(404);
 
     // The editor answers it and publishes; the next build is served.
-    await writeEntry(draft.file, { ...draft.data, category: 'Sowing', status: 'published' }, 'Yes: a July sowing of a short variety gives a fall crop before the first frost.');
+    await writeEntry(
+      draft.file,
+      { ...draft.data, category: 'Sowing', status: 'published' },
+      'Yes: a July sowing of a short variety gives a fall crop before the first frost.',
+    );
     await rebuild();
     const mail = await waitFor(() => mailTo('ann@example.com').find((m) => m.parsed.subject === 'Your question is answered'), 'the answer mail');
     expect(mail.parsed.text).toContain(`https://questions.example/faq/${draft.slug}/`);
@@ -170,7 +194,10 @@ describe.each(drivers)('visitor questions on $name: ask → draft → answer →
     expect((await client.post('/faq/ask', { question: merged, email: 'bo@example.com' })).status).toBe(303);
     expect((await client.post('/faq/ask', { question: rejected, email: 'cy@example.com' })).status).toBe(303);
     const original = await readFile(path.join(faqDir, 'how-deep-to-sow-peas.md'), 'utf8');
-    const mergedDraft = await waitFor(async () => (await readdir(faqDir)).includes('how-deep-should-i-sow-pea-seeds.md') ? draftFor(merged) : undefined, 'the merged draft');
+    const mergedDraft = await waitFor(
+      async () => ((await readdir(faqDir)).includes('how-deep-should-i-sow-pea-seeds.md') ? draftFor(merged) : undefined),
+      'the merged draft',
+    );
     expect(await readFile(path.join(faqDir, 'how-deep-to-sow-peas.md'), 'utf8')).toBe(original);
     // A second question with the same words gets its own file.
     expect((await client.post('/faq/ask', { question: merged })).status).toBe(303);
@@ -186,7 +213,12 @@ describe.each(drivers)('visitor questions on $name: ask → draft → answer →
     const toCy = await waitFor(() => mailTo('cy@example.com').find((m) => m.parsed.subject === 'About your question'), 'the rejected mail');
     expect(toCy.parsed.text).not.toContain('/faq/');
     expect((await client.get('/faq/how-deep-should-i-sow-pea-seeds/')).status).toBe(404);
-    const statuses = await running!.store.db.selectFrom('faq_questions').select(['question', 'status', 'merged_into']).where('question', 'in', [merged, rejected]).where('contact_id', 'is not', null).execute();
+    const statuses = await running!.store.db
+      .selectFrom('faq_questions')
+      .select(['question', 'status', 'merged_into'])
+      .where('question', 'in', [merged, rejected])
+      .where('contact_id', 'is not', null)
+      .execute();
     expect(statuses.sort((a, b) => a.question.localeCompare(b.question))).toEqual([
       { question: merged, status: 'merged', merged_into: 'how-deep-to-sow-peas' },
       { question: rejected, status: 'rejected', merged_into: null },

@@ -17,7 +17,13 @@ const under = (prefix: string) => pages.filter((p) => p.file.startsWith(prefix) 
 
 beforeAll(async () => {
   pages = await readPages(site.clientDir);
-  running = await startServer({ distDir: site.outDir, port: 0, host: '127.0.0.1', store: { sqliteFile: path.join(site.outDir, 'crm.sqlite') }, secretFile: path.join(site.outDir, 'secret') });
+  running = await startServer({
+    distDir: site.outDir,
+    port: 0,
+    host: '127.0.0.1',
+    store: { sqliteFile: path.join(site.outDir, 'crm.sqlite') },
+    secretFile: path.join(site.outDir, 'secret'),
+  });
   base = serverUrl(running.server);
 });
 afterAll(async () => {
@@ -55,19 +61,36 @@ function send(method: string, pathname: string, body: Buffer, headers: Record<st
 describe('the reference site (Chinook Bulb Farm)', () => {
   it('has the pages a real small business needs', () => {
     const files = pages.map((p) => p.file);
-    for (const file of ['index.html', 'about/index.html', 'contact/index.html', 'customers/index.html', 'suppliers/index.html', 'investors/index.html', 'sitemap/index.html', '404.html']) {
+    for (const file of [
+      'index.html',
+      'about/index.html',
+      'contact/index.html',
+      'customers/index.html',
+      'suppliers/index.html',
+      'investors/index.html',
+      'sitemap/index.html',
+      '404.html',
+    ]) {
       expect(files).toContain(file);
     }
     expect(under('products/').filter((p) => !p.file.startsWith('products/category/')).length).toBeGreaterThanOrEqual(12);
     expect(under('faq/').filter((p) => !p.file.startsWith('faq/category/')).length).toBeGreaterThanOrEqual(20);
     expect(under('newsletter/').length).toBeGreaterThanOrEqual(3);
-    const categories = pages.find((p) => p.file === 'faq/index.html')!.$('main section h2').toArray();
+    const categories = pages
+      .find((p) => p.file === 'faq/index.html')!
+      .$('main section h2')
+      .toArray();
     expect(categories.length).toBeGreaterThanOrEqual(4);
   });
 
   it('gives every page complete, unique SEO metadata', () => {
     // The content manager (/admin/) is a tool for staff, not a page for search engines.
-    expect(pages.find((p) => p.file === 'admin/index.html')?.$('meta[name=robots]').attr('content')).toContain('noindex');
+    expect(
+      pages
+        .find((p) => p.file === 'admin/index.html')
+        ?.$('meta[name=robots]')
+        .attr('content'),
+    ).toContain('noindex');
     const facts = pages.filter((p) => !p.file.startsWith('admin/')).map((p) => expectCompleteSeo(p, site.clientDir, SITE));
     const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
     expect(duplicates(facts.map((f) => f.title))).toEqual([]);
@@ -77,7 +100,8 @@ describe('the reference site (Chinook Bulb Farm)', () => {
   it('describes the business, products, answers and articles in structured data', () => {
     const types = (file: string) => jsonLdTypes(pages.find((p) => p.file === file)!);
     expect(types('index.html')).toEqual(['GardenStore', 'WebSite']);
-    for (const p of under('products/').filter((p) => !p.file.startsWith('products/category/'))) expect(jsonLdTypes(p), p.file).toEqual(['Product', 'BreadcrumbList']);
+    for (const p of under('products/').filter((p) => !p.file.startsWith('products/category/')))
+      expect(jsonLdTypes(p), p.file).toEqual(['Product', 'BreadcrumbList']);
     for (const p of under('newsletter/')) expect(jsonLdTypes(p), p.file).toEqual(['Article', 'BreadcrumbList']);
     const faqPages = pages.filter((p) => p.file.startsWith('faq/') && p.file !== 'faq/index.html' && !p.file.startsWith('faq/ask/'));
     for (const p of faqPages) expect(jsonLdTypes(p), p.file).toEqual(['FAQPage', 'BreadcrumbList']);
@@ -102,7 +126,10 @@ describe('the reference site (Chinook Bulb Farm)', () => {
   });
 
   it('refuses a cross-site form post before any handler runs', async () => {
-    const res = await send('POST', '/products/', Buffer.from('email=a%40b.example'), { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await send('POST', '/products/', Buffer.from('email=a%40b.example'), {
+      origin: 'https://evil.example',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(403);
     expect(res.body.toString()).toMatch(/can only be sent from the site itself/);
     const same = await send('POST', '/products/', Buffer.from('email=a%40b.example'), { origin: base, 'content-type': 'application/x-www-form-urlencoded' });

@@ -11,7 +11,20 @@ import { drivers } from '../helpers/store-drivers.ts';
 const distDir = inject('referenceBuild');
 const client = path.join(distDir, 'client');
 /** Queries visitors of the reference site ask most, by the FAQ's own wording. */
-const COMMON_QUERIES = ['deer', 'squirrels', 'containers', 'wholesale minimum', 'shipping cost', 'refund', 'plant tulips', 'store bulbs over winter', 'visit the farm', 'payment', 'damaged bulbs', 'order deadline'];
+const COMMON_QUERIES = [
+  'deer',
+  'squirrels',
+  'containers',
+  'wholesale minimum',
+  'shipping cost',
+  'refund',
+  'plant tulips',
+  'store bulbs over winter',
+  'visit the farm',
+  'payment',
+  'damaged bulbs',
+  'order deadline',
+];
 
 const page = (pathname: string) => load(readFileSync(path.join(client, pathname, 'index.html'), 'utf8'));
 
@@ -52,7 +65,10 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
   let base: string;
   let browser: Browser;
   const html = async (query: string) => load((await raw(`${base}/search?${query}`)).text);
-  const serverTop = async (q: string) => (await html(new URLSearchParams({ q }).toString()))('.results > li > a').map((_, a) => a.attribs.href).get();
+  const serverTop = async (q: string) =>
+    (await html(new URLSearchParams({ q }).toString()))('.results > li > a')
+      .map((_, a) => a.attribs.href)
+      .get();
 
   beforeAll(async () => {
     await driver.setup();
@@ -87,7 +103,9 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
 
   it('limits results to one section, and says so when nothing is found, with a way to ask', async () => {
     const $ = await html('q=planting&section=faq');
-    const hrefs = $('.results > li > a').map((_, a) => a.attribs.href).get();
+    const hrefs = $('.results > li > a')
+      .map((_, a) => a.attribs.href)
+      .get();
     expect(hrefs.length).toBeGreaterThan(2);
     expect(hrefs.every((h) => h.startsWith('/faq/'))).toBe(true);
     expect($('nav a[aria-current=page]').text()).toBe('FAQ');

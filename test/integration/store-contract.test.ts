@@ -36,7 +36,21 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const schema = 'schema' in driver.options() ? driver.options().schema : undefined;
     const tables = (await store.db.introspection.getTables()).filter((t) => t.schema === schema);
     expect(tables.map((t) => t.name).sort()).toEqual([
-      'accounts', 'activities', 'consent_ledger', 'contacts', 'faq_question_events', 'faq_questions', 'list_subscriptions', 'mail_outbox', 'order_events', 'order_lines', 'orders', 'rate_limits', 'sessions', 'shipments', 'tokens',
+      'accounts',
+      'activities',
+      'consent_ledger',
+      'contacts',
+      'faq_question_events',
+      'faq_questions',
+      'list_subscriptions',
+      'mail_outbox',
+      'order_events',
+      'order_lines',
+      'orders',
+      'rate_limits',
+      'sessions',
+      'shipments',
+      'tokens',
     ]);
   });
 
@@ -44,7 +58,13 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const first = await upsertContact(store.db, { email: 'Ann@Example.com', name: 'Ann Tulip', kind: 'customer' }, clock('2026-03-01T10:00:00.000Z'));
     const again = await upsertContact(store.db, { email: 'ann@example.COM ', name: 'Somebody Else' }, clock('2026-03-02T10:00:00.000Z'));
     expect(again.id).toBe(first.id);
-    expect(again).toMatchObject({ email: 'ann@example.com', name: 'Ann Tulip', kind: 'customer', created_at: '2026-03-01T10:00:00.000Z', updated_at: '2026-03-02T10:00:00.000Z' });
+    expect(again).toMatchObject({
+      email: 'ann@example.com',
+      name: 'Ann Tulip',
+      kind: 'customer',
+      created_at: '2026-03-01T10:00:00.000Z',
+      updated_at: '2026-03-02T10:00:00.000Z',
+    });
     const rows = await store.db.selectFrom('contacts').select('id').where('email', '=', 'ann@example.com').execute();
     expect(rows).toHaveLength(1);
   });
@@ -58,7 +78,14 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
 
   it('records consent in a ledger the database will not let anyone rewrite', async () => {
     const contact = await upsertContact(store.db, { email: 'ledger@example.com', name: 'Lee' });
-    const base = { contact_id: contact.id, purpose: 'newsletter:news', form_id: 'subscribe', wording_hash: 'a'.repeat(64), policy_version: '2026-11-01+abc123', source: 'web:/subscribe' };
+    const base = {
+      contact_id: contact.id,
+      purpose: 'newsletter:news',
+      form_id: 'subscribe',
+      wording_hash: 'a'.repeat(64),
+      policy_version: '2026-11-01+abc123',
+      source: 'web:/subscribe',
+    };
     await appendConsent(store.db, { ...base, action: 'granted' }, clock('2026-04-01T09:00:00.000Z'));
     await appendConsent(store.db, { ...base, action: 'withdrawn', source: 'mail:one-click' }, clock('2026-05-01T09:00:00.000Z'));
     const history = await consentHistory(store.db, contact.id);
@@ -66,19 +93,31 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       ['granted', 'web:/subscribe', '2026-04-01T09:00:00.000Z'],
       ['withdrawn', 'mail:one-click', '2026-05-01T09:00:00.000Z'],
     ]);
-    await expect(store.db.updateTable('consent_ledger').set({ action: 'granted' }).where('contact_id', '=', contact.id).execute()).rejects.toThrow(/append-only/);
+    await expect(store.db.updateTable('consent_ledger').set({ action: 'granted' }).where('contact_id', '=', contact.id).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(store.db.deleteFrom('consent_ledger').where('contact_id', '=', contact.id).execute()).rejects.toThrow(/append-only/);
     expect(await consentHistory(store.db, contact.id)).toHaveLength(2);
   });
 
   it('refuses records that point at a contact that does not exist', async () => {
     await expect(
-      appendConsent(store.db, { contact_id: 'no-such-contact', purpose: 'x', action: 'granted', form_id: 'f', wording_hash: 'h', policy_version: 'v', source: 's' }),
+      appendConsent(store.db, {
+        contact_id: 'no-such-contact',
+        purpose: 'x',
+        action: 'granted',
+        form_id: 'f',
+        wording_hash: 'h',
+        policy_version: 'v',
+        source: 's',
+      }),
     ).rejects.toThrow(/foreign key|violates/i);
   });
 
   it('refuses a contact kind the business does not use', async () => {
-    await expect(sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('k1', 'k@example.com', 'K', 'alien', 'now', 'now')`.execute(store.db)).rejects.toThrow(/check/i);
+    await expect(
+      sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('k1', 'k@example.com', 'K', 'alien', 'now', 'now')`.execute(store.db),
+    ).rejects.toThrow(/check/i);
   });
 });
 
@@ -100,7 +139,9 @@ describe('the embedded SQLite file', () => {
 
   it('refuses to run on a connection without durable settings', () => {
     const plain = new DatabaseSync(':memory:');
-    expect(() => checkSqlitePragmas(plain)).toThrowErrorMatchingInlineSnapshot(`[Error: The SQLite database does not hold Rapport's durability settings (got {"journal_mode":"memory","synchronous":2,"foreign_keys":1}; need journal_mode=wal, synchronous=2 (FULL), foreign_keys=1). Check that the file is on a local filesystem that supports WAL.]`);
+    expect(() => checkSqlitePragmas(plain)).toThrowErrorMatchingInlineSnapshot(
+      `[Error: The SQLite database does not hold Rapport's durability settings (got {"journal_mode":"memory","synchronous":2,"foreign_keys":1}; need journal_mode=wal, synchronous=2 (FULL), foreign_keys=1). Check that the file is on a local filesystem that supports WAL.]`,
+    );
     plain.close();
   });
 });

@@ -42,7 +42,21 @@ describe('valid output of the reference site', () => {
 
   it('passes html-validate on the pages the server renders: search, forms, their error states', async () => {
     const base = serverUrl(running.server);
-    const pages = ['/search?q=deer', '/search?q=zeppelin', '/subscribe', '/account/register', '/account/sign-in', '/contact/message', '/faq/ask', '/faq/ask?question=How+deep%3F', '/unsubscribe?token=x', '/track?number=1Z999AA10123456784', '/track?number=nonsense', '/order?add=LIL-MAR-3', '/orders/261125-ZZZZZZ'];
+    const pages = [
+      '/search?q=deer',
+      '/search?q=zeppelin',
+      '/subscribe',
+      '/account/register',
+      '/account/sign-in',
+      '/contact/message',
+      '/faq/ask',
+      '/faq/ask?question=How+deep%3F',
+      '/unsubscribe?token=x',
+      '/track?number=1Z999AA10123456784',
+      '/track?number=nonsense',
+      '/order?add=LIL-MAR-3',
+      '/orders/261125-ZZZZZZ',
+    ];
     const problems: string[] = [];
     for (const page of pages) problems.push(...messages(await validator.validateString((await raw(base + page)).text, page)));
     const invalid = await formClient(base, SECRET).post('/subscribe', { email: 'nope' });
@@ -67,7 +81,9 @@ describe('valid output of the reference site', () => {
       expect(new URL($item.children('link').text()).protocol).toBe('https:');
       expect($item.children('guid').text()).not.toBe('');
       // RFC 822 dates, as RSS 2.0 requires.
-      expect($item.children('pubDate').text()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$/);
+      expect($item.children('pubDate').text()).toMatch(
+        /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$/,
+      );
     });
   });
 
@@ -83,25 +99,56 @@ describe('valid output of the reference site', () => {
         switch (type) {
           case 'Product':
             need(file, type, !!b.name && images(b.image), 'name and absolute image URLs');
-            need(file, type, !!b.offers && Number(b.offers.price) >= 0 && /^[A-Z]{3}$/.test(b.offers.priceCurrency) && /^https:\/\/schema\.org\//.test(b.offers.availability), 'offers with price, priceCurrency and availability');
+            need(
+              file,
+              type,
+              !!b.offers && Number(b.offers.price) >= 0 && /^[A-Z]{3}$/.test(b.offers.priceCurrency) && /^https:\/\/schema\.org\//.test(b.offers.availability),
+              'offers with price, priceCurrency and availability',
+            );
             break;
           case 'FAQPage':
-            need(file, type, Array.isArray(b.mainEntity) && b.mainEntity.length > 0 && b.mainEntity.every((q: any) => q['@type'] === 'Question' && q.name && q.acceptedAnswer?.text), 'mainEntity Questions with name and acceptedAnswer.text');
+            need(
+              file,
+              type,
+              Array.isArray(b.mainEntity) &&
+                b.mainEntity.length > 0 &&
+                b.mainEntity.every((q: any) => q['@type'] === 'Question' && q.name && q.acceptedAnswer?.text),
+              'mainEntity Questions with name and acceptedAnswer.text',
+            );
             break;
           case 'Article':
-            need(file, type, !!b.headline && !Number.isNaN(Date.parse(b.datePublished)) && !!b.author?.name && (b.image === undefined || images(b.image)), 'headline, datePublished, author');
+            need(
+              file,
+              type,
+              !!b.headline && !Number.isNaN(Date.parse(b.datePublished)) && !!b.author?.name && (b.image === undefined || images(b.image)),
+              'headline, datePublished, author',
+            );
             break;
           case 'BreadcrumbList':
-            need(file, type, Array.isArray(b.itemListElement) && b.itemListElement.length > 0 && b.itemListElement.every((e: any, i: number) => e.position === i + 1 && e.name && (url(e.item) || i === b.itemListElement.length - 1)), 'itemListElement with position, name and item');
+            need(
+              file,
+              type,
+              Array.isArray(b.itemListElement) &&
+                b.itemListElement.length > 0 &&
+                b.itemListElement.every((e: any, i: number) => e.position === i + 1 && e.name && (url(e.item) || i === b.itemListElement.length - 1)),
+              'itemListElement with position, name and item',
+            );
             break;
           case 'WebSite':
             need(file, type, url(b.url) && !!b.name, 'name and url');
-            need(file, type, String(b.potentialAction?.target?.urlTemplate ?? b.potentialAction?.target ?? '').includes('{search_term_string}') && String(b.potentialAction?.['query-input']).includes('search_term_string'), 'a SearchAction with {search_term_string}');
+            need(
+              file,
+              type,
+              String(b.potentialAction?.target?.urlTemplate ?? b.potentialAction?.target ?? '').includes('{search_term_string}') &&
+                String(b.potentialAction?.['query-input']).includes('search_term_string'),
+              'a SearchAction with {search_term_string}',
+            );
             break;
           default:
             // Organization or a LocalBusiness subtype.
             need(file, type, !!b.name && url(b.url), 'name and url');
-            if (type !== 'Organization') need(file, type, !!b.address?.streetAddress && !!b.address?.addressLocality && !!b.address?.addressCountry, 'a postal address');
+            if (type !== 'Organization')
+              need(file, type, !!b.address?.streetAddress && !!b.address?.addressLocality && !!b.address?.addressCountry, 'a postal address');
         }
       }
     }

@@ -28,6 +28,8 @@ describe('cross-site form posts', () => {
   });
 
   it('never treats OPTIONS as a write, so OPTIONS must never reach a form handler (the pipeline answers it)', () => {
-    expect(isCrossSiteWrite({ method: 'OPTIONS', path: '/subscribe', origin: 'https://evil.example', fetchSite: 'cross-site', reached: undefined }, site)).toBe(false);
+    expect(isCrossSiteWrite({ method: 'OPTIONS', path: '/subscribe', origin: 'https://evil.example', fetchSite: 'cross-site', reached: undefined }, site)).toBe(
+      false,
+    );
   });
 });

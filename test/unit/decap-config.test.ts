@@ -6,7 +6,12 @@ import { decapConfig, decapField } from '../../integrations/rapport/features/cms
 
 const options = {
   site: { name: 'Test Shop', description: 'A shop that sells things to people who want them, described at length.' },
-  business: { legalName: 'Test Shop Ltd.', address: { streetAddress: '1 Main St', locality: 'Calgary', region: 'AB', postalCode: 'T2P 1A1', country: 'CA' }, phone: '+1-403-555-0199', email: 'hi@test.example' },
+  business: {
+    legalName: 'Test Shop Ltd.',
+    address: { streetAddress: '1 Main St', locality: 'Calgary', region: 'AB', postalCode: 'T2P 1A1', country: 'CA' },
+    phone: '+1-403-555-0199',
+    email: 'hi@test.example',
+  },
 };
 
 describe('Decap configuration generated from the content schemas', () => {
@@ -42,6 +47,8 @@ describe('Decap configuration generated from the content schemas', () => {
     const own = decapConfig(parseOptions(options), 'https://test.example');
     expect(own.backend).toEqual({ name: 'proxy', proxy_url: '/admin/api/v1', branch: 'main' });
     expect(own.publish_mode).toBe('editorial_workflow');
-    expect(own.collections.find((c) => c.name === 'faq')).toMatchObject({ view_filters: expect.arrayContaining([{ label: 'Pending review', field: 'status', pattern: 'pending_review' }]) });
+    expect(own.collections.find((c) => c.name === 'faq')).toMatchObject({
+      view_filters: expect.arrayContaining([{ label: 'Pending review', field: 'status', pattern: 'pending_review' }]),
+    });
   });
 });

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
 import type { RapportUserConfig } from '../../integrations/rapport/config/schema.ts';
-import { activeFeatures, enabledDeclarations, featureContext, featureRoutes, formEndpoints, resultPages } from '../../integrations/rapport/features/declared.ts';
+import {
+  activeFeatures,
+  enabledDeclarations,
+  featureContext,
+  featureRoutes,
+  formEndpoints,
+  resultPages,
+} from '../../integrations/rapport/features/declared.ts';
 import { FEATURES } from '../../integrations/rapport/features/index.ts';
 import { TEST_OPTIONS } from '../helpers/test-options.ts';
 
@@ -64,7 +71,10 @@ describe.each(cases)('the features, $name', ({ options, server }) => {
 describe('the list of features', () => {
   it('holds every folder of features/, by its id, each with a feature.ts', () => {
     const root = path.resolve(import.meta.dirname, '../../integrations/rapport/features');
-    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const folders = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     for (const folder of folders) expect(existsSync(path.join(root, folder, 'feature.ts')), `features/${folder}/feature.ts`).toBe(true);
     expect(FEATURES.map((f) => f.id).sort()).toEqual(folders);
   });

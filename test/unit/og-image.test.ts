@@ -14,7 +14,12 @@ const page = (pathname: string, title: string): PageFacts => ({
   canonical: undefined,
   noindex: false,
   lastmod: undefined,
-  og: { title, description: `All about ${title}, in a sentence.`, siteName: 'Shop', image: `https://shop.example/og${pathname.replace(/\/$/, '') || '/index'}.png` },
+  og: {
+    title,
+    description: `All about ${title}, in a sentence.`,
+    siteName: 'Shop',
+    image: `https://shop.example/og${pathname.replace(/\/$/, '') || '/index'}.png`,
+  },
   stylesheets: [],
   scripts: [],
   eagerImages: [],
@@ -52,6 +57,9 @@ describe('Open Graph images', () => {
   it('skips pages whose og:image is not a generated card', async () => {
     const outDir = await tmp();
     const custom = { ...page('/c/', 'Custom'), og: { ...page('/c/', 'Custom').og, image: 'https://shop.example/photo.jpg' } };
-    expect(await generateOgImages({ pages: [custom], outDir, cacheDir: await tmp(), site: 'https://shop.example', accent: '#000000' })).toEqual({ rendered: 0, reused: 0 });
+    expect(await generateOgImages({ pages: [custom], outDir, cacheDir: await tmp(), site: 'https://shop.example', accent: '#000000' })).toEqual({
+      rendered: 0,
+      reused: 0,
+    });
   });
 });

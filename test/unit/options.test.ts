@@ -43,7 +43,13 @@ describe('rapport() options', () => {
 
   it('checks the order options: regions that exist, rates only where you ship, unique option ids', () => {
     const config = parseOptions(valid);
-    expect(config.crm.orders).toMatchObject({ enabled: true, currency: 'CAD', shipsTo: [{ country: 'CA', except: [] }], payment: ['invoice', 'e-transfer', 'cheque', 'purchase-order'], maxQuantity: 99 });
+    expect(config.crm.orders).toMatchObject({
+      enabled: true,
+      currency: 'CAD',
+      shipsTo: [{ country: 'CA', except: [] }],
+      payment: ['invoice', 'e-transfer', 'cheque', 'purchase-order'],
+      maxQuantity: 99,
+    });
     expect(config.crm.orders.followUp).toEqual({ enabled: true, daysAfterDelivery: 30, consent: 'implied', impliedConsentMonths: 24 });
     const message = messageOf({
       ...valid,
@@ -82,7 +88,7 @@ describe('rapport() options', () => {
     expect(error?.hint).toMatch(/Configuration reference/);
   });
 
-  it('asks for Astro\'s `site` option, which absolute URLs need', () => {
+  it("asks for Astro's `site` option, which absolute URLs need", () => {
     const setup = rapport(valid).hooks['astro:config:setup']!;
     expect(() => setup({ config: { site: undefined } } as never)).toThrow(/Rapport needs the `site` option in astro\.config\.mjs/);
   });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { OrdersSchema } from '../../integrations/rapport/config/orders.ts';
-import { formatMoney, orderRules, percentOf, priceOrder, shipsToText, type Cart, type CatalogProduct, type Priced, type Quote } from '../../integrations/rapport/features/orders/pricing.ts';
+import {
+  formatMoney,
+  orderRules,
+  percentOf,
+  priceOrder,
+  shipsToText,
+  type Cart,
+  type CatalogProduct,
+  type Priced,
+  type Quote,
+} from '../../integrations/rapport/features/orders/pricing.ts';
 
 const product = (sku: string, name: string, priceCents: number, grams: number, availability = 'in_stock', currency = 'CAD'): CatalogProduct => ({
   sku,
@@ -92,7 +102,17 @@ const WA_GOODS_ONLY = { country: 'US', regions: ['WA'], name: 'WA sales tax', ra
 describe('sales tax by destination', () => {
   // Two bags of tulips: 2 × 14.95 = 29.90 of goods, 600 g (one kilogram). Shipping 14.00 in
   // Canada (9.50 in Alberta), 24.00 to the US. Every figure below is worked out by hand.
-  it.each<{ name: string; country?: string; region: string; items?: Record<string, number>; taxes?: Record<string, unknown>; subtotal: number; shipping: number; expected: Array<[string, number]>; total: number }>([
+  it.each<{
+    name: string;
+    country?: string;
+    region: string;
+    items?: Record<string, number>;
+    taxes?: Record<string, unknown>;
+    subtotal: number;
+    shipping: number;
+    expected: Array<[string, number]>;
+    total: number;
+  }>([
     // 5 % of (29.90 + 9.50) = 1.97
     { name: 'Alberta pays GST 5 % on goods and shipping', region: 'AB', subtotal: 2990, shipping: 950, expected: [['GST', 197]], total: 4137 },
     // 13 % of 43.90 = 5.707 → 5.71
@@ -106,24 +126,139 @@ describe('sales tax by destination', () => {
     // 5 % of 43.90 = 2.195 → 2.20
     { name: 'Quebec pays GST only when the shop does not collect QST', region: 'QC', subtotal: 2990, shipping: 1400, expected: [['GST', 220]], total: 4610 },
     // + 9.975 % of 43.90 = 4.379 → 4.38
-    { name: 'Quebec pays GST and QST 9.975 % when the shop collects QST', region: 'QC', taxes: { canada: { pst: ['QC'] } }, subtotal: 2990, shipping: 1400, expected: [['GST', 220], ['QST', 438]], total: 5048 },
-    { name: 'British Columbia pays GST only when the shop does not collect PST', region: 'BC', subtotal: 2990, shipping: 1400, expected: [['GST', 220]], total: 4610 },
+    {
+      name: 'Quebec pays GST and QST 9.975 % when the shop collects QST',
+      region: 'QC',
+      taxes: { canada: { pst: ['QC'] } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [
+        ['GST', 220],
+        ['QST', 438],
+      ],
+      total: 5048,
+    },
+    {
+      name: 'British Columbia pays GST only when the shop does not collect PST',
+      region: 'BC',
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [['GST', 220]],
+      total: 4610,
+    },
     // + 7 % of 43.90 = 3.073 → 3.07
-    { name: 'British Columbia pays GST and PST 7 % when the shop collects PST', region: 'BC', taxes: { canada: { pst: ['BC'] } }, subtotal: 2990, shipping: 1400, expected: [['GST', 220], ['PST', 307]], total: 4917 },
+    {
+      name: 'British Columbia pays GST and PST 7 % when the shop collects PST',
+      region: 'BC',
+      taxes: { canada: { pst: ['BC'] } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [
+        ['GST', 220],
+        ['PST', 307],
+      ],
+      total: 4917,
+    },
     // + 6 % of 43.90 = 2.634 → 2.63
-    { name: 'Saskatchewan pays GST and PST 6 % when the shop collects PST', region: 'SK', taxes: { canada: { pst: ['SK'] } }, subtotal: 2990, shipping: 1400, expected: [['GST', 220], ['PST', 263]], total: 4873 },
+    {
+      name: 'Saskatchewan pays GST and PST 6 % when the shop collects PST',
+      region: 'SK',
+      taxes: { canada: { pst: ['SK'] } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [
+        ['GST', 220],
+        ['PST', 263],
+      ],
+      total: 4873,
+    },
     // + 7 % of 43.90 = 3.073 → 3.07
-    { name: 'Manitoba pays GST and RST 7 % when the shop collects RST', region: 'MB', taxes: { canada: { pst: ['MB'] } }, subtotal: 2990, shipping: 1400, expected: [['GST', 220], ['RST', 307]], total: 4917 },
-    { name: "a province's sales tax is not charged in another province", region: 'BC', taxes: { canada: { pst: ['SK', 'QC'] } }, subtotal: 2990, shipping: 1400, expected: [['GST', 220]], total: 4610 },
-    { name: 'nothing is charged when the shop is not registered for GST/HST', region: 'ON', taxes: { canada: { gstHst: false } }, subtotal: 2990, shipping: 1400, expected: [], total: 4390 },
+    {
+      name: 'Manitoba pays GST and RST 7 % when the shop collects RST',
+      region: 'MB',
+      taxes: { canada: { pst: ['MB'] } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [
+        ['GST', 220],
+        ['RST', 307],
+      ],
+      total: 4917,
+    },
+    {
+      name: "a province's sales tax is not charged in another province",
+      region: 'BC',
+      taxes: { canada: { pst: ['SK', 'QC'] } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [['GST', 220]],
+      total: 4610,
+    },
+    {
+      name: 'nothing is charged when the shop is not registered for GST/HST',
+      region: 'ON',
+      taxes: { canada: { gstHst: false } },
+      subtotal: 2990,
+      shipping: 1400,
+      expected: [],
+      total: 4390,
+    },
     // Free shipping in Alberta from 100.00 of goods: 5 % of 100.00 = 5.00, none on shipping
-    { name: 'tax on free shipping is tax on the goods alone', region: 'AB', items: { BIG: 10 }, subtotal: 10000, shipping: 0, expected: [['GST', 500]], total: 10500 },
+    {
+      name: 'tax on free shipping is tax on the goods alone',
+      region: 'AB',
+      items: { BIG: 10 },
+      subtotal: 10000,
+      shipping: 0,
+      expected: [['GST', 500]],
+      total: 10500,
+    },
     // One bag of lilies: 21.95, 250 g; 6.5 % of 21.95 = 1.42675 → 1.43 (on 45.95 it would be 2.99)
-    { name: 'a US rule that does not tax shipping taxes the goods only', country: 'US', region: 'WA', items: { LIL: 1 }, taxes: { rules: [WA_GOODS_ONLY] }, subtotal: 2195, shipping: 2400, expected: [['WA sales tax', 143]], total: 4738 },
+    {
+      name: 'a US rule that does not tax shipping taxes the goods only',
+      country: 'US',
+      region: 'WA',
+      items: { LIL: 1 },
+      taxes: { rules: [WA_GOODS_ONLY] },
+      subtotal: 2195,
+      shipping: 2400,
+      expected: [['WA sales tax', 143]],
+      total: 4738,
+    },
     // 6.5 % of (21.95 + 24.00) = 2.98675 → 2.99
-    { name: 'a US rule taxes shipping too when `shipping` is left out', country: 'US', region: 'WA', items: { LIL: 1 }, taxes: { rules: [{ country: 'US', regions: ['WA'], name: 'WA sales tax', rate: 6.5 }] }, subtotal: 2195, shipping: 2400, expected: [['WA sales tax', 299]], total: 4894 },
-    { name: 'a US rule is not charged in another state', country: 'US', region: 'OR', items: { LIL: 1 }, taxes: { rules: [WA_GOODS_ONLY] }, subtotal: 2195, shipping: 2400, expected: [], total: 4595 },
-    { name: 'Canadian taxes are not charged in the US', country: 'US', region: 'NY', items: { LIL: 1 }, taxes: { canada: { pst: ['BC'] } }, subtotal: 2195, shipping: 2400, expected: [], total: 4595 },
+    {
+      name: 'a US rule taxes shipping too when `shipping` is left out',
+      country: 'US',
+      region: 'WA',
+      items: { LIL: 1 },
+      taxes: { rules: [{ country: 'US', regions: ['WA'], name: 'WA sales tax', rate: 6.5 }] },
+      subtotal: 2195,
+      shipping: 2400,
+      expected: [['WA sales tax', 299]],
+      total: 4894,
+    },
+    {
+      name: 'a US rule is not charged in another state',
+      country: 'US',
+      region: 'OR',
+      items: { LIL: 1 },
+      taxes: { rules: [WA_GOODS_ONLY] },
+      subtotal: 2195,
+      shipping: 2400,
+      expected: [],
+      total: 4595,
+    },
+    {
+      name: 'Canadian taxes are not charged in the US',
+      country: 'US',
+      region: 'NY',
+      items: { LIL: 1 },
+      taxes: { canada: { pst: ['BC'] } },
+      subtotal: 2195,
+      shipping: 2400,
+      expected: [],
+      total: 4595,
+    },
   ])('$name', ({ country = 'CA', region, items = { TUL: 2 }, taxes, subtotal, shipping, expected, total }) => {
     const q = quoted(priceOrder(rules(taxes ? { taxes } : {}), catalog, cart(items, country, region)));
     expect(q.subtotalCents).toBe(subtotal);
@@ -172,14 +307,35 @@ describe('shipping', () => {
     { name: '2 kg costs base + 1 × perKg', region: 'ON', items: { BIG: 2 }, grams: 2000, subtotal: 2000, shipping: 1800 },
     { name: '2.5 kg costs base + 2 × perKg', region: 'ON', items: { HEAVY: 1 }, grams: 2500, subtotal: 2000, shipping: 2200 },
     { name: 'weights add up across lines (1.25 kg → 2 kg)', region: 'ON', items: { TUL: 2, LIL: 1, PRE: 2 }, grams: 1250, subtotal: 6975, shipping: 1800 },
-    { name: 'the rate listed for the region comes before the country-wide one', region: 'AB', items: { HEAVY: 1 }, grams: 2500, subtotal: 2000, shipping: 1350 },
+    {
+      name: 'the rate listed for the region comes before the country-wide one',
+      region: 'AB',
+      items: { HEAVY: 1 },
+      grams: 2500,
+      subtotal: 2000,
+      shipping: 1350,
+    },
     // 9 × 10.00 = 90.00: not free, even though goods and shipping together pass 100.00
     { name: 'just under the free-shipping threshold still pays', region: 'AB', items: { BIG: 9 }, grams: 9000, subtotal: 9000, shipping: 2550 },
     // 21.95 + 20.00 + 4 × 14.50 = 99.95, 4,350 g → 5 kg: 9.50 + 4 × 2.00
-    { name: 'five cents under the free-shipping threshold still pays', region: 'AB', items: { LIL: 1, HEAVY: 1, BACK: 4 }, grams: 4350, subtotal: 9995, shipping: 1750 },
+    {
+      name: 'five cents under the free-shipping threshold still pays',
+      region: 'AB',
+      items: { LIL: 1, HEAVY: 1, BACK: 4 },
+      grams: 4350,
+      subtotal: 9995,
+      shipping: 1750,
+    },
     { name: 'exactly at the free-shipping threshold ships free', region: 'AB', items: { BIG: 10 }, grams: 10000, subtotal: 10000, shipping: 0 },
     { name: 'over the free-shipping threshold ships free', region: 'AB', items: { HEAVY: 6 }, grams: 15000, subtotal: 12000, shipping: 0 },
-    { name: 'the free-shipping threshold of one region does not apply elsewhere', region: 'ON', items: { BIG: 10 }, grams: 10000, subtotal: 10000, shipping: 5000 },
+    {
+      name: 'the free-shipping threshold of one region does not apply elsewhere',
+      region: 'ON',
+      items: { BIG: 10 },
+      grams: 10000,
+      subtotal: 10000,
+      shipping: 5000,
+    },
   ])('$name', ({ region, items, grams, subtotal, shipping }) => {
     const q = quoted(priceOrder(rules(), catalog, cart(items, 'CA', region)));
     expect(q.weightGrams).toBe(grams);
@@ -241,7 +397,12 @@ describe('destinations', () => {
 
   it.each<{ country: string; region: string; field: string; message: string | RegExp }>([
     { country: 'FR', region: 'IDF', field: 'country', message: 'We ship to Canada and the United States (except Alaska and Hawaii) only.' },
-    { country: 'US', region: 'AK', field: 'region', message: 'Sorry, we do not ship to Alaska. We ship to Canada and the United States (except Alaska and Hawaii).' },
+    {
+      country: 'US',
+      region: 'AK',
+      field: 'region',
+      message: 'Sorry, we do not ship to Alaska. We ship to Canada and the United States (except Alaska and Hawaii).',
+    },
     { country: 'US', region: 'HI', field: 'region', message: /^Sorry, we do not ship to Hawaii\./ },
     { country: 'US', region: 'ZZ', field: 'region', message: /^Choose a state in the United States\.$/ },
     { country: 'CA', region: 'XX', field: 'region', message: 'Choose a province or territory in Canada.' },
@@ -260,7 +421,11 @@ describe('destinations', () => {
 
 describe('products and quantities', () => {
   it.each<{ name: string; items: Record<string, number>; errors: Record<string, string | RegExp>; maxQuantity?: number }>([
-    { name: 'a SKU not in the catalogue', items: { NOPE: 1 }, errors: { qty_NOPE: 'This product is no longer in our catalogue. Remove it and send the form again.' } },
+    {
+      name: 'a SKU not in the catalogue',
+      items: { NOPE: 1 },
+      errors: { qty_NOPE: 'This product is no longer in our catalogue. Remove it and send the form again.' },
+    },
     { name: 'an out-of-stock product', items: { GONE: 1 }, errors: { qty_GONE: 'Crocus corms is sold out, so it cannot be ordered just now.' } },
     { name: 'a discontinued product', items: { OLD: 2 }, errors: { qty_OLD: /sold out/ } },
     { name: 'a product priced in another currency', items: { USD: 1 }, errors: { qty_USD: 'Imported peonies cannot be ordered online; ask us about it.' } },
@@ -273,25 +438,93 @@ describe('products and quantities', () => {
     { name: 'a cart of zeros', items: { TUL: 0, LIL: 0 }, errors: { items: 'Choose at least one product: enter how many you would like.' } },
     { name: 'an empty cart', items: {}, errors: { items: /at least one product/ } },
     { name: 'one bad line among good ones, on its own field only', items: { TUL: 1, GONE: 1, LIL: 2 }, errors: { qty_GONE: /sold out/ } },
-    { name: 'each bad line on its own field', items: { NOPE: 1, OLD: 1, TUL: 1.5 }, errors: { qty_NOPE: /no longer in our catalogue/, qty_OLD: /sold out/, qty_TUL: /whole number/ } },
+    {
+      name: 'each bad line on its own field',
+      items: { NOPE: 1, OLD: 1, TUL: 1.5 },
+      errors: { qty_NOPE: /no longer in our catalogue/, qty_OLD: /sold out/, qty_TUL: /whole number/ },
+    },
   ])('refuses $name', ({ items, errors, maxQuantity }) => {
     const got = refused(priceOrder(rules(maxQuantity ? { maxQuantity } : {}), catalog, cart(items, 'CA', 'AB')));
     expect(Object.keys(got).sort()).toEqual(Object.keys(errors).sort());
     for (const [field, message] of Object.entries(errors)) expect(got[field], field).toMatch(message);
   });
 
-  it.each<{ name: string; items: Record<string, number>; maxQuantity?: number; lines: Array<[string, number, number, number, string]>; subtotal: number; shipping: number; tax: number; total: number }>([
+  it.each<{
+    name: string;
+    items: Record<string, number>;
+    maxQuantity?: number;
+    lines: Array<[string, number, number, number, string]>;
+    subtotal: number;
+    shipping: number;
+    tax: number;
+    total: number;
+  }>([
     // 14.50 + 8.95 = 23.45, 600 g; 5 % of 32.95 = 1.6475 → 1.65
-    { name: 'backorder and pre-order products', items: { BACK: 1, PRE: 1 }, lines: [['BACK', 1, 1450, 1450, 'backorder'], ['PRE', 1, 895, 895, 'preorder']], subtotal: 2345, shipping: 950, tax: 165, total: 3460 },
+    {
+      name: 'backorder and pre-order products',
+      items: { BACK: 1, PRE: 1 },
+      lines: [
+        ['BACK', 1, 1450, 1450, 'backorder'],
+        ['PRE', 1, 895, 895, 'preorder'],
+      ],
+      subtotal: 2345,
+      shipping: 950,
+      tax: 165,
+      total: 3460,
+    },
     // 21.95, 250 g; 5 % of 31.45 = 1.5725 → 1.57
-    { name: 'a line with zero next to a real one, skipping the zero', items: { TUL: 0, LIL: 1 }, lines: [['LIL', 1, 2195, 2195, 'in_stock']], subtotal: 2195, shipping: 950, tax: 157, total: 3302 },
-    { name: 'a zero of a product no longer sold, skipping it', items: { NOPE: 0, GONE: 0, LIL: 1 }, lines: [['LIL', 1, 2195, 2195, 'in_stock']], subtotal: 2195, shipping: 950, tax: 157, total: 3302 },
+    {
+      name: 'a line with zero next to a real one, skipping the zero',
+      items: { TUL: 0, LIL: 1 },
+      lines: [['LIL', 1, 2195, 2195, 'in_stock']],
+      subtotal: 2195,
+      shipping: 950,
+      tax: 157,
+      total: 3302,
+    },
+    {
+      name: 'a zero of a product no longer sold, skipping it',
+      items: { NOPE: 0, GONE: 0, LIL: 1 },
+      lines: [['LIL', 1, 2195, 2195, 'in_stock']],
+      subtotal: 2195,
+      shipping: 950,
+      tax: 157,
+      total: 3302,
+    },
     // 99 × 14.95 = 1,480.05, free shipping; 5 % = 74.0025 → 74.00
-    { name: 'exactly maxQuantity', items: { TUL: 99 }, lines: [['TUL', 99, 1495, 148005, 'in_stock']], subtotal: 148005, shipping: 0, tax: 7400, total: 155405 },
+    {
+      name: 'exactly maxQuantity',
+      items: { TUL: 99 },
+      lines: [['TUL', 99, 1495, 148005, 'in_stock']],
+      subtotal: 148005,
+      shipping: 0,
+      tax: 7400,
+      total: 155405,
+    },
     // 5 × 14.95 = 74.75, 1.5 kg → 9.50 + 2.00; 5 % of 86.25 = 4.3125 → 4.31
-    { name: 'exactly a configured maxQuantity', items: { TUL: 5 }, maxQuantity: 5, lines: [['TUL', 5, 1495, 7475, 'in_stock']], subtotal: 7475, shipping: 1150, tax: 431, total: 9056 },
+    {
+      name: 'exactly a configured maxQuantity',
+      items: { TUL: 5 },
+      maxQuantity: 5,
+      lines: [['TUL', 5, 1495, 7475, 'in_stock']],
+      subtotal: 7475,
+      shipping: 1150,
+      tax: 431,
+      total: 9056,
+    },
     // 29.90 + 21.95 = 51.85, 850 g; 5 % of 61.35 = 3.0675 → 3.07
-    { name: 'several lines, in the order given', items: { TUL: 2, LIL: 1 }, lines: [['TUL', 2, 1495, 2990, 'in_stock'], ['LIL', 1, 2195, 2195, 'in_stock']], subtotal: 5185, shipping: 950, tax: 307, total: 6442 },
+    {
+      name: 'several lines, in the order given',
+      items: { TUL: 2, LIL: 1 },
+      lines: [
+        ['TUL', 2, 1495, 2990, 'in_stock'],
+        ['LIL', 1, 2195, 2195, 'in_stock'],
+      ],
+      subtotal: 5185,
+      shipping: 950,
+      tax: 307,
+      total: 6442,
+    },
   ])('accepts $name', ({ items, maxQuantity, lines, subtotal, shipping, tax, total }) => {
     const q = quoted(priceOrder(rules(maxQuantity ? { maxQuantity } : {}), catalog, cart(items, 'CA', 'AB')));
     expect(q.lines.map((l) => [l.sku, l.quantity, l.unitCents, l.totalCents, l.availability])).toEqual(lines);
@@ -305,7 +538,9 @@ describe('products and quantities', () => {
 
   it('takes names and units from the catalogue, not the cart', () => {
     const q = quoted(priceOrder(rules(), catalog, cart({ LIL: 3 }, 'CA', 'ON')));
-    expect(q.lines).toEqual([{ sku: 'LIL', name: 'Lily bulbs', unit: 'bag', quantity: 3, unitCents: 2195, totalCents: 6585, grams: 750, availability: 'in_stock' }]);
+    expect(q.lines).toEqual([
+      { sku: 'LIL', name: 'Lily bulbs', unit: 'bag', quantity: 3, unitCents: 2195, totalCents: 6585, grams: 750, availability: 'in_stock' },
+    ]);
   });
 });
 

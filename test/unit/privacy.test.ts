@@ -37,7 +37,8 @@ const fullSettings = (change: (s: z.input<typeof privacySettingsSchema>) => void
   return privacySettingsSchema.parse(input);
 };
 
-const statementOf = (config: RapportConfig, settings = fullSettings(), features = enabledDeclarations(config)) => buildStatement({ settings, intro: '', features });
+const statementOf = (config: RapportConfig, settings = fullSettings(), features = enabledDeclarations(config)) =>
+  buildStatement({ settings, intro: '', features });
 const problemsOf = (build: () => unknown) => {
   try {
     build();
@@ -51,9 +52,15 @@ const itemsOf = (statement: Statement, purpose: string) => statement.purposes.fi
 
 describe('privacy statement builder', () => {
   it('declares exactly the forms the server answers, for every combination of features', () => {
-    for (const config of [configWith(), configWith({ orders: { enabled: false }, accounts: false }), configWith({ subscribe: false, contactForm: false, questions: { enabled: false } })]) {
+    for (const config of [
+      configWith(),
+      configWith({ orders: { enabled: false }, accounts: false }),
+      configWith({ subscribe: false, contactForm: false, questions: { enabled: false } }),
+    ]) {
       const answered = [...formEndpoints(config).values()].map((e) => e.form(config).id).sort();
-      const declared = enabledDeclarations(config).flatMap((f) => f.forms.map((form) => form.id)).sort();
+      const declared = enabledDeclarations(config)
+        .flatMap((f) => f.forms.map((form) => form.id))
+        .sort();
       expect(declared).toEqual(answered);
     }
   });
@@ -62,8 +69,30 @@ describe('privacy statement builder', () => {
     const config = configWith({ orders: { followUp: { consent: 'express' } } });
     const statement = statementOf(config);
     const catalog = catalogOf([
-      { sku: 'TULIP-1', name: 'Tulip', unit: 'bag of 10', priceCents: 1495, currency: 'CAD', grams: 400, availability: 'in_stock', category: 'Tulips', path: '/products/tulip/', featured: false },
-      { sku: 'LILY-1', name: 'Lily', unit: 'each', priceCents: 695, currency: 'CAD', grams: 100, availability: 'in_stock', category: 'Lilies', path: '/products/lily/', featured: false },
+      {
+        sku: 'TULIP-1',
+        name: 'Tulip',
+        unit: 'bag of 10',
+        priceCents: 1495,
+        currency: 'CAD',
+        grams: 400,
+        availability: 'in_stock',
+        category: 'Tulips',
+        path: '/products/tulip/',
+        featured: false,
+      },
+      {
+        sku: 'LILY-1',
+        name: 'Lily',
+        unit: 'each',
+        priceCents: 695,
+        currency: 'CAD',
+        grams: 100,
+        availability: 'in_stock',
+        category: 'Lilies',
+        path: '/products/lily/',
+        featured: false,
+      },
     ]);
     let checked = 0;
     for (const endpoint of formEndpoints(config).values()) {
@@ -132,10 +161,15 @@ describe('privacy statement builder', () => {
       ]
     `);
     // A site without orders needs no carrier and no postal address.
-    expect(() => statementOf(configWith({ orders: { enabled: false } }), fullSettings((s) => {
-      s.processors = s.processors.filter((p) => p.role !== 'carrier');
-      s.retention = s.retention.filter((r) => r.category !== 'address');
-    }))).not.toThrow();
+    expect(() =>
+      statementOf(
+        configWith({ orders: { enabled: false } }),
+        fullSettings((s) => {
+          s.processors = s.processors.filter((p) => p.role !== 'carrier');
+          s.retention = s.retention.filter((r) => r.category !== 'address');
+        }),
+      ),
+    ).not.toThrow();
   });
 
   it('adds the sections, rights and legal bases each jurisdiction brings', () => {
@@ -146,11 +180,24 @@ describe('privacy statement builder', () => {
     expect(canada.regulators.map((r) => r.url)).toEqual(['https://www.priv.gc.ca/']);
     expect(canada.rights.map((r) => r.title)).toEqual(['See what we hold', 'Correct it', 'Withdraw your consent', 'Have it deleted', 'Complain']);
 
-    const wider = statementOf(config, fullSettings((s) => (s.jurisdictions = ['pipeda', 'casl', 'gdpr', 'ccpa'])));
-    expect(wider.jurisdictions.map((j) => j.title)).toEqual(['Canada (PIPEDA)', 'Commercial e-mail (Canada’s anti-spam legislation)', 'European Union and United Kingdom (GDPR)', 'California residents (CCPA/CPRA)']);
+    const wider = statementOf(
+      config,
+      fullSettings((s) => (s.jurisdictions = ['pipeda', 'casl', 'gdpr', 'ccpa'])),
+    );
+    expect(wider.jurisdictions.map((j) => j.title)).toEqual([
+      'Canada (PIPEDA)',
+      'Commercial e-mail (Canada’s anti-spam legislation)',
+      'European Union and United Kingdom (GDPR)',
+      'California residents (CCPA/CPRA)',
+    ]);
     expect(wider.showLegalBasis).toBe(true);
-    expect(wider.purposes.find((p) => p.purpose === 'orders')!.legalBases).toEqual(['a contract with you, or steps you asked us to take before one', 'a legal obligation (for example, keeping tax records)']);
-    expect(wider.rights.map((r) => r.title)).toEqual(expect.arrayContaining(['Restriction and objection', 'Portability', 'Right to know', 'No discrimination']));
+    expect(wider.purposes.find((p) => p.purpose === 'orders')!.legalBases).toEqual([
+      'a contract with you, or steps you asked us to take before one',
+      'a legal obligation (for example, keeping tax records)',
+    ]);
+    expect(wider.rights.map((r) => r.title)).toEqual(
+      expect.arrayContaining(['Restriction and objection', 'Portability', 'Right to know', 'No discrimination']),
+    );
     expect(wider.regulators.map((r) => r.url)).toContain('https://cppa.ca.gov/');
   });
 
@@ -159,7 +206,10 @@ describe('privacy statement builder', () => {
     const base = statementOf(config).version;
     expect(base).toMatch(/^2026-11-25\+[0-9a-f]{8}$/);
     // Same collection, different wording elsewhere: same version.
-    expect(statementOf(configWith({}, { site: { name: 'Renamed Shop', description: 'A shop that sells other things to people who want them, at length.' } })).version).toBe(base);
+    expect(
+      statementOf(configWith({}, { site: { name: 'Renamed Shop', description: 'A shop that sells other things to people who want them, at length.' } }))
+        .version,
+    ).toBe(base);
     const relabelled = enabledDeclarations(config).map((f): FeaturePrivacy => {
       if (f.id !== 'contact') return f;
       const form = contactForm();
@@ -170,17 +220,39 @@ describe('privacy statement builder', () => {
     const withPhone = enabledDeclarations(config).map((f): FeaturePrivacy => {
       if (f.id !== 'contact') return f;
       const form = contactForm();
-      return { ...f, forms: [{ ...form, schema: form.schema.extend({ phone: z.string().meta({ title: 'Phone', ...collects('contact') }).optional() }) }] };
+      return {
+        ...f,
+        forms: [
+          {
+            ...form,
+            schema: form.schema.extend({
+              phone: z
+                .string()
+                .meta({ title: 'Phone', ...collects('contact') })
+                .optional(),
+            }),
+          },
+        ],
+      };
     });
     const changed = [
       statementOf(config, fullSettings(), withPhone).version,
       statementOf(configWith({ accounts: false })).version,
-      statementOf(config, fullSettings((s) => (s.retention[0]!.period = 'Five years'))).version,
-      statementOf(config, fullSettings((s) => s.processors.push({ name: 'Purolator', role: 'carrier', receives: 'Your address', location: 'Canada' }))).version,
+      statementOf(
+        config,
+        fullSettings((s) => (s.retention[0]!.period = 'Five years')),
+      ).version,
+      statementOf(
+        config,
+        fullSettings((s) => s.processors.push({ name: 'Purolator', role: 'carrier', receives: 'Your address', location: 'Canada' })),
+      ).version,
     ];
     expect(new Set([base, ...changed]).size).toBe(5);
     // A new effective date alone changes the date part only.
-    const redated = statementOf(config, fullSettings((s) => (s.effectiveDate = '2027-01-15'))).version;
+    const redated = statementOf(
+      config,
+      fullSettings((s) => (s.effectiveDate = '2027-01-15')),
+    ).version;
     expect(redated.split('+')).toEqual(['2027-01-15', base.split('+')[1]]);
   });
 
@@ -193,9 +265,28 @@ describe('privacy statement builder', () => {
 
     const form = contactForm();
     const withPhone = enabledDeclarations(config).map((f): FeaturePrivacy =>
-      f.id === 'contact' ? { ...f, forms: [{ ...form, schema: form.schema.extend({ phone: z.string().meta({ title: 'Phone (optional)', ...collects('contact') }).optional() }) }] } : f,
+      f.id === 'contact'
+        ? {
+            ...f,
+            forms: [
+              {
+                ...form,
+                schema: form.schema.extend({
+                  phone: z
+                    .string()
+                    .meta({ title: 'Phone (optional)', ...collects('contact') })
+                    .optional(),
+                }),
+              },
+            ],
+          }
+        : f,
     );
-    const second = statementOf(configWith({ orders: { enabled: false } }), fullSettings((s) => s.jurisdictions.push('gdpr')), withPhone.filter((f) => f.id !== 'orders'));
+    const second = statementOf(
+      configWith({ orders: { enabled: false } }),
+      fullSettings((s) => s.jurisdictions.push('gdpr')),
+      withPhone.filter((f) => f.id !== 'orders'),
+    );
     const next = withVersion(start.history, second, '2026-12-01');
     expect(next.history).toHaveLength(2);
     expect(next.added?.changes).toEqual([

@@ -19,7 +19,14 @@ describe('URLs', () => {
 
   it('adds hreflang alternates only when there is more than one locale', () => {
     expect(alternateLinks('/about/', project)).toEqual([]);
-    const bilingual: ProjectInfo = { ...project, locales: [{ code: 'en-CA', path: 'en' }, { code: 'fr-CA', path: 'fr' }], defaultLocale: 'en' };
+    const bilingual: ProjectInfo = {
+      ...project,
+      locales: [
+        { code: 'en-CA', path: 'en' },
+        { code: 'fr-CA', path: 'fr' },
+      ],
+      defaultLocale: 'en',
+    };
     expect(alternateLinks('/fr/about/', bilingual)).toEqual([
       { hreflang: 'en-CA', href: 'https://shop.example/about/' },
       { hreflang: 'fr-CA', href: 'https://shop.example/fr/about/' },

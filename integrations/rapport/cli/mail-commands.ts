@@ -28,14 +28,24 @@ async function mail(db: Kysely<Database>, command: string, args: string[], value
     const { entries, total } = await listOutbox(db, { statuses });
     for (const m of entries) {
       const next =
-        m.status === 'sent' ? `sent ${when(m.sentAt)}`
-        : m.status === 'failed' ? 'gave up'
-        : m.status === 'sending' ? (m.interrupted ? `interrupted; resent by the next round` : `being sent; claim until ${when(m.nextAttemptAt)}`)
-        : `next attempt ${when(m.nextAttemptAt)}`;
-      console.log(`${m.id}  ${m.status.padEnd(7)}  ${String(m.attempts).padStart(2)} attempt${m.attempts === 1 ? ' ' : 's'}  ${next}\n    to ${m.to}: ${m.subject}${m.lastError ? `\n    last error: ${m.lastError.replace(/\s+/g, ' ')}` : ''}`);
+        m.status === 'sent'
+          ? `sent ${when(m.sentAt)}`
+          : m.status === 'failed'
+            ? 'gave up'
+            : m.status === 'sending'
+              ? m.interrupted
+                ? `interrupted; resent by the next round`
+                : `being sent; claim until ${when(m.nextAttemptAt)}`
+              : `next attempt ${when(m.nextAttemptAt)}`;
+      console.log(
+        `${m.id}  ${m.status.padEnd(7)}  ${String(m.attempts).padStart(2)} attempt${m.attempts === 1 ? ' ' : 's'}  ${next}\n    to ${m.to}: ${m.subject}${m.lastError ? `\n    last error: ${m.lastError.replace(/\s+/g, ' ')}` : ''}`,
+      );
     }
     if (total === 0) console.log(values.status ? `No ${values.status} mail.` : 'Nothing waiting: no failed, stuck or pending mail.');
-    else console.log(`${entries.length < total ? `First ${entries.length} of ${total}` : `${total}`} message${total === 1 ? '' : 's'}.${entries.some((m) => m.status === 'failed' || m.interrupted) ? ' Send one again with: npx rapport mail retry <id>' : ''}`);
+    else
+      console.log(
+        `${entries.length < total ? `First ${entries.length} of ${total}` : `${total}`} message${total === 1 ? '' : 's'}.${entries.some((m) => m.status === 'failed' || m.interrupted) ? ' Send one again with: npx rapport mail retry <id>' : ''}`,
+      );
     return 0;
   }
   if (command === 'retry') {
@@ -47,7 +57,9 @@ async function mail(db: Kysely<Database>, command: string, args: string[], value
     const result = await retryMail(db, id);
     switch (result.outcome) {
       case 'queued':
-        console.log(`Message ${result.id} is queued again${result.was === 'pending' ? ' (it was waiting; now it is due at once)' : ''}: the server sends it within seconds, with a fresh set of attempts.`);
+        console.log(
+          `Message ${result.id} is queued again${result.was === 'pending' ? ' (it was waiting; now it is due at once)' : ''}: the server sends it within seconds, with a fresh set of attempts.`,
+        );
         return 0;
       case 'not-found':
         console.error(`There is no message ${id}.`);
@@ -59,11 +71,12 @@ async function mail(db: Kysely<Database>, command: string, args: string[], value
         console.error(`Message ${result.id} was already sent${result.sentAt ? ` (${when(result.sentAt)})` : ''}; not sending it again.`);
         return 1;
       case 'in-flight':
-        console.error(`Message ${result.id} is being sent right now (claimed until ${when(result.leaseUntil)}). If that server has stopped, retry after that time.`);
+        console.error(
+          `Message ${result.id} is being sent right now (claimed until ${when(result.leaseUntil)}). If that server has stopped, retry after that time.`,
+        );
         return 1;
     }
   }
   console.error(`Unknown command "mail ${command}".\n\n${usage}`);
   return 2;
 }
-

@@ -60,7 +60,10 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: Object.assign({ help: { type: 'boolean', short: 'h' } }, ...groups.map((g) => g.options ?? {})) as Record<string, { type: 'string' | 'boolean'; short?: string }>,
+    options: Object.assign({ help: { type: 'boolean', short: 'h' } }, ...groups.map((g) => g.options ?? {})) as Record<
+      string,
+      { type: 'string' | 'boolean'; short?: string }
+    >,
   });
   const [name, command, ...args] = positionals;
   const group = groups.find((g) => g.group === name);

@@ -49,6 +49,11 @@ export const CrmSchema = z
     /** The `From` of every message. @default '<site.name> <business.email>' */
     mailFrom: z.string().min(3).optional(),
     /** Hours an unconfirmed sign-up waits for its confirmation before it is deleted. @default 100 */
-    signupExpiryHours: z.number().int().positive().max(24 * 30).default(100),
+    signupExpiryHours: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 30)
+      .default(100),
   })
   .prefault({});

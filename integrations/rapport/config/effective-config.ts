@@ -7,7 +7,14 @@ import type { RapportConfig } from './schema.ts';
  */
 export function effectiveConfig(config: RapportConfig, server: boolean): RapportConfig {
   if (server) return config;
-  const crm = { ...config.crm, subscribe: false, accounts: false, contactForm: false, orders: { ...config.crm.orders, enabled: false }, questions: { ...config.crm.questions, enabled: false } };
+  const crm = {
+    ...config.crm,
+    subscribe: false,
+    accounts: false,
+    contactForm: false,
+    orders: { ...config.crm.orders, enabled: false },
+    questions: { ...config.crm.questions, enabled: false },
+  };
   const cms = config.cms.backend.name === 'rapport' ? { ...config.cms, enabled: false } : config.cms;
   return { ...config, crm, cms };
 }

@@ -10,7 +10,10 @@ export const ShippingRateSchema = z.strictObject({
   /** @example 'CA' */
   country: country(),
   /** Provinces or states this rate is for (ISO 3166-2 codes without the country); all when absent. @example ['AB'] */
-  regions: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).optional(),
+  regions: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .min(1)
+    .optional(),
   /** Price of a parcel up to 1 kg. @example 12 */
   base: money(),
   /** Added for every further kilogram or part of one. @default 0 */
@@ -34,7 +37,10 @@ export const ShippingOptionSchema = z.strictObject({
 export const TaxRuleSchema = z.strictObject({
   country: country(),
   /** Provinces or states it applies to; the whole country when absent. @example ['WA'] */
-  regions: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).optional(),
+  regions: z
+    .array(z.string().regex(/^[A-Z]{2}$/))
+    .min(1)
+    .optional(),
   /** As printed on the receipt. @example 'Washington sales tax' */
   name: z.string().min(2).max(40),
   /** Percent, up to three decimals. @example 6.5 */
@@ -65,7 +71,9 @@ export const OrdersSchema = z
     shipping: z
       .array(ShippingOptionSchema)
       .min(1)
-      .default([{ id: 'standard', label: 'Standard parcel', description: 'Tracked parcel, 2 to 8 business days.', rates: [{ country: 'CA', base: 12, perKg: 4 }] }]),
+      .default([
+        { id: 'standard', label: 'Standard parcel', description: 'Tracked parcel, 2 to 8 business days.', rates: [{ country: 'CA', base: 12, perKg: 4 }] },
+      ]),
     taxes: z
       .strictObject({
         /** Canada: GST/HST by destination (on when you are registered), and the provinces whose sales tax you collect. */
@@ -82,7 +90,10 @@ export const OrdersSchema = z
       })
       .prefault({}),
     /** How customers may pay; no card data ever reaches the server. @default ['invoice', 'e-transfer', 'cheque', 'purchase-order'] */
-    payment: z.array(z.enum(PAYMENT_METHODS)).min(1).default([...PAYMENT_METHODS]),
+    payment: z
+      .array(z.enum(PAYMENT_METHODS))
+      .min(1)
+      .default([...PAYMENT_METHODS]),
     /** Days an invoice is due in. @default 30 */
     invoiceDays: z.number().int().min(0).max(120).default(30),
     /** The most of one product one order may have; larger orders are asked to get in touch. @default 99 */
@@ -108,17 +119,28 @@ export const OrdersSchema = z
   .superRefine((orders, ctx) => {
     const known = (c: CountryCode, r: string) => r in COUNTRIES[c].regions;
     orders.shipsTo.forEach((s, i) =>
-      s.except.forEach((r, j) => known(s.country, r) || ctx.addIssue({ code: 'custom', path: ['shipsTo', i, 'except', j], message: `"${r}" is not a region of ${s.country}` })),
+      s.except.forEach(
+        (r, j) => known(s.country, r) || ctx.addIssue({ code: 'custom', path: ['shipsTo', i, 'except', j], message: `"${r}" is not a region of ${s.country}` }),
+      ),
     );
     orders.shipping.forEach((o, i) =>
       o.rates.forEach((rate, j) => {
-        if (!orders.shipsTo.some((s) => s.country === rate.country)) ctx.addIssue({ code: 'custom', path: ['shipping', i, 'rates', j, 'country'], message: `${rate.country} is not in shipsTo` });
-        rate.regions?.forEach((r) => known(rate.country, r) || ctx.addIssue({ code: 'custom', path: ['shipping', i, 'rates', j, 'regions'], message: `"${r}" is not a region of ${rate.country}` }));
+        if (!orders.shipsTo.some((s) => s.country === rate.country))
+          ctx.addIssue({ code: 'custom', path: ['shipping', i, 'rates', j, 'country'], message: `${rate.country} is not in shipsTo` });
+        rate.regions?.forEach(
+          (r) =>
+            known(rate.country, r) ||
+            ctx.addIssue({ code: 'custom', path: ['shipping', i, 'rates', j, 'regions'], message: `"${r}" is not a region of ${rate.country}` }),
+        );
       }),
     );
-    if (new Set(orders.shipping.map((o) => o.id)).size !== orders.shipping.length) ctx.addIssue({ code: 'custom', path: ['shipping'], message: 'shipping option ids must be unique' });
+    if (new Set(orders.shipping.map((o) => o.id)).size !== orders.shipping.length)
+      ctx.addIssue({ code: 'custom', path: ['shipping'], message: 'shipping option ids must be unique' });
     orders.taxes.rules.forEach((t, i) =>
-      t.regions?.forEach((r) => known(t.country, r) || ctx.addIssue({ code: 'custom', path: ['taxes', 'rules', i, 'regions'], message: `"${r}" is not a region of ${t.country}` })),
+      t.regions?.forEach(
+        (r) =>
+          known(t.country, r) || ctx.addIssue({ code: 'custom', path: ['taxes', 'rules', i, 'regions'], message: `"${r}" is not a region of ${t.country}` }),
+      ),
     );
   })
   .prefault({});

@@ -23,7 +23,10 @@ export const SiteSchema = z.strictObject({
    * @default 'en-CA'
    * @example 'fr-CA'
    */
-  locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'use a BCP 47 tag such as "en-CA"').default('en-CA'),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'use a BCP 47 tag such as "en-CA"')
+    .default('en-CA'),
   /**
    * Logo in `public/`, used in the header and structured data.
    * @default undefined
@@ -35,7 +38,10 @@ export const SiteSchema = z.strictObject({
    * @default '#2f6b3b'
    * @example '#7a2e8c'
    */
-  accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use a 6-digit hex colour such as "#2f6b3b"').default('#2f6b3b'),
+  accentColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'use a 6-digit hex colour such as "#2f6b3b"')
+    .default('#2f6b3b'),
   /**
    * What the product catalogue is called in headings and breadcrumbs.
    * @default 'Products'

@@ -6,6 +6,9 @@ export const SocialSchema = z
     /** Profile URLs. @default [] @example ['https://www.instagram.com/chinookbulbs'] */
     profiles: z.array(z.url({ protocol: /^https$/ })).default([]),
     /** X/Twitter handle for `twitter:site`. @example '@chinookbulbs' */
-    twitter: z.string().regex(/^@\w{1,15}$/, 'use a handle such as "@chinookbulbs"').optional(),
+    twitter: z
+      .string()
+      .regex(/^@\w{1,15}$/, 'use a handle such as "@chinookbulbs"')
+      .optional(),
   })
   .prefault({});

@@ -21,7 +21,11 @@ export const featureRoutes = (ctx: FeatureContext): FeatureRoute[] => activeFeat
 /** Every form the site answers, by the path it posts to. The server is the one asking, so `server` defaults to true. */
 export function formEndpoints(config: RapportConfig, server = true): Map<string, FormEndpoint> {
   const ctx = featureContext(config, server);
-  return new Map(activeFeatures(ctx).flatMap((f) => f.forms?.(ctx) ?? []).map((e) => [e.path, e]));
+  return new Map(
+    activeFeatures(ctx)
+      .flatMap((f) => f.forms?.(ctx) ?? [])
+      .map((e) => [e.path, e]),
+  );
 }
 
 /** The pages forms send their visitors to, by path. */

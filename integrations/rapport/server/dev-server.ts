@@ -28,9 +28,20 @@ const LOCALS = Symbol.for('astro.locals');
 export async function devMiddleware(config: RapportConfig, site: string, root: string, privacyVersion: string, log: (message: string) => void) {
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') });
   await migrateToLatest(store);
-  const services = createServices(store, { config, site: process.env.SITE_URL ?? site, secret: process.env.RAPPORT_SECRET, secretFile: path.join(root, 'var', 'rapport-secret'), privacyVersion, log });
+  const services = createServices(store, {
+    config,
+    site: process.env.SITE_URL ?? site,
+    secret: process.env.RAPPORT_SECRET,
+    secretFile: path.join(root, 'var', 'rapport-secret'),
+    privacyVersion,
+    log,
+  });
   const runtimes = await startRuntimes(featureContext(config, true), services, { projectRoot: root, site, dev: true });
-  const mail = startMailWorker({ db: store.db, from: mailFrom(config), transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') }) });
+  const mail = startMailWorker({
+    db: store.db,
+    from: mailFrom(config),
+    transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') }),
+  });
   const jobs = startJobs(runtimes.jobs, services, { onWork: () => mail.nudge() });
   const endpoints = formEndpoints(config);
   const siteOrigin = new URL(site).origin;
@@ -50,7 +61,8 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     }
     if (method !== 'POST') return next();
     // The dev server is reached at whatever port Vite picked: a page it served counts as the site.
-    if (isCrossSiteWrite(writeProbe(req, pathname), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })) throw new HttpError(403, CROSS_SITE_MESSAGE);
+    if (isCrossSiteWrite(writeProbe(req, pathname), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] }))
+      throw new HttpError(403, CROSS_SITE_MESSAGE);
     if (handler) return handler.handle(req, res, handlerContext);
     if (!endpoint) return next();
     await runtimes.devRefresh(endpoint.path, `http://${req.headers.host ?? 'localhost'}`);

@@ -75,7 +75,6 @@ function answer(res: http.ServerResponse, status: number, text: string) {
   res.end(text);
 }
 
-
 /**
  * An upper bound on the fields in a body, counted without parsing it: separators for a URL-encoded
  * body, boundaries for multipart. Stops past `limit`, so a flood of names costs no more than a form.

@@ -49,8 +49,11 @@ export async function startRuntimes(ctx: FeatureContext, services: Services, env
 
 /** The handler for a request, if a feature answers it. */
 export function findHandler(handlers: readonly RequestHandler[], method: string, pathname: string): RequestHandler | undefined {
-  return handlers.find((h) => (h.method === method || (h.method === 'GET' && method === 'HEAD')) && (typeof h.path === 'string' ? h.path === pathname : h.path.test(pathname)));
+  return handlers.find(
+    (h) => (h.method === method || (h.method === 'GET' && method === 'HEAD')) && (typeof h.path === 'string' ? h.path === pathname : h.path.test(pathname)),
+  );
 }
 
 /** Whether any handler answers this path, whatever the method (so other methods get 405). */
-export const handlesPath = (handlers: readonly RequestHandler[], pathname: string) => handlers.some((h) => (typeof h.path === 'string' ? h.path === pathname : h.path.test(pathname)));
+export const handlesPath = (handlers: readonly RequestHandler[], pathname: string) =>
+  handlers.some((h) => (typeof h.path === 'string' ? h.path === pathname : h.path.test(pathname)));

@@ -25,7 +25,12 @@ import { createServices } from './services.ts';
 import { serveBuildStatus, STATUS_PATH } from './status-page.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
-type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: ((err?: unknown) => void) | undefined, locals: { rapport: RapportLocals }) => unknown;
+type NodeHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next: ((err?: unknown) => void) | undefined,
+  locals: { rapport: RapportLocals },
+) => unknown;
 
 export interface ServeOptions {
   /** The build output folder holding `client/` and `server/` (Astro's `outDir`). */
@@ -149,14 +154,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Forms and features' own handlers take POST only: anything else never reaches them.
     // Elsewhere, methods a WHATWG Request cannot carry (TRACE, CONNECT…) never reach Astro.
     const owned = endpoint !== undefined || handlesPath(runtimes.handlers, pathname);
-    if (!owned && !ASTRO_METHODS.has(method)) throw new HttpError(405, `This site does not answer ${method.slice(0, 20)} requests.`, { headers: { Allow: 'GET, HEAD, POST' } });
+    if (!owned && !ASTRO_METHODS.has(method))
+      throw new HttpError(405, `This site does not answer ${method.slice(0, 20)} requests.`, { headers: { Allow: 'GET, HEAD, POST' } });
     if (owned) {
       if (method === 'OPTIONS') return refuse(req, res, 204, '', { Allow: 'GET, HEAD, POST, OPTIONS' });
-      if (method !== 'POST') throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST, OPTIONS' } });
+      if (method !== 'POST')
+        throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST, OPTIONS' } });
     }
     // Static files answer reads only; a write to any path goes through the origin check first
     // (here as well as in Astro's middleware, which does not run for prerendered paths).
-    if (isCrossSiteWrite(writeProbe(req, pathname, isSecure(req, options.trustProxy ?? false)), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })) {
+    if (
+      isCrossSiteWrite(writeProbe(req, pathname, isSecure(req, options.trustProxy ?? false)), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })
+    ) {
       throw new HttpError(403, CROSS_SITE_MESSAGE);
     }
     if (handler) return handler.handle(req, res, handlerContext);
@@ -221,7 +230,8 @@ function bodyRefusal(req: http.IncomingMessage, max: number): { status: number; 
   if (length === undefined) {
     return req.headers['transfer-encoding'] ? { status: 411, message: 'Send the form with a Content-Length.' } : undefined;
   }
-  if (Number(length) > max) return { status: 413, message: `That is more than this site accepts (${Math.round(max / 1024)} KB). Shorten the text and send it again.` };
+  if (Number(length) > max)
+    return { status: 413, message: `That is more than this site accepts (${Math.round(max / 1024)} KB). Shorten the text and send it again.` };
   return undefined;
 }
 

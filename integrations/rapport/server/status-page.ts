@@ -15,7 +15,12 @@ export const STATUS_PATH = '/admin/status';
  * how outgoing mail stands (`mail`: how many messages wait, are being sent, and have failed).
  * JSON when asked for it, else a small page.
  */
-export async function serveBuildStatus(req: http.IncomingMessage, res: http.ServerResponse, services: Services, status: BuildStatus | undefined): Promise<void> {
+export async function serveBuildStatus(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  services: Services,
+  status: BuildStatus | undefined,
+): Promise<void> {
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const person = await sessionPerson(services.db, cookies[SESSION_COOKIE], services.clock).catch(() => undefined);
   if (!person || !isStaff(person.role)) return json(res, 401, { error: 'Sign in as staff to see the publishing status.' });
@@ -42,6 +47,8 @@ function mailSection(mail: OutboxCounts | null): string {
   if (!mail) return '<h2>Outgoing mail</h2><p>The mail queue could not be read just now.</p>';
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   return `<h2>Outgoing mail</h2><p id="mail-outbox">${n(mail.pending, 'message waits', 'messages wait')} to be sent, ${n(mail.sending, 'is', 'are')} being sent, ${n(mail.failed, 'has', 'have')} failed.</p>${
-    mail.failed > 0 ? '<p>Failed messages were not delivered. On the server, <code>npx rapport mail list</code> shows why and <code>npx rapport mail retry &lt;id&gt;</code> sends one again.</p>' : ''
+    mail.failed > 0
+      ? '<p>Failed messages were not delivered. On the server, <code>npx rapport mail list</code> shows why and <code>npx rapport mail retry &lt;id&gt;</code> sends one again.</p>'
+      : ''
   }`;
 }

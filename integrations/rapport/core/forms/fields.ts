@@ -3,7 +3,9 @@ import type { DataCategory, FieldPrivacy } from '../privacy/vocabulary.ts';
 import { CONTACT_KINDS } from '../store/schema.ts';
 
 /** The privacy marking of a field (see `FieldPrivacy`); the statement lists the field under it. */
-export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivacy, 'category'> = {}): { privacy: FieldPrivacy } => ({ privacy: { category, ...more } });
+export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivacy, 'category'> = {}): { privacy: FieldPrivacy } => ({
+  privacy: { category, ...more },
+});
 
 // Control characters (line breaks included) never belong in a one-line field: in a name or an
 // address they are how header injection starts.
@@ -60,7 +62,15 @@ export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
   investor: 'An investor',
 };
 
-export const contactKind = () => z.enum(CONTACT_KINDS, { message: 'Choose one of the options.' }).meta({ title: 'I am', ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) }).optional();
+export const contactKind = () =>
+  z
+    .enum(CONTACT_KINDS, { message: 'Choose one of the options.' })
+    .meta({ title: 'I am', ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) })
+    .optional();
 
 /** The single-use token carried by a link's button page. */
-export const tokenField = () => z.string().max(100).meta({ widget: 'hidden', ...collects('none') });
+export const tokenField = () =>
+  z
+    .string()
+    .max(100)
+    .meta({ widget: 'hidden', ...collects('none') });

@@ -34,7 +34,11 @@ export function composeMail(content: MailContent): OutgoingMail {
     content.greeting,
     ...content.paragraphs,
     content.action && `${content.action.label}:\n${content.action.url}`,
-    content.quote && content.quote.split('\n').map((line) => `> ${line}`).join('\n'),
+    content.quote &&
+      content.quote
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n'),
     ...(content.after ?? []),
     '-- ',
     ...content.footer,

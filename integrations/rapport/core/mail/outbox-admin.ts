@@ -42,7 +42,11 @@ export async function listOutbox(
   const { statuses = ATTENTION_STATUSES, limit = 100, clock = systemClock } = options;
   if (statuses.length === 0) return { entries: [], total: 0 };
   const now = clock().toISOString();
-  const { total } = await db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).where('status', 'in', [...statuses]).executeTakeFirstOrThrow();
+  const { total } = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+    .where('status', 'in', [...statuses])
+    .executeTakeFirstOrThrow();
   const rows = [];
   for (const status of statuses) {
     if (rows.length >= limit) break;
@@ -127,5 +131,7 @@ export async function retryMail(db: Kysely<Database>, id: string, clock: Clock =
   if (updated.numUpdatedRows > 0n) return { outcome: 'queued', id: row.id, was: row.status };
   // It changed under us: a worker claimed it (or sent it) in the meantime.
   const current = await db.selectFrom('mail_outbox').select(['status', 'next_attempt_at', 'sent_at']).where('id', '=', row.id).executeTakeFirstOrThrow();
-  return current.status === 'sent' ? { outcome: 'already-sent', id: row.id, sentAt: current.sent_at } : { outcome: 'in-flight', id: row.id, leaseUntil: current.next_attempt_at };
+  return current.status === 'sent'
+    ? { outcome: 'already-sent', id: row.id, sentAt: current.sent_at }
+    : { outcome: 'in-flight', id: row.id, leaseUntil: current.next_attempt_at };
 }

@@ -18,7 +18,15 @@ export interface OutgoingMail {
  * transport that ignores it is still given up on at the deadline.
  */
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
+  sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    html?: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  }): Promise<unknown>;
 }
 
 /**
@@ -129,7 +137,10 @@ export async function deliverDue(
     if (row.status === 'sending' && row.attempts >= maxAttempts) {
       const gaveUp = await db
         .updateTable('mail_outbox')
-        .set({ status: 'failed', last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.` })
+        .set({
+          status: 'failed',
+          last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.`,
+        })
         .where('id', '=', row.id)
         .where('status', '=', 'sending')
         .where('next_attempt_at', '=', row.next_attempt_at)
@@ -144,7 +155,11 @@ export async function deliverDue(
         status: 'sending',
         attempts: eb('attempts', '+', 1),
         next_attempt_at: deadline,
-        ...(row.status === 'sending' ? { last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.` } : {}),
+        ...(row.status === 'sending'
+          ? {
+              last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.`,
+            }
+          : {}),
       }))
       .where('id', '=', row.id)
       .where('status', '=', row.status)

@@ -36,11 +36,23 @@ export function isCrossSiteWrite(probe: WriteProbe, options: { siteOrigin: strin
 export function writeProbe(req: IncomingMessage, path: string, secure = false): WriteProbe {
   const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
   const host = header('host');
-  return { method: req.method ?? 'POST', path, origin: header('origin'), fetchSite: header('sec-fetch-site'), reached: host ? `${secure ? 'https' : 'http'}://${host}` : undefined };
+  return {
+    method: req.method ?? 'POST',
+    path,
+    origin: header('origin'),
+    fetchSite: header('sec-fetch-site'),
+    reached: host ? `${secure ? 'https' : 'http'}://${host}` : undefined,
+  };
 }
 
 /** The probe of a WHATWG request (Astro's middleware, whose URL Astro has already parsed). */
 export function requestProbe(request: Request): WriteProbe {
   const url = new URL(request.url);
-  return { method: request.method, path: url.pathname, origin: request.headers.get('origin') ?? undefined, fetchSite: request.headers.get('sec-fetch-site') ?? undefined, reached: url.origin };
+  return {
+    method: request.method,
+    path: url.pathname,
+    origin: request.headers.get('origin') ?? undefined,
+    fetchSite: request.headers.get('sec-fetch-site') ?? undefined,
+    reached: url.origin,
+  };
 }

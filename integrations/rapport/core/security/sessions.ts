@@ -31,7 +31,15 @@ export async function sessionPerson(db: Kysely<Database>, value: string | undefi
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .innerJoin('contacts', 'contacts.id', 'accounts.contact_id')
-    .select(['accounts.id as accountId', 'accounts.role', 'contacts.id as contactId', 'contacts.name', 'contacts.email', 'contacts.organisation', 'contacts.kind'])
+    .select([
+      'accounts.id as accountId',
+      'accounts.role',
+      'contacts.id as contactId',
+      'contacts.name',
+      'contacts.email',
+      'contacts.organisation',
+      'contacts.kind',
+    ])
     .where('sessions.id_hash', '=', hashToken(value))
     .where('sessions.expires_at', '>', clock().toISOString())
     .executeTakeFirst();

@@ -61,7 +61,8 @@ export async function consumeToken(db: Kysely<Database>, token: string, purpose:
     .returning(['contact_id', 'payload'])
     .executeTakeFirst();
   // Tokens travel only by mail: using one shows the address is its owner's.
-  if (row?.contact_id) await db.updateTable('contacts').set({ email_confirmed_at: now }).where('id', '=', row.contact_id).where('email_confirmed_at', 'is', null).execute();
+  if (row?.contact_id)
+    await db.updateTable('contacts').set({ email_confirmed_at: now }).where('id', '=', row.contact_id).where('email_confirmed_at', 'is', null).execute();
   return row && { contactId: row.contact_id, payload: row.payload === null ? undefined : JSON.parse(row.payload) };
 }
 

@@ -36,12 +36,11 @@ export async function upsertContact(
 }
 
 /** Appends one consent event. The ledger is never changed afterwards (the database enforces it). */
-export async function appendConsent(
-  db: Kysely<Database>,
-  record: Omit<ConsentLedgerTable, 'id' | 'created_at'>,
-  clock: Clock = systemClock,
-): Promise<void> {
-  await db.insertInto('consent_ledger').values({ ...record, id: randomUUID(), created_at: clock().toISOString() }).execute();
+export async function appendConsent(db: Kysely<Database>, record: Omit<ConsentLedgerTable, 'id' | 'created_at'>, clock: Clock = systemClock): Promise<void> {
+  await db
+    .insertInto('consent_ledger')
+    .values({ ...record, id: randomUUID(), created_at: clock().toISOString() })
+    .execute();
 }
 
 /** A contact's consent events, oldest first. */

@@ -39,7 +39,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
       : undefined;
   try {
     const { error, results = [] } = await migrator.migrateToLatest();
-    if (error) throw new Error(`Migrating the CRM store (${store.location}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    if (error)
+      throw new Error(`Migrating the CRM store (${store.location}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   } finally {
     await release?.();

@@ -31,7 +31,11 @@ export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: numb
             .unionAll(selectFrom('consent_ledger').select('contact_id').whereRef('consent_ledger.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('accounts').select('contact_id').whereRef('accounts.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('activities').select('contact_id').whereRef('activities.contact_id', '=', 'contacts.id'))
-            .unionAll(selectFrom('tokens').select((eb) => eb.ref('tokens.contact_id').$notNull().as('contact_id')).whereRef('tokens.contact_id', '=', 'contacts.id')),
+            .unionAll(
+              selectFrom('tokens')
+                .select((eb) => eb.ref('tokens.contact_id').$notNull().as('contact_id'))
+                .whereRef('tokens.contact_id', '=', 'contacts.id'),
+            ),
         ),
       ),
     )

@@ -45,8 +45,17 @@ export const usersCommand: CliCommand = {
     const link = await env.db.transaction().execute(async (trx) => {
       const contact = await upsertContact(trx, { email: address.data, name, kind: 'partner' });
       const account = await trx.selectFrom('accounts').select('id').where('contact_id', '=', contact.id).executeTakeFirst();
-      if (account) await trx.updateTable('accounts').set({ role: role as 'editor' | 'admin' }).where('id', '=', account.id).execute();
-      else await trx.insertInto('accounts').values({ id: crypto.randomUUID(), contact_id: contact.id, role: role as 'editor' | 'admin', created_at: new Date().toISOString() }).execute();
+      if (account)
+        await trx
+          .updateTable('accounts')
+          .set({ role: role as 'editor' | 'admin' })
+          .where('id', '=', account.id)
+          .execute();
+      else
+        await trx
+          .insertInto('accounts')
+          .values({ id: crypto.randomUUID(), contact_id: contact.id, role: role as 'editor' | 'admin', created_at: new Date().toISOString() })
+          .execute();
       return signInLink(trx, { site, clock: () => new Date() }, contact.id);
     });
     console.log(`${address.data} is ${role === 'admin' ? 'an admin' : 'an editor'}. One-time sign-in link (one hour):\n${link}`);

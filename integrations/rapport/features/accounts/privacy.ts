@@ -21,8 +21,18 @@ export const accountsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
   forms: [registerForm(), signInForm(), signInConfirmForm(), signOutForm(), accountListsForm(config)],
   stores: [
     { what: 'Your account: when you created it, and your sign-ins', category: 'identity', purpose: 'account' },
-    { what: 'One-time sign-in links (only a fingerprint of each, never the link itself)', category: 'technical', purpose: 'account', kept: `each works once, for ${SIGN_IN_TTL_MS / 60_000} minutes, and is then deleted` },
-    { what: 'Sessions of a signed-in browser (a fingerprint of the cookie, never the cookie itself)', category: 'technical', purpose: 'account', kept: `${SESSION_DAYS} days, or until you sign out` },
+    {
+      what: 'One-time sign-in links (only a fingerprint of each, never the link itself)',
+      category: 'technical',
+      purpose: 'account',
+      kept: `each works once, for ${SIGN_IN_TTL_MS / 60_000} minutes, and is then deleted`,
+    },
+    {
+      what: 'Sessions of a signed-in browser (a fingerprint of the cookie, never the cookie itself)',
+      category: 'technical',
+      purpose: 'account',
+      kept: `${SESSION_DAYS} days, or until you sign out`,
+    },
   ],
   legalBases: { account: ['contract'] },
   cookies: [sessionCookieUse('you')],

@@ -71,7 +71,9 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
                 to: contact.email,
                 subject: `Welcome to ${s.config.site.name}${name ? `, ${name}` : ''}`,
                 greeting: name ? `Welcome, ${name}!` : 'Welcome!',
-                paragraphs: [`Your account at ${s.config.site.name} is ready. There is no password to remember: sign in with the button below, and ask for a new link on the sign-in page whenever you need one.`],
+                paragraphs: [
+                  `Your account at ${s.config.site.name} is ready. There is no password to remember: sign in with the button below, and ask for a new link on the sign-in page whenever you need one.`,
+                ],
                 action: { label: 'Sign in to my account', url: link },
                 after: ['The link works once, for one hour. If you did not ask for an account, ignore this message.'],
                 footer: mailFooter(s.config, 'You get this message because this address was entered on our registration form.'),

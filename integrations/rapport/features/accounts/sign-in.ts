@@ -82,7 +82,8 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
       const account = await trx.selectFrom('accounts').select(['id', 'role']).where('contact_id', '=', token.contactId).executeTakeFirstOrThrow();
       return { value: await createSession(trx, account.id, s.clock), staff: isStaff(account.role) };
     });
-    if (!session) return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: `${LINK_REFUSED} Ask for a new one below.`, status: 400 } };
+    if (!session)
+      return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: `${LINK_REFUSED} Ask for a new one below.`, status: 400 } };
     // Staff go to the content manager when the site has one.
     const home = session.staff && s.config.cms.enabled && s.config.cms.backend.name === 'rapport' ? '/admin/' : '/account/';
     return { kind: 'redirect', location: home, cookies: [sessionCookie(session.value, request.secure)] };
@@ -90,7 +91,15 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
 };
 
 export const signOutForm = () =>
-  ({ id: 'sign-out', version: 1, action: '/account/sign-out', purpose: 'account', schema: z.strictObject({}), submit: 'Sign out', traps: false }) satisfies FormDefinition;
+  ({
+    id: 'sign-out',
+    version: 1,
+    action: '/account/sign-out',
+    purpose: 'account',
+    schema: z.strictObject({}),
+    submit: 'Sign out',
+    traps: false,
+  }) satisfies FormDefinition;
 
 export const signOutEndpoint: FormEndpoint<ReturnType<typeof signOutForm>['schema']> = {
   path: '/account/sign-out',

@@ -8,7 +8,6 @@ import type { CmsBackend } from './backend.ts';
 
 export const CMS_API_PATH = '/admin/api/v1';
 
-
 /**
  * `POST /admin/api/v1`: Decap's proxy-backend protocol, for signed-in staff only. Without an
  * editor or admin session the answer is 401 and nothing is read or written.
@@ -25,7 +24,8 @@ export async function serveCmsApi(
     req.resume();
     return json(res, 401, { error: 'Sign in as staff to use the content manager.' });
   }
-  if (!context.backend) return json(res, 503, { error: 'The content folder is not a Git repository, so the content manager cannot save. Run `git init` in the project.' });
+  if (!context.backend)
+    return json(res, 503, { error: 'The content folder is not a Git repository, so the content manager cannot save. Run `git init` in the project.' });
   const body = await readBody(req, context.maxBodyBytes);
   if (body === undefined) return json(res, 413, { error: 'That is more than the content manager accepts in one request.' });
   let payload: unknown;
@@ -37,7 +37,10 @@ export async function serveCmsApi(
   try {
     const result = await context.backend.handle(payload, { accountId: person.accountId, name: person.name || person.email, email: person.email });
     const action = (payload as { action?: unknown }).action;
-    const direct = action === 'deleteFile' || action === 'deleteFiles' || (action === 'persistEntry' && (payload as { params?: { options?: { useWorkflow?: unknown } } }).params?.options?.useWorkflow !== true);
+    const direct =
+      action === 'deleteFile' ||
+      action === 'deleteFiles' ||
+      (action === 'persistEntry' && (payload as { params?: { options?: { useWorkflow?: unknown } } }).params?.options?.useWorkflow !== true);
     if (action === 'publishUnpublishedEntry' || direct) {
       context.onPublished?.();
     }
@@ -48,4 +51,3 @@ export async function serveCmsApi(
     return json(res, 500, { error: 'The content manager could not do that; nothing was changed. Try again.' });
   }
 }
-

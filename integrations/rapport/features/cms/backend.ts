@@ -95,17 +95,38 @@ export class CmsBackend {
     const decap = decapConfig(config, site);
     const siteMedia = decap.media_folder.replace(/\/+$/, '');
     // Decap's "required" defaults to true; the body is the Markdown after the front matter.
-    const required = (fields: Array<{ name: string; required?: boolean }>) => new Set(fields.filter((f) => f.required !== false && f.name !== 'body').map((f) => f.name));
+    const required = (fields: Array<{ name: string; required?: boolean }>) =>
+      new Set(fields.filter((f) => f.required !== false && f.name !== 'body').map((f) => f.name));
     this.#collections = new Map(
       decap.collections.map((c): [string, Collection] => {
         if ('files' in c) {
           const fields = c.files.flatMap((f) => f.fields);
-          return [c.name, { name: c.name, files: new Set(c.files.map((f) => f.file)), extension: '', fields: new Set(fields.map((x) => x.name)), required: required(fields), media: siteMedia }];
+          return [
+            c.name,
+            {
+              name: c.name,
+              files: new Set(c.files.map((f) => f.file)),
+              extension: '',
+              fields: new Set(fields.map((x) => x.name)),
+              required: required(fields),
+              media: siteMedia,
+            },
+          ];
         }
         // A collection's media_folder is relative to its folder ('' is the folder itself), or to the repository with a leading '/'.
         const folder = (c as { media_folder?: unknown }).media_folder;
         const own = typeof folder === 'string' ? (folder.startsWith('/') ? folder.slice(1) : path.posix.join(c.folder, folder)).replace(/\/+$/, '') : siteMedia;
-        return [c.name, { name: c.name, folder: c.folder, extension: `.${c.extension}`, fields: new Set(c.fields.map((f) => f.name)), required: required(c.fields), media: own }];
+        return [
+          c.name,
+          {
+            name: c.name,
+            folder: c.folder,
+            extension: `.${c.extension}`,
+            fields: new Set(c.fields.map((f) => f.name)),
+            required: required(c.fields),
+            media: own,
+          },
+        ];
       }),
     );
     this.#mediaFolders = [...new Set([siteMedia, ...[...this.#collections.values()].map((c) => c.media)])];
@@ -192,10 +213,12 @@ export class CmsBackend {
         const branch = this.#workflowBranch(str(p.collection, 'collection'), str(p.slug, 'slug'));
         if (!(await this.repo.tip(branch))) throw new BackendError(404, 'Not Found');
         await this.#onLiveBranch();
-        await this.repo.run(['merge', '--no-ff', '--no-edit', '-m', `Publish ${branch.slice(CMS_BRANCH_PREFIX.length)}`, `refs/heads/${branch}`], { author: staff }).catch(async (error: unknown) => {
-          await this.repo.run(['merge', '--abort']).catch(() => undefined);
-          throw new BackendError(409, `Publishing failed; nothing changed: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        await this.repo
+          .run(['merge', '--no-ff', '--no-edit', '-m', `Publish ${branch.slice(CMS_BRANCH_PREFIX.length)}`, `refs/heads/${branch}`], { author: staff })
+          .catch(async (error: unknown) => {
+            await this.repo.run(['merge', '--abort']).catch(() => undefined);
+            throw new BackendError(409, `Publishing failed; nothing changed: ${error instanceof Error ? error.message : String(error)}`);
+          });
         await this.repo.run(['branch', '-D', branch]);
         return { message: `branch ${branch} merged to ${this.#branch}` };
       }
@@ -241,7 +264,12 @@ export class CmsBackend {
   async #persist(p: Record<string, unknown>, staff: Staff) {
     const options = (p.options ?? {}) as { collectionName?: unknown; commitMessage?: unknown; useWorkflow?: unknown; status?: unknown };
     const entry = p.entry as { slug?: unknown; path?: unknown; raw?: unknown; newPath?: unknown } | undefined;
-    const dataFiles = (Array.isArray(p.dataFiles) ? p.dataFiles : entry ? [entry] : []) as Array<{ slug?: unknown; path?: unknown; raw?: unknown; newPath?: unknown }>;
+    const dataFiles = (Array.isArray(p.dataFiles) ? p.dataFiles : entry ? [entry] : []) as Array<{
+      slug?: unknown;
+      path?: unknown;
+      raw?: unknown;
+      newPath?: unknown;
+    }>;
     if (dataFiles.length === 0) throw new BackendError(422, 'Nothing to save');
     const collection = this.#collections.get(str(options.collectionName ?? inferCollection(this.#collections, dataFiles[0]?.path), 'collectionName'));
     if (!collection) throw new BackendError(422, `There is no collection "${String(options.collectionName)}"`);
@@ -293,7 +321,11 @@ export class CmsBackend {
     if (current === null) return;
     if (read === undefined && isNewBranch) return; // a first workflow save of an existing entry starts from the live version
     if (read === undefined) throw new BackendError(409, `${key.split(':')[1]} already exists. Open it from the list and edit it there.`);
-    if (read !== sha256(current)) throw new BackendError(409, `${key.split(':')[1]} was changed by someone else since you opened it. Copy your text, reload the entry and apply your change again.`);
+    if (read !== sha256(current))
+      throw new BackendError(
+        409,
+        `${key.split(':')[1]} was changed by someone else since you opened it. Copy your text, reload the entry and apply your change again.`,
+      );
   }
 
   /**
@@ -311,7 +343,10 @@ export class CmsBackend {
     // Astro's pattern, anchored at the start (`(?:^\uFEFF?|^\s*\n)(?:---|\+\+\+)([\s\S]*?\n)(?:---|\+\+\+)`).
     const front = /^---(?=\r?\n)([\s\S]*?\n)(?:---|\+\+\+)/.exec(raw);
     if (!front) {
-      throw new BackendError(422, `A ${collection.name} entry starts with its fields between two "---" lines (front matter); this one has none. Fill in the fields and save again.`);
+      throw new BackendError(
+        422,
+        `A ${collection.name} entry starts with its fields between two "---" lines (front matter); this one has none. Fill in the fields and save again.`,
+      );
     }
     let data: unknown;
     try {
@@ -319,13 +354,15 @@ export class CmsBackend {
     } catch {
       throw new BackendError(422, 'The front matter is not valid YAML');
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BackendError(422, 'The front matter must be fields (name: value), one a line');
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new BackendError(422, 'The front matter must be fields (name: value), one a line');
     for (const key of Object.keys(data)) {
       if (!collection.fields.has(key)) throw new BackendError(422, `The ${collection.name} collection has no field "${key}"`);
     }
     for (const key of collection.required) {
       const value = (data as Record<string, unknown>)[key];
-      if (value === undefined || value === null || value === '') throw new BackendError(422, `The ${collection.name} collection needs the field "${key}"; fill it in and save again.`);
+      if (value === undefined || value === null || value === '')
+        throw new BackendError(422, `The ${collection.name} collection needs the field "${key}"; fill it in and save again.`);
     }
     return raw;
   }
@@ -349,7 +386,12 @@ export class CmsBackend {
     if (typeof value !== 'string' || value.length === 0 || value.length > 300) throw new BackendError(422, `${what} is missing or too long`);
     const bad = value.includes('\0') || value.includes('\\') || value.includes('%') || value.startsWith('/') || /^[a-z]:/i.test(value);
     const normal = path.posix.normalize(value).replace(/\/+$/, '');
-    if (bad || normal !== value.replace(/\/+$/, '') || normal.split('/').includes('..') || !(normal === this.#contentDir || normal.startsWith(`${this.#contentDir}/`))) {
+    if (
+      bad ||
+      normal !== value.replace(/\/+$/, '') ||
+      normal.split('/').includes('..') ||
+      !(normal === this.#contentDir || normal.startsWith(`${this.#contentDir}/`))
+    ) {
       throw new BackendError(400, `${what} must be a path inside ${this.#contentDir}/`);
     }
     return normal;
@@ -374,7 +416,9 @@ export class CmsBackend {
       place.entries.length > 1
         ? ['an entry of a collection', 'an upload in a media folder']
         : [
-            ...place.entries.map((c) => (c.files ? `${[...c.files].join(' or ')} (the ${c.name} collection)` : `a ${c.extension} file directly in ${c.folder}/ (the ${c.name} collection)`)),
+            ...place.entries.map((c) =>
+              c.files ? `${[...c.files].join(' or ')} (the ${c.name} collection)` : `a ${c.extension} file directly in ${c.folder}/ (the ${c.name} collection)`,
+            ),
             ...place.media.map((m) => `an upload in ${m}/`),
           ];
     throw new BackendError(422, `${what} ${file} is not something this can change here; it can only be ${allowed.join(' or ')}.`);

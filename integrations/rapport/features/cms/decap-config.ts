@@ -125,7 +125,13 @@ export const FAQ_VIEW_FILTERS = [
 export function decapConfig(config: RapportConfig, site: string) {
   const dir = (name: string) => `${config.contentDir}/${name}`;
   // Previews never run what an editor (or a visitor's question) put in the text.
-  const body = (hint: string): DecapField & { sanitize_preview: boolean } => ({ name: 'body', label: 'Text', widget: 'markdown', hint, sanitize_preview: true });
+  const body = (hint: string): DecapField & { sanitize_preview: boolean } => ({
+    name: 'body',
+    label: 'Text',
+    widget: 'markdown',
+    hint,
+    sanitize_preview: true,
+  });
   const collection = (name: string, labels: [string, string], schema: z.ZodType, bodyHint: string, extra: Record<string, unknown> = {}) => ({
     name,
     label: labels[0],
@@ -141,12 +147,26 @@ export function decapConfig(config: RapportConfig, site: string) {
   const collections = [
     collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
     ...(config.features.faq
-      ? [collection('faq', ['FAQ', 'Question'], faqSchema, 'The answer', { summary: '{{question}} ({{status}})', view_filters: FAQ_VIEW_FILTERS, sortable_fields: ['question', 'category', 'updated'] })]
+      ? [
+          collection('faq', ['FAQ', 'Question'], faqSchema, 'The answer', {
+            summary: '{{question}} ({{status}})',
+            view_filters: FAQ_VIEW_FILTERS,
+            sortable_fields: ['question', 'category', 'updated'],
+          }),
+        ]
       : []),
     ...(config.features.products
-      ? [collection('products', [config.site.catalogName, 'Product'], productSchema(cmsContext), 'The long description', { media_folder: 'images', public_folder: 'images', summary: '{{name}} ({{sku}})' })]
+      ? [
+          collection('products', [config.site.catalogName, 'Product'], productSchema(cmsContext), 'The long description', {
+            media_folder: 'images',
+            public_folder: 'images',
+            summary: '{{name}} ({{sku}})',
+          }),
+        ]
       : []),
-    ...(config.features.newsletter ? [collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', { media_folder: '', public_folder: '' })] : []),
+    ...(config.features.newsletter
+      ? [collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', { media_folder: '', public_folder: '' })]
+      : []),
     collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
     {
       name: 'settings',
@@ -157,13 +177,22 @@ export function decapConfig(config: RapportConfig, site: string) {
           name: 'privacy',
           label: 'Privacy statement',
           file: `${config.contentDir}/${PRIVACY_SETTINGS_FILE}`,
-          fields: [...fieldsOf(privacySettingsSchema), { ...body('An introduction in your own words (optional). The rest of the statement is built from what the site’s forms collect.'), required: false }],
+          fields: [
+            ...fieldsOf(privacySettingsSchema),
+            {
+              ...body('An introduction in your own words (optional). The rest of the statement is built from what the site’s forms collect.'),
+              required: false,
+            },
+          ],
         },
       ],
     },
   ];
   return {
-    backend: config.cms.backend.name === 'rapport' ? { name: 'proxy', proxy_url: '/admin/api/v1', branch: config.cms.branch } : { ...config.cms.backend, branch: config.cms.branch },
+    backend:
+      config.cms.backend.name === 'rapport'
+        ? { name: 'proxy', proxy_url: '/admin/api/v1', branch: config.cms.branch }
+        : { ...config.cms.backend, branch: config.cms.branch },
     publish_mode: 'editorial_workflow',
     site_url: site,
     display_url: site,

@@ -144,7 +144,13 @@ export async function commitIfRepository(folder: string, file: string, message: 
     () => false,
   );
   if (!inside || !(await run('git', ['status', '--porcelain', '--', file], { cwd: folder })).stdout.trim()) return;
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'Rapport', GIT_AUTHOR_EMAIL: 'rapport@localhost', GIT_COMMITTER_NAME: 'Rapport', GIT_COMMITTER_EMAIL: 'rapport@localhost' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Rapport',
+    GIT_AUTHOR_EMAIL: 'rapport@localhost',
+    GIT_COMMITTER_NAME: 'Rapport',
+    GIT_COMMITTER_EMAIL: 'rapport@localhost',
+  };
   await run('git', ['add', '--', file], { cwd: folder, env });
   await run('git', ['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', file], { cwd: folder, env });
 }

@@ -44,7 +44,16 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       if (wait > 0) return wait;
       const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: data.kind ?? 'prospect' }, s.clock);
       const subject = data.subject ?? 'Message from the website';
-      await recordActivity(trx, { contactId: contact.id, type: 'enquiry', summary: subject, data: { subject, message: data.message, name: data.name, organisation: data.organisation ?? null, kind: data.kind ?? null } }, s.clock());
+      await recordActivity(
+        trx,
+        {
+          contactId: contact.id,
+          type: 'enquiry',
+          summary: subject,
+          data: { subject, message: data.message, name: data.name, organisation: data.organisation ?? null, kind: data.kind ?? null },
+        },
+        s.clock(),
+      );
       // The copy of the message goes only to an address that has shown it is its owner's.
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'confirmed') {
@@ -54,7 +63,9 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
             to: contact.email,
             subject: `We received your message: ${subject}`,
             greeting: greeting(permission, data.name),
-            paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`],
+            paragraphs: [
+              `Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`,
+            ],
             quote: data.message,
             footer: mailFooter(s.config, 'You get this message because you wrote to us through our contact form.'),
             accent: s.config.site.accentColor,
@@ -69,7 +80,9 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
             subject: `We received your message`,
             greeting: greeting(permission, data.name),
             paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day.`],
-            after: ['If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.'],
+            after: [
+              'If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.',
+            ],
             footer: mailFooter(s.config, 'You get this message because this address was entered on our contact form.'),
             accent: s.config.site.accentColor,
           }),
@@ -96,7 +109,12 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       );
       return 0;
     });
-    if (limited > 0) return limitedOutcome('contact', data, `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${waitText(limited)}.`);
+    if (limited > 0)
+      return limitedOutcome(
+        'contact',
+        data,
+        `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${waitText(limited)}.`,
+      );
     return { kind: 'redirect', location: '/contact/sent' };
   },
 };

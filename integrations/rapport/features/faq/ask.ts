@@ -34,9 +34,11 @@ export const askForm = (config: RapportConfig) =>
       email:
         config.crm.questions.email === 'required'
           ? emailAddress().meta({ title: 'E-mail address', autocomplete: 'email', description: 'We write to you once, when the answer is published.' })
-          : emailAddress()
-              .optional()
-              .meta({ title: 'E-mail address (optional)', autocomplete: 'email', description: 'Leave it and we write to you once, when the answer is published.' }),
+          : emailAddress().optional().meta({
+              title: 'E-mail address (optional)',
+              autocomplete: 'email',
+              description: 'Leave it and we write to you once, when the answer is published.',
+            }),
     }),
     consent:
       'We keep your question to answer it on our FAQ page. Your name, address and details are never published; with an address, we write to you once when the answer is out.',
@@ -63,11 +65,37 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
       const id = crypto.randomUUID();
       await trx
         .insertInto('faq_questions')
-        .values({ id, contact_id: contact?.id ?? null, question: data.question, details: data.details ?? null, status: 'received', entry_slug: null, merged_into: null, created_at: now, updated_at: now, notified_at: null })
+        .values({
+          id,
+          contact_id: contact?.id ?? null,
+          question: data.question,
+          details: data.details ?? null,
+          status: 'received',
+          entry_slug: null,
+          merged_into: null,
+          created_at: now,
+          updated_at: now,
+          notified_at: null,
+        })
         .execute();
-      await trx.insertInto('faq_question_events').values({ id: crypto.randomUUID(), question_id: id, status: 'received', note: null, created_at: now }).execute();
+      await trx
+        .insertInto('faq_question_events')
+        .values({ id: crypto.randomUUID(), question_id: id, status: 'received', note: null, created_at: now })
+        .execute();
       if (contact) {
-        await appendConsent(trx, { contact_id: contact.id, purpose: 'faq:answer-notice', action: 'granted', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source: 'web:/faq/ask' }, s.clock);
+        await appendConsent(
+          trx,
+          {
+            contact_id: contact.id,
+            purpose: 'faq:answer-notice',
+            action: 'granted',
+            form_id: formKey(form),
+            wording_hash: wordingHash(form),
+            policy_version: s.privacyVersion,
+            source: 'web:/faq/ask',
+          },
+          s.clock,
+        );
         await recordActivity(trx, { contactId: contact.id, type: 'question', summary: data.question, data: { question: id } }, now);
         // The question is quoted back only to an address that has shown it is its owner's.
         const permission = await mailPermission(trx, s, contact);
@@ -83,7 +111,9 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
                   ? 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:'
                   : 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published.',
               ],
-              ...(permission === 'confirmed' ? { quote: data.question } : { after: ['If you did not ask us anything, ignore this message: someone typed your address on our question form.'] }),
+              ...(permission === 'confirmed'
+                ? { quote: data.question }
+                : { after: ['If you did not ask us anything, ignore this message: someone typed your address on our question form.'] }),
               footer: mailFooter(s.config, 'You get this message because this address was entered on our question form.'),
               accent: s.config.site.accentColor,
             }),
@@ -115,5 +145,9 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
 };
 
 function tooMany(data: Record<string, unknown>, wait: number): FormOutcome {
-  return limitedOutcome('faq-ask', data, `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${waitText(wait)}.`);
+  return limitedOutcome(
+    'faq-ask',
+    data,
+    `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${waitText(wait)}.`,
+  );
 }

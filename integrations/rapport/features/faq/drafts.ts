@@ -5,7 +5,6 @@ import { slugify } from '../../internal/slug.ts';
 import { CMS_BRANCH_PREFIX } from '../cms/backend.ts';
 import { commitIfRepository, GitError, type Repo } from '../cms/git.ts';
 
-
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
 export interface DraftEntry {
   question: string;
@@ -92,7 +91,13 @@ export function workflowDrafts(repo: Repo, options: { folder: string; branch: st
         // Taken on the live branch or by another unpublished entry: try the next slug.
         if ((await repo.show(options.branch, file)) !== undefined || (await repo.tip(branch))) continue;
         try {
-          await repo.commitToBranch(branch, options.branch, new Map([[file, Buffer.from(draftFile(entry))]]), `FAQ: new visitor question awaiting an answer (${slug})`, RAPPORT);
+          await repo.commitToBranch(
+            branch,
+            options.branch,
+            new Map([[file, Buffer.from(draftFile(entry))]]),
+            `FAQ: new visitor question awaiting an answer (${slug})`,
+            RAPPORT,
+          );
         } catch (error) {
           if (error instanceof GitError && (await repo.tip(branch))) continue; // created meanwhile
           throw error;
@@ -106,7 +111,6 @@ export function workflowDrafts(repo: Repo, options: { folder: string; branch: st
 }
 
 const RAPPORT = { name: 'Rapport', email: 'rapport@localhost' };
-
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -5,14 +5,19 @@ import { clampText } from '../../site/seo/describe.ts';
 export async function publishedFaq(): Promise<CollectionEntry<'faq'>[]> {
   const entries = await getCollection('faq', (e) => e.data.status === 'published');
   return entries.sort(
-    (a, b) =>
-      a.data.category.localeCompare(b.data.category) || a.data.order - b.data.order || a.data.question.localeCompare(b.data.question),
+    (a, b) => a.data.category.localeCompare(b.data.category) || a.data.order - b.data.order || a.data.question.localeCompare(b.data.question),
   );
 }
 
 /** Plain text of rendered HTML, for descriptions. */
 export function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&[a-z#0-9]+;/gi, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&[a-z#0-9]+;/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A meta description from the answer, led by the question when the answer is short. */

@@ -57,13 +57,27 @@ export async function collectOutcomes(folder: string, answerOf: (slug: string) =
  * still gets its draft.
  */
 export async function syncDrafts(db: Kysely<Database>, drafts: ContentDrafts, clock: () => Date): Promise<number> {
-  const waiting = await db.selectFrom('faq_questions').select(['id', 'question', 'created_at']).where('status', '=', 'received').orderBy('created_at').limit(50).execute();
+  const waiting = await db
+    .selectFrom('faq_questions')
+    .select(['id', 'question', 'created_at'])
+    .where('status', '=', 'received')
+    .orderBy('created_at')
+    .limit(50)
+    .execute();
   for (const q of waiting) {
     const slug = await drafts.create({ question: q.question, submission: q.id, updated: new Date(q.created_at) });
     const now = clock().toISOString();
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('faq_questions').set({ status: 'pending_review', entry_slug: slug, updated_at: now }).where('id', '=', q.id).where('status', '=', 'received').execute();
-      await trx.insertInto('faq_question_events').values({ id: crypto.randomUUID(), question_id: q.id, status: 'pending_review', note: `draft ${slug}`, created_at: now }).execute();
+      await trx
+        .updateTable('faq_questions')
+        .set({ status: 'pending_review', entry_slug: slug, updated_at: now })
+        .where('id', '=', q.id)
+        .where('status', '=', 'received')
+        .execute();
+      await trx
+        .insertInto('faq_question_events')
+        .values({ id: crypto.randomUUID(), question_id: q.id, status: 'pending_review', note: `draft ${slug}`, created_at: now })
+        .execute();
     });
   }
   return waiting.length;
@@ -98,7 +112,13 @@ export async function applyOutcomes(s: Services, outcomes: readonly QuestionOutc
       if (moved.numUpdatedRows !== 1n) return false;
       await trx
         .insertInto('faq_question_events')
-        .values({ id: crypto.randomUUID(), question_id: question.id, status: outcome.status, note: outcome.mergedInto ? `merged into ${outcome.mergedInto}` : null, created_at: now })
+        .values({
+          id: crypto.randomUUID(),
+          question_id: question.id,
+          status: outcome.status,
+          note: outcome.mergedInto ? `merged into ${outcome.mergedInto}` : null,
+          created_at: now,
+        })
         .execute();
       if (tell) await enqueueMail(trx, outcomeMail(s, outcome, { email: question.email!, name: question.name ?? '', question: question.question }), s.clock);
       return tell;

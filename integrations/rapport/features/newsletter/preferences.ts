@@ -20,8 +20,7 @@ const listChoice = (config: RapportConfig) =>
     .meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) });
 
 const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
-const consentWording = (config: RapportConfig) =>
-  `I want the e-mails ticked above from ${config.site.name}, and none of the others.`;
+const consentWording = (config: RapportConfig) => `I want the e-mails ticked above from ${config.site.name}, and none of the others.`;
 
 /** The list choice behind a link from one of our e-mails. */
 export const preferencesForm = (config: RapportConfig) =>
@@ -62,14 +61,29 @@ export async function confirmedLists(db: Kysely<Database>, contactId: string): P
  * link from their mailbox, or a signed-in session), so ticked lists are confirmed at once; each
  * change is one consent-ledger entry.
  */
-export async function applyListChoice(trx: Kysely<Database>, s: Services, contactId: string, chosen: readonly string[], form: FormDefinition, source: string): Promise<void> {
+export async function applyListChoice(
+  trx: Kysely<Database>,
+  s: Services,
+  contactId: string,
+  chosen: readonly string[],
+  form: FormDefinition,
+  source: string,
+): Promise<void> {
   const now = s.clock().toISOString();
   const current = new Set(await confirmedLists(trx, contactId));
   const wanted = new Set(chosen);
   const record = (list: string, action: 'granted' | 'withdrawn') =>
     appendConsent(
       trx,
-      { contact_id: contactId, purpose: `newsletter:${list}`, action, form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source },
+      {
+        contact_id: contactId,
+        purpose: `newsletter:${list}`,
+        action,
+        form_id: formKey(form),
+        wording_hash: wordingHash(form),
+        policy_version: s.privacyVersion,
+        source,
+      },
       s.clock,
     );
   for (const list of wanted) {
@@ -83,7 +97,12 @@ export async function applyListChoice(trx: Kysely<Database>, s: Services, contac
   }
   for (const list of current) {
     if (wanted.has(list)) continue;
-    await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
+    await trx
+      .updateTable('list_subscriptions')
+      .set({ status: 'unsubscribed', updated_at: now })
+      .where('contact_id', '=', contactId)
+      .where('list', '=', list)
+      .execute();
     await record(list, 'withdrawn');
   }
   await recordActivity(trx, { contactId, type: 'lists-changed', summary: `Lists now: ${[...wanted].join(', ') || 'none'}` }, now);

@@ -39,7 +39,11 @@ export const subscribeForm = (config: RapportConfig) =>
     schema: z.strictObject({
       email: emailAddress(),
       name: optionalLine('Your name (optional)', 100, 'identity', 'name'),
-      lists: z.array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' })).min(1, 'Tick at least one list.').max(20).meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) }),
+      lists: z
+        .array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' }))
+        .min(1, 'Tick at least one list.')
+        .max(20)
+        .meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) }),
     }),
     options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
     defaults: { lists: [config.crm.lists[0]!.id] },
@@ -63,14 +67,9 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
       const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '' }, s.clock);
       const now = s.clock().toISOString();
       const confirmed = new Set(
-        (
-          await trx
-            .selectFrom('list_subscriptions')
-            .select('list')
-            .where('contact_id', '=', contact.id)
-            .where('status', '=', 'confirmed')
-            .execute()
-        ).map((r) => r.list),
+        (await trx.selectFrom('list_subscriptions').select('list').where('contact_id', '=', contact.id).where('status', '=', 'confirmed').execute()).map(
+          (r) => r.list,
+        ),
       );
       const wanted = [...new Set(data.lists)].filter((l) => !confirmed.has(l));
       if (wanted.length === 0) return;
@@ -85,7 +84,11 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'none') return;
       const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.privacyVersion, source: 'web:/subscribe' };
-      const token = await issueToken(trx, { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 }, s.clock);
+      const token = await issueToken(
+        trx,
+        { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 },
+        s.clock,
+      );
       const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
       await enqueueMail(
         trx,
@@ -93,9 +96,13 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
           to: contact.email,
           subject: `Confirm your subscription to ${s.config.site.name}`,
           greeting: greeting(permission, contact.name),
-          paragraphs: [`Someone, probably you, asked to receive ${names.join(' and ')} from ${s.config.site.name} at this address. Confirm with the button below and we will start sending.`],
+          paragraphs: [
+            `Someone, probably you, asked to receive ${names.join(' and ')} from ${s.config.site.name} at this address. Confirm with the button below and we will start sending.`,
+          ],
           action: { label: 'Confirm my subscription', url: siteLink(s, '/subscribe/confirm', { token }) },
-          after: [`If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after ${s.config.crm.signupExpiryHours} hours.`],
+          after: [
+            `If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after ${s.config.crm.signupExpiryHours} hours.`,
+          ],
           footer: mailFooter(s.config, 'You get this message because this address was entered on our sign-up form.'),
           accent: s.config.site.accentColor,
         }),
@@ -148,7 +155,15 @@ async function confirmLists(trx: Kysely<Database>, s: Services, contactId: strin
       .execute();
     await appendConsent(
       trx,
-      { contact_id: contactId, purpose: `newsletter:${list}`, action: 'granted', form_id: pending.form, wording_hash: pending.wording, policy_version: pending.policy, source: pending.source },
+      {
+        contact_id: contactId,
+        purpose: `newsletter:${list}`,
+        action: 'granted',
+        form_id: pending.form,
+        wording_hash: pending.wording,
+        policy_version: pending.policy,
+        source: pending.source,
+      },
       s.clock,
     );
   }

@@ -57,10 +57,23 @@ async function unsubscribe(s: Services, token: string, source: string): Promise<
 async function withdraw(trx: Kysely<Database>, s: Services, contactId: string, list: string, source: string) {
   const now = s.clock().toISOString();
   const form = unsubscribeForm();
-  await trx.updateTable('list_subscriptions').set({ status: 'unsubscribed', updated_at: now }).where('contact_id', '=', contactId).where('list', '=', list).execute();
+  await trx
+    .updateTable('list_subscriptions')
+    .set({ status: 'unsubscribed', updated_at: now })
+    .where('contact_id', '=', contactId)
+    .where('list', '=', list)
+    .execute();
   await appendConsent(
     trx,
-    { contact_id: contactId, purpose: `newsletter:${list}`, action: 'withdrawn', form_id: formKey(form), wording_hash: wordingHash(form), policy_version: s.privacyVersion, source },
+    {
+      contact_id: contactId,
+      purpose: `newsletter:${list}`,
+      action: 'withdrawn',
+      form_id: formKey(form),
+      wording_hash: wordingHash(form),
+      policy_version: s.privacyVersion,
+      source,
+    },
     s.clock,
   );
   await recordActivity(trx, { contactId, type: 'unsubscribed', summary: `Unsubscribed from ${list}`, data: { source } }, now);

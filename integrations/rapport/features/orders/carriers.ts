@@ -129,7 +129,10 @@ export interface Detection {
 
 /** Upper case, no spaces or dashes: what people paste from a receipt. */
 export function normalizeTracking(input: string): string {
-  return input.toUpperCase().replace(/[\s-]+/g, '').slice(0, 40);
+  return input
+    .toUpperCase()
+    .replace(/[\s-]+/g, '')
+    .slice(0, 40);
 }
 
 /**
@@ -146,7 +149,12 @@ export function detectCarrier(input: string): Detection[] {
       if (format.check && !format.check(number)) continue;
       // The catch-all UPU entry only when no named operator matched.
       if (carrier.id === 'upu' && found.some((f) => f.confidence === 'high')) continue;
-      found.push({ carrier, confidence: format.check ? 'high' : 'medium', note: format.note, url: carrier.url.replace('{number}', encodeURIComponent(number)) });
+      found.push({
+        carrier,
+        confidence: format.check ? 'high' : 'medium',
+        note: format.note,
+        url: carrier.url.replace('{number}', encodeURIComponent(number)),
+      });
       break;
     }
   }

@@ -23,10 +23,16 @@ export const ordersCommand: CliCommand = {
         console.error(`--status must be one of ${ORDER_STATUSES.join(', ')}.`);
         return 2;
       }
-      let query = env.db.selectFrom('orders').innerJoin('contacts', 'contacts.id', 'orders.contact_id').select(['orders.number', 'orders.status', 'orders.total_cents', 'orders.currency', 'orders.created_at', 'contacts.email']);
+      let query = env.db
+        .selectFrom('orders')
+        .innerJoin('contacts', 'contacts.id', 'orders.contact_id')
+        .select(['orders.number', 'orders.status', 'orders.total_cents', 'orders.currency', 'orders.created_at', 'contacts.email']);
       if (status) query = query.where('orders.status', '=', status as OrderStatus);
       const rows = await query.orderBy('orders.created_at', 'desc').limit(50).execute();
-      for (const o of rows) console.log(`${o.number}  ${o.status.padEnd(9)}  ${(o.total_cents / 100).toFixed(2).padStart(10)} ${o.currency}  ${o.created_at.slice(0, 16).replace('T', ' ')}  ${o.email}`);
+      for (const o of rows)
+        console.log(
+          `${o.number}  ${o.status.padEnd(9)}  ${(o.total_cents / 100).toFixed(2).padStart(10)} ${o.currency}  ${o.created_at.slice(0, 16).replace('T', ' ')}  ${o.email}`,
+        );
       if (rows.length === 0) console.log('No orders.');
       return 0;
     }

@@ -20,7 +20,14 @@ export const FOLLOW_UP_LIST = FOLLOW_UP_PURPOSE.slice('newsletter:'.length);
  * Products other customers ordered together with `skus`, most often first; when there are too
  * few, the catalogue's featured products fill in. Only what can be ordered now.
  */
-export async function boughtTogether(db: Kysely<Database>, catalog: Catalog | undefined, currency: string, skus: string[], orderId: string, limit = 3): Promise<CatalogProduct[]> {
+export async function boughtTogether(
+  db: Kysely<Database>,
+  catalog: Catalog | undefined,
+  currency: string,
+  skus: string[],
+  orderId: string,
+  limit = 3,
+): Promise<CatalogProduct[]> {
   if (!catalog || skus.length === 0) return [];
   const rows = await db
     .selectFrom('order_lines as other')
@@ -65,19 +72,54 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
   let sent = 0;
   for (const order of due) {
     const outcome = await s.db.transaction().execute(async (trx) => {
-      const claimed = await trx.updateTable('orders').set({ followed_up_at: now.toISOString(), follow_up_due_at: null }).where('id', '=', order.id).where('followed_up_at', 'is', null).executeTakeFirst();
+      const claimed = await trx
+        .updateTable('orders')
+        .set({ followed_up_at: now.toISOString(), follow_up_due_at: null })
+        .where('id', '=', order.id)
+        .where('followed_up_at', 'is', null)
+        .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return 'taken';
-      const last = await trx.selectFrom('consent_ledger').select('action').where('contact_id', '=', order.contact_id).where('purpose', '=', FOLLOW_UP_PURPOSE).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      const last = await trx
+        .selectFrom('consent_ledger')
+        .select('action')
+        .where('contact_id', '=', order.contact_id)
+        .where('purpose', '=', FOLLOW_UP_PURPOSE)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
       const windowEnds = new Date(order.created_at);
       windowEnds.setUTCMonth(windowEnds.getUTCMonth() + options.impliedConsentMonths);
       const consent =
-        last?.action === 'withdrawn' ? 'opted out' : options.consent === 'express' ? (order.follow_up_consent === 1 || last?.action === 'granted' ? 'ok' : 'no consent') : now < windowEnds ? 'ok' : 'implied consent expired';
+        last?.action === 'withdrawn'
+          ? 'opted out'
+          : options.consent === 'express'
+            ? order.follow_up_consent === 1 || last?.action === 'granted'
+              ? 'ok'
+              : 'no consent'
+            : now < windowEnds
+              ? 'ok'
+              : 'implied consent expired';
       if (consent !== 'ok') {
-        await recordActivity(trx, { contactId: order.contact_id, type: 'follow-up-skipped', summary: `No after-sale e-mail for order ${order.number}: ${consent}`, data: { number: order.number } }, now);
+        await recordActivity(
+          trx,
+          {
+            contactId: order.contact_id,
+            type: 'follow-up-skipped',
+            summary: `No after-sale e-mail for order ${order.number}: ${consent}`,
+            data: { number: order.number },
+          },
+          now,
+        );
         return 'skipped';
       }
       const lines = await trx.selectFrom('order_lines').select(['sku', 'name']).where('order_id', '=', order.id).orderBy('position').execute();
-      const suggestions = await boughtTogether(trx, s.catalog, s.config.crm.orders.currency, lines.map((l) => l.sku), order.id);
+      const suggestions = await boughtTogether(
+        trx,
+        s.catalog,
+        s.config.crm.orders.currency,
+        lines.map((l) => l.sku),
+        order.id,
+      );
       const links = await listMailLinks(trx, s, order.contact_id, FOLLOW_UP_LIST);
       const bought = lines.map((l) => l.name);
       await enqueueMail(
@@ -100,7 +142,16 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
         }),
         s.clock,
       );
-      await recordActivity(trx, { contactId: order.contact_id, type: 'follow-up', summary: `After-sale e-mail for order ${order.number}`, data: { number: order.number, suggestions: suggestions.map((p) => p.sku) } }, now);
+      await recordActivity(
+        trx,
+        {
+          contactId: order.contact_id,
+          type: 'follow-up',
+          summary: `After-sale e-mail for order ${order.number}`,
+          data: { number: order.number, suggestions: suggestions.map((p) => p.sku) },
+        },
+        now,
+      );
       return 'sent';
     });
     if (outcome === 'sent') sent++;

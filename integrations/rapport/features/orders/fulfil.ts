@@ -13,7 +13,12 @@ import { carrierName, changeStatus, chooseCarrier, OrderError, type TrackingChoi
 export type StaffServices = Pick<Services, 'db' | 'config' | 'site' | 'secret' | 'clock'>;
 
 async function customerOf(db: Kysely<Database>, number: string) {
-  return db.selectFrom('orders').innerJoin('contacts', 'contacts.id', 'orders.contact_id').select(['contacts.email', 'contacts.name', 'orders.id']).where('orders.number', '=', number).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('orders')
+    .innerJoin('contacts', 'contacts.id', 'orders.contact_id')
+    .select(['contacts.email', 'contacts.name', 'orders.id'])
+    .where('orders.number', '=', number)
+    .executeTakeFirstOrThrow();
 }
 
 const footer = (config: RapportConfig) => mailFooter(config, 'You get this message because you ordered from our website.');
@@ -23,17 +28,39 @@ const footer = (config: RapportConfig) => mailFooter(config, 'You get this messa
  * given), the shipment stored, and the customer gets one e-mail with the tracking link, all in
  * one transaction. A number no carrier recognises is stored without a link, and the mail says so.
  */
-export async function shipOrder(s: StaffServices, number: string, tracking: string, options: { carrier?: string | undefined; actor: string }): Promise<TrackingChoice> {
+export async function shipOrder(
+  s: StaffServices,
+  number: string,
+  tracking: string,
+  options: { carrier?: string | undefined; actor: string },
+): Promise<TrackingChoice> {
   const choice = chooseCarrier(tracking, options.carrier);
   if (choice.number.length < 8) throw new OrderError(`"${tracking}" is too short to be a tracking number.`);
   if (choice.alternatives.length > 0) {
-    throw new OrderError(`${choice.number} could be ${[choice.carrier!, ...choice.alternatives].map((c) => carrierName(c)).join(' or ')}; say which with --carrier ${[choice.carrier, ...choice.alternatives].join('|')}.`);
+    throw new OrderError(
+      `${choice.number} could be ${[choice.carrier!, ...choice.alternatives].map((c) => carrierName(c)).join(' or ')}; say which with --carrier ${[choice.carrier, ...choice.alternatives].join('|')}.`,
+    );
   }
   await s.db.transaction().execute(async (trx) => {
-    const { id } = await changeStatus(trx, number, 'shipped', options.actor, s.clock, `${choice.carrier ? carrierName(choice.carrier) : 'Carrier unknown'} ${choice.number}`);
+    const { id } = await changeStatus(
+      trx,
+      number,
+      'shipped',
+      options.actor,
+      s.clock,
+      `${choice.carrier ? carrierName(choice.carrier) : 'Carrier unknown'} ${choice.number}`,
+    );
     await trx
       .insertInto('shipments')
-      .values({ id: crypto.randomUUID(), order_id: id, carrier: choice.carrier, tracking_number: choice.number, tracking_url: choice.url, confidence: choice.confidence, created_at: s.clock().toISOString() })
+      .values({
+        id: crypto.randomUUID(),
+        order_id: id,
+        carrier: choice.carrier,
+        tracking_number: choice.number,
+        tracking_url: choice.url,
+        confidence: choice.confidence,
+        created_at: s.clock().toISOString(),
+      })
       .execute();
     const customer = await customerOf(trx, number);
     const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
@@ -69,7 +96,12 @@ const STATUS_MAIL: Partial<Record<OrderStatus, (number: string) => string>> = {
  * Any other status change: confirmed, delivered, cancelled, returned. Delivery schedules the
  * after-sale e-mail (when the options have one); confirmation and cancellation tell the customer.
  */
-export async function setOrderStatus(s: StaffServices, number: string, status: Exclude<OrderStatus, 'received' | 'shipped'>, options: { actor: string; note?: string | undefined }): Promise<void> {
+export async function setOrderStatus(
+  s: StaffServices,
+  number: string,
+  status: Exclude<OrderStatus, 'received' | 'shipped'>,
+  options: { actor: string; note?: string | undefined },
+): Promise<void> {
   await s.db.transaction().execute(async (trx) => {
     const { id } = await changeStatus(trx, number, status, options.actor, s.clock, options.note);
     const followUp = s.config.crm.orders.followUp;

@@ -32,7 +32,10 @@ export const PAYMENT_LABELS: Record<PaymentMethod, string> = {
 };
 
 /** What the customer does to pay, in one or two sentences. */
-export function paymentInstructions(config: RapportConfig, order: Pick<OrderSummary, 'number' | 'currency' | 'total_cents' | 'payment_method' | 'po_number'>): string {
+export function paymentInstructions(
+  config: RapportConfig,
+  order: Pick<OrderSummary, 'number' | 'currency' | 'total_cents' | 'payment_method' | 'po_number'>,
+): string {
   const total = formatMoney(order.total_cents, order.currency, config.site.locale);
   const a = config.business.address;
   switch (order.payment_method as PaymentMethod) {
@@ -102,7 +105,12 @@ export function acknowledgementMail(s: Pick<Services, 'config' | 'site' | 'secre
 }
 
 /** The staff's copy: everything needed to pack and invoice, answerable with Reply. */
-export function staffOrderMail(s: Pick<Services, 'config' | 'site' | 'secret'>, customer: { email: string; name: string }, o: OrderSummary, note: string | null): OutgoingMail {
+export function staffOrderMail(
+  s: Pick<Services, 'config' | 'site' | 'secret'>,
+  customer: { email: string; name: string },
+  o: OrderSummary,
+  note: string | null,
+): OutgoingMail {
   return composeMail({
     to: staffAddress(s.config),
     subject: `New order ${o.number} from ${customer.name}: ${formatMoney(o.total_cents, o.currency, s.config.site.locale)}`,

@@ -96,10 +96,18 @@ export class OrderError extends HttpError {
  * Moves an order to `status` if its current status allows it; records the event. Returns the
  * status it had. Run inside a transaction with whatever else the change does (mail, shipment).
  */
-export async function changeStatus(trx: Kysely<Database>, number: string, status: OrderStatus, actor: string, clock: Clock, note?: string): Promise<{ id: string; from: OrderStatus }> {
+export async function changeStatus(
+  trx: Kysely<Database>,
+  number: string,
+  status: OrderStatus,
+  actor: string,
+  clock: Clock,
+  note?: string,
+): Promise<{ id: string; from: OrderStatus }> {
   const order = await trx.selectFrom('orders').select(['id', 'status']).where('number', '=', number).executeTakeFirst();
   if (!order) throw new OrderError(`There is no order ${number}.`);
-  if (!NEXT_STATUSES[order.status].includes(status)) throw new OrderError(`Order ${number} is ${order.status}; it cannot become ${status} (next: ${NEXT_STATUSES[order.status].join(', ') || 'none'}).`);
+  if (!NEXT_STATUSES[order.status].includes(status))
+    throw new OrderError(`Order ${number} is ${order.status}; it cannot become ${status} (next: ${NEXT_STATUSES[order.status].join(', ') || 'none'}).`);
   const now = clock().toISOString();
   // Conditional on the status read, so two staff changing one order at once cannot both win.
   const updated = await trx
@@ -109,7 +117,10 @@ export async function changeStatus(trx: Kysely<Database>, number: string, status
     .where('status', '=', order.status)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw new OrderError(`Order ${number} changed meanwhile; try again.`);
-  await trx.insertInto('order_events').values({ id: crypto.randomUUID(), order_id: order.id, status, note: note ?? null, actor, created_at: now }).execute();
+  await trx
+    .insertInto('order_events')
+    .values({ id: crypto.randomUUID(), order_id: order.id, status, note: note ?? null, actor, created_at: now })
+    .execute();
   return { id: order.id, from: order.status };
 }
 

@@ -17,7 +17,13 @@ import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quo
 import { COUNTRIES, countryInSentence, type CountryCode } from './regions.ts';
 
 const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
-  z.string().trim().min(1, empty).max(max, `Use at most ${max} characters.`).regex(ONE_LINE, 'Keep this on one line.').meta({ title, autocomplete, ...collects('address') });
+  z
+    .string()
+    .trim()
+    .min(1, empty)
+    .max(max, `Use at most ${max} characters.`)
+    .regex(ONE_LINE, 'Keep this on one line.')
+    .meta({ title, autocomplete, ...collects('address') });
 
 /** What the follow-up checkbox says (its hash goes in the consent ledger). */
 export const FOLLOW_UP_WORDING = 'After delivery, e-mail me once with growing tips and bulbs that go well with these.';
@@ -72,7 +78,13 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
         .trim()
         .max(30, 'Use at most 30 characters.')
         .regex(/^[0-9+()\-. x]*$/i, 'Use digits, spaces and + ( ) - only.')
-        .meta({ title: 'Phone (optional)', description: 'Only for the carrier, if they need to reach you.', autocomplete: 'tel', widget: 'tel', ...collects('contact') })
+        .meta({
+          title: 'Phone (optional)',
+          description: 'Only for the carrier, if they need to reach you.',
+          autocomplete: 'tel',
+          widget: 'tel',
+          ...collects('contact'),
+        })
         .optional(),
       organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
       street: addressLine('Street address', 120, 'address-line1', 'Enter the street address.'),
@@ -83,18 +95,40 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
         .regex(/^[A-Z]{2}-[A-Z]{2}$/, 'Choose a province or state.')
         .meta({ title: 'Province or state', autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
       postal: addressLine('Postal or ZIP code', 12, 'postal-code', 'Enter the postal or ZIP code.'),
-      country: z.string().regex(/^[A-Z]{2}$/, 'Choose a country.').meta({ title: 'Country', autocomplete: 'country', widget: 'select', ...collects('address') }),
-      shipping: z.enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' }).meta({ title: 'Shipping', ...collects('orders', { as: 'Shipping option' }) }),
-      payment: z.enum(orders.payment, { message: 'Choose how you will pay.' }).meta({ title: 'Payment', description: 'No card details are asked for: you pay after ordering.', ...collects('orders', { as: 'Payment method' }) }),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'Choose a country.')
+        .meta({ title: 'Country', autocomplete: 'country', widget: 'select', ...collects('address') }),
+      shipping: z
+        .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' })
+        .meta({ title: 'Shipping', ...collects('orders', { as: 'Shipping option' }) }),
+      payment: z
+        .enum(orders.payment, { message: 'Choose how you will pay.' })
+        .meta({ title: 'Payment', description: 'No card details are asked for: you pay after ordering.', ...collects('orders', { as: 'Payment method' }) }),
       po_number: optionalLine('Purchase order number (if paying by purchase order)', 40, 'orders'),
       note: message('Notes for us (optional)', 1, 1000).optional(),
-      ...(orders.followUp.enabled && orders.followUp.consent === 'express' ? { follow_up: z.literal('yes').meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: 'Whether you asked for one e-mail after delivery' }) }).optional() } : {}),
-      order_key: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Reload the order page and send it again.').meta({ widget: 'hidden', ...collects('none') }),
-      step: z.enum(['review', 'place']).optional().meta({ widget: 'hidden', ...collects('none') }),
+      ...(orders.followUp.enabled && orders.followUp.consent === 'express'
+        ? {
+            follow_up: z
+              .literal('yes')
+              .meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: 'Whether you asked for one e-mail after delivery' }) })
+              .optional(),
+          }
+        : {}),
+      order_key: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,64}$/, 'Reload the order page and send it again.')
+        .meta({ widget: 'hidden', ...collects('none') }),
+      step: z
+        .enum(['review', 'place'])
+        .optional()
+        .meta({ widget: 'hidden', ...collects('none') }),
     }),
     options: {
       country: served.map((c) => ({ value: c, label: COUNTRIES[c].name })),
-      region: served.flatMap((c) => Object.entries(COUNTRIES[c].regions).map(([code, name]) => ({ value: `${c}-${code}`, label: name, group: COUNTRIES[c].name }))),
+      region: served.flatMap((c) =>
+        Object.entries(COUNTRIES[c].regions).map(([code, name]) => ({ value: `${c}-${code}`, label: name, group: COUNTRIES[c].name })),
+      ),
       shipping: shippingOptions,
       payment: orders.payment.map((p) => ({ value: p, label: PAYMENT_LABELS[p] })),
     },
@@ -116,7 +150,8 @@ function addressErrors(data: { country: string; region: string; postal: string }
   const country = COUNTRIES[data.country as CountryCode] as (typeof COUNTRIES)[CountryCode] | undefined;
   if (!country) return errors; // pricing says where we ship
   const [regionCountry, region] = data.region.split('-') as [string, string];
-  if (regionCountry !== data.country || !(region in country.regions)) errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${countryInSentence(country.name)}.`;
+  if (regionCountry !== data.country || !(region in country.regions))
+    errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${countryInSentence(country.name)}.`;
   if (!country.postal.test(data.postal)) errors.postal = `Enter a ${country.postalLabel.toLowerCase()} like ${country.postalExample}.`;
   return errors;
 }
@@ -161,7 +196,10 @@ export const orderEndpoint: FormEndpoint = {
       params.delete(name);
     }
     if (unknownProducts.length > 0) {
-      const named = unknownProducts.slice(0, 5).map((sku) => `“${sku}”`).concat(unknownProducts.length > 5 ? [`${unknownProducts.length - 5} more`] : []);
+      const named = unknownProducts
+        .slice(0, 5)
+        .map((sku) => `“${sku}”`)
+        .concat(unknownProducts.length > 5 ? [`${unknownProducts.length - 5} more`] : []);
       const message = `We have no product ${named.join(', ')} (any more). Reload the order page, check the quantities and send it again.`;
       return { kind: 'invalid', state: { form: 'order', values: echo(params), errors: { items: message }, message, status: 422 } };
     }
@@ -182,13 +220,19 @@ export const orderEndpoint: FormEndpoint = {
       if (result.ok) return { kind: 'invalid', state: { form: 'order', values, errors: {}, message: undefined, status: 200, extra: { quote: result.quote } } };
       Object.assign(errors, result.errors);
     }
-    return { kind: 'invalid', state: { form: 'order', values, errors, message: 'Some of the order needs a look before we can work out the totals.', status: 422 } };
+    return {
+      kind: 'invalid',
+      state: { form: 'order', values, errors, message: 'Some of the order needs a look before we can work out the totals.', status: 422 },
+    };
   },
   async handle(raw, s) {
     const data = raw as OrderData;
     const config = s.config;
     const rules = orderRules(config.crm.orders, config.site.locale);
-    const fail = (errors: Record<string, string>): FormOutcome => ({ kind: 'invalid', state: { form: 'order', values: echoValues(data), errors, message: 'Please correct the fields marked below.', status: 422 } });
+    const fail = (errors: Record<string, string>): FormOutcome => ({
+      kind: 'invalid',
+      state: { form: 'order', values: echoValues(data), errors, message: 'Please correct the fields marked below.', status: 422 },
+    });
     const errors = addressErrors(data);
     if (data.payment === 'purchase-order' && !data.po_number) errors.po_number = 'Enter your purchase order number, or choose another way to pay.';
     const priced = priceOrder(rules, s.catalog?.bySku ?? new Map(), cartOf(s.catalog, data));
@@ -254,14 +298,46 @@ export const orderEndpoint: FormEndpoint = {
         if (!inserted) throw new DuplicateOrder();
         await trx
           .insertInto('order_lines')
-          .values(quote.lines.map((l, i) => ({ id: crypto.randomUUID(), order_id: id, position: i + 1, sku: l.sku, name: l.name, unit: l.unit, quantity: l.quantity, unit_cents: l.unitCents, total_cents: l.totalCents })))
+          .values(
+            quote.lines.map((l, i) => ({
+              id: crypto.randomUUID(),
+              order_id: id,
+              position: i + 1,
+              sku: l.sku,
+              name: l.name,
+              unit: l.unit,
+              quantity: l.quantity,
+              unit_cents: l.unitCents,
+              total_cents: l.totalCents,
+            })),
+          )
           .execute();
-        await trx.insertInto('order_events').values({ id: crypto.randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: now.toISOString() }).execute();
-        await recordActivity(trx, { contactId: contact.id, type: 'order', summary: `Order ${number}: ${formatMoney(quote.totalCents, quote.currency, config.site.locale)}`, data: { number } }, now);
+        await trx
+          .insertInto('order_events')
+          .values({ id: crypto.randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: now.toISOString() })
+          .execute();
+        await recordActivity(
+          trx,
+          {
+            contactId: contact.id,
+            type: 'order',
+            summary: `Order ${number}: ${formatMoney(quote.totalCents, quote.currency, config.site.locale)}`,
+            data: { number },
+          },
+          now,
+        );
         if (data.follow_up === 'yes') {
           await appendConsent(
             trx,
-            { contact_id: contact.id, purpose: FOLLOW_UP_PURPOSE, action: 'granted', form_id: formKey(form), wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }), policy_version: s.privacyVersion, source: `web:/order ${number}` },
+            {
+              contact_id: contact.id,
+              purpose: FOLLOW_UP_PURPOSE,
+              action: 'granted',
+              form_id: formKey(form),
+              wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }),
+              policy_version: s.privacyVersion,
+              source: `web:/order ${number}`,
+            },
             s.clock,
           );
         }
@@ -279,7 +355,8 @@ export const orderEndpoint: FormEndpoint = {
           shipTo,
         };
         const permission = await mailPermission(trx, s, contact);
-        if (permission !== 'none') await enqueueMail(trx, acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary), s.clock);
+        if (permission !== 'none')
+          await enqueueMail(trx, acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary), s.clock);
         await enqueueMail(trx, staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null), s.clock);
         return { number };
       })
@@ -289,7 +366,11 @@ export const orderEndpoint: FormEndpoint = {
         return { number: first.number };
       });
     if ('wait' in result) {
-      return limitedOutcome('order', data, `You have sent several orders in a short time, and we have them all. To send this one too, wait ${waitText(result.wait ?? 60)}, or write to us.`);
+      return limitedOutcome(
+        'order',
+        data,
+        `You have sent several orders in a short time, and we have them all. To send this one too, wait ${waitText(result.wait ?? 60)}, or write to us.`,
+      );
     }
     return { kind: 'redirect', location: `/orders/${result.number}?key=${orderKey(s.secret, result.number)}&placed=1` };
   },

@@ -54,7 +54,8 @@ const cents = (amount: number) => Math.round(amount * 100);
 export function orderRules(orders: OrdersOptions, locale: string): OrderRules {
   const taxes: TaxRule[] = [];
   if (orders.taxes.canada.gstHst && orders.shipsTo.some((s) => s.country === 'CA')) {
-    for (const [region, tax] of Object.entries(CANADA_GST_HST)) taxes.push({ country: 'CA', regions: [region], name: tax.name, rate: tax.rate, shipping: true });
+    for (const [region, tax] of Object.entries(CANADA_GST_HST))
+      taxes.push({ country: 'CA', regions: [region], name: tax.name, rate: tax.rate, shipping: true });
   }
   for (const region of orders.taxes.canada.pst) taxes.push({ country: 'CA', regions: [region], ...CANADA_PST[region], shipping: true });
   taxes.push(...orders.taxes.rules);
@@ -66,7 +67,13 @@ export function orderRules(orders: OrdersOptions, locale: string): OrderRules {
       id: o.id,
       label: o.label,
       description: o.description,
-      rates: o.rates.map((r) => ({ country: r.country, regions: r.regions, baseCents: cents(r.base), perKgCents: cents(r.perKg), freeOverCents: r.freeOver === undefined ? undefined : cents(r.freeOver) })),
+      rates: o.rates.map((r) => ({
+        country: r.country,
+        regions: r.regions,
+        baseCents: cents(r.base),
+        perKgCents: cents(r.perKg),
+        freeOverCents: r.freeOver === undefined ? undefined : cents(r.freeOver),
+      })),
     })),
     taxes,
     maxQuantity: orders.maxQuantity,
@@ -97,12 +104,21 @@ export function shipsToText(rules: OrderRules): string {
 }
 
 /** Why an address cannot be shipped to, in words for the visitor; `undefined` when it can. */
-export function destinationProblem(rules: OrderRules, country: string, region: string | undefined): { field: 'country' | 'region'; message: string } | undefined {
+export function destinationProblem(
+  rules: OrderRules,
+  country: string,
+  region: string | undefined,
+): { field: 'country' | 'region'; message: string } | undefined {
   const served = rules.shipsTo.find((s) => s.country === country);
   if (!served) return { field: 'country', message: `We ship to ${shipsToText(rules)} only.` };
   if (region === undefined) return undefined;
-  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions)) return { field: 'region', message: `Choose a ${COUNTRIES[country as keyof typeof COUNTRIES].regionLabel.toLowerCase()} in ${countryInSentence(COUNTRIES[country as keyof typeof COUNTRIES].name)}.` };
-  if (served.except.includes(region)) return { field: 'region', message: `Sorry, we do not ship to ${regionName(country, region)}. We ship to ${shipsToText(rules)}.` };
+  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions))
+    return {
+      field: 'region',
+      message: `Choose a ${COUNTRIES[country as keyof typeof COUNTRIES].regionLabel.toLowerCase()} in ${countryInSentence(COUNTRIES[country as keyof typeof COUNTRIES].name)}.`,
+    };
+  if (served.except.includes(region))
+    return { field: 'region', message: `Sorry, we do not ship to ${regionName(country, region)}. We ship to ${shipsToText(rules)}.` };
   return undefined;
 }
 
@@ -195,7 +211,12 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
   const shippingCents = shippingPrice(option, cart.country, cart.region, weightGrams, subtotalCents);
   if (shippingCents === undefined) {
     const others = rules.shipping.filter((o) => shippingPrice(o, cart.country, cart.region, weightGrams, subtotalCents) !== undefined).map((o) => o.label);
-    return { ok: false, errors: { shipping: `${option.label} is not available to ${regionName(cart.country, cart.region)}.${others.length ? ` Choose ${list(others, 'or')}.` : ''}` } };
+    return {
+      ok: false,
+      errors: {
+        shipping: `${option.label} is not available to ${regionName(cart.country, cart.region)}.${others.length ? ` Choose ${list(others, 'or')}.` : ''}`,
+      },
+    };
   }
   const taxes = rules.taxes
     .filter((t) => t.country === cart.country && (!t.regions || t.regions.includes(cart.region)))
@@ -203,6 +224,15 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
   const taxCents = taxes.reduce((s, t) => s + t.cents, 0);
   return {
     ok: true,
-    quote: { currency: rules.currency, lines, subtotalCents, weightGrams, shipping: { id: option.id, label: option.label, cents: shippingCents }, taxes, taxCents, totalCents: subtotalCents + shippingCents + taxCents },
+    quote: {
+      currency: rules.currency,
+      lines,
+      subtotalCents,
+      weightGrams,
+      shipping: { id: option.id, label: option.label, cents: shippingCents },
+      taxes,
+      taxCents,
+      totalCents: subtotalCents + shippingCents + taxCents,
+    },
   };
 }

@@ -4,7 +4,20 @@ import { catalogOf } from './catalog.ts';
 import { orderForm } from './place-order.ts';
 
 /** One stand-in product, so the declared form has its quantity field (one per product on the real page). */
-const ONE_PRODUCT = catalogOf([{ sku: 'ANY', name: 'Any product', unit: 'each', priceCents: 100, currency: 'CAD', grams: 100, availability: 'in_stock', category: 'Any', path: '/', featured: false }]);
+const ONE_PRODUCT = catalogOf([
+  {
+    sku: 'ANY',
+    name: 'Any product',
+    unit: 'each',
+    priceCents: 100,
+    currency: 'CAD',
+    grams: 100,
+    availability: 'in_stock',
+    category: 'Any',
+    path: '/',
+    featured: false,
+  },
+]);
 
 /** Orders, shipments and, when enabled, the one e-mail after delivery. */
 export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
@@ -30,7 +43,10 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
       { what: 'Shipments: the carrier and tracking number of each parcel', category: 'orders', purpose: 'orders' },
       ...afterSale,
     ],
-    legalBases: { orders: ['contract', 'legal-obligation'], ...(followUp.enabled ? { 'after-sale': [followUp.consent === 'express' ? 'consent' : 'legitimate-interests'] } : {}) },
+    legalBases: {
+      orders: ['contract', 'legal-obligation'],
+      ...(followUp.enabled ? { 'after-sale': [followUp.consent === 'express' ? 'consent' : 'legitimate-interests'] } : {}),
+    },
     cookies: [],
     processors: [
       { role: 'hosting', why: 'keeps your orders' },

@@ -110,7 +110,10 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
   const listed = new Set(settings.processors.map((p) => p.role));
   // Who collects each category (for the message when it is not covered), and what each purpose gathers.
   const sources = new Map<DataCategory, string[]>();
-  const byPurpose = new Map<Purpose, { fields: Map<string, { category: DataCategory; label: string }>; stores: FeaturePrivacy['stores']; features: Set<FeaturePrivacy> }>();
+  const byPurpose = new Map<
+    Purpose,
+    { fields: Map<string, { category: DataCategory; label: string }>; stores: FeaturePrivacy['stores']; features: Set<FeaturePrivacy> }
+  >();
   const purposeOf = (p: Purpose) => byPurpose.get(p) ?? byPurpose.set(p, { fields: new Map(), stores: [], features: new Set() }).get(p)!;
   const undescribed = new Map<Purpose, string>();
   const labels: Record<string, string> = {};
@@ -151,7 +154,9 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     }
   }
   for (const [purpose, who] of undescribed) {
-    problems.push(`${capitalise(who)} collects information for “${PURPOSE_TITLES[purpose]}”, which the privacy statement does not explain. Add the purpose "${purpose}" under Purposes ${SETTINGS_PLACE}, saying in plain words why you collect it.`);
+    problems.push(
+      `${capitalise(who)} collects information for “${PURPOSE_TITLES[purpose]}”, which the privacy statement does not explain. Add the purpose "${purpose}" under Purposes ${SETTINGS_PLACE}, saying in plain words why you collect it.`,
+    );
   }
   for (const [category, who] of sources) {
     if (!retention.has(category)) {
@@ -165,9 +170,15 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
   const usedPurposes = PURPOSES.filter((p) => byPurpose.has(p));
   const showLegalBasis = settings.jurisdictions.some((j) => JURISDICTION_TEXT[j].legalBasis);
   const basesOf = (p: Purpose) => [...new Set([...byPurpose.get(p)!.features].flatMap((f) => f.legalBases[p] ?? []))];
-  const rolesOf = (p: Purpose) => new Set<ProcessorRole>([...byPurpose.get(p)!.features].flatMap((f) => f.processors.filter((u) => !u.for || u.for.includes(p)).map((u) => u.role)));
+  const rolesOf = (p: Purpose) =>
+    new Set<ProcessorRole>([...byPurpose.get(p)!.features].flatMap((f) => f.processors.filter((u) => !u.for || u.for.includes(p)).map((u) => u.role)));
   // One row per cookie: the first feature to declare it (visitors' features come before staff ones) says why.
-  const cookies = [...features.flatMap((f) => f.cookies).reduce((m, c) => (m.has(c.name) ? m : m.set(c.name, c)), new Map<string, CookieUse>()).values()];
+  const cookies = [
+    ...features
+      .flatMap((f) => f.cookies)
+      .reduce((m, c) => (m.has(c.name) ? m : m.set(c.name, c)), new Map<string, CookieUse>())
+      .values(),
+  ];
 
   const facts: StatementFacts = {
     jurisdictions: [...settings.jurisdictions].sort(),
@@ -203,7 +214,12 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
       collected: categories.map((c) => ({
         category: c,
         label: CATEGORY_LABELS[c],
-        items: [...new Set([...[...entry.fields.values()].filter((f) => f.category === c).map((f) => f.label), ...entry.stores.filter((s) => s.category === c).map((s) => s.what)])],
+        items: [
+          ...new Set([
+            ...[...entry.fields.values()].filter((f) => f.category === c).map((f) => f.label),
+            ...entry.stores.filter((s) => s.category === c).map((s) => s.what),
+          ]),
+        ],
       })),
       kept: [
         ...categories.map((c) => `${CATEGORY_LABELS[c]}: ${retention.get(c)!}`),
@@ -229,7 +245,17 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     retention: DATA_CATEGORIES.filter((c) => sources.has(c)).map((c) => ({ label: CATEGORY_LABELS[c], period: retention.get(c)! })),
     cookies,
     jurisdictions: jurisdictions.map(({ id, title, paragraphs }) => ({ id, title, paragraphs })),
-    rights: [...COMMON_RIGHTS, { title: 'Complain', text: regulators.length > 0 ? 'If you are not happy with our answer, you can complain to a regulator named below.' : 'If you are not happy with our answer, you can complain to the privacy regulator where you live.' }, ...jurisdictions.flatMap((j) => j.rights ?? [])],
+    rights: [
+      ...COMMON_RIGHTS,
+      {
+        title: 'Complain',
+        text:
+          regulators.length > 0
+            ? 'If you are not happy with our answer, you can complain to a regulator named below.'
+            : 'If you are not happy with our answer, you can complain to the privacy regulator where you live.',
+      },
+      ...jurisdictions.flatMap((j) => j.rights ?? []),
+    ],
     regulators,
     showLegalBasis,
     notCollected: [...new Set(features.flatMap((f) => f.notCollected ?? []))],
@@ -240,8 +266,14 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
 const COMMON_RIGHTS = [
   { title: 'See what we hold', text: 'You can ask for a copy of the personal information we hold about you, and how we have used it.' },
   { title: 'Correct it', text: 'You can ask us to correct anything that is wrong or out of date. If you have an account, you can also change it yourself.' },
-  { title: 'Withdraw your consent', text: 'You can withdraw consent at any time: every e-mail has a one-click unsubscribe link, and you can write to us for anything else.' },
-  { title: 'Have it deleted', text: 'You can ask us to delete your information. We keep only what the law makes us keep (such as records of sales for tax) and tell you what that is.' },
+  {
+    title: 'Withdraw your consent',
+    text: 'You can withdraw consent at any time: every e-mail has a one-click unsubscribe link, and you can write to us for anything else.',
+  },
+  {
+    title: 'Have it deleted',
+    text: 'You can ask us to delete your information. We keep only what the law makes us keep (such as records of sales for tax) and tell you what that is.',
+  },
 ];
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -36,7 +36,14 @@ export function withVersion(history: HistoryEntry[], statement: Statement, today
   const last = history.at(-1);
   if (last?.version === statement.version) return { history, added: undefined };
   const changes = last ? describeChanges(last, statement) : ['First version of this statement.'];
-  const added: HistoryEntry = { version: statement.version, effectiveDate: statement.effectiveDate, recorded: today, changes, facts: statement.facts, labels: statement.labels };
+  const added: HistoryEntry = {
+    version: statement.version,
+    effectiveDate: statement.effectiveDate,
+    recorded: today,
+    changes,
+    facts: statement.facts,
+    labels: statement.labels,
+  };
   return { history: [...history, added], added };
 }
 
@@ -57,7 +64,9 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
     }
     for (const key of Object.keys(p.fields)) if (!(key in old.fields)) out.push(`“${title}”: we now ask for ${after.labels[key] ?? key}.`);
     for (const key of Object.keys(old.fields)) if (!(key in p.fields)) out.push(`“${title}”: we no longer ask for ${before.labels[key] ?? key}.`);
-    for (const key of Object.keys(p.fields)) if (key in old.fields && old.fields[key] !== p.fields[key]) out.push(`“${title}”: ${after.labels[key] ?? key} is now counted as ${CATEGORY_LABELS[p.fields[key]!].toLowerCase()}.`);
+    for (const key of Object.keys(p.fields))
+      if (key in old.fields && old.fields[key] !== p.fields[key])
+        out.push(`“${title}”: ${after.labels[key] ?? key} is now counted as ${CATEGORY_LABELS[p.fields[key]!].toLowerCase()}.`);
     const whats = (x: typeof p) => new Map(x.stores.map((s) => [s.what, s]));
     for (const [what, s] of whats(p)) {
       const was = whats(old).get(what);
@@ -77,7 +86,8 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const [name, p] of names(b)) {
     const was = names(a).get(name);
     if (!was) out.push(`New recipient: ${name} (${p.location}) receives ${lower(p.receives)}.`);
-    else if (JSON.stringify(was) !== JSON.stringify(p)) out.push(`${name}: what it receives, its role or its location changed (now: ${lower(p.receives)}, ${p.location}).`);
+    else if (JSON.stringify(was) !== JSON.stringify(p))
+      out.push(`${name}: what it receives, its role or its location changed (now: ${lower(p.receives)}, ${p.location}).`);
   }
   for (const name of names(a).keys()) if (!names(b).has(name)) out.push(`${name} no longer receives any of your information.`);
   const cookies = (f: StatementFacts) => new Map(f.cookies.map((c) => [c.name, c]));
@@ -89,11 +99,16 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const name of cookies(a).keys()) if (!cookies(b).has(name)) out.push(`The ${name} cookie is no longer set.`);
   for (const j of b.jurisdictions) if (!a.jurisdictions.includes(j)) out.push(`Added: what ${JURISDICTION_TEXT[j].label} gives you.`);
   for (const j of a.jurisdictions) if (!b.jurisdictions.includes(j)) out.push(`Removed: the section on ${JURISDICTION_TEXT[j].label}.`);
-  if (JSON.stringify(a.organisation) !== JSON.stringify(b.organisation) || JSON.stringify(a.contact) !== JSON.stringify(b.contact)) out.push('Our contact details for privacy questions changed.');
+  if (JSON.stringify(a.organisation) !== JSON.stringify(b.organisation) || JSON.stringify(a.contact) !== JSON.stringify(b.contact))
+    out.push('Our contact details for privacy questions changed.');
   if (a.requests !== b.requests) out.push('How to make a request changed.');
   if (a.intro !== b.intro) out.push('The introduction was rewritten.');
   if (out.length > 0) return out;
-  return [JSON.stringify(a) === JSON.stringify(b) ? 'Reviewed: no change in what we collect or why.' : 'Clarified how we describe what we collect; nothing new is collected.'];
+  return [
+    JSON.stringify(a) === JSON.stringify(b)
+      ? 'Reviewed: no change in what we collect or why.'
+      : 'Clarified how we describe what we collect; nothing new is collected.',
+  ];
 }
 
 const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

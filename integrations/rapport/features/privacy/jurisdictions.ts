@@ -87,7 +87,10 @@ export const JURISDICTION_TEXT: Record<Jurisdiction, JurisdictionText> = {
     ],
     rights: [
       { title: 'Right to know', text: 'You can ask what personal information we collected about you, where it came from, why and who we disclosed it to.' },
-      { title: 'Opt-out of sale or sharing', text: 'We do not sell or share personal information, so there is nothing to opt out of; if that ever changes, this statement will say so first.' },
+      {
+        title: 'Opt-out of sale or sharing',
+        text: 'We do not sell or share personal information, so there is nothing to opt out of; if that ever changes, this statement will say so first.',
+      },
       { title: 'No discrimination', text: 'We will not treat you differently for using any of these rights.' },
       { title: 'Authorised agents', text: 'Someone you authorise in writing may make a request for you; we may ask you to confirm it.' },
     ],

@@ -36,7 +36,8 @@ export function prepareStatement(config: RapportConfig, server: boolean, root: U
   try {
     statement = buildStatement({ ...loaded, features });
   } catch (error) {
-    if (error instanceof PrivacyDeclarationError) throw new AstroError(error.message, 'The build stops here so that /privacy never says less than the site collects.');
+    if (error instanceof PrivacyDeclarationError)
+      throw new AstroError(error.message, 'The build stops here so that /privacy never says less than the site collects.');
     throw error;
   }
   const historyFile = fileURLToPath(new URL(PRIVACY_HISTORY_FILE, contentDir));
@@ -61,6 +62,8 @@ export function recordVersion(prepared: PreparedStatement, logger: Pick<AstroInt
   logger.info(`Privacy statement: new version ${added.version} (${added.changes.join(' ')}) recorded in ${historyFile}.`);
   const previous = history.at(-2);
   if (previous?.effectiveDate === added.effectiveDate) {
-    logger.warn(`The privacy statement changed but its effective date is still ${previous.effectiveDate}. Set the new effective date in the CMS (Settings → Privacy statement).`);
+    logger.warn(
+      `The privacy statement changed but its effective date is still ${previous.effectiveDate}. Set the new effective date in the CMS (Settings → Privacy statement).`,
+    );
   }
 }

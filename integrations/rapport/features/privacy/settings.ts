@@ -31,7 +31,12 @@ export const privacySettingsSchema = z.strictObject({
       phone: text(5, 40).optional().describe('A phone number for privacy questions (California asks for two ways to reach you)'),
     })
     .describe('Privacy contact'),
-  jurisdictions: z.array(labelled(JURISDICTIONS, Object.fromEntries(JURISDICTIONS.map((j) => [j, JURISDICTION_TEXT[j].label])) as Record<(typeof JURISDICTIONS)[number], string>)).min(1).describe('The laws that apply to you; each adds its sections and rights'),
+  jurisdictions: z
+    .array(
+      labelled(JURISDICTIONS, Object.fromEntries(JURISDICTIONS.map((j) => [j, JURISDICTION_TEXT[j].label])) as Record<(typeof JURISDICTIONS)[number], string>),
+    )
+    .min(1)
+    .describe('The laws that apply to you; each adds its sections and rights'),
   purposes: z
     .array(
       z.strictObject({
@@ -76,13 +81,23 @@ export function loadPrivacySettings(file: string): { settings: PrivacySettings; 
   try {
     data = match ? parse(match[1]!) : undefined;
   } catch (error) {
-    throw new AstroError(`The privacy settings in ${file} are not valid YAML: ${(error as Error).message}`, 'Fix the front matter, or edit the settings in the CMS (Settings → Privacy statement).');
+    throw new AstroError(
+      `The privacy settings in ${file} are not valid YAML: ${(error as Error).message}`,
+      'Fix the front matter, or edit the settings in the CMS (Settings → Privacy statement).',
+    );
   }
-  if (!match) throw new AstroError(`The privacy settings in ${file} have no front matter.`, 'Start the file with the settings between two `---` lines, or edit them in the CMS (Settings → Privacy statement).');
+  if (!match)
+    throw new AstroError(
+      `The privacy settings in ${file} have no front matter.`,
+      'Start the file with the settings between two `---` lines, or edit them in the CMS (Settings → Privacy statement).',
+    );
   const parsed = privacySettingsSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `- ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
-    throw new AstroError(`The privacy settings in ${file} are not valid:\n${problems}`, 'Fix these fields in the CMS (Settings → Privacy statement) or in the file.');
+    throw new AstroError(
+      `The privacy settings in ${file} are not valid:\n${problems}`,
+      'Fix these fields in the CMS (Settings → Privacy statement) or in the file.',
+    );
   }
   return { settings: parsed.data, intro: match[2]!.trim() };
 }

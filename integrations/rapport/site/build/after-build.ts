@@ -41,14 +41,27 @@ export async function afterBuild(options: {
 
   if (config.features.ogImages) {
     const started = performance.now();
-    const og = await generateOgImages({ pages, outDir, cacheDir: path.join(cacheDir, 'og'), site, accent: config.site.accentColor, renderer: options.cardRenderer });
+    const og = await generateOgImages({
+      pages,
+      outDir,
+      cacheDir: path.join(cacheDir, 'og'),
+      site,
+      accent: config.site.accentColor,
+      renderer: options.cardRenderer,
+    });
     logger.info(`Open Graph images: ${og.rendered} rendered, ${og.reused} unchanged (${Math.round(performance.now() - started)} ms)`);
   }
 
   const sizes = await precompress({ outDir, cacheDir: path.join(cacheDir, 'compressed'), write: config.features.precompress });
   // The CMS is for editors at their desks, not for visitors: its pages are not held to the budgets.
-  const weights = await measurePages(pages.filter((p) => !p.pathname.startsWith('/admin/')), sizes, outDir);
-  logger.info(`Page weight (transfer bytes; budget ${config.budgets.textKb} KB text, ${config.budgets.totalKb} KB with images):\n${formatWeightTable(weights)}`);
+  const weights = await measurePages(
+    pages.filter((p) => !p.pathname.startsWith('/admin/')),
+    sizes,
+    outDir,
+  );
+  logger.info(
+    `Page weight (transfer bytes; budget ${config.budgets.textKb} KB text, ${config.budgets.totalKb} KB with images):\n${formatWeightTable(weights)}`,
+  );
   const reportPath = fileURLToPath(options.reportFile);
   await mkdir(path.dirname(reportPath), { recursive: true });
   await writeFile(reportPath, `${JSON.stringify({ budgets: config.budgets, pages: weights }, null, 2)}\n`);

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Parser } from 'htmlparser2';
 import { listFiles } from '../../internal/walk.ts';
 
-
 /** Reads every HTML page of the build output. */
 export async function scanPages(outDir: string): Promise<PageFacts[]> {
   const files = (await listFiles(outDir)).filter((f) => f.endsWith('.html'));

@@ -27,7 +27,13 @@ export async function measurePages(pages: readonly PageFacts[], sizes: ReadonlyM
   const sizeOfImage = async (url: string) => {
     if (!imageBytes.has(url)) {
       const file = path.join(outDir, decodeURIComponent(url.split('?')[0] ?? url));
-      imageBytes.set(url, await stat(file).then((s) => s.size, () => 0));
+      imageBytes.set(
+        url,
+        await stat(file).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      );
     }
     return imageBytes.get(url) ?? 0;
   };
@@ -60,8 +66,15 @@ export function formatWeightTable(weights: readonly PageWeight[], limit = 25): s
   const rows = [...weights].sort((a, b) => b.total - a.total);
   const shown = rows.length > limit ? rows.slice(0, limit) : rows;
   const width = Math.min(60, Math.max(4, ...shown.map((r) => r.pathname.length)));
-  const line = (cols: string[]) => `${cols[0]!.padEnd(width)}  ${cols.slice(1).map((c) => c.padStart(9)).join('  ')}`;
-  const out = [line(['page', 'text gz', 'text br', 'images', 'total']), ...shown.map((r) => line([r.pathname.slice(0, width), kb(r.text), kb(r.textBrotli), kb(r.images), kb(r.total)]))];
+  const line = (cols: string[]) =>
+    `${cols[0]!.padEnd(width)}  ${cols
+      .slice(1)
+      .map((c) => c.padStart(9))
+      .join('  ')}`;
+  const out = [
+    line(['page', 'text gz', 'text br', 'images', 'total']),
+    ...shown.map((r) => line([r.pathname.slice(0, width), kb(r.text), kb(r.textBrotli), kb(r.images), kb(r.total)])),
+  ];
   if (shown.length < rows.length) out.push(`… and ${rows.length - shown.length} lighter pages (full report in .rapport/weight-report.json)`);
   return out.join('\n');
 }

@@ -23,7 +23,11 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
   const sections: SiteMapSection[] = [
     {
       heading: 'About us',
-      links: [...pages, ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })), ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : [])],
+      links: [
+        ...pages,
+        ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })),
+        ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : []),
+      ],
     },
   ];
   if (config.features.products) {
@@ -44,7 +48,10 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
   }
   if (config.features.newsletter) {
     const issues = await newsletterIssues();
-    sections.push({ heading: 'Newsletter', links: [{ title: 'Archive', href: '/newsletter/' }, ...issues.map((i) => ({ title: i.data.title, href: `/newsletter/${i.id}/` }))] });
+    sections.push({
+      heading: 'Newsletter',
+      links: [{ title: 'Archive', href: '/newsletter/' }, ...issues.map((i) => ({ title: i.data.title, href: `/newsletter/${i.id}/` }))],
+    });
   }
   return sections;
 }

@@ -108,9 +108,7 @@ async function appendOnly(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', t
   const message = `${table} is append-only`;
   if (dialect === 'sqlite') {
     for (const op of ['UPDATE', 'DELETE']) {
-      await sql
-        .raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`)
-        .execute(db);
+      await sql.raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db);
     }
     return;
   }

@@ -5,7 +5,10 @@ import { CardPool } from './card-pool.ts';
 import { CARD_TEMPLATE_VERSION, type CardData } from './render-card.ts';
 
 export function cardFileName(card: CardData): string {
-  return `${createHash('sha256').update(JSON.stringify([CARD_TEMPLATE_VERSION, card])).digest('hex').slice(0, 32)}.png`;
+  return `${createHash('sha256')
+    .update(JSON.stringify([CARD_TEMPLATE_VERSION, card]))
+    .digest('hex')
+    .slice(0, 32)}.png`;
 }
 
 /** Renders each distinct card once into the cache, in worker threads. */

@@ -5,7 +5,6 @@ export const prerender = true;
 
 /** Lets crawlers in everywhere public and names the sitemap index. */
 export const GET: APIRoute = () =>
-  new Response(
-    ['User-agent: *', 'Allow: /', 'Disallow: /admin/', 'Disallow: /account/', '', `Sitemap: ${project.site}/sitemap-index.xml`, ''].join('\n'),
-    { headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
-  );
+  new Response(['User-agent: *', 'Allow: /', 'Disallow: /admin/', 'Disallow: /account/', '', `Sitemap: ${project.site}/sitemap-index.xml`, ''].join('\n'), {
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
