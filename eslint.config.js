@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
@@ -34,8 +35,36 @@ export default defineConfig(
       ],
     },
   },
+  // A feature reaches another only through its public entry, `feature.ts`.
+  ...featureBoundaries(),
   // Tests probe parsed JSON-LD, which has no static type.
   { files: ['test/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   // Ambient module declarations cannot use relative `import type`.
   { files: ['**/*.d.ts'], rules: { '@typescript-eslint/consistent-type-imports': 'off' } },
 );
+
+/**
+ * One rule per feature folder: imports of another feature's files, other than its `feature.ts`, are refused.
+ * @returns {import('eslint').Linter.Config[]}
+ */
+function featureBoundaries() {
+  const names = readdirSync(new URL('./integrations/rapport/features/', import.meta.url), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  return names.map((name) => ({
+    files: [`integrations/rapport/features/${name}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(?:\\.\\./)+(?:features/)?(?:${names.filter((n) => n !== name).join('|')})/(?!feature\\.ts$).+`,
+              message: `features/${name} may use another feature only through its feature.ts (its public entry).`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}

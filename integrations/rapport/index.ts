@@ -12,11 +12,11 @@ import { afterBuild } from './site/build/after-build.ts';
 import { scanPages } from './site/build/scan-pages.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
-import { activeFeatures, featureContext, featureRoutes, resultPages } from './features/declared.ts';
+import { accountSections, activeFeatures, featureContext, featureRoutes, resultPages } from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
-import { vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
+import { ComponentList, vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 
 export type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 
@@ -96,7 +96,17 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         updateConfig({
           build: { inlineStylesheets: 'always' },
           security: { checkOrigin: false },
-          vite: { plugins: [vitePluginRapportVirtual({ config, project, privacy: privacyModule(privacy), results })] },
+          vite: {
+            plugins: [
+              vitePluginRapportVirtual({
+                config,
+                project,
+                privacy: privacyModule(privacy),
+                results,
+                'account-sections': new ComponentList(accountSections(ctx).map((s) => s.entrypoint)),
+              }),
+            ],
+          },
           integrations: [
             ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath, privatePaths) })]),
             // Runs after the sitemap integration, so its files are compressed too.

@@ -28,3 +28,9 @@ declare module 'virtual:rapport/results' {
   const results: Record<string, import('./core/feature.ts').ResultPage>;
   export default results;
 }
+
+declare module 'virtual:rapport/account-sections' {
+  /** The enabled features' blocks of the account page, in page order; each takes the signed-in `person`. */
+  const sections: Array<(props: { person: import('./core/security/sessions.ts').SessionPerson }) => unknown>;
+  export default sections;
+}

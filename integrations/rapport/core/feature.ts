@@ -28,6 +28,18 @@ export interface FeatureRoute {
   private?: boolean;
 }
 
+/**
+ * A block of the signed-in person's account page (`/account/`), drawn by the feature that owns
+ * its data. The component gets `person` (the signed-in person) as its only prop.
+ */
+export interface AccountSection {
+  id: string;
+  /** Absolute path of the `.astro` component. */
+  entrypoint: string;
+  /** Where it goes on the page, smallest first. */
+  order: number;
+}
+
 /** A static page a form sends its visitor to after a successful post (303). */
 export interface ResultPage {
   title: string;
@@ -147,6 +159,8 @@ export interface RapportFeature {
   routes?(ctx: FeatureContext): FeatureRoute[];
   forms?(ctx: FeatureContext): FormEndpoint[];
   resultPages?(ctx: FeatureContext): Record<string, ResultPage>;
+  /** Its blocks of the account page (when accounts are on). */
+  accountSections?(ctx: FeatureContext): AccountSection[];
   privacy?(ctx: FeatureContext): FeaturePrivacy[];
   afterBuild?(build: BuildContext): Promise<void>;
   runtime?(): Promise<FeatureRuntime>;

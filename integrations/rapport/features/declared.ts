@@ -1,6 +1,6 @@
 import type { RapportConfig } from '../config/schema.ts';
 import { effectiveConfig } from '../config/effective-config.ts';
-import { enabledFeatures, type FeatureContext, type FeatureRoute, type RapportFeature, type ResultPage } from '../core/feature.ts';
+import { enabledFeatures, type AccountSection, type FeatureContext, type FeatureRoute, type RapportFeature, type ResultPage } from '../core/feature.ts';
 import type { FormEndpoint } from '../core/forms/endpoint.ts';
 import type { FeaturePrivacy } from '../core/privacy/declaration.ts';
 import { serverPrivacy } from '../core/security/privacy.ts';
@@ -27,6 +27,12 @@ export function formEndpoints(config: RapportConfig, server = true): Map<string,
       .map((e) => [e.path, e]),
   );
 }
+
+/** The blocks of the account page, in page order. */
+export const accountSections = (ctx: FeatureContext): AccountSection[] =>
+  activeFeatures(ctx)
+    .flatMap((f) => f.accountSections?.(ctx) ?? [])
+    .sort((a, b) => a.order - b.order);
 
 /** The pages forms send their visitors to, by path. */
 export function resultPages(ctx: FeatureContext): Record<string, ResultPage> {

@@ -1,8 +1,20 @@
 import type { Plugin } from 'vite';
 
+/** A module whose default export is the list of the default exports of these files (components). */
+export class ComponentList {
+  readonly files: readonly string[];
+  constructor(files: readonly string[]) {
+    this.files = files;
+  }
+  code(): string {
+    return `${this.files.map((f, i) => `import C${i} from ${JSON.stringify(f)};`).join('\n')}\nexport default [${this.files.map((_, i) => `C${i}`).join(', ')}];`;
+  }
+}
+
 /**
- * Serves each entry of `modules` as `virtual:rapport/<name>`, with a default export of its JSON.
- * Virtual modules carry data only; the types live in `virtual.d.ts`.
+ * Serves each entry of `modules` as `virtual:rapport/<name>`: a default export of its JSON, or for
+ * a `ComponentList`, of the components it lists (how features hand their blocks to one page, as
+ * Starlight's virtual modules hand over components). Types live in `virtual.d.ts`.
  */
 export function vitePluginRapportVirtual(modules: Record<string, unknown>): Plugin {
   const prefix = 'virtual:rapport/';
@@ -15,7 +27,8 @@ export function vitePluginRapportVirtual(modules: Record<string, unknown>): Plug
     },
     load(id) {
       if (!resolved.has(id)) return undefined;
-      return `export default ${JSON.stringify(resolved.get(id))};`;
+      const value = resolved.get(id);
+      return value instanceof ComponentList ? value.code() : `export default ${JSON.stringify(value)};`;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { CookieUse } from '../privacy/declaration.ts';
 import { randomBytes } from 'node:crypto';
 import { stringifySetCookie } from 'cookie';
 import type { Kysely } from 'kysely';
@@ -7,6 +8,14 @@ import { hashToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
 export const SESSION_DAYS = 30;
+
+/** The session cookie, as every feature that signs people in declares it in the privacy statement. */
+export const sessionCookieUse = (who: string): CookieUse => ({
+  name: SESSION_COOKIE,
+  why: `Keeps ${who} signed in. It holds a random number and nothing else, and is sent only to this site.`,
+  lasts: `${SESSION_DAYS} days, or until you sign out`,
+  necessary: true,
+});
 
 /** Starts a session for an account; returns the cookie value (only its hash is stored). */
 export async function createSession(db: Kysely<Database>, accountId: string, clock: Clock = systemClock): Promise<string> {

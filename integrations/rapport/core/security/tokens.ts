@@ -7,6 +7,9 @@ import type { Database } from '../store/schema.ts';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** SHA-256 of a token, as stored. The token itself never reaches the database. */
+/** The one answer for unknown, used, expired and mistyped links: nothing to learn from it. */
+export const LINK_REFUSED = 'This link has expired or has already been used. Links in our e-mails work once and for a limited time.';
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

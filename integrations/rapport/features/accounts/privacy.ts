@@ -1,18 +1,10 @@
 import type { RapportConfig } from '../../config/schema.ts';
-import { SESSION_COOKIE, SESSION_DAYS } from '../../core/security/sessions.ts';
-import { accountListsForm } from '../newsletter/preferences.ts';
+import { SESSION_DAYS, sessionCookieUse } from '../../core/security/sessions.ts';
+import { accountListsForm } from '../newsletter/feature.ts';
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { registerForm } from './register.ts';
 import { SIGN_IN_TTL_MS } from './sign-in-link.ts';
 import { signInConfirmForm, signInForm, signOutForm } from './sign-in.ts';
-
-/** The session cookie, as every feature that signs people in declares it. */
-export const sessionCookieUse = (who: string) => ({
-  name: SESSION_COOKIE,
-  why: `Keeps ${who} signed in. It holds a random number and nothing else, and is sent only to this site.`,
-  lasts: `${SESSION_DAYS} days, or until you sign out`,
-  necessary: true,
-});
 
 /** Registration, sign-in by e-mailed link, and the e-mail choice on the account page. */
 export const accountsPrivacy = (config: RapportConfig): FeaturePrivacy => ({

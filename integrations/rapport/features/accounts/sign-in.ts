@@ -9,8 +9,8 @@ import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { clearedSessionCookie, createSession, endSession, isStaff, SESSION_COOKIE, sessionCookie, sessionPerson } from '../../core/security/sessions.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
-import { LINK_REFUSED } from '../newsletter/subscribe.ts';
-import { accountListsForm, applyListChoice } from '../newsletter/preferences.ts';
+import { LINK_REFUSED } from '../../core/security/tokens.ts';
+import { accountListsForm, applyListChoice } from '../newsletter/feature.ts';
 import { SIGN_IN, signInLink } from './sign-in-link.ts';
 
 export const signInForm = () =>

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { RapportConfig } from '../../config/schema.ts';
 import { decapConfig } from './decap-config.ts';
 import { HttpError } from '../../core/errors.ts';
-import { GitError, Repo, type Author } from './git.ts';
+import { CMS_BRANCH_PREFIX, GitError, Repo, type Author } from '../../internal/git.ts';
 
 /**
  * Rapport's Decap backend: the proxy-backend protocol decap-server speaks (`POST /admin/api/v1`,
@@ -15,7 +15,6 @@ import { GitError, Repo, type Author } from './git.ts';
  * publishing merges it. Every write is a commit authored by the signed-in staff member.
  */
 
-export const CMS_BRANCH_PREFIX = 'cms/';
 const LABEL_PREFIX = 'decap-cms/';
 const MEDIA_TYPES: Record<string, (b: Buffer) => boolean> = {
   '.jpg': (b) => b[0] === 0xff && b[1] === 0xd8,

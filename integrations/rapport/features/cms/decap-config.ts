@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
 import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
-import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/settings.ts';
+import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/feature.ts';
 
 /** One Decap field, as config.yml spells it. */
 export interface DecapField {

@@ -1,5 +1,5 @@
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
-import { sessionCookieUse } from '../accounts/privacy.ts';
+import { sessionCookieUse } from '../../core/security/sessions.ts';
 
 /** The CMS at /admin/: only staff sign in, with the same session cookie. */
 export const cmsPrivacy = (): FeaturePrivacy => ({

@@ -2,8 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
-import { CMS_BRANCH_PREFIX } from '../cms/backend.ts';
-import { commitIfRepository, GitError, type Repo } from '../cms/git.ts';
+import { CMS_BRANCH_PREFIX, commitIfRepository, GitError, type Repo } from '../../internal/git.ts';
 
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
 export interface DraftEntry {

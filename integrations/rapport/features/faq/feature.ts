@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { RapportFeature } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
-import { extractRecord } from '../search/extract.ts';
+import { extractRecord } from '../../site/build/extract.ts';
 import { askEndpoint } from './ask.ts';
 import { workflowDrafts, workingCopyDrafts } from './drafts.ts';
 import { questionsPrivacy } from './privacy.ts';
@@ -28,6 +28,7 @@ export const faqFeature: RapportFeature = {
     ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true }] : []),
   ],
   forms: ({ config }) => (questionsOn(config) ? [askEndpoint] : []),
+  accountSections: () => [{ id: 'questions', entrypoint: fileURLToPath(new URL('./account/QuestionsSection.astro', import.meta.url)), order: 30 }],
   resultPages: ({ config }) => (questionsOn(config) ? questionResultPages(config) : {}),
   privacy: ({ config }) => (questionsOn(config) ? [questionsPrivacy(config)] : []),
   // What became of each visitor's question in this build (published, merged, rejected), for the server to tell them.

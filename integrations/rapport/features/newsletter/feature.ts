@@ -6,6 +6,11 @@ import { newsletterResultPages } from './result-pages.ts';
 import { confirmEndpoint, subscribeEndpoint } from './subscribe.ts';
 import { unsubscribeEndpoint } from './unsubscribe.ts';
 
+// Its public entry for other features: the list choice on the account page, and the unsubscribe
+// and preferences links every mail to a list member carries.
+export { accountListsForm, applyListChoice } from './preferences.ts';
+export { listMailLinks } from './list-links.ts';
+
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
 
 /** The newsletter's archive and feed (`features.newsletter`) and its double opt-in lists (`crm.subscribe`). */
@@ -29,6 +34,7 @@ export const newsletterFeature: RapportFeature = {
         ]
       : []),
   ],
+  accountSections: () => [{ id: 'lists', entrypoint: fileURLToPath(new URL('./account/ListsSection.astro', import.meta.url)), order: 10 }],
   forms: ({ config }) => (config.crm.subscribe ? [subscribeEndpoint, confirmEndpoint, preferencesEndpoint, unsubscribeEndpoint] : []),
   resultPages: ({ config }) => (config.crm.subscribe ? newsletterResultPages(config) : {}),
   privacy: ({ config }) => (config.crm.subscribe ? [newsletterPrivacy(config)] : []),

@@ -10,6 +10,7 @@ import { collects, emailAddress, optionalLine, tokenField } from '../../core/for
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { LINK_REFUSED } from '../../core/security/tokens.ts';
 import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { consumeToken, issueToken } from '../../core/security/tokens.ts';
@@ -140,9 +141,6 @@ export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schem
     return { kind: 'redirect', location: '/subscribe/confirmed' };
   },
 };
-
-/** The one answer for unknown, used, expired and mistyped links: nothing to learn from it. */
-export const LINK_REFUSED = 'This link has expired or has already been used. Links in our e-mails work once and for a limited time.';
 
 async function confirmLists(trx: Kysely<Database>, s: Services, contactId: string, pending: PendingConsent) {
   const now = s.clock().toISOString();

@@ -9,7 +9,7 @@ import { consumeToken } from '../../core/security/tokens.ts';
 import { appendConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { UNSUBSCRIBE } from './list-links.ts';
-import { LINK_REFUSED } from './subscribe.ts';
+import { LINK_REFUSED } from '../../core/security/tokens.ts';
 
 export const unsubscribeForm = () =>
   ({

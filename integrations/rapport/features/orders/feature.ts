@@ -24,6 +24,7 @@ export const ordersFeature: RapportFeature = {
     { pattern: '/track', entrypoint: route('track.astro'), private: true },
   ],
   forms: () => [orderEndpoint],
+  accountSections: () => [{ id: 'orders', entrypoint: fileURLToPath(new URL('./account/OrdersSection.astro', import.meta.url)), order: 20 }],
   privacy: ({ config }) => [ordersPrivacy(config)],
   async afterBuild({ outDir, serverDir }) {
     const catalog = path.join(outDir, CATALOG_FILE);

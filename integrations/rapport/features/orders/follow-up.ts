@@ -6,7 +6,7 @@ import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database } from '../../core/store/schema.ts';
-import { listMailLinks } from '../newsletter/list-links.ts';
+import { listMailLinks } from '../newsletter/feature.ts';
 import { orderable, type Catalog } from './catalog.ts';
 import { FOLLOW_UP_PURPOSE } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';

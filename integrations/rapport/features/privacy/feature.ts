@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RapportFeature } from '../../core/feature.ts';
 import { describeError } from '../../core/errors.ts';
-import { commitIfRepository } from '../cms/git.ts';
+import { commitIfRepository } from '../../internal/git.ts';
 import { PRIVACY_HISTORY_FILE } from './history.ts';
+
+// Its public entry for other features: the settings the CMS edits.
+export { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from './settings.ts';
 
 /**
  * The privacy statement's builder. Always on: `/privacy` is drawn from what the other enabled

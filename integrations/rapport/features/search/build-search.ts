@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PageFacts } from '../../core/page-facts.ts';
-import { extractRecord, type SearchRecord } from './extract.ts';
+import { extractRecord, type SearchRecord } from '../../site/build/extract.ts';
 import { buildSearchIndex, SEARCH_INDEX_FILE } from './site-search.ts';
 
 export interface SearchBuild {

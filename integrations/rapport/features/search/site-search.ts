@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import lunr from 'lunr';
-import type { SearchRecord } from './extract.ts';
+import type { SearchRecord } from '../../site/build/extract.ts';
 
 /** The server's search index, written at build time next to the server bundle. */
 export interface SearchIndexFile {

@@ -2,6 +2,9 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { rm } from 'node:fs/promises';
 
+/** Decap's editorial workflow keeps each unpublished entry on a branch `cms/<collection>/<slug>`. */
+export const CMS_BRANCH_PREFIX = 'cms/';
+
 export interface Author {
   name: string;
   email: string;
