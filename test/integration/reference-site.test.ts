@@ -2,7 +2,10 @@ import { request } from 'node:http';
 import type http from 'node:http';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
+import { load } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readBuildInfo } from '../../integrations/rapport/core/build-info.ts';
+import { featureContext, featureRoutes, resultPages } from '../../integrations/rapport/features/declared.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { readPages, sitemapUrls, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
 import { expectCompleteSeo, jsonLdTypes } from '../helpers/seo-assertions.ts';
@@ -112,6 +115,26 @@ describe('the reference site (Chinook Bulb Farm)', () => {
     const urls = sitemapUrls(site.clientDir).sort();
     const canonicals = pages.filter((p) => !p.$('meta[name="robots"]').length).map((p) => p.$('link[rel="canonical"]').attr('href')!);
     expect(urls).toEqual(canonicals.sort());
+  });
+
+  it('keeps every private route of the enabled features out of the sitemap, and draws it noindex', async () => {
+    const built = readBuildInfo(site.outDir);
+    const ctx = featureContext(built.config, true);
+    const privatePaths = [...featureRoutes(ctx).filter((r) => r.private), ...Object.keys(resultPages(ctx)).map((pattern) => ({ pattern }))]
+      .map((r) => r.pattern)
+      .filter((p) => !p.includes('['));
+    expect(privatePaths).toEqual(expect.arrayContaining(['/subscribe', '/account', '/order', '/admin', '/contact/sent']));
+    const listed = new Set(sitemapUrls(site.clientDir).map((u) => new URL(u).pathname.replace(/\/$/, '') || '/'));
+    for (const path of privatePaths) expect(listed.has(path), `${path} is not in the sitemap`).toBe(false);
+    // Each one that answers with a page says noindex (the catalogue file has moved out of the public folder).
+    const drawn: string[] = [];
+    for (const path of privatePaths) {
+      const res = await get(path.endsWith('.json') ? path : `${path}/`.replace(/\/\/$/, '/'));
+      if (res.status !== 200 || !String(res.headers['content-type']).includes('html')) continue;
+      expect(load(res.body.toString()).root().find('meta[name=robots]').attr('content'), path).toContain('noindex');
+      drawn.push(path);
+    }
+    expect(drawn).toEqual(expect.arrayContaining(['/subscribe', '/order', '/admin', '/contact/sent', '/faq/ask']));
   });
 
   it('serves pages precompressed with Brotli when the browser accepts it', async () => {
