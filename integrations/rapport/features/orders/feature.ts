@@ -10,6 +10,9 @@ import { orderEndpoint } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
 import { ordersPrivacy } from './privacy.ts';
 
+// Its public entry for other features: whether a product can be ordered (the product page's button).
+export { orderable } from './catalog.ts';
+
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
 
 /** Orders priced by the server, order pages, parcel tracking and the after-sale e-mail. */

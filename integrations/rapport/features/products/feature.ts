@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
 
+// Its public entry for other features: how a product's availability is said (the order page).
+export { availabilityLabel } from './format.ts';
+
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
 
 /** The product catalogue's pages: the list, one page per product, and one list per category. */
