@@ -12,11 +12,11 @@ import { afterBuild } from './site/build/after-build.ts';
 import { scanPages } from './site/build/scan-pages.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
-import { accountSections, activeFeatures, featureContext, featureRoutes, resultPages } from './features/declared.ts';
+import { accountSections, activeFeatures, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
-import { ComponentList, vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
+import { ModuleList, vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 
 export type { RapportConfig, RapportUserConfig } from './config/schema.ts';
 
@@ -103,7 +103,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
                 project,
                 privacy: privacyModule(privacy),
                 results,
-                'account-sections': new ComponentList(accountSections(ctx).map((s) => s.entrypoint)),
+                'account-sections': new ModuleList(accountSections(ctx).map((s) => s.entrypoint)),
+                'site-map-sections': new ModuleList(siteMapParts(ctx)),
               }),
             ],
           },

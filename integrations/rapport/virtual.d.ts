@@ -34,3 +34,9 @@ declare module 'virtual:rapport/account-sections' {
   const sections: Array<(props: { person: import('./core/security/sessions.ts').SessionPerson }) => unknown>;
   export default sections;
 }
+
+declare module 'virtual:rapport/site-map-sections' {
+  /** The enabled features' parts of the HTML site map, in list order. */
+  const parts: Array<import('./site/seo/site-map.ts').SiteMapPart>;
+  export default parts;
+}

@@ -100,6 +100,14 @@ describe('a small site built with rapport()', () => {
       .map((a) => a.attribs.href);
     for (const href of ['/', '/about/', '/products/pea-seeds/', '/faq/first-question/', '/newsletter/2026-04-spring/']) expect(links).toContain(href);
     expect(links).not.toContain('/hidden/');
+    // The site's own pages first, then the features' parts in a fixed order.
+    const headings = page('sitemap/index.html')
+      .$('main h2')
+      .toArray()
+      .map((h) => page('sitemap/index.html').$(h).text());
+    expect(headings.slice(0, 1)).toEqual(['About us']);
+    expect(headings.slice(-2)).toEqual(['Questions and answers', 'Newsletter']);
+    expect(headings).toHaveLength(4);
   });
 
   it('shows the business name, address, phone and opening hours on every page', () => {

@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { CURRENCIES } from '../content/schemas.ts';
-import { CANADA_PST, COUNTRIES, COUNTRY_CODES, type CountryCode } from '../features/orders/regions.ts';
+import { CANADA_PST, COUNTRIES, COUNTRY_CODES, type CountryCode } from './regions.ts';
 
 const money = () => z.number().nonnegative().multipleOf(0.01);
 const country = () => z.enum(COUNTRY_CODES as [CountryCode, ...CountryCode[]]);

@@ -159,6 +159,8 @@ export interface RapportFeature {
   routes?(ctx: FeatureContext): FeatureRoute[];
   forms?(ctx: FeatureContext): FormEndpoint[];
   resultPages?(ctx: FeatureContext): Record<string, ResultPage>;
+  /** Its part of the HTML site map: a module whose default export gives the section (`site/seo/site-map.ts`), and where it goes (smallest first). */
+  siteMap?(ctx: FeatureContext): { entrypoint: string; order: number };
   /** Its blocks of the account page (when accounts are on). */
   accountSections?(ctx: FeatureContext): AccountSection[];
   privacy?(ctx: FeatureContext): FeaturePrivacy[];

@@ -34,6 +34,13 @@ export const accountSections = (ctx: FeatureContext): AccountSection[] =>
     .flatMap((f) => f.accountSections?.(ctx) ?? [])
     .sort((a, b) => a.order - b.order);
 
+/** The enabled features' parts of the HTML site map (module files), in page order. */
+export const siteMapParts = (ctx: FeatureContext): string[] =>
+  activeFeatures(ctx)
+    .flatMap((f) => (f.siteMap ? [f.siteMap(ctx)] : []))
+    .sort((a, b) => a.order - b.order)
+    .map((p) => p.entrypoint);
+
 /** The pages forms send their visitors to, by path. */
 export function resultPages(ctx: FeatureContext): Record<string, ResultPage> {
   return Object.assign({}, ...activeFeatures(ctx).map((f) => f.resultPages?.(ctx) ?? {})) as Record<string, ResultPage>;

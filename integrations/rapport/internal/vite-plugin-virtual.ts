@@ -1,7 +1,7 @@
 import type { Plugin } from 'vite';
 
-/** A module whose default export is the list of the default exports of these files (components). */
-export class ComponentList {
+/** A module whose default export is the list of the default exports of these files (components, functions). */
+export class ModuleList {
   readonly files: readonly string[];
   constructor(files: readonly string[]) {
     this.files = files;
@@ -13,7 +13,7 @@ export class ComponentList {
 
 /**
  * Serves each entry of `modules` as `virtual:rapport/<name>`: a default export of its JSON, or for
- * a `ComponentList`, of the components it lists (how features hand their blocks to one page, as
+ * a `ModuleList`, of what the files it lists export (how features hand their blocks to one page, as
  * Starlight's virtual modules hand over components). Types live in `virtual.d.ts`.
  */
 export function vitePluginRapportVirtual(modules: Record<string, unknown>): Plugin {
@@ -28,7 +28,7 @@ export function vitePluginRapportVirtual(modules: Record<string, unknown>): Plug
     load(id) {
       if (!resolved.has(id)) return undefined;
       const value = resolved.get(id);
-      return value instanceof ComponentList ? value.code() : `export default ${JSON.stringify(value)};`;
+      return value instanceof ModuleList ? value.code() : `export default ${JSON.stringify(value)};`;
     },
   };
 }

@@ -21,6 +21,7 @@ export const questionsOn = (config: RapportConfig) => config.features.faq && con
 export const faqFeature: RapportFeature = {
   id: 'faq',
   enabled: ({ config }) => config.features.faq,
+  siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 20 }),
   routes: ({ config }) => [
     { pattern: '/faq', entrypoint: route('index.astro') },
     { pattern: '/faq/[slug]', entrypoint: route('[slug].astro') },

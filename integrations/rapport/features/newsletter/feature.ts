@@ -34,6 +34,7 @@ export const newsletterFeature: RapportFeature = {
         ]
       : []),
   ],
+  siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 30 }),
   accountSections: () => [{ id: 'lists', entrypoint: fileURLToPath(new URL('./account/ListsSection.astro', import.meta.url)), order: 10 }],
   forms: ({ config }) => (config.crm.subscribe ? [subscribeEndpoint, confirmEndpoint, preferencesEndpoint, unsubscribeEndpoint] : []),
   resultPages: ({ config }) => (config.crm.subscribe ? newsletterResultPages(config) : {}),

@@ -6,7 +6,7 @@ import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import type { OutgoingMail } from '../../core/mail/outbox.ts';
 import { formatMoney } from './pricing.ts';
-import { COUNTRIES, regionName } from './regions.ts';
+import { COUNTRIES, regionName } from '../../config/regions.ts';
 import { orderKey, type ShipTo } from './orders.ts';
 
 /** The order as mails and pages describe it. */

@@ -14,7 +14,7 @@ import type { Catalog } from './catalog.ts';
 import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary } from './order-mail.ts';
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
-import { COUNTRIES, countryInSentence, type CountryCode } from './regions.ts';
+import { COUNTRIES, countryInSentence, type CountryCode } from '../../config/regions.ts';
 
 const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
   z

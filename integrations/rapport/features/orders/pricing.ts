@@ -4,7 +4,7 @@
  * same code to update totals as the visitor types (the server's figures are the ones charged).
  */
 import type { OrdersOptions } from '../../config/orders.ts';
-import { CANADA_GST_HST, CANADA_PST, COUNTRIES, countryInSentence, regionName } from './regions.ts';
+import { CANADA_GST_HST, CANADA_PST, COUNTRIES, countryInSentence, regionName } from '../../config/regions.ts';
 
 export const ORDERABLE = ['in_stock', 'backorder', 'preorder'] as const;
 

@@ -10,6 +10,7 @@ const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import
 export const productsFeature: RapportFeature = {
   id: 'products',
   enabled: ({ config }) => config.features.products,
+  siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 10 }),
   routes: () => [
     { pattern: '/products', entrypoint: route('index.astro') },
     { pattern: '/products/[slug]', entrypoint: route('[slug].astro') },

@@ -1,17 +1,26 @@
 import { getCollection } from 'astro:content';
 import privacy from 'virtual:rapport/privacy';
-import { groupBy, slugify } from '../../internal/slug.ts';
+import siteMapParts from 'virtual:rapport/site-map-sections';
 import type { RapportConfig } from '../../config/schema.ts';
-import { publishedFaq } from '../../features/faq/published.ts';
-import { newsletterIssues } from '../../features/newsletter/issues.ts';
+import { groupBy, slugify } from '../../internal/slug.ts';
 
 export interface SiteMapSection {
   heading: string;
   links: { title: string; href: string }[];
 }
 
+/** A feature's part of the HTML site map (the default export of the file it names in `siteMap()`). */
+export type SiteMapPart = (config: RapportConfig) => Promise<SiteMapSection | undefined>;
+
 /** Above this many products or answers, the site map lists their category pages instead of each one. */
 const ITEM_LIMIT = 200;
+
+/** One link per item, or, past the limit, one per category (with its count) so the page stays readable. */
+export function itemsOrCategories<T>(items: readonly T[], item: (t: T) => { title: string; href: string }, category: (t: T) => string, categoryPath: string) {
+  return items.length > ITEM_LIMIT
+    ? groupBy(items, category).map(([c, list]) => ({ title: `${c} (${list.length})`, href: `${categoryPath}${slugify(c)}/` }))
+    : items.map(item);
+}
 
 /** Every indexable page generated from content (or its category pages, on large sites), grouped for the HTML site map. */
 export async function siteMapSections(config: RapportConfig): Promise<SiteMapSection[]> {
@@ -20,38 +29,15 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
     href: p.id === 'home' ? '/' : `/${p.id}/`,
   }));
   const audiences = (await getCollection('audiences')).sort((a, b) => a.data.order - b.data.order);
-  const sections: SiteMapSection[] = [
-    {
-      heading: 'About us',
-      links: [
-        ...pages,
-        ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })),
-        ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : []),
-      ],
-    },
-  ];
-  if (config.features.products) {
-    const products = (await getCollection('products')).sort((a, b) => a.data.name.localeCompare(b.data.name));
-    const links =
-      products.length > ITEM_LIMIT
-        ? groupBy(products, (p) => p.data.category).map(([c, list]) => ({ title: `${c} (${list.length})`, href: `/products/category/${slugify(c)}/` }))
-        : products.map((p) => ({ title: p.data.name, href: `/products/${p.id}/` }));
-    sections.push({ heading: config.site.catalogName, links: [{ title: `All ${config.site.catalogName.toLowerCase()}`, href: '/products/' }, ...links] });
-  }
-  if (config.features.faq) {
-    const faq = await publishedFaq();
-    const links =
-      faq.length > ITEM_LIMIT
-        ? groupBy(faq, (e) => e.data.category).map(([c, list]) => ({ title: `${c} (${list.length})`, href: `/faq/category/${slugify(c)}/` }))
-        : faq.map((e) => ({ title: e.data.question, href: `/faq/${e.id}/` }));
-    sections.push({ heading: 'Questions and answers', links: [{ title: 'All questions', href: '/faq/' }, ...links] });
-  }
-  if (config.features.newsletter) {
-    const issues = await newsletterIssues();
-    sections.push({
-      heading: 'Newsletter',
-      links: [{ title: 'Archive', href: '/newsletter/' }, ...issues.map((i) => ({ title: i.data.title, href: `/newsletter/${i.id}/` }))],
-    });
-  }
-  return sections;
+  const about: SiteMapSection = {
+    heading: 'About us',
+    links: [
+      ...pages,
+      ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })),
+      ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : []),
+    ],
+  };
+  // The enabled features' parts (products, questions and answers, newsletter), in their order.
+  const parts = await Promise.all(siteMapParts.map((part) => part(config)));
+  return [about, ...parts.filter((p) => p !== undefined)];
 }
