@@ -35,6 +35,23 @@ export default defineConfig(
       ],
     },
   },
+  // Site machinery and the options know no feature either: features contribute to them through their declarations.
+  {
+    files: ['integrations/rapport/site/**', 'integrations/rapport/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/features/**', '../features', '../../features'],
+              message: 'site/ and config/ must not import a feature: let the feature contribute through core/feature.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // A feature reaches another only through its public entry, `feature.ts`.
   ...featureBoundaries(),
   // Tests probe parsed JSON-LD, which has no static type.
