@@ -7,10 +7,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findBuildInfo } from '../core/build-info.ts';
 import type { CliCommand, CliEnv } from '../core/feature.ts';
-import { loadSecret } from '../core/security/secret.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { FEATURES } from '../features/index.ts';
+import { createServices } from '../server/services.ts';
 import { mailCommand } from './mail-commands.ts';
 
 const FOOTER = `The store is DATABASE_URL, else var/rapport.sqlite. Links in mail start with SITE_URL, else the built site's URL;
@@ -74,12 +74,23 @@ async function main(argv: string[]): Promise<number> {
   const store = openStore({ databaseUrl: process.env.DATABASE_URL, sqliteFile: path.resolve('var/rapport.sqlite') });
   try {
     await migrateToLatest(store);
+    const built = builtInfo();
     const env: CliEnv = {
       db: store.db,
-      built: builtInfo(),
+      built,
       siteUrl,
       reachableUrl,
-      secret: () => loadSecret({ env: process.env.RAPPORT_SECRET, file: path.resolve('var/rapport-secret') }),
+      // The same composition root as the server's, so a command sends the mail the server would.
+      services: () => {
+        if (!built) throw new Error('Build the site first (npm run build): this command needs its options (mail wording, follow-up).');
+        return createServices(store, {
+          config: built.config,
+          site: siteUrl().href,
+          secret: process.env.RAPPORT_SECRET,
+          secretFile: path.resolve('var/rapport-secret'),
+          privacyVersion: built.privacyVersion ?? 'none',
+        });
+      },
       usage,
     };
     return await group.run(command, args, values, env);

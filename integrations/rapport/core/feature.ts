@@ -129,8 +129,8 @@ export interface CliEnv {
   siteUrl(): URL;
   /** Where the person at this terminal can open a link now: SITE_URL, else the running local server, else `siteUrl()`. */
   reachableUrl(): URL;
-  /** `RAPPORT_SECRET`, else the generated one in `var/`. */
-  secret(): string;
+  /** The services as the server builds them (from the last build's options); throws, saying to build first, without one. */
+  services(): Services;
   /** The whole usage text, for messages about a wrong command. */
   usage: string;
 }

@@ -36,8 +36,7 @@ export const ordersCommand: CliCommand = {
       if (rows.length === 0) console.log('No orders.');
       return 0;
     }
-    if (!env.built) throw new Error('Build the site first (npm run build): order changes need its options (mail wording, follow-up).');
-    const services = { db: env.db, config: env.built.config, site: env.siteUrl(), secret: env.secret(), clock: () => new Date() };
+    const services = env.services();
     const [number, arg] = args;
     if (!number || !arg) {
       console.error(env.usage);
