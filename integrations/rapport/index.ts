@@ -32,6 +32,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let pages: PageFacts[] = [];
   let byPath = new Map<string, PageFacts>();
   let privatePaths = new Set<string>();
+  let command: 'dev' | 'build' | 'preview' | 'sync' = 'build';
   let site = '';
   let cacheDir: URL;
   let reportFile: URL;
@@ -57,7 +58,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   return {
     name: 'rapport',
     hooks: {
-      'astro:config:setup': ({ config: astro, updateConfig, injectRoute, addMiddleware, logger }) => {
+      'astro:config:setup': ({ config: astro, command: astroCommand, updateConfig, injectRoute, addMiddleware, logger }) => {
+        command = astroCommand;
         if (!astro.site) {
           throw new AstroError(
             'Rapport needs the `site` option in astro.config.mjs: canonical URLs, sitemaps and social cards are absolute.',
@@ -123,8 +125,9 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         });
       },
       'astro:server:setup': async ({ server, logger }) => {
-        // `astro dev`: forms, the CMS backend and Decap's files, as Rapport's server has them.
-        if (!serverDir && !config.cms.enabled) return;
+        // `astro dev`: forms, the CMS backend and Decap's files, as Rapport's server has them. Astro also
+        // starts a Vite server during `astro build` (to sync content): that one must not open the store.
+        if (command !== 'dev' || (!serverDir && !config.cms.enabled)) return;
         const { devMiddleware } = await import('./server/dev-server.ts');
         const dev = await devMiddleware(config, site, fileURLToPath(root), privacy?.statement.version ?? 'none', (m) => logger.warn(m));
         server.middlewares.use(dev.middleware);
