@@ -121,9 +121,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...(options.publishDebounceMs !== undefined ? { debounceMs: options.publishDebounceMs } : {}),
         log: services.log,
         switchTo: async (dir) => {
-          live = await loadBuild(dir);
-          services.privacyVersion = readBuildInfo(dir).privacyVersion ?? 'none';
+          const next = await loadBuild(dir);
+          // The features read their artefacts first, then the build goes live with them in the same turn.
           await runtimes.load(dir);
+          live = next;
+          services.privacyVersion = readBuildInfo(dir).privacyVersion ?? 'none';
           await runtimes.published(dir);
           await jobs.runAll(); // tell askers whose entries just went live
         },
