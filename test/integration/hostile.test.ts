@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTimeTrap } from '../../integrations/rapport/core/security/spam-traps.ts';
@@ -70,9 +73,14 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   const host = () => `127.0.0.1:${port}`;
   const origin = () => `http://${host()}`;
 
+  let project: string;
+
   beforeAll(async () => {
     await driver.setup();
+    // Questions become draft files in the project folder: a folder of this test's own, never the repository.
+    project = await mkdtemp(path.join(os.tmpdir(), 'rapport-hostile-'));
     running = await startServer({
+      projectRoot: project,
       distDir,
       port: 0,
       host: '127.0.0.1',
@@ -87,6 +95,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   afterAll(async () => {
     await running?.close();
     await driver.teardown();
+    await rm(project, { recursive: true, force: true });
   });
 
   it('answers a Host or request target that is not a URL with 400 and keeps serving (finding 1)', async () => {
