@@ -12,7 +12,7 @@ import { afterBuild } from './site/build/after-build.ts';
 import { scanPages } from './site/build/scan-pages.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
-import { accountSections, activeFeatures, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
+import { accountSections, activeFeatures, consoleSections, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { projectInfo } from './internal/project.ts';
@@ -107,6 +107,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
                 results,
                 'account-sections': new ModuleList(accountSections(ctx).map((s) => s.entrypoint)),
                 'site-map-sections': new ModuleList(siteMapParts(ctx)),
+                'console-sections': consoleSections(ctx).map(({ id, label, path, order, permission }) => ({ id, label, path, order, permission })),
+                'console-today': new ModuleList(consoleSections(ctx).flatMap((s) => (s.today ? [s.today] : []))),
               }),
             ],
           },

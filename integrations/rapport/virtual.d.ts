@@ -40,3 +40,15 @@ declare module 'virtual:rapport/site-map-sections' {
   const parts: Array<import('./site/seo/site-map.ts').SiteMapPart>;
   export default parts;
 }
+
+declare module 'virtual:rapport/console-sections' {
+  /** The staff console's menu: the enabled features' sections, in order. */
+  const sections: Array<Pick<import('./core/feature.ts').ConsoleSection, 'id' | 'label' | 'path' | 'order' | 'permission'>>;
+  export default sections;
+}
+
+declare module 'virtual:rapport/console-today' {
+  /** What each section counts for the console's Today page. */
+  const counters: Array<import('./core/feature.ts').TodayCounter>;
+  export default counters;
+}

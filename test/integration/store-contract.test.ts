@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit } from '../../integrations/rapport/core/store/audit.ts';
 import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import { checkSqlitePragmas, openSqlite } from '../../integrations/rapport/core/store/open-sqlite.ts';
@@ -27,7 +28,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const other = driver.open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders', '0005-confirmed-addresses']);
+      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders', '0005-confirmed-addresses', '0006-console']);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
       await other.close();
@@ -38,12 +39,15 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     expect(tables.map((t) => t.name).sort()).toEqual([
       'accounts',
       'activities',
+      'audit_log',
       'consent_ledger',
+      'contact_tags',
       'contacts',
       'faq_question_events',
       'faq_questions',
       'list_subscriptions',
       'mail_outbox',
+      'message_handling',
       'order_events',
       'order_lines',
       'orders',
@@ -112,6 +116,36 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         source: 's',
       }),
     ).rejects.toThrow(/foreign key|violates/i);
+  });
+
+  it('takes the staff roles, refuses others, and keeps accounts and their sessions through the role rebuild', async () => {
+    const contact = await upsertContact(store.db, { email: 'desk@example.com', name: 'Desk', kind: 'partner' });
+    await store.db
+      .insertInto('accounts')
+      .values({ id: 'acc-service', contact_id: contact.id, role: 'service', created_at: new Date().toISOString() })
+      .execute();
+    await store.db
+      .insertInto('sessions')
+      .values({ id_hash: 'h-service', account_id: 'acc-service', created_at: new Date().toISOString(), expires_at: new Date().toISOString() })
+      .execute();
+    const other = await upsertContact(store.db, { email: 'nobody@example.com', name: 'No', kind: 'partner' });
+    await expect(
+      store.db
+        .insertInto('accounts')
+        .values({ id: 'acc-x', contact_id: other.id, role: 'owner' as 'admin', created_at: new Date().toISOString() })
+        .execute(),
+    ).rejects.toThrow(/check/i);
+    // Sessions still point at accounts (the SQLite rebuild must not leave a dangling reference).
+    await expect(store.db.insertInto('sessions').values({ id_hash: 'h-x', account_id: 'missing', created_at: '', expires_at: '' }).execute()).rejects.toThrow(
+      /foreign key/i,
+    );
+  });
+
+  it('keeps an audit log the database will not let anyone rewrite', async () => {
+    await recordAudit(store.db, 'cli', { action: 'test.write', summary: 'Wrote a test entry' }, new Date());
+    await expect(store.db.updateTable('audit_log').set({ summary: 'Something else' }).execute()).rejects.toThrow(/append-only/);
+    await expect(store.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+    expect(await store.db.selectFrom('audit_log').select(['actor', 'summary']).execute()).toEqual([{ actor: 'cli', summary: 'Wrote a test entry' }]);
   });
 
   it('refuses a contact kind the business does not use', async () => {

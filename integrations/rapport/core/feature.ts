@@ -6,6 +6,7 @@ import type { RapportConfig } from '../config/schema.ts';
 import type { FormEndpoint } from './forms/endpoint.ts';
 import type { PageFacts } from './page-facts.ts';
 import type { FeaturePrivacy } from './privacy/declaration.ts';
+import type { Permission } from './security/roles.ts';
 import type { Services } from './services.ts';
 import type { Database } from './store/schema.ts';
 
@@ -39,6 +40,40 @@ export interface AccountSection {
   /** Where it goes on the page, smallest first. */
   order: number;
 }
+
+/**
+ * A part of the staff console (`/admin/crm/`): its pages, its entry in the console's menu, and
+ * who may open it. Its pages check the permission themselves on every request (`site/console/`).
+ */
+export interface ConsoleSection {
+  id: string;
+  /** The menu entry. */
+  label: string;
+  /** Where the menu entry leads. */
+  path: string;
+  /** Place in the menu, smallest first. */
+  order: number;
+  /** Who sees it in the menu (the pages check their own, maybe stricter, permission). */
+  permission: Permission;
+  /** Its pages: private, server-rendered. */
+  pages: Array<{ pattern: string; entrypoint: string }>;
+  /** A module whose default export is a `TodayCounter`: what waits for staff in this section, for the console's first page. */
+  today?: string;
+}
+
+/** One line of the console's Today page: a figure and the list it links to. */
+export interface TodayItem {
+  label: string;
+  count: number;
+  href: string;
+  /** Whether a non-zero figure asks for someone to act (drawn as such). */
+  attention?: boolean;
+  /** Who may see it. */
+  permission: Permission;
+}
+
+/** Counts what waits in a section; given the services and the time now. */
+export type TodayCounter = (s: Services) => Promise<TodayItem[]>;
 
 /** A static page a form sends its visitor to after a successful post (303). */
 export interface ResultPage {
@@ -149,8 +184,8 @@ export interface CliCommand {
 /**
  * One switchable capability of the site (newsletter, orders, FAQ…), declared once: the
  * integration, the server, the dev server and the CLI read this and nothing else. Fields are
- * added when something uses them (staff console sections, personal-data export and erasure, and
- * messages per language are expected next).
+ * added when something uses them (personal-data export and erasure, and messages per language are
+ * expected next).
  */
 export interface RapportFeature {
   id: string;
@@ -161,6 +196,10 @@ export interface RapportFeature {
   resultPages?(ctx: FeatureContext): Record<string, ResultPage>;
   /** Its part of the HTML site map: a module whose default export gives the section (`site/seo/site-map.ts`), and where it goes (smallest first). */
   siteMap?(ctx: FeatureContext): { entrypoint: string; order: number };
+  /** Its parts of the staff console (when a feature hosts the console). */
+  console?(ctx: FeatureContext): ConsoleSection[];
+  /** This feature draws the console's frame (sign-in, menu, Today); other features' sections exist only with it. */
+  hostsConsole?: boolean;
   /** Its blocks of the account page (when accounts are on). */
   accountSections?(ctx: FeatureContext): AccountSection[];
   privacy?(ctx: FeatureContext): FeaturePrivacy[];

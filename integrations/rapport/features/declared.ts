@@ -1,6 +1,14 @@
 import type { RapportConfig } from '../config/schema.ts';
 import { effectiveConfig } from '../config/effective-config.ts';
-import { enabledFeatures, type AccountSection, type FeatureContext, type FeatureRoute, type RapportFeature, type ResultPage } from '../core/feature.ts';
+import {
+  enabledFeatures,
+  type AccountSection,
+  type ConsoleSection,
+  type FeatureContext,
+  type FeatureRoute,
+  type RapportFeature,
+  type ResultPage,
+} from '../core/feature.ts';
 import type { FormEndpoint } from '../core/forms/endpoint.ts';
 import type { FeaturePrivacy } from '../core/privacy/declaration.ts';
 import { serverPrivacy } from '../core/security/privacy.ts';
@@ -15,8 +23,18 @@ export const featureContext = (config: RapportConfig, server: boolean): FeatureC
 /** The enabled features, in list order. */
 export const activeFeatures = (ctx: FeatureContext, features: readonly RapportFeature[] = FEATURES) => enabledFeatures(features, ctx);
 
-/** Every route of the enabled features. */
-export const featureRoutes = (ctx: FeatureContext): FeatureRoute[] => activeFeatures(ctx).flatMap((f) => f.routes?.(ctx) ?? []);
+/** Every route of the enabled features, their console pages included (private). */
+export const featureRoutes = (ctx: FeatureContext): FeatureRoute[] => [
+  ...activeFeatures(ctx).flatMap((f) => f.routes?.(ctx) ?? []),
+  ...consoleSections(ctx).flatMap((s) => s.pages.map((p) => ({ ...p, private: true }))),
+];
+
+/** The staff console's sections, in menu order; none unless an enabled feature hosts the console. */
+export function consoleSections(ctx: FeatureContext): ConsoleSection[] {
+  const features = activeFeatures(ctx);
+  if (!features.some((f) => f.hostsConsole)) return [];
+  return features.flatMap((f) => f.console?.(ctx) ?? []).sort((a, b) => a.order - b.order);
+}
 
 /** Every form the site answers, by the path it posts to. The server is the one asking, so `server` defaults to true. */
 export function formEndpoints(config: RapportConfig, server = true): Map<string, FormEndpoint> {

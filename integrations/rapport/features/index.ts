@@ -1,6 +1,7 @@
 import type { RapportFeature } from '../core/feature.ts';
 import { accountsFeature } from './accounts/feature.ts';
 import { cmsFeature } from './cms/feature.ts';
+import { consoleFeature } from './console/feature.ts';
 import { contactFeature } from './contact/feature.ts';
 import { faqFeature } from './faq/feature.ts';
 import { newsletterFeature } from './newsletter/feature.ts';
@@ -25,5 +26,6 @@ export const FEATURES: readonly RapportFeature[] = [
   contactFeature,
   faqFeature,
   cmsFeature,
+  consoleFeature,
   privacyFeature,
 ];

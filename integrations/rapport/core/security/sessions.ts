@@ -4,6 +4,7 @@ import { stringifySetCookie } from 'cookie';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../store/contacts.ts';
 import type { Database } from '../store/schema.ts';
+import { isStaffRole } from './roles.ts';
 import { hashToken } from './tokens.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
@@ -54,8 +55,8 @@ export async function sessionPerson(db: Kysely<Database>, value: string | undefi
     .executeTakeFirst();
 }
 
-/** Editors and admins may use the CMS and its backend. */
-export const isStaff = (role: string) => role === 'editor' || role === 'admin';
+/** Any staff role (customer service, editor, admin); what each may do is in `roles.ts`. */
+export const isStaff = (role: string) => isStaffRole(role);
 
 export type SessionPerson = NonNullable<Awaited<ReturnType<typeof sessionPerson>>>;
 

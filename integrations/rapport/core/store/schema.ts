@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Role } from '../security/roles.ts';
 
 /**
  * The CRM store's tables. Portable across SQLite and PostgreSQL: ids are text (UUIDs made by the
@@ -20,6 +21,9 @@ export interface Database {
   order_lines: OrderLinesTable;
   order_events: OrderEventsTable;
   shipments: ShipmentsTable;
+  audit_log: AuditLogTable;
+  contact_tags: ContactTagsTable;
+  message_handling: MessageHandlingTable;
 }
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'supplier', 'partner', 'investor'] as const;
@@ -36,6 +40,8 @@ export interface ContactsTable {
   updated_at: string;
   /** When a link mailed to this address was first used; until then its mail is budgeted. */
   email_confirmed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Staff's own notes; never shown to the contact. */
+  notes: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Append-only: the database refuses UPDATE and DELETE on this table. */
@@ -66,7 +72,7 @@ export interface ListSubscriptionsTable {
 export interface AccountsTable {
   id: string;
   contact_id: string;
-  role: 'customer' | 'editor' | 'admin';
+  role: Role;
   created_at: string;
 }
 
@@ -222,4 +228,41 @@ export interface ShipmentsTable {
   /** How sure the carrier detection was: `high` (check digit), `medium` (format), `staff` (given), `none`. */
   confidence: string;
   created_at: string;
+}
+
+/** Append-only: every staff action, who did it and on which record. */
+export interface AuditLogTable {
+  id: string;
+  created_at: string;
+  /** The staff account, or null for the command line. */
+  actor_account_id: string | null;
+  /** The account's address when it acted, or `cli`. */
+  actor: string;
+  /** A dotted name, e.g. `order.ship`, `contact.update`, `staff.add`. */
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  /** What happened, in a line an owner can read. */
+  summary: string;
+  /** Details (JSON): the fields changed, their old and new values. */
+  data: string | null;
+}
+
+export interface ContactTagsTable {
+  contact_id: string;
+  /** Lower-cased, trimmed. */
+  tag: string;
+  created_at: string;
+}
+
+export const MESSAGE_STATUSES = ['new', 'answered', 'closed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** The inbox status of a contact-form message (an `enquiry` activity); no row means new. */
+export interface MessageHandlingTable {
+  activity_id: string;
+  status: MessageStatus;
+  /** The staff account that last changed it. */
+  handled_by: string | null;
+  updated_at: string;
 }

@@ -1,17 +1,17 @@
 import type { CliCommand } from '../../core/feature.ts';
 import { emailAddress } from '../../core/forms/fields.ts';
+import { ROLE_LABELS, STAFF_ROLES, type StaffRole } from '../../core/security/roles.ts';
+import { recordAudit } from '../../core/store/audit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
 import { signInLink } from './sign-in-link.ts';
-
-const STAFF_ROLES = ['editor', 'admin'] as const;
 
 /** `npx rapport users add|list`: staff accounts, each signed in by a one-time link. */
 export const usersCommand: CliCommand = {
   group: 'users',
-  usage: `  npx rapport users add <email> --role editor|admin [--name "Full Name"]
-      Creates (or promotes) a staff account and prints a one-time sign-in link (one hour).
+  usage: `  npx rapport users add <email> --role service|editor|admin [--name "Full Name"]
+      Creates (or changes) a staff account (service: customer service, no content manager) and prints a one-time sign-in link (one hour).
   npx rapport users list
-      Lists staff accounts.`,
+      Lists staff accounts. Admins also manage staff in the console, /admin/crm/staff.`,
   options: { role: { type: 'string' }, name: { type: 'string' } },
   async run(command, [email], values, env) {
     if (command === 'list') {
@@ -22,7 +22,7 @@ export const usersCommand: CliCommand = {
         .where('accounts.role', 'in', [...STAFF_ROLES])
         .orderBy('contacts.email')
         .execute();
-      for (const s of staff) console.log(`${s.role.padEnd(7)} ${s.email}${s.name ? ` (${s.name})` : ''}`);
+      for (const s of staff) console.log(`${s.role.padEnd(8)} ${s.email}${s.name ? ` (${s.name})` : ''}`);
       if (staff.length === 0) console.log('No staff accounts yet: npx rapport users add <email> --role editor');
       return 0;
     }
@@ -37,7 +37,7 @@ export const usersCommand: CliCommand = {
     }
     const role = values.role;
     if (typeof role !== 'string' || !(STAFF_ROLES as readonly string[]).includes(role)) {
-      console.error(`--role must be editor or admin.\n\n${env.usage}`);
+      console.error(`--role must be service, editor or admin.\n\n${env.usage}`);
       return 2;
     }
     const site = env.reachableUrl();
@@ -45,20 +45,32 @@ export const usersCommand: CliCommand = {
     const link = await env.db.transaction().execute(async (trx) => {
       const contact = await upsertContact(trx, { email: address.data, name, kind: 'partner' });
       const account = await trx.selectFrom('accounts').select('id').where('contact_id', '=', contact.id).executeTakeFirst();
+      const accountId = account?.id ?? crypto.randomUUID();
       if (account)
         await trx
           .updateTable('accounts')
-          .set({ role: role as 'editor' | 'admin' })
+          .set({ role: role as StaffRole })
           .where('id', '=', account.id)
           .execute();
       else
         await trx
           .insertInto('accounts')
-          .values({ id: crypto.randomUUID(), contact_id: contact.id, role: role as 'editor' | 'admin', created_at: new Date().toISOString() })
+          .values({ id: accountId, contact_id: contact.id, role: role as StaffRole, created_at: new Date().toISOString() })
           .execute();
+      await recordAudit(
+        trx,
+        'cli',
+        {
+          action: 'staff.add',
+          subject: { type: 'account', id: accountId },
+          summary: `Gave ${contact.email} the ${ROLE_LABELS[role as StaffRole]} role (command line)`,
+          data: { email: contact.email, role },
+        },
+        new Date(),
+      );
       return signInLink(trx, { site, clock: () => new Date() }, contact.id);
     });
-    console.log(`${address.data} is ${role === 'admin' ? 'an admin' : 'an editor'}. One-time sign-in link (one hour):\n${link}`);
+    console.log(`${address.data} is staff (${ROLE_LABELS[role as StaffRole]}). One-time sign-in link (one hour):\n${link}`);
     return 0;
   },
 };

@@ -17,6 +17,16 @@ export const accountsFeature: RapportFeature = {
     { pattern: '/account/sign-in', entrypoint: route('sign-in.astro'), private: true },
     { pattern: '/account/sign-in/confirm', entrypoint: route('sign-in-confirm.astro'), private: true },
   ],
+  console: () => [
+    {
+      id: 'staff',
+      label: 'Staff',
+      path: '/admin/crm/staff',
+      order: 90,
+      permission: 'staff',
+      pages: [{ pattern: '/admin/crm/staff', entrypoint: fileURLToPath(new URL('./console/staff.astro', import.meta.url)) }],
+    },
+  ],
   forms: () => [registerEndpoint, signInEndpoint, signInConfirmEndpoint, signOutEndpoint, accountListsEndpoint],
   resultPages: ({ config }) => accountResultPages(config),
   privacy: ({ config }) => [accountsPrivacy(config)],

@@ -7,6 +7,7 @@ import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
+import { can } from '../../core/security/roles.ts';
 import { clearedSessionCookie, createSession, endSession, isStaff, SESSION_COOKIE, sessionCookie, sessionPerson } from '../../core/security/sessions.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
 import { LINK_REFUSED } from '../../core/security/tokens.ts';
@@ -80,12 +81,13 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
       const token = await consumeToken(trx, data.token, SIGN_IN, s.clock);
       if (!token?.contactId) return undefined;
       const account = await trx.selectFrom('accounts').select(['id', 'role']).where('contact_id', '=', token.contactId).executeTakeFirstOrThrow();
-      return { value: await createSession(trx, account.id, s.clock), staff: isStaff(account.role) };
+      return { value: await createSession(trx, account.id, s.clock), role: account.role };
     });
     if (!session)
       return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: `${LINK_REFUSED} Ask for a new one below.`, status: 400 } };
-    // Staff go to the content manager when the site has one.
-    const home = session.staff && s.config.cms.enabled && s.config.cms.backend.name === 'rapport' ? '/admin/' : '/account/';
+    // Staff go to where their work is: editors to the content manager when the site has one, the others to the console.
+    const cms = s.config.cms.enabled && s.config.cms.backend.name === 'rapport';
+    const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : '/account/';
     return { kind: 'redirect', location: home, cookies: [sessionCookie(session.value, request.secure)] };
   },
 };

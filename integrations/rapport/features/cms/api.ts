@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { parseCookie } from 'cookie';
 import { readBody, sendJson as json } from '../../core/http-io.ts';
-import { isStaff, SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
+import { can } from '../../core/security/roles.ts';
+import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
 import type { Services } from '../../core/services.ts';
 import { HttpError } from '../../core/errors.ts';
 import type { CmsBackend } from './backend.ts';
@@ -20,9 +21,9 @@ export async function serveCmsApi(
   if (req.method !== 'POST') return json(res, 405, { error: 'Use POST' });
   const cookies = req.headers.cookie ? parseCookie(req.headers.cookie) : {};
   const person = await sessionPerson(context.services.db, cookies[SESSION_COOKIE], context.services.clock).catch(() => undefined);
-  if (!person || !isStaff(person.role)) {
+  if (!person || !can(person.role, 'cms')) {
     req.resume();
-    return json(res, 401, { error: 'Sign in as staff to use the content manager.' });
+    return json(res, 401, { error: 'Sign in as an editor or admin to use the content manager.' });
   }
   if (!context.backend)
     return json(res, 503, { error: 'The content folder is not a Git repository, so the content manager cannot save. Run `git init` in the project.' });

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { appendOnly } from '../append-only.ts';
 
 /** The first CRM schema. Written with Kysely's builder so one text serves SQLite and PostgreSQL. */
 export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
@@ -101,17 +102,4 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     .addColumn('count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('rate_limits_pk', ['key', 'window_start'])
     .execute();
-}
-
-/** Makes the database itself refuse UPDATE and DELETE on a table. */
-async function appendOnly(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', table: string): Promise<void> {
-  const message = `${table} is append-only`;
-  if (dialect === 'sqlite') {
-    for (const op of ['UPDATE', 'DELETE']) {
-      await sql.raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db);
-    }
-    return;
-  }
-  await sql.raw(`CREATE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`).execute(db);
-  await sql.raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`).execute(db);
 }

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import type { ConsoleSection, RapportFeature } from '../../core/feature.ts';
+
+const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+const page = (pattern: string, route: string) => ({ pattern, entrypoint: file(`routes/${route}`) });
+
+/**
+ * The staff console at `/admin/crm/`: its frame (the Today page, the audit log) and the sections
+ * about people as a whole (contacts, segments, outgoing mail). Orders, messages, questions and
+ * staff accounts are drawn by the features that own them, through their own `console` sections.
+ * It needs sign-in, so it exists when accounts do.
+ */
+export const consoleFeature: RapportFeature = {
+  id: 'console',
+  enabled: ({ config, server }) => server && config.crm.accounts,
+  hostsConsole: true,
+  console: (): ConsoleSection[] => [
+    { id: 'today', label: 'Today', path: '/admin/crm/', order: 0, permission: 'console', pages: [page('/admin/crm', 'index.astro')], today: file('today.ts') },
+    { id: 'audit', label: 'Audit log', path: '/admin/crm/audit', order: 95, permission: 'audit', pages: [page('/admin/crm/audit', 'audit.astro')] },
+  ],
+};
