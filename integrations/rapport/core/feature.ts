@@ -55,8 +55,8 @@ export interface ConsoleSection {
   order: number;
   /** Who sees it in the menu (the pages check their own, maybe stricter, permission). */
   permission: Permission;
-  /** Its pages: private, server-rendered. */
-  pages: Array<{ pattern: string; entrypoint: string }>;
+  /** Its pages: private, server-rendered. A page that takes uploads names the largest body it accepts (the form limit otherwise). */
+  pages: Array<{ pattern: string; entrypoint: string; maxBodyBytes?: number }>;
   /** A module whose default export is a `TodayCounter`: what waits for staff in this section, for the console's first page. */
   today?: string;
 }

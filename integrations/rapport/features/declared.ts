@@ -26,8 +26,12 @@ export const activeFeatures = (ctx: FeatureContext, features: readonly RapportFe
 /** Every route of the enabled features, their console pages included (private). */
 export const featureRoutes = (ctx: FeatureContext): FeatureRoute[] => [
   ...activeFeatures(ctx).flatMap((f) => f.routes?.(ctx) ?? []),
-  ...consoleSections(ctx).flatMap((s) => s.pages.map((p) => ({ ...p, private: true }))),
+  ...consoleSections(ctx).flatMap((s) => s.pages.map(({ pattern, entrypoint }) => ({ pattern, entrypoint, private: true }))),
 ];
+
+/** Pages that take bigger bodies than a form (a CSV upload), by path. */
+export const bodyLimits = (ctx: FeatureContext): Map<string, number> =>
+  new Map(consoleSections(ctx).flatMap((s) => s.pages.flatMap((p) => (p.maxBodyBytes ? [[p.pattern, p.maxBodyBytes] as const] : []))));
 
 /** The staff console's sections, in menu order; none unless an enabled feature hosts the console. */
 export function consoleSections(ctx: FeatureContext): ConsoleSection[] {

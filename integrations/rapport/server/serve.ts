@@ -14,7 +14,7 @@ import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/securi
 import type { RateLimitSettings } from '../core/security/rate-limit.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
-import { featureContext, formEndpoints } from '../features/declared.ts';
+import { bodyLimits, featureContext, formEndpoints } from '../features/declared.ts';
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
 import { startJobs } from './jobs.ts';
 import { liveBuilds } from './live-builds.ts';
@@ -110,6 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const jobs = startJobs(runtimes.jobs, services, { onWork: () => mail?.nudge() });
   await jobs.runAll();
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
+  const largerBodies = bodyLimits(featureContext(built.config, true));
   // Paths and origins are read against the site the build was made for, never against `Host`.
   const siteOrigin = new URL(built.site).origin;
   const astro = async (req: http.IncomingMessage, res: http.ServerResponse) => void (await live.handler(req, res, undefined, locals));
@@ -151,7 +152,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       });
     }
     const endpoint = endpoints.get(pathname);
-    const refusal = bodyRefusal(req, handler?.maxBodyBytes?.(services.config) ?? maxBodyBytes);
+    const refusal = bodyRefusal(req, handler?.maxBodyBytes?.(services.config) ?? largerBodies.get(pathname) ?? maxBodyBytes);
     if (refusal) throw new HttpError(refusal.status, refusal.message);
     // Forms and features' own handlers take POST only: anything else never reaches them.
     // Elsewhere, methods a WHATWG Request cannot carry (TRACE, CONNECT…) never reach Astro.
