@@ -13,6 +13,7 @@ import { createMailTransport } from '../core/mail/transport.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import type { RateLimitSettings } from '../core/security/rate-limit.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
+import type { Clock } from '../core/store/contacts.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { bodyLimits, featureContext, formEndpoints } from '../features/declared.ts';
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
@@ -55,6 +56,8 @@ export interface ServeOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** The project folder: the CMS commits there, drafts go there, publishing builds it (into `var/builds/`). @default process.cwd() */
   projectRoot?: string;
+  /** What time the server takes it to be (lapsed customers, due dates); tests set it. @default the system clock */
+  clock?: Clock | undefined;
   /** Wait after a publish before building, so quick successive publishes make one build. @default 1500 */
   publishDebounceMs?: number;
 }
@@ -90,6 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     secretFile: options.secretFile ?? 'var/rapport-secret',
     privacyVersion: built.privacyVersion ?? 'none',
     rateLimits: options.rateLimits,
+    clock: options.clock,
   });
   const locals = { rapport: { services } };
   const projectRoot = path.resolve(options.projectRoot ?? process.cwd());

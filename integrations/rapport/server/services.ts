@@ -2,7 +2,7 @@ import type { RapportConfig } from '../config/schema.ts';
 import type { Services } from '../core/services.ts';
 import { createLimiters, type RateLimitSettings } from '../core/security/rate-limit.ts';
 import { loadSecret } from '../core/security/secret.ts';
-import { systemClock } from '../core/store/contacts.ts';
+import { systemClock, type Clock } from '../core/store/contacts.ts';
 import type { Store } from '../core/store/open-store.ts';
 
 /**
@@ -20,12 +20,14 @@ export function createServices(
     privacyVersion: string;
     rateLimits?: Partial<RateLimitSettings> | undefined;
     log?: ((message: string) => void) | undefined;
+    /** What time it is; a test or a demo runs the server at a chosen time. @default the system clock */
+    clock?: Clock | undefined;
   },
 ): Services {
   return {
     db: store.db,
     dialect: store.dialect,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     config: options.config,
     site: new URL(options.site),
     secret: loadSecret({ env: options.secret, file: options.secretFile }),
