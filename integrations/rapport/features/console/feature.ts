@@ -16,6 +16,18 @@ export const consoleFeature: RapportFeature = {
   hostsConsole: true,
   console: (): ConsoleSection[] => [
     { id: 'today', label: 'Today', path: '/admin/crm/', order: 0, permission: 'console', pages: [page('/admin/crm', 'index.astro')], today: file('today.ts') },
+    {
+      id: 'contacts',
+      label: 'Contacts',
+      path: '/admin/crm/contacts/',
+      order: 10,
+      permission: 'contacts',
+      pages: [
+        page('/admin/crm/contacts', 'contacts/list.astro'),
+        page('/admin/crm/contacts/export.csv', 'contacts/export-csv.astro'),
+        page('/admin/crm/contacts/[id]', 'contacts/contact.astro'),
+      ],
+    },
     { id: 'audit', label: 'Audit log', path: '/admin/crm/audit', order: 95, permission: 'audit', pages: [page('/admin/crm/audit', 'audit.astro')] },
   ],
 };
