@@ -34,35 +34,52 @@ export interface OutboxCounts {
   failed: number;
 }
 
-/** Messages in the given statuses (default: failed, sending, pending), most urgent first, oldest first within a status. */
+/**
+ * Messages in the given statuses (default: failed, sending, pending), most urgent first, oldest
+ * first within a status (`newestFirst`: newest first, as a list of sent mail is read). `offset`
+ * skips that many of the whole list, for a paged view.
+ */
 export async function listOutbox(
   db: Kysely<Database>,
-  options: { statuses?: readonly OutboxStatus[]; limit?: number; clock?: Clock } = {},
+  options: { statuses?: readonly OutboxStatus[]; limit?: number; offset?: number; newestFirst?: boolean; clock?: Clock } = {},
 ): Promise<{ entries: OutboxEntry[]; total: number }> {
-  const { statuses = ATTENTION_STATUSES, limit = 100, clock = systemClock } = options;
+  const { statuses = ATTENTION_STATUSES, limit = 100, offset = 0, newestFirst = false, clock = systemClock } = options;
   if (statuses.length === 0) return { entries: [], total: 0 };
   const now = clock().toISOString();
-  const { total } = await db
+  // Counted per status, so an offset can skip whole statuses without reading their rows.
+  const counted = await db
     .selectFrom('mail_outbox')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+    .select((eb) => ['status', eb.fn.countAll<number | string | bigint>().as('n')])
     .where('status', 'in', [...statuses])
-    .executeTakeFirstOrThrow();
+    .groupBy('status')
+    .execute();
+  const count = new Map(counted.map((r) => [r.status, Number(r.n)]));
+  const total = [...count.values()].reduce((a, b) => a + b, 0);
+  const direction = newestFirst ? 'desc' : 'asc';
   const rows = [];
+  let skip = Number.isFinite(offset) && offset > 0 ? Math.floor(offset) : 0;
   for (const status of statuses) {
     if (rows.length >= limit) break;
+    const here = count.get(status) ?? 0;
+    if (skip >= here) {
+      skip -= here;
+      continue;
+    }
     rows.push(
       ...(await db
         .selectFrom('mail_outbox')
         .select(['id', 'to_address', 'subject', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'sent_at'])
         .where('status', '=', status)
-        .orderBy('created_at')
-        .orderBy('id')
+        .orderBy('created_at', direction)
+        .orderBy('id', direction)
         .limit(limit - rows.length)
+        .offset(skip)
         .execute()),
     );
+    skip = 0;
   }
   return {
-    total: Number(total),
+    total,
     entries: rows.map((r) => ({
       id: r.id,
       to: r.to_address,

@@ -28,6 +28,7 @@ export const consoleFeature: RapportFeature = {
         page('/admin/crm/contacts/[id]', 'contacts/contact.astro'),
       ],
     },
+    { id: 'mail', label: 'Mail', path: '/admin/crm/mail', order: 70, permission: 'mail', pages: [page('/admin/crm/mail', 'mail.astro')] },
     { id: 'audit', label: 'Audit log', path: '/admin/crm/audit', order: 95, permission: 'audit', pages: [page('/admin/crm/audit', 'audit.astro')] },
   ],
 };

@@ -12,7 +12,8 @@ import { questionsPrivacy } from './privacy.ts';
 import { applyOutcomes, collectOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from './questions.ts';
 import { questionResultPages } from './result-pages.ts';
 
-const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+const route = (name: string) => file(`routes/${name}`);
 
 /** Whether visitors can ask questions: the one place this is decided (the FAQ must be on too). */
 export const questionsOn = (config: RapportConfig) => config.features.faq && config.crm.questions.enabled;
@@ -29,6 +30,24 @@ export const faqFeature: RapportFeature = {
     ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true }] : []),
   ],
   forms: ({ config }) => (questionsOn(config) ? [askEndpoint] : []),
+  // Staff read the questions (and the private details) here; their status is the content manager's.
+  console: ({ config }) =>
+    questionsOn(config)
+      ? [
+          {
+            id: 'questions',
+            label: 'Questions',
+            path: '/admin/crm/questions/',
+            order: 40,
+            permission: 'questions',
+            pages: [
+              { pattern: '/admin/crm/questions', entrypoint: file('console/questions.astro') },
+              { pattern: '/admin/crm/questions/[id]', entrypoint: file('console/question.astro') },
+            ],
+            today: file('today.ts'),
+          },
+        ]
+      : [],
   accountSections: () => [{ id: 'questions', entrypoint: fileURLToPath(new URL('./account/QuestionsSection.astro', import.meta.url)), order: 30 }],
   resultPages: ({ config }) => (questionsOn(config) ? questionResultPages(config) : {}),
   privacy: ({ config }) => (questionsOn(config) ? [questionsPrivacy(config)] : []),
