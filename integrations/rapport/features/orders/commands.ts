@@ -1,7 +1,19 @@
 import type { CliCommand } from '../../core/feature.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../core/store/schema.ts';
-import { setOrderStatus, shipOrder } from './fulfil.ts';
+import { recordAudit } from '../../core/store/audit.ts';
+import type { StaffServices } from './fulfil.ts';
 import { carrierName, OrderError } from './orders.ts';
+import { runStaffAction, type StaffActionDone, type StaffActionInput } from './staff-actions.ts';
+
+/** One change from the terminal: the change and its audit entry (actor `cli`) in one transaction. */
+const audited = (s: StaffServices, number: string, input: StaffActionInput, actor: string): Promise<StaffActionDone> =>
+  s.db.transaction().execute(async (trx) => {
+    const done = await runStaffAction(trx, s, number, input, actor);
+    await recordAudit(trx, 'cli', done.audit, s.clock());
+    return done;
+  });
+
+const STATUS_ACTIONS = { confirmed: 'confirm', delivered: 'deliver', cancelled: 'cancel', returned: 'return' } as const;
 
 /** `npx rapport orders list|ship|status`: the staff side of orders from a terminal. */
 export const ordersCommand: CliCommand = {
@@ -45,7 +57,7 @@ export const ordersCommand: CliCommand = {
     const actor = `staff:${process.env.USER ?? 'cli'}`;
     try {
       if (command === 'ship') {
-        const choice = await shipOrder(services, number, arg, { carrier: text('carrier'), actor });
+        const choice = (await audited(services, number, { action: 'ship', tracking: arg, carrier: text('carrier') }, actor)).shipped!;
         console.log(
           choice.url
             ? `Order ${number} is shipped with ${carrierName(choice.carrier)} (${choice.confidence === 'high' ? 'check digit matches' : choice.confidence === 'staff' ? 'as given' : 'format matches'}); the customer gets the tracking link:\n${choice.url}`
@@ -54,11 +66,11 @@ export const ordersCommand: CliCommand = {
         return 0;
       }
       if (command === 'status') {
-        if (!['confirmed', 'delivered', 'cancelled', 'returned'].includes(arg)) {
+        if (!Object.hasOwn(STATUS_ACTIONS, arg)) {
           console.error('The status must be confirmed, delivered, cancelled or returned (use "orders ship" for shipped).');
           return 2;
         }
-        await setOrderStatus(services, number, arg as 'confirmed' | 'delivered' | 'cancelled' | 'returned', { actor, note: text('note') });
+        await audited(services, number, { action: STATUS_ACTIONS[arg as keyof typeof STATUS_ACTIONS], note: text('note') }, actor);
         console.log(`Order ${number} is ${arg}.`);
         return 0;
       }

@@ -14,6 +14,7 @@ import { ordersPrivacy } from './privacy.ts';
 export { orderable } from './catalog.ts';
 
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+const consoleFile = (file: string) => fileURLToPath(new URL(`./console/${file}`, import.meta.url));
 
 /** Orders priced by the server, order pages, parcel tracking and the after-sale e-mail. */
 export const ordersFeature: RapportFeature = {
@@ -27,6 +28,23 @@ export const ordersFeature: RapportFeature = {
     { pattern: '/track', entrypoint: route('track.astro'), private: true },
   ],
   forms: () => [orderEndpoint],
+  // Staff's side: the list, one order's page with its actions, its packing slip and invoice, a CSV download.
+  console: () => [
+    {
+      id: 'orders',
+      label: 'Orders',
+      path: '/admin/crm/orders/',
+      order: 20,
+      permission: 'orders',
+      pages: [
+        { pattern: '/admin/crm/orders', entrypoint: consoleFile('list.astro') },
+        { pattern: '/admin/crm/orders/export.csv', entrypoint: consoleFile('export.csv.astro') },
+        { pattern: '/admin/crm/orders/[number]', entrypoint: consoleFile('order.astro') },
+        { pattern: '/admin/crm/orders/[number]/slip', entrypoint: consoleFile('slip.astro') },
+      ],
+      today: consoleFile('today.ts'),
+    },
+  ],
   accountSections: () => [{ id: 'orders', entrypoint: fileURLToPath(new URL('./account/OrdersSection.astro', import.meta.url)), order: 20 }],
   privacy: ({ config }) => [ordersPrivacy(config)],
   async afterBuild({ outDir, serverDir }) {

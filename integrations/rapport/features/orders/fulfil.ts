@@ -9,7 +9,7 @@ import type { Database, OrderStatus } from '../../core/store/schema.ts';
 import { orderLink } from './order-mail.ts';
 import { carrierName, changeStatus, chooseCarrier, OrderError, type TrackingChoice } from './orders.ts';
 
-/** What staff tools (the CLI now, the console later) need to change an order. */
+/** What staff tools (the CLI, the console) need to change an order. */
 export type StaffServices = Pick<Services, 'db' | 'config' | 'site' | 'secret' | 'clock'>;
 
 async function customerOf(db: Kysely<Database>, number: string) {
@@ -23,68 +23,86 @@ async function customerOf(db: Kysely<Database>, number: string) {
 
 const footer = (config: RapportConfig) => mailFooter(config, 'You get this message because you ordered from our website.');
 
+/** A tracking number that fits more than one carrier's format equally well: staff must say which. */
+export class AmbiguousTrackingError extends OrderError {
+  /** The carriers it could be, best first. */
+  readonly carriers: string[];
+  readonly number: string;
+  constructor(number: string, carriers: string[]) {
+    super(`${number} could be ${carriers.map((c) => carrierName(c)).join(' or ')}; say which with --carrier ${carriers.join('|')}.`);
+    this.number = number;
+    this.carriers = carriers;
+  }
+}
+
 /**
  * Marks an order shipped with a tracking number: the carrier is detected from the number (or
  * given), the shipment stored, and the customer gets one e-mail with the tracking link, all in
  * one transaction. A number no carrier recognises is stored without a link, and the mail says so.
  */
-export async function shipOrder(
-  s: StaffServices,
-  number: string,
-  tracking: string,
-  options: { carrier?: string | undefined; actor: string },
-): Promise<TrackingChoice> {
+export async function shipOrder(s: StaffServices, number: string, tracking: string, options: ShipOptions): Promise<Shipped> {
+  return s.db.transaction().execute((trx) => shipOrderIn(trx, s, number, tracking, options));
+}
+
+export interface ShipOptions {
+  carrier?: string | undefined;
+  /** Who, for the order's history: `staff:<email>`. */
+  actor: string;
+}
+
+/** The carrier chosen, and the status the order had before. */
+export type Shipped = TrackingChoice & { from: OrderStatus };
+
+/**
+ * `shipOrder` inside the caller's transaction (with its audit entry). Throws `OrderError` for a
+ * change the order cannot take; the caller's transaction then rolls back.
+ */
+export async function shipOrderIn(trx: Kysely<Database>, s: StaffServices, number: string, tracking: string, options: ShipOptions): Promise<Shipped> {
   const choice = chooseCarrier(tracking, options.carrier);
   if (choice.number.length < 8) throw new OrderError(`"${tracking}" is too short to be a tracking number.`);
-  if (choice.alternatives.length > 0) {
-    throw new OrderError(
-      `${choice.number} could be ${[choice.carrier!, ...choice.alternatives].map((c) => carrierName(c)).join(' or ')}; say which with --carrier ${[choice.carrier, ...choice.alternatives].join('|')}.`,
-    );
-  }
-  await s.db.transaction().execute(async (trx) => {
-    const { id } = await changeStatus(
-      trx,
-      number,
-      'shipped',
-      options.actor,
-      s.clock,
-      `${choice.carrier ? carrierName(choice.carrier) : 'Carrier unknown'} ${choice.number}`,
-    );
-    await trx
-      .insertInto('shipments')
-      .values({
-        id: crypto.randomUUID(),
-        order_id: id,
-        carrier: choice.carrier,
-        tracking_number: choice.number,
-        tracking_url: choice.url,
-        confidence: choice.confidence,
-        created_at: s.clock().toISOString(),
-      })
-      .execute();
-    const customer = await customerOf(trx, number);
-    const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
-    await enqueueMail(
-      trx,
-      composeMail({
-        to: customer.email,
-        subject: `Order ${number} has shipped`,
-        greeting: `Hello ${customer.name},`,
-        paragraphs: [
-          choice.url
-            ? `Your order ${number} is on its way with ${carrier}. The tracking number is ${choice.number}.`
-            : `Your order ${number} is on its way. The tracking number is ${choice.number}; we could not match it to a carrier's tracking page, so reply to this message if you would like us to look it up.`,
-        ],
-        ...(choice.url ? { action: { label: `Track it with ${carrier}`, url: choice.url } } : {}),
-        after: [`Your order's page shows its items and history: ${orderLink(s, number)}`],
-        footer: footer(s.config),
-        replyTo: staffAddress(s.config),
-        accent: s.config.site.accentColor,
-      }),
-      s.clock,
-    );
-  });
-  return choice;
+  if (choice.alternatives.length > 0) throw new AmbiguousTrackingError(choice.number, [choice.carrier!, ...choice.alternatives]);
+  const { id, from } = await changeStatus(
+    trx,
+    number,
+    'shipped',
+    options.actor,
+    s.clock,
+    `${choice.carrier ? carrierName(choice.carrier) : 'Carrier unknown'} ${choice.number}`,
+  );
+  await trx
+    .insertInto('shipments')
+    .values({
+      id: crypto.randomUUID(),
+      order_id: id,
+      carrier: choice.carrier,
+      tracking_number: choice.number,
+      tracking_url: choice.url,
+      confidence: choice.confidence,
+      created_at: s.clock().toISOString(),
+    })
+    .execute();
+  const customer = await customerOf(trx, number);
+  const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
+  await enqueueMail(
+    trx,
+    composeMail({
+      to: customer.email,
+      subject: `Order ${number} has shipped`,
+      greeting: `Hello ${customer.name},`,
+      paragraphs: [
+        choice.url
+          ? `Your order ${number} is on its way with ${carrier}. The tracking number is ${choice.number}.`
+          : `Your order ${number} is on its way. The tracking number is ${choice.number}; we could not match it to a carrier's tracking page, so reply to this message if you would like us to look it up.`,
+      ],
+      ...(choice.url ? { action: { label: `Track it with ${carrier}`, url: choice.url } } : {}),
+      after: [`Your order's page shows its items and history: ${orderLink(s, number)}`],
+      footer: footer(s.config),
+      replyTo: staffAddress(s.config),
+      accent: s.config.site.accentColor,
+    }),
+    s.clock,
+  );
+  return { ...choice, from };
 }
 
 const STATUS_MAIL: Partial<Record<OrderStatus, (number: string) => string>> = {
@@ -92,40 +110,55 @@ const STATUS_MAIL: Partial<Record<OrderStatus, (number: string) => string>> = {
   cancelled: (n) => `Your order ${n} is cancelled, and nothing is owed. If you did not ask for this, reply to this message.`,
 };
 
+/** The statuses staff set by hand (shipping has its own function). */
+export type ManualStatus = Exclude<OrderStatus, 'received' | 'shipped'>;
+
+export interface StatusOptions {
+  /** Who, for the order's history: `staff:<email>`. */
+  actor: string;
+  /** Kept in the order's history; added to the customer's mail when there is one. */
+  note?: string | undefined;
+}
+
 /**
  * Any other status change: confirmed, delivered, cancelled, returned. Delivery schedules the
  * after-sale e-mail (when the options have one); confirmation and cancellation tell the customer.
  */
-export async function setOrderStatus(
+export async function setOrderStatus(s: StaffServices, number: string, status: ManualStatus, options: StatusOptions): Promise<{ from: OrderStatus }> {
+  return s.db.transaction().execute((trx) => setOrderStatusIn(trx, s, number, status, options));
+}
+
+/** `setOrderStatus` inside the caller's transaction (with its audit entry); throws `OrderError` for a change the order cannot take. */
+export async function setOrderStatusIn(
+  trx: Kysely<Database>,
   s: StaffServices,
   number: string,
-  status: Exclude<OrderStatus, 'received' | 'shipped'>,
-  options: { actor: string; note?: string | undefined },
-): Promise<void> {
-  await s.db.transaction().execute(async (trx) => {
-    const { id } = await changeStatus(trx, number, status, options.actor, s.clock, options.note);
-    const followUp = s.config.crm.orders.followUp;
-    if (status === 'delivered' && followUp.enabled) {
-      const due = new Date(s.clock().getTime() + followUp.daysAfterDelivery * 86_400_000).toISOString();
-      await trx.updateTable('orders').set({ follow_up_due_at: due }).where('id', '=', id).execute();
-    }
-    if (status === 'cancelled' || status === 'returned') await trx.updateTable('orders').set({ follow_up_due_at: null }).where('id', '=', id).execute();
-    const text = STATUS_MAIL[status];
-    if (!text) return;
-    const customer = await customerOf(trx, number);
-    await enqueueMail(
-      trx,
-      composeMail({
-        to: customer.email,
-        subject: `Order ${number} ${status}`,
-        greeting: `Hello ${customer.name},`,
-        paragraphs: [text(number), ...(options.note ? [options.note] : [])],
-        action: { label: 'See your order', url: orderLink(s, number) },
-        footer: footer(s.config),
-        replyTo: staffAddress(s.config),
-        accent: s.config.site.accentColor,
-      }),
-      s.clock,
-    );
-  });
+  status: ManualStatus,
+  options: StatusOptions,
+): Promise<{ from: OrderStatus }> {
+  const { id, from } = await changeStatus(trx, number, status, options.actor, s.clock, options.note);
+  const followUp = s.config.crm.orders.followUp;
+  if (status === 'delivered' && followUp.enabled) {
+    const due = new Date(s.clock().getTime() + followUp.daysAfterDelivery * 86_400_000).toISOString();
+    await trx.updateTable('orders').set({ follow_up_due_at: due }).where('id', '=', id).execute();
+  }
+  if (status === 'cancelled' || status === 'returned') await trx.updateTable('orders').set({ follow_up_due_at: null }).where('id', '=', id).execute();
+  const text = STATUS_MAIL[status];
+  if (!text) return { from };
+  const customer = await customerOf(trx, number);
+  await enqueueMail(
+    trx,
+    composeMail({
+      to: customer.email,
+      subject: `Order ${number} ${status}`,
+      greeting: `Hello ${customer.name},`,
+      paragraphs: [text(number), ...(options.note ? [options.note] : [])],
+      action: { label: 'See your order', url: orderLink(s, number) },
+      footer: footer(s.config),
+      replyTo: staffAddress(s.config),
+      accent: s.config.site.accentColor,
+    }),
+    s.clock,
+  );
+  return { from };
 }
