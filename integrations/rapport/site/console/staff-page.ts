@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { can, isStaffRole, ROLE_LABELS, type Permission, type StaffRole } from '../../core/security/roles.ts';
 import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
 import type { Services } from '../../core/services.ts';
+import { HttpError } from '../../core/errors.ts';
 import { recordAudit, type Actor, type AuditEntry } from '../../core/store/audit.ts';
 import type { Database } from '../../core/store/schema.ts';
 
@@ -70,31 +71,50 @@ export type ActionResult = { redirect: string; audit: AuditEntry | AuditEntry[] 
 /**
  * Runs a console form (a POST to the page that drew it, origin-checked by the server before it
  * gets here): the permission is checked again, the change and its audit entries are written in
- * one transaction, and the answer is a 303 back to a page (Post/Redirect/Get). A refusal is
- * returned as `{ error, status }` for the page to draw beside its form, with nothing changed.
+ * one transaction, and the answer is a 303 back to a page (Post/Redirect/Get). A refusal (the
+ * work's `{ error }`, or an `HttpError` it throws) rolls the transaction back and is returned as
+ * `{ error, status }` for the page to draw beside its form, with nothing changed.
  */
 export async function consoleAction(
   astro: Page,
   ctx: ConsoleContext,
   permission: Permission,
   work: (trx: Kysely<Database>, form: FormData) => Promise<ActionResult>,
+  /** The form, when the page has already read it (to choose between actions). */
+  read?: FormData,
 ): Promise<Response | { error: string; status: number }> {
   if (!can(ctx.staff.role, permission)) {
     return { error: `Your role (${ROLE_LABELS[ctx.staff.role]}) does not include ${AREAS[permission]}, so nothing was changed.`, status: 403 };
   }
   let form: FormData;
   try {
-    form = await astro.request.formData();
+    form = read ?? (await astro.request.formData());
   } catch {
     return { error: 'That form could not be read. Reload the page and try again.', status: 400 };
   }
-  const result = await ctx.s.db.transaction().execute(async (trx) => {
-    const outcome = await work(trx, form);
-    if ('redirect' in outcome) for (const entry of [outcome.audit].flat()) await recordAudit(trx, ctx.actor, entry, ctx.s.clock());
-    return outcome;
-  });
-  if ('error' in result) return { error: result.error, status: result.status ?? 400 };
+  let result: Extract<ActionResult, { redirect: string }>;
+  try {
+    result = await ctx.s.db.transaction().execute(async (trx) => {
+      const outcome = await work(trx, form);
+      // A refusal found after something was written must not keep it: throw to roll back.
+      if ('error' in outcome) throw new Refused(outcome.error, outcome.status ?? 400);
+      for (const entry of [outcome.audit].flat()) await recordAudit(trx, ctx.actor, entry, ctx.s.clock());
+      return outcome;
+    });
+  } catch (error) {
+    // A refusal, or an error meant for people (`HttpError`: an order that cannot move, say), rolled everything back.
+    if (error instanceof Refused || error instanceof HttpError) return { error: error.message, status: error.status };
+    throw error;
+  }
   return new Response(null, { status: 303, headers: { Location: result.redirect, 'Cache-Control': 'no-store' } });
+}
+
+class Refused extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /** A short page for a refused request (the console's frame needs a staff member to draw). */

@@ -3,7 +3,7 @@ import type { ActionResult, Staff } from '../../../site/console/staff-page.ts';
 import type { Database } from '../../../core/store/schema.ts';
 import { CARRIERS } from '../carriers.ts';
 import { AmbiguousTrackingError, type StaffServices } from '../fulfil.ts';
-import { carrierName, NEXT_STATUSES, STATUS_LABELS, type OrderError } from '../orders.ts';
+import { carrierName, NEXT_STATUSES, OrderError, STATUS_LABELS } from '../orders.ts';
 import { ACTION_STATUS, runStaffAction, STAFF_ACTIONS, type StaffAction, type StaffActionInput } from '../staff-actions.ts';
 
 export const NOTE_MAX = 1000;
@@ -22,8 +22,9 @@ export const DONE_NOTICES: Record<string, string> = {
 /**
  * One action from an order's page, inside the console's transaction: the form read, the order's
  * current status checked (with a message staff can act on), then the same change the command
- * line makes. The order's history records `staff:<email>`. A change that loses a race still
- * throws `OrderError`, which rolls the transaction back; `orderRefusal` words it for the page.
+ * line makes. The order's history records `staff:<email>`. An `OrderError` (a change that lost a
+ * race, a short tracking number) is returned as a refusal worded for the page, and the console
+ * rolls back whatever the action had written.
  */
 export async function orderAction(trx: Kysely<Database>, s: StaffServices, staff: Staff, number: string, form: FormData): Promise<ActionResult> {
   const intent = String(form.get('intent') ?? '');
@@ -51,7 +52,14 @@ export async function orderAction(trx: Kysely<Database>, s: StaffServices, staff
       status: 409,
     };
   }
-  const done = await runStaffAction(trx, s, number, input, `staff:${staff.email}`);
+  let done;
+  try {
+    done = await runStaffAction(trx, s, number, input, `staff:${staff.email}`);
+  } catch (error) {
+    // Returned as a refusal, the console rolls back what the action had written.
+    if (error instanceof OrderError) return orderRefusal(error);
+    throw error;
+  }
   const code = done.shipped && !done.shipped.url ? 'shipped-unlinked' : target;
   return { redirect: `/admin/crm/orders/${number}?done=${code}`, audit: done.audit };
 }
