@@ -7,6 +7,7 @@ import { load } from 'cheerio';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listOutbox } from '../../integrations/rapport/core/mail/outbox-admin.ts';
+import type { Insertable } from 'kysely';
 import type { MailOutboxTable } from '../../integrations/rapport/core/store/schema.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, raw, type Answer } from '../helpers/form-client.ts';
@@ -339,7 +340,7 @@ describe.each(drivers)('the console inboxes on $name', (driver) => {
 
   describe('mail', () => {
     const now = () => new Date().toISOString();
-    const outbox = async (row: Partial<MailOutboxTable> & { to_address: string; status: MailOutboxTable['status'] }) => {
+    const outbox = async (row: Partial<Insertable<MailOutboxTable>> & { to_address: string; status: MailOutboxTable['status'] }) => {
       const id = randomUUID();
       await db()
         .insertInto('mail_outbox')
