@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AxeBuilder } from '@axe-core/playwright';
+import { parse } from 'csv-parse/sync';
+import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
+import type { Kysely } from 'kysely';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import type { Database, OrderStatus } from '../../integrations/rapport/core/store/schema.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { launchBrowser, screenshotOnFailure, SECRET } from '../helpers/browser.ts';
+import { raw } from '../helpers/form-client.ts';
+import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+import { signedIn } from '../helpers/staff.ts';
+
+const distDir = inject('referenceBuild');
+// The server runs on 20 November 2026 (its clock moves on from there), so the lapsed-customer
+// example reads the same whenever the test runs.
+const NOW = Date.parse('2026-11-20T15:00:00.000Z');
+
+/** An order as the order form would have left it, on a chosen date. */
+async function insertOrder(db: Kysely<Database>, o: { email: string; name: string; at: string; status: OrderStatus; number: string }) {
+  const contact = await upsertContact(db, { email: o.email, name: o.name, kind: 'customer' });
+  const id = randomUUID();
+  await db
+    .insertInto('orders')
+    .values({
+      id,
+      number: o.number,
+      contact_id: contact.id,
+      status: o.status,
+      currency: 'CAD',
+      subtotal_cents: 4_000,
+      shipping_cents: 950,
+      tax_cents: 200,
+      total_cents: 5_150,
+      taxes: JSON.stringify([{ name: 'GST', rate: 5000, cents: 200 }]),
+      shipping_option: 'standard',
+      ship_to: JSON.stringify({ street: '12 Main St', city: 'Lacombe', region: 'CA-AB', postal: 'T4L 2N3', country: 'CA' }),
+      payment_method: 'e-transfer',
+      po_number: null,
+      note: null,
+      form_key: `e2e-${id}`,
+      follow_up_consent: 0,
+      created_at: o.at,
+      updated_at: o.at,
+      delivered_at: o.status === 'delivered' ? o.at : null,
+      follow_up_due_at: null,
+      followed_up_at: null,
+    })
+    .execute();
+  await db
+    .insertInto('order_lines')
+    .values({
+      id: randomUUID(),
+      order_id: id,
+      position: 0,
+      sku: 'ALL-GIG-3',
+      name: 'Allium Giganteum',
+      unit: '3 bulbs',
+      quantity: 2,
+      unit_cents: 2_000,
+      total_cents: 4_000,
+    })
+    .execute();
+  await db.insertInto('order_events').values({ id: randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: o.at }).execute();
+  return o.number;
+}
+
+/**
+ * The staff console in Chromium, as a shop owner and their customer-service person use it, with
+ * JavaScript off and on: sign-in by cookie, the Today page, an order confirmed and shipped (the
+ * customer gets the tracking mail), contacts imported from a CSV after a dry run, the contact
+ * list exported and opened as CSV, a lapsed customer on a known date, and what each role may not open.
+ */
+describe('the staff console in Chromium', () => {
+  let tmp: string;
+  let running: RunningServer;
+  let base: string;
+  let browser: Browser;
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  let owner: Awaited<ReturnType<typeof signedIn>>;
+  let service: Awaited<ReturnType<typeof signedIn>>;
+  let editor: Awaited<ReturnType<typeof signedIn>>;
+  let customer: Awaited<ReturnType<typeof signedIn>>;
+  const db = () => running.store.db;
+  const started = Date.now();
+  const clock = () => new Date(NOW + (Date.now() - started));
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-e2e-console-'));
+    sink = await smtpSink();
+    running = await startServer({
+      distDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: { sqliteFile: path.join(tmp, 'crm.sqlite') },
+      secret: SECRET,
+      projectRoot: tmp,
+      clock,
+      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
+    });
+    base = serverUrl(running.server);
+    owner = await signedIn(db(), 'admin', 'owner@chinookbulbfarm.ca', clock);
+    service = await signedIn(db(), 'service', 'desk@chinookbulbfarm.ca', clock);
+    editor = await signedIn(db(), 'editor', 'words@chinookbulbfarm.ca', clock);
+    customer = await signedIn(db(), 'customer', 'gardener@example.com', clock);
+    // Gwen bought every October until 2024; Sam every October up to this one's last (2025).
+    for (const [n, at] of ['2022-10-05', '2023-10-07', '2024-10-04'].entries())
+      await insertOrder(db(), {
+        email: 'gwen.oakes@example.com',
+        name: 'Gwen Oakes',
+        at: `${at}T17:00:00.000Z`,
+        status: 'delivered',
+        number: `2210${n}5-GWENA${n + 2}`,
+      });
+    for (const [n, at] of ['2023-10-10', '2024-10-08', '2025-10-06'].entries())
+      await insertOrder(db(), {
+        email: 'sam.steady@example.com',
+        name: 'Sam Steady',
+        at: `${at}T17:00:00.000Z`,
+        status: 'delivered',
+        number: `2310${n}0-SAMSA${n + 2}`,
+      });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    await sink?.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** A browser context signed in as this person (the cookie the sign-in link would have set). */
+  async function as(who: { cookie: string }, javaScriptEnabled: boolean): Promise<BrowserContext> {
+    const context = await browser.newContext({ javaScriptEnabled, acceptDownloads: true });
+    await context.addCookies([{ name: SESSION_COOKIE, value: who.cookie.split('=')[1]!, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    return context;
+  }
+
+  describe.each([
+    { mode: 'without JavaScript', javaScriptEnabled: false },
+    { mode: 'with JavaScript', javaScriptEnabled: true },
+  ])('$mode', ({ javaScriptEnabled }) => {
+    const tag = javaScriptEnabled ? 'js' : 'nojs';
+    let context: BrowserContext;
+    let page: Page;
+    beforeEach(async (test) => {
+      context = await as(owner, javaScriptEnabled);
+      page = await context.newPage();
+      screenshotOnFailure(page, `console-${tag}-${test.task.name}`);
+    });
+    afterEach(async () => {
+      await context?.close();
+    });
+
+    it('confirms and ships an order from Today to the customer’s tracking mail', async () => {
+      const email = `parcel.${tag}@example.com`;
+      const number = await insertOrder(db(), {
+        email,
+        name: 'Pat Parcel',
+        at: clock().toISOString(),
+        status: 'received',
+        number: javaScriptEnabled ? '261120-SHPJSX' : '261120-SHPNJS',
+      });
+      await page.goto(`${base}/admin/crm/`);
+      expect(await page.textContent('h1')).toBe('Today');
+      await page.click('a[href="/admin/crm/orders/?status=received"]');
+      await page.click(`a[href="/admin/crm/orders/${number}"]`);
+      expect(await page.textContent('h1')).toContain(number);
+      await page.click('button:has-text("Confirm the order")');
+      await page.waitForURL(/done=confirmed/);
+      await page.fill('#ship-tracking', 'RA 123 456 785 CA');
+      await page.click('button:has-text("Mark shipped")');
+      await page.waitForURL(/done=shipped/);
+      expect(await page.textContent('[role=status]')).toContain('Marked shipped');
+      const mail = await waitFor(() => sink.received.find((m) => m.to.includes(email) && /has shipped/.test(m.parsed.subject ?? '')), 'the tracking mail');
+      expect(mail.parsed.text).toContain('RA123456785CA');
+      // The packing slip prints without the console's frame.
+      await page.click(`a[href="/admin/crm/orders/${number}/slip"]`);
+      expect(await page.textContent('body')).toContain('Allium Giganteum');
+    });
+
+    it('imports contacts from a CSV after a dry run, with their consent recorded', async () => {
+      const email = `imported.${tag}@example.com`;
+      const csv = `email,name,kind,consent\n${email},Ida Import,customer,news\nnot-an-address,Bad Row,customer,\n`;
+      await page.goto(`${base}/admin/crm/contacts/import`);
+      await page.setInputFiles('#import-file', { name: `spring-show-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.click('button:has-text("Check the file")');
+      await page.waitForLoadState('load');
+      const report = (await page.textContent('main')) ?? '';
+      expect(report).toContain('not-an-address');
+      expect(await db().selectFrom('contacts').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
+      await page.check('input[name=consent_confirmed]');
+      await page.click('button:has-text("Import these")');
+      await page.waitForURL(/done=imported/);
+      const contact = await db().selectFrom('contacts').select(['id', 'name']).where('email', '=', email).executeTakeFirstOrThrow();
+      expect(contact.name).toBe('Ida Import');
+      const consent = await db().selectFrom('consent_ledger').select(['purpose', 'form_id']).where('contact_id', '=', contact.id).execute();
+      expect(consent).toEqual([{ purpose: 'newsletter:news', form_id: 'import' }]);
+    });
+
+    it('exports the contact list as a CSV a spreadsheet opens safely', async () => {
+      await upsertContact(db(), { email: `formula.${tag}@example.com`, name: '=HYPERLINK("http://evil.example","Click")', kind: 'supplier' });
+      await page.goto(`${base}/admin/crm/contacts/?kind=supplier`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download CSV")')]);
+      const text = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '');
+      const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+      const row = rows.find((r) => r.email === `formula.${tag}@example.com`);
+      expect(row?.name).toBe('\'=HYPERLINK("http://evil.example","Click")');
+      expect(rows.every((r) => r.kind === 'supplier')).toBe(true);
+    });
+
+    it('shows Gwen, who stopped buying, among the lapsed customers, and not Sam', async () => {
+      await page.goto(`${base}/admin/crm/segments/lapsed`);
+      const text = (await page.textContent('main')) ?? '';
+      expect(text).toContain('Gwen Oakes');
+      expect(text).not.toContain('Sam Steady');
+    });
+  });
+
+  it('refuses each role what it may not open, and a customer everything', async () => {
+    const cases: Array<[{ cookie: string }, string, number]> = [
+      [service, '/admin/crm/staff', 403],
+      [service, '/admin/crm/audit', 403],
+      [service, '/admin/crm/contacts/import', 403],
+      [editor, '/admin/crm/orders/', 403],
+      [editor, '/admin/crm/contacts/', 403],
+      [editor, '/admin/crm/questions/', 200],
+      [customer, '/admin/crm/', 403],
+      [service, '/admin/crm/orders/', 200],
+    ];
+    for (const [who, target, status] of cases) {
+      const context = await as(who, false);
+      const page = await context.newPage();
+      const response = await page.goto(base + target);
+      expect(response?.status(), target).toBe(status);
+      if (status === 403) expect(await page.textContent('h1')).toBe('Not allowed');
+      await context.close();
+    }
+  });
+
+  const PAGES = [
+    '/admin/crm/',
+    '/admin/crm/contacts/',
+    '/admin/crm/contacts/import',
+    '/admin/crm/orders/',
+    '/admin/crm/messages/',
+    '/admin/crm/questions/',
+    '/admin/crm/mail',
+    '/admin/crm/segments',
+    '/admin/crm/segments/lapsed',
+    '/admin/crm/staff',
+    '/admin/crm/audit',
+  ];
+
+  it('passes axe (no serious or critical violation) on every console page', async () => {
+    const context = await as(owner, true);
+    const contactId = (await db().selectFrom('contacts').select('id').where('email', '=', 'gwen.oakes@example.com').executeTakeFirstOrThrow()).id;
+    for (const target of [...PAGES, `/admin/crm/contacts/${contactId}`, '/admin/crm/orders/221005-GWENA2']) {
+      const page = await context.newPage();
+      expect((await page.goto(base + target))?.status(), target).toBe(200);
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+      const serious = result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${target}: ${v.id} ${v.nodes[0]?.target.join(' ')}`);
+      expect(serious).toEqual([]);
+      await page.close();
+    }
+    await context.close();
+  });
+
+  it('passes html-validate and stays under 30 KB compressed on every console page', async () => {
+    const validator = new HtmlValidate(new FileSystemConfigLoader());
+    const contactId = (await db().selectFrom('contacts').select('id').where('email', '=', 'gwen.oakes@example.com').executeTakeFirstOrThrow()).id;
+    const problems: string[] = [];
+    for (const target of [...PAGES, `/admin/crm/contacts/${contactId}`, '/admin/crm/orders/221005-GWENA2', '/admin/crm/orders/221005-GWENA2/slip']) {
+      const page = await raw(base + target, { headers: { cookie: owner.cookie } });
+      expect(page.status, target).toBe(200);
+      // What the server sends to a browser that accepts gzip, as the compression middleware would make it.
+      expect(gzipSync(page.text).length, target).toBeLessThan(30 * 1024);
+      const report = await validator.validateString(page.text, target);
+      problems.push(...report.results.flatMap((r) => r.messages.map((m) => `${target}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`)));
+    }
+    expect(problems).toEqual([]);
+  });
+});
