@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTimeTrap } from '../../integrations/rapport/core/security/spam-traps.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, tokenOf } from '../helpers/form-client.ts';
+import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 // The running server, attacked as an attacker would: every request gets a clear answer (never a
@@ -302,6 +303,70 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     );
     await alive();
     expect(times.length).toBe(500);
+  });
+
+  it('answers the staff console for every role and any input without a 5xx, and changes nothing for a role without the right', async () => {
+    const customer = await signedIn(db(), 'customer');
+    const people = {
+      none: '',
+      customer: customer.cookie,
+      editor: (await signedIn(db(), 'editor')).cookie,
+      service: (await signedIn(db(), 'service')).cookie,
+      admin: (await signedIn(db(), 'admin')).cookie,
+    };
+    const contact = (await db().selectFrom('contacts').select('id').executeTakeFirstOrThrow()).id;
+    const paths = [
+      '/admin/crm/',
+      '/admin/crm/contacts/',
+      '/admin/crm/contacts/export.csv',
+      `/admin/crm/contacts/${contact}`,
+      '/admin/crm/contacts/no-such-contact',
+      '/admin/crm/contacts/import',
+      '/admin/crm/orders/',
+      '/admin/crm/orders/export.csv',
+      '/admin/crm/orders/123456-ABCDEF',
+      '/admin/crm/orders/123456-ABCDEF/slip',
+      '/admin/crm/messages/',
+      '/admin/crm/messages/no-such-message',
+      '/admin/crm/questions/',
+      '/admin/crm/questions/no-such-question',
+      '/admin/crm/mail',
+      '/admin/crm/segments',
+      '/admin/crm/segments/lapsed',
+      '/admin/crm/segments/best/export.csv',
+      '/admin/crm/segments/no-such-segment',
+      '/admin/crm/staff',
+      '/admin/crm/audit',
+    ];
+    const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
+    const query = fc.dictionary(
+      fc.constantFrom('q', 'page', 'kind', 'list', 'consent', 'ordered', 'tag', 'sort', 'status', 'period', 'actor', 'action', 'subject', 'done', 'more', 'from', 'to'),
+      fc.oneof(printable(30), fc.constantFrom('-1', '0', '99999999', '1e9', 'NaN', '%', '_', "' or 1=1 --")),
+      { maxKeys: 4 },
+    );
+    const form = fc.dictionary(
+      fc.constantFrom('intent', 'account', 'email', 'name', 'role', 'status', 'kind', 'organisation', 'notes', 'tag', 'tracking', 'carrier', 'note', 'id', 'csv'),
+      fc.oneof(printable(60), fc.constantFrom('add', 'role', 'remove', 'admin', 'service', 'customer', 'ship', 'confirm', 'cancel', 'apply', 'answered', 'retry')),
+      { maxKeys: 6 },
+    );
+    let refusedWrites = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(people)), fc.constantFrom('GET', 'POST'), fc.constantFrom(...paths), query, form, async (who, m, p, q, f) => {
+        const target = `${p}${Object.keys(q).length ? `?${new URLSearchParams(q).toString()}` : ''}`;
+        const cookie = people[who as keyof typeof people];
+        const headers: Record<string, string> = { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) };
+        const answer = await send(port, request(m, target, headers, m === 'POST' ? new URLSearchParams(f).toString() : ''));
+        expectClearAnswer(answer, `${who} ${m} ${target}`);
+        expect(answer.ms, `${who} ${m} ${target}`).toBeLessThan(1_000);
+        if (who === 'none' || who === 'customer') expect([303, 403, 404, 405], `${who} ${m} ${target}`).toContain(answer.status);
+        if (m === 'POST' && (who === 'none' || who === 'customer')) refusedWrites++;
+      }),
+      { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+    );
+    await alive();
+    expect(refusedWrites).toBeGreaterThan(0);
+    // A customer's posts changed nothing that the audit log would show.
+    expect(await db().selectFrom('audit_log').select('id').where('actor_account_id', '=', customer.accountId).execute()).toEqual([]);
   });
 
   it('keeps serving after a malformed request as Node parses it, and a body longer than declared', async () => {
