@@ -50,6 +50,9 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
   await db.schema.createIndex('orders_created').on('orders').column('created_at').execute();
   await db.schema.createIndex('list_subscriptions_list').on('list_subscriptions').columns(['list', 'status']).execute();
   await db.schema.createIndex('accounts_role').on('accounts').column('role').execute();
+  // Sent mail is never deleted: the console's lists by status must not sort all of it.
+  await db.schema.createIndex('mail_outbox_status_created').on('mail_outbox').columns(['status', 'created_at']).execute();
+  await db.schema.createIndex('faq_questions_status').on('faq_questions').columns(['status', 'created_at']).execute();
 }
 
 const ROLE_CHECK = sql`role in ('customer', 'service', 'editor', 'admin')`;
