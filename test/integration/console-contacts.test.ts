@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { load } from 'cheerio';
 import { parse } from 'csv-parse/sync';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
@@ -202,6 +203,7 @@ describe.each(drivers)('the contacts console on $name', (driver) => {
     expect((await listed('?q=0%25_d')).emails).toEqual(['dan@seed.example']);
     expect((await listed('?q=_')).emails).toEqual(['dan@seed.example']);
     expect((await listed('?q=nobody-has-this')).emails).toEqual([]);
+    expect((await listed('?q=arch%00er')).emails).toEqual(['alice@seed.example']);
   });
 
   it('filters by kind, list, consent, orders and tag, and sorts', async () => {
@@ -309,19 +311,52 @@ describe.each(drivers)('the contacts console on $name', (driver) => {
     expect(alice('h2:contains("Orders") + .table-wrap').text()).toContain('cancelled');
   });
 
+  it('caps the timeline at 100 events, 500 with "show more", and keeps pages small', async () => {
+    const id = ids['eve@seed.example']!;
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      id: randomUUID(),
+      contact_id: id,
+      type: 'enquiry',
+      summary: `Question about bulb order number ${i} and when the lilies ship`,
+      data: null,
+      created_at: new Date(Date.parse('2025-02-01T00:00:00.000Z') + i * 60_000).toISOString(),
+    }));
+    for (let i = 0; i < events.length; i += 100)
+      await db()
+        .insertInto('activities')
+        .values(events.slice(i, i + 100))
+        .execute();
+    const timeline = ($: ReturnType<typeof load>) => $('h2:contains("Timeline") + .table-wrap tbody tr');
+    const short = await get(`/admin/crm/contacts/${id}`, service);
+    let $ = load(short.text);
+    expect(timeline($)).toHaveLength(100);
+    expect(timeline($).first().text()).toContain('order number 599');
+    expect($(`a[href="/admin/crm/contacts/${id}?more=1"]`).text()).toContain('Show more');
+    const long = await get(`/admin/crm/contacts/${id}?more=1`, service);
+    $ = load(long.text);
+    expect(timeline($)).toHaveLength(500);
+    expect(timeline($).last().text()).toContain('order number 100');
+    expect($('a[href$="?more=1"]')).toHaveLength(0);
+    expect(gzipSync(long.text).length).toBeLessThan(30_000);
+    expect(gzipSync((await get('/admin/crm/contacts/?q=many.example', service)).text).length).toBeLessThan(30_000);
+  });
+
   it('answers an unknown contact with 404', async () => {
     const page = await get('/admin/crm/contacts/no-such-contact', service);
     expect(page.status).toBe(404);
     expect(page.text).toContain('Contact not found');
     const posted = await post('/admin/crm/contacts/no-such-contact', { intent: 'tag-add', tag: 'x' }, service);
     expect(posted.status).toBe(404);
+    // A NUL (which PostgreSQL cannot even compare) is no contact either, not a server error.
+    expect((await get('/admin/crm/contacts/a%00b', service)).status).toBe(404);
+    expect((await get(`/admin/crm/contacts/${'x'.repeat(500)}`, service)).status).toBe(404);
   });
 
   it('saves an edit with its old and new values in the audit log; nothing changed records nothing', async () => {
     const id = ids['carol@seed.example']!;
     const saved = await post(
       `/admin/crm/contacts/${id}`,
-      { intent: 'update', kind: 'partner', organisation: ' Chinook Seeds ', notes: 'Calls on Tuesdays.\r\nPrefers mail.' },
+      { intent: 'update', kind: 'partner', organisation: ' Chinook\u0000 Seeds ', notes: 'Calls on Tuesdays.\r\nPrefers mail.' },
       service,
     );
     expect(saved.status).toBe(303);

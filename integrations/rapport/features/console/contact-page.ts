@@ -22,6 +22,8 @@ export const contactPath = (id: string) => `/admin/crm/contacts/${encodeURICompo
 
 /** What a contact's page shows besides its timeline, or `undefined` for an unknown id. */
 export async function readContact(db: Kysely<Database>, id: string, config: RapportConfig) {
+  // Ids are UUIDs; anything far from one (or with a NUL, which PostgreSQL cannot compare) is no contact.
+  if (id.length > 100 || id.includes('\0')) return undefined;
   const contact = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
   if (!contact) return undefined;
   const [account, tags, subscriptions, orders] = await Promise.all([
@@ -49,9 +51,12 @@ export async function readContact(db: Kysely<Database>, id: string, config: Rapp
   };
 }
 
+/** A text field: one kind of line break, no control characters (PostgreSQL refuses NUL outright), trimmed. */
 const field = (form: FormData, name: string) =>
   String(form.get(name) ?? '')
     .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
     .trim();
 
 /** The edit form: kind, organisation and notes. Only what changed is written and recorded (old and new values). */
