@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../core/store/schema.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -10,7 +10,7 @@ export async function readAudit(
 ) {
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.actor) query = query.where('actor', '=', filter.actor);
-  if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.action) query = query.where(sql<boolean>`action like ${`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   if (filter.subject) query = query.where('subject_id', '=', filter.subject);
   const rows = await query
     .orderBy('created_at', 'desc')

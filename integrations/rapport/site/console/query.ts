@@ -14,9 +14,10 @@ export function oneOf<T extends string>(url: URL, name: string, allowed: readonl
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-/** A search text: trimmed, at most 100 characters, `undefined` when empty. */
+/** A search text: control characters removed (PostgreSQL refuses NUL in text), trimmed, at most 100 characters, `undefined` when empty. */
 export const searchText = (url: URL, name = 'q'): string | undefined => {
-  const value = (url.searchParams.get(name) ?? '').trim().slice(0, 100);
+  // eslint-disable-next-line no-control-regex
+  const value = (url.searchParams.get(name) ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 100);
   return value === '' ? undefined : value;
 };
 

@@ -52,7 +52,10 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
   await db.schema.createIndex('accounts_role').on('accounts').column('role').execute();
   // Sent mail is never deleted: the console's lists by status must not sort all of it.
   await db.schema.createIndex('mail_outbox_status_created').on('mail_outbox').columns(['status', 'created_at']).execute();
-  await db.schema.createIndex('faq_questions_status').on('faq_questions').columns(['status', 'created_at']).execute();
+  await db.schema.createIndex('faq_questions_status_created').on('faq_questions').columns(['status', 'created_at']).execute();
+  // A contact's page reads the mail sent to their address and their sign-ins.
+  await db.schema.createIndex('mail_outbox_to').on('mail_outbox').columns(['to_address', 'created_at']).execute();
+  await db.schema.createIndex('sessions_account').on('sessions').columns(['account_id', 'created_at']).execute();
 }
 
 const ROLE_CHECK = sql`role in ('customer', 'service', 'editor', 'admin')`;
