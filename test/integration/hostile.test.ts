@@ -340,27 +340,76 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const query = fc.dictionary(
-      fc.constantFrom('q', 'page', 'kind', 'list', 'consent', 'ordered', 'tag', 'sort', 'status', 'period', 'actor', 'action', 'subject', 'done', 'more', 'from', 'to'),
+      fc.constantFrom(
+        'q',
+        'page',
+        'kind',
+        'list',
+        'consent',
+        'ordered',
+        'tag',
+        'sort',
+        'status',
+        'period',
+        'actor',
+        'action',
+        'subject',
+        'done',
+        'more',
+        'from',
+        'to',
+      ),
       fc.oneof(printable(30), fc.constantFrom('-1', '0', '99999999', '1e9', 'NaN', '%', '_', "' or 1=1 --")),
       { maxKeys: 4 },
     );
     const form = fc.dictionary(
-      fc.constantFrom('intent', 'account', 'email', 'name', 'role', 'status', 'kind', 'organisation', 'notes', 'tag', 'tracking', 'carrier', 'note', 'id', 'csv'),
-      fc.oneof(printable(60), fc.constantFrom('add', 'role', 'remove', 'admin', 'service', 'customer', 'ship', 'confirm', 'cancel', 'apply', 'answered', 'retry')),
+      fc.constantFrom(
+        'intent',
+        'account',
+        'email',
+        'name',
+        'role',
+        'status',
+        'kind',
+        'organisation',
+        'notes',
+        'tag',
+        'tracking',
+        'carrier',
+        'note',
+        'id',
+        'csv',
+      ),
+      fc.oneof(
+        printable(60),
+        fc.constantFrom('add', 'role', 'remove', 'admin', 'service', 'customer', 'ship', 'confirm', 'cancel', 'apply', 'answered', 'retry'),
+      ),
       { maxKeys: 6 },
     );
     let refusedWrites = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(people)), fc.constantFrom('GET', 'POST'), fc.constantFrom(...paths), query, form, async (who, m, p, q, f) => {
-        const target = `${p}${Object.keys(q).length ? `?${new URLSearchParams(q).toString()}` : ''}`;
-        const cookie = people[who as keyof typeof people];
-        const headers: Record<string, string> = { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) };
-        const answer = await send(port, request(m, target, headers, m === 'POST' ? new URLSearchParams(f).toString() : ''));
-        expectClearAnswer(answer, `${who} ${m} ${target}`);
-        expect(answer.ms, `${who} ${m} ${target}`).toBeLessThan(1_000);
-        if (who === 'none' || who === 'customer') expect([303, 403, 404, 405], `${who} ${m} ${target}`).toContain(answer.status);
-        if (m === 'POST' && (who === 'none' || who === 'customer')) refusedWrites++;
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(people)),
+        fc.constantFrom('GET', 'POST'),
+        fc.constantFrom(...paths),
+        query,
+        form,
+        async (who, m, p, q, f) => {
+          const target = `${p}${Object.keys(q).length ? `?${new URLSearchParams(q).toString()}` : ''}`;
+          const cookie = people[who as keyof typeof people];
+          const headers: Record<string, string> = {
+            Host: host(),
+            Origin: origin(),
+            'Content-Type': 'application/x-www-form-urlencoded',
+            ...(cookie ? { Cookie: cookie } : {}),
+          };
+          const answer = await send(port, request(m, target, headers, m === 'POST' ? new URLSearchParams(f).toString() : ''));
+          expectClearAnswer(answer, `${who} ${m} ${target}`);
+          expect(answer.ms, `${who} ${m} ${target}`).toBeLessThan(1_000);
+          if (who === 'none' || who === 'customer') expect([303, 403, 404, 405], `${who} ${m} ${target}`).toContain(answer.status);
+          if (m === 'POST' && (who === 'none' || who === 'customer')) refusedWrites++;
+        },
+      ),
       { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
     await alive();
