@@ -96,6 +96,9 @@ for (const kind of ['sqlite', 'postgres']) {
       '/admin/crm/orders/',
       '/admin/crm/orders/?status=delivered&page=20',
       '/admin/crm/segments',
+      '/admin/crm/segments/lapsed',
+      '/admin/crm/messages/',
+      '/admin/crm/mail?status=sent',
       '/admin/crm/',
     ];
     results[kind] = { seedSeconds, pages: [] };
