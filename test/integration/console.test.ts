@@ -67,6 +67,12 @@ describe('the staff console', () => {
     expect((await get('/admin/crm/audit', editor)).status).toBe(403);
   });
 
+  it('is linked from the content manager, and links back to it for roles that may use it', async () => {
+    expect((await get('/admin/')).text).toContain('<a href="/admin/crm/" class="rapport-console-link">Staff console</a>');
+    expect((await get('/admin/crm/', admin)).text).toContain('<a href="/admin/">Content manager</a>');
+    expect((await get('/admin/crm/', service)).text).not.toContain('<a href="/admin/">Content manager</a>');
+  });
+
   it('lets an admin add, change and remove staff, mails the new person, and records each action', async () => {
     const refused = await post('/admin/crm/staff', { intent: 'add', email: 'helper@example.com', role: 'service' }, service);
     expect(refused.status).toBe(403);
