@@ -10,10 +10,9 @@ import { NOT_REVENUE } from './segments.ts';
 // per-customer GROUP BY walks the orders_contact index and fetches every row by itself, where a
 // plain scan reads the table in order.
 
-/** One customer's counted orders, oldest first: dates (ISO), the same as epoch ms (parsed once per read), totals (cents), in step. */
+/** One customer's counted orders, oldest first: dates (ISO) and totals (cents), in step. */
 export interface OrderHistory {
   dates: string[];
-  times: number[];
   cents: number[];
 }
 
@@ -36,22 +35,25 @@ export async function readOrderFacts(db: Kysely<Database>, max = MAX_ORDER_ROWS)
   const complete = rows.length <= max;
   // Past the bound, the newest orders (by the created_at index): histories are cut at their old end, never in the middle.
   if (!complete) rows = await counted.orderBy('created_at', 'desc').limit(max).execute();
+  // Plain loops: this runs over every counted order, so it is kept to a Map lookup and two pushes each.
   const byContact = new Map<string, OrderHistory>();
   for (const r of rows) {
     const history = byContact.get(r.contact_id);
-    const time = Date.parse(r.created_at);
-    if (history) {
+    if (history === undefined) byContact.set(r.contact_id, { dates: [r.created_at], cents: [Number(r.total_cents)] });
+    else {
       history.dates.push(r.created_at);
-      history.times.push(time);
       history.cents.push(Number(r.total_cents));
-    } else byContact.set(r.contact_id, { dates: [r.created_at], times: [time], cents: [Number(r.total_cents)] });
+    }
   }
+  // A table scan gives orders mostly as they were placed; the few histories out of date order are sorted (ISO dates sort as text).
   for (const history of byContact.values()) {
-    if (history.times.every((t, i) => i === 0 || history.times[i - 1]! <= t)) continue;
-    const order = history.times.map((_, i) => i).sort((a, b) => history.times[a]! - history.times[b]!);
-    history.dates = order.map((i) => history.dates[i]!);
-    history.times = order.map((i) => history.times[i]!);
-    history.cents = order.map((i) => history.cents[i]!);
+    const { dates, cents } = history;
+    let sorted = true;
+    for (let i = 1; i < dates.length && sorted; i++) sorted = dates[i - 1]! <= dates[i]!;
+    if (sorted) continue;
+    const order = dates.map((_, i) => i).sort((a, b) => (dates[a]! < dates[b]! ? -1 : dates[a]! > dates[b]! ? 1 : 0));
+    history.dates = order.map((i) => dates[i]!);
+    history.cents = order.map((i) => cents[i]!);
   }
   return { byContact, complete };
 }

@@ -103,11 +103,12 @@ export async function segmentOverview(db: Kysely<Database>, now: Date, period: P
 function lapsedBuyers(facts: OrderFacts, buyers: readonly Buyer[], now: Date): Array<{ buyer: Buyer; lapse: Lapse }> {
   const rows: Array<{ buyer: Buyer; lapse: Lapse }> = [];
   const at = now.getTime();
+  // Only a customer whose last order is over 60 days old can have lapsed: recent buyers are ruled out without working out their rhythm.
+  const recent = new Date(at - GRACE_DAYS * DAY).toISOString();
   for (const buyer of buyers) {
-    const { dates, times } = facts.byContact.get(buyer.contactId)!;
-    // Only a customer whose last order is 60 days old can have lapsed: recent buyers are ruled out without working out their rhythm.
-    if (times.at(-1)! + GRACE_DAYS * DAY >= at) continue;
-    if (at > lapseTimes(times).lapsedFrom) rows.push({ buyer, lapse: lapseOf(dates, now) });
+    if (buyer.lastOrderAt >= recent) continue;
+    const { dates } = facts.byContact.get(buyer.contactId)!;
+    if (at > lapseTimes(dates.map((d) => Date.parse(d))).lapsedFrom) rows.push({ buyer, lapse: lapseOf(dates, now) });
   }
   return rows.sort((a, b) => byRevenue(a.buyer, b.buyer));
 }
