@@ -86,9 +86,13 @@ export interface SegmentOverview {
 /** Everything the overview shows, from one read of the orders. */
 export async function segmentOverview(db: Kysely<Database>, now: Date, period: Period): Promise<SegmentOverview> {
   const facts = await recentOrderFacts(db);
+  return remembered(facts, `overview:${period}`, now, () => overviewOf(facts, now, period));
+}
+
+function overviewOf(facts: OrderFacts, now: Date, period: Period): SegmentOverview {
   const all = buyersFrom(facts.byContact);
   const since = periodStart(period, now);
-  const lapsed = lapsedBuyers(facts, all, now);
+  const lapsed = lapsedBuyers(facts, now);
   return {
     pareto: paretoOf(since ? buyersFrom(facts.byContact, since) : all),
     rfm: rfmGroups(all, now),
@@ -99,8 +103,26 @@ export async function segmentOverview(db: Kysely<Database>, now: Date, period: P
   };
 }
 
-/** Customers who stopped buying, best first, with their rhythm. */
-function lapsedBuyers(facts: OrderFacts, buyers: readonly Buyer[], now: Date): Array<{ buyer: Buyer; lapse: Lapse }> {
+/**
+ * What was worked out from one read of the orders, by name and day: the segments change when the
+ * orders are read again (once a minute at most) or the day turns, so the Today page, the
+ * overview and the lists, opened often, work them out once in between.
+ */
+function remembered<T>(facts: OrderFacts, name: string, now: Date, work: () => T): T {
+  const key = `${name}:${now.toISOString().slice(0, 10)}`;
+  let known = memo.get(facts);
+  if (!known) memo.set(facts, (known = new Map()));
+  if (!known.has(key)) known.set(key, work());
+  return known.get(key) as T;
+}
+const memo = new WeakMap<OrderFacts, Map<string, unknown>>();
+
+/** Customers who stopped buying, best first, with their rhythm (the same on a given day for one read of the orders). */
+function lapsedBuyers(facts: OrderFacts, now: Date): Array<{ buyer: Buyer; lapse: Lapse }> {
+  return remembered(facts, 'lapsed', now, () => findLapsed(facts, buyersFrom(facts.byContact), now));
+}
+
+function findLapsed(facts: OrderFacts, buyers: readonly Buyer[], now: Date): Array<{ buyer: Buyer; lapse: Lapse }> {
   const rows: Array<{ buyer: Buyer; lapse: Lapse }> = [];
   const at = now.getTime();
   // Only a customer whose last order is over 60 days old can have lapsed: recent buyers are ruled out without working out their rhythm.
@@ -116,7 +138,7 @@ function lapsedBuyers(facts: OrderFacts, buyers: readonly Buyer[], now: Date): A
 /** How many customers stopped buying (the Today page's figure). */
 export async function lapsedCount(db: Kysely<Database>, now: Date): Promise<number> {
   const facts = await recentOrderFacts(db);
-  return lapsedBuyers(facts, buyersFrom(facts.byContact), now).length;
+  return lapsedBuyers(facts, now).length;
 }
 
 type Member = Omit<SegmentRow, 'contact'> & { id: string };
@@ -138,7 +160,7 @@ async function buyerMembers(db: Kysely<Database>, segment: SegmentInfo, now: Dat
       .map((b) => ({ id: b.contactId, buyer: b }));
     return { rows, complete: facts.complete };
   }
-  return { rows: lapsedBuyers(facts, all, now).map((r) => ({ id: r.buyer.contactId, buyer: r.buyer, lapse: r.lapse })), complete: facts.complete };
+  return { rows: lapsedBuyers(facts, now).map((r) => ({ id: r.buyer.contactId, buyer: r.buyer, lapse: r.lapse })), complete: facts.complete };
 }
 
 /** Fills in who each member is (a member whose contact has gone is left out). */

@@ -86,10 +86,19 @@ export async function listOrders(db: Kysely<Database>, filter: OrderFilter, page
 
 /** How many orders of each status match the other filters: one grouped count. */
 export async function statusCounts(db: Kysely<Database>, filter: OrderFilter): Promise<Record<OrderStatus, number>> {
-  const rows = await matching(db, filter, false)
-    .select((eb) => ['orders.status', eb.fn.countAll<number | string>().as('n')])
-    .groupBy('orders.status')
-    .execute();
+  // Without a search the customers are not needed: joining them costs a lookup per order (100 ms at 50,000).
+  const rows = filter.q
+    ? await matching(db, filter, false)
+        .select((eb) => ['orders.status', eb.fn.countAll<number | string>().as('n')])
+        .groupBy('orders.status')
+        .execute()
+    : await db
+        .selectFrom('orders')
+        .select((eb) => ['orders.status', eb.fn.countAll<number | string>().as('n')])
+        .$if(!!filter.from, (q) => q.where('orders.created_at', '>=', `${filter.from}T00:00:00.000Z`))
+        .$if(!!filter.to, (q) => q.where('orders.created_at', '<', nextDay(filter.to!)))
+        .groupBy('orders.status')
+        .execute();
   const counts = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
