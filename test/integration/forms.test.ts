@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTimeTrap } from '../../integrations/rapport/core/security/spam-traps.ts';
 import { issueToken } from '../../integrations/rapport/core/security/tokens.ts';
 import { pruneExpired } from '../../integrations/rapport/core/store/prune.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, raw, tokenOf } from '../helpers/form-client.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
@@ -472,5 +473,17 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     expect(await db().selectFrom('contacts').select('id').where('email', '=', email).executeTakeFirst()).toBeUndefined();
     expect(await db().selectFrom('contacts').select('id').where('email', '=', `ada.${driver.name}@example.com`).executeTakeFirst()).toBeDefined();
     expect(await db().selectFrom('contacts').select('id').where('email', '=', `grace.${driver.name}@example.com`).executeTakeFirst()).toBeDefined();
+  });
+
+  it('keeps a contact staff tagged or wrote a note about, and still prunes the rest', async () => {
+    const old = () => new Date(Date.now() - 200 * 3_600_000);
+    const tagged = await upsertContact(db(), { email: `tagged.${driver.name}@example.com`, name: 'Tagged', kind: 'prospect' }, old);
+    await db().insertInto('contact_tags').values({ contact_id: tagged.id, tag: 'trade show', created_at: old().toISOString() }).execute();
+    const noted = await upsertContact(db(), { email: `noted.${driver.name}@example.com`, name: 'Noted', kind: 'prospect' }, old);
+    await db().updateTable('contacts').set({ notes: 'Met at the Lacombe fair' }).where('id', '=', noted.id).execute();
+    const alone = await upsertContact(db(), { email: `alone.${driver.name}@example.com`, name: 'Alone', kind: 'prospect' }, old);
+    await pruneExpired(db(), 100);
+    const left = await db().selectFrom('contacts').select('id').where('id', 'in', [tagged.id, noted.id, alone.id]).execute();
+    expect(left.map((c) => c.id).sort()).toEqual([tagged.id, noted.id].sort());
   });
 });

@@ -11,8 +11,10 @@ export interface PruneReport {
 
 /**
  * Deletes what nobody confirmed: expired tokens, sign-ups left pending longer than
- * `signupExpiryHours`, and contacts that exist only because of such a sign-up (no confirmed
- * list, consent, account or activity). Run by every server every few minutes; idempotent.
+ * `signupExpiryHours`, and contacts that exist only because of such a sign-up (nothing else
+ * refers to them: no list, consent, account, activity, order, question, tag or staff note; a
+ * reference it did not know of would fail the whole delete, so each table that points at a
+ * contact is listed). Run by every server every few minutes; idempotent.
  */
 export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: number, clock: Clock = systemClock): Promise<PruneReport> {
   const now = clock();
@@ -22,6 +24,8 @@ export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: numb
   const contacts = await db
     .deleteFrom('contacts')
     .where('created_at', '<', cutoff)
+    // Staff's notes make a contact someone's work: kept.
+    .where('notes', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -31,6 +35,13 @@ export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: numb
             .unionAll(selectFrom('consent_ledger').select('contact_id').whereRef('consent_ledger.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('accounts').select('contact_id').whereRef('accounts.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('activities').select('contact_id').whereRef('activities.contact_id', '=', 'contacts.id'))
+            .unionAll(selectFrom('orders').select('contact_id').whereRef('orders.contact_id', '=', 'contacts.id'))
+            .unionAll(selectFrom('contact_tags').select('contact_id').whereRef('contact_tags.contact_id', '=', 'contacts.id'))
+            .unionAll(
+              selectFrom('faq_questions')
+                .select((eb) => eb.ref('faq_questions.contact_id').$notNull().as('contact_id'))
+                .whereRef('faq_questions.contact_id', '=', 'contacts.id'),
+            )
             .unionAll(
               selectFrom('tokens')
                 .select((eb) => eb.ref('tokens.contact_id').$notNull().as('contact_id'))
