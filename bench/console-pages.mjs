@@ -28,7 +28,7 @@ const SIZES = {
 // A build from before the console has no console pages: build again then.
 const hasConsole = () => {
   try {
-    return readdirSync(path.join(distDir, 'server'), { recursive: true }).some((f) => String(f).includes('admin_crm') || String(f).includes('admin/crm'));
+    return readdirSync(path.join(distDir, 'server'), { recursive: true }).some((f) => path.basename(String(f)).startsWith('ConsoleLayout'));
   } catch {
     return false;
   }
@@ -38,13 +38,17 @@ await ensureReferenceBuild();
 
 async function measure(url, cookie, page) {
   const headers = { cookie, 'accept-encoding': 'gzip' };
+  // The first view: segments read the orders then and share the read for a minute, so it is the cold figure.
+  const t = performance.now();
   const once = await fetch(url + page, { headers: { cookie } });
   const body = await once.text();
+  const firstMs = Math.round(performance.now() - t);
   if (once.status !== 200) throw new Error(`${page} answered ${once.status}: ${body.slice(0, 300)}`);
   const result = await autocannon({ url: url + page, connections: 2, duration: SECONDS, headers });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${page}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return {
     page,
+    firstMs,
     rps: result.requests.average,
     p50: result.latency.p50,
     p90: result.latency.p90,
@@ -111,16 +115,18 @@ for (const kind of ['sqlite', 'postgres']) {
 }
 
 const row = (kind, r, base) =>
-  `| ${kind} | \`${r.page}\` | ${r.p50} | ${r.p90} | ${r.p97_5} | ${r.rps.toFixed(0)} | ${(r.p97_5 / Math.max(base.p97_5, 1)).toFixed(1)}× | ${(r.gzipBytes / 1024).toFixed(1)} |`;
+  `| ${kind} | \`${r.page}\` | ${r.firstMs} | ${r.p50} | ${r.p90} | ${r.p97_5} | ${r.rps.toFixed(0)} | ${(r.p97_5 / Math.max(base.p97_5, 1)).toFixed(1)}× | ${(r.gzipBytes / 1024).toFixed(1)} |`;
 const section = `## The staff console on a big store
 
 ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), \`npm run bench:console\`: ${SIZES.contacts.toLocaleString('en')} contacts, ${SIZES.orders.toLocaleString('en')} orders
 and ${SIZES.activities.toLocaleString('en')} timeline entries seeded (SQLite ${results.sqlite.seedSeconds.toFixed(0)} s, PostgreSQL ${results.postgres.seedSeconds.toFixed(0)} s); autocannon,
 2 connections for ${SECONDS} s per page, signed in as an admin. Goal: p95 under 200 ms (p97.5 is shown, which is stricter), each page
 under 30 KB compressed. Ratio: p97.5 against the audit-log page on the same store (an almost empty page: session check, Astro, layout).
+"First view" is one request before the run: the segment pages read the orders then and share that read for a minute
+(the Today page's lapsed figure too), so it is their cost when nobody opened them in the last minute.
 
-| store | page | p50 ms | p90 ms | p97.5 ms | req/s | p97.5 ÷ baseline | gzip KB |
-|---|---|---|---|---|---|---|---|
+| store | page | first view ms | p50 ms | p90 ms | p97.5 ms | req/s | p97.5 ÷ baseline | gzip KB |
+|---|---|---|---|---|---|---|---|---|
 ${['sqlite', 'postgres'].flatMap((kind) => results[kind].pages.map((r) => row(kind, r, results[kind].pages[0]))).join('\n')}
 `;
 writeSection('The staff console on a big store', section);

@@ -224,6 +224,83 @@ describe('the staff console in Chromium', () => {
     });
   });
 
+  it('works every other page and its action without JavaScript: a contact’s notes and tags, a message answered, a failed mail sent again, a staff member added, each in the audit log', async () => {
+    const context = await as(owner, false);
+    const page = await context.newPage();
+    screenshotOnFailure(page, 'console-nojs-tour');
+    // A contact who wrote through the contact form, and a mail to them that failed.
+    const writer = await upsertContact(db(), { email: 'wren.writer@example.com', name: 'Wren Writer', kind: 'prospect' }, clock);
+    const messageId = randomUUID();
+    await db()
+      .insertInto('activities')
+      .values({
+        id: messageId,
+        contact_id: writer.id,
+        type: 'enquiry',
+        summary: 'Bulbs for a school garden',
+        data: JSON.stringify({ subject: 'Bulbs for a school garden', message: 'Do you give schools a discount on 500 tulips?', name: 'Wren Writer' }),
+        created_at: clock().toISOString(),
+      })
+      .execute();
+    await db()
+      .insertInto('mail_outbox')
+      .values({
+        id: randomUUID(),
+        to_address: writer.email,
+        subject: 'About your school garden',
+        text_body: 'Yes.',
+        html_body: null,
+        headers: null,
+        status: 'failed',
+        attempts: 8,
+        next_attempt_at: clock().toISOString(),
+        last_error: '550 mailbox unavailable',
+        created_at: clock().toISOString(),
+        sent_at: null,
+      })
+      .execute();
+
+    await page.goto(`${base}/admin/crm/contacts/?q=wren`);
+    await page.click('a:has-text("wren.writer@example.com")');
+    expect(await page.textContent('main')).toContain('550 mailbox unavailable');
+    await page.fill('#contact-notes', 'Teacher at Lacombe Composite; wants 500 tulips in September.');
+    await page.click('button:has-text("Save")');
+    await page.waitForURL(/done=/);
+    await page.fill('#contact-tag', 'School');
+    await page.click('button:has-text("Add tag")');
+    await page.waitForURL(/done=/);
+    const saved = await db().selectFrom('contacts').select('notes').where('id', '=', writer.id).executeTakeFirstOrThrow();
+    expect(saved.notes).toBe('Teacher at Lacombe Composite; wants 500 tulips in September.');
+    expect(await db().selectFrom('contact_tags').select('tag').where('contact_id', '=', writer.id).execute()).toEqual([{ tag: 'school' }]);
+
+    await page.goto(`${base}/admin/crm/`);
+    await page.click('a[href^="/admin/crm/messages/"]');
+    await page.click('a:has-text("Bulbs for a school garden")');
+    expect(await page.textContent('main')).toContain('Do you give schools a discount on 500 tulips?');
+    await page.click('button:has-text("Mark answered")');
+    await page.waitForURL(/done=/);
+    expect((await db().selectFrom('message_handling').select('status').where('activity_id', '=', messageId).executeTakeFirstOrThrow()).status).toBe('answered');
+
+    await page.goto(`${base}/admin/crm/mail`);
+    await page.click('button:has-text("Send again")');
+    await page.waitForURL(/done=/);
+    await waitFor(() => sink.received.find((m) => m.to.includes(writer.email)), 'the mail sent again');
+
+    await page.goto(`${base}/admin/crm/staff`);
+    await page.fill('#staff-email', 'helper@chinookbulbfarm.ca');
+    await page.selectOption('#staff-role', 'service');
+    await page.click('button:has-text("Add and send a sign-in link")');
+    await page.waitForURL(/done=added/);
+    await waitFor(() => sink.received.find((m) => m.to.includes('helper@chinookbulbfarm.ca')), 'the new staff member’s sign-in link');
+
+    await page.goto(`${base}/admin/crm/audit`);
+    const audit = (await page.textContent('main')) ?? '';
+    for (const line of ['Gave helper@chinookbulbfarm.ca the Customer service role', 'wren.writer@example.com']) expect(audit).toContain(line);
+    const actions = await db().selectFrom('audit_log').select('action').where('actor', '=', owner.email).execute();
+    for (const action of ['contact.update', 'contact.tag', 'message.status', 'mail.retry', 'staff.add']) expect(actions.map((a) => a.action)).toContain(action);
+    await context.close();
+  });
+
   it('refuses each role what it may not open, and a customer everything', async () => {
     const cases: Array<[{ cookie: string }, string, number]> = [
       [service, '/admin/crm/staff', 403],
