@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { dkimFromEnv } from '../integrations/rapport/core/mail/dkim.ts';
 import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,14 +33,16 @@ const running = await startServer({
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST ?? 'localhost',
   store: { databaseUrl: process.env.DATABASE_URL, sqliteFile: path.join(root, 'var', 'rapport.sqlite') },
-  mail: { smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') },
+  mail: { smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail'), dkim: dkimFromEnv(process.env) },
   siteUrl: process.env.SITE_URL,
   secret: process.env.RAPPORT_SECRET,
   secretFile: path.join(root, 'var', 'rapport-secret'),
   trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
   projectRoot: root,
 });
-console.log(`CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}`);
+console.log(
+  `CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}${process.env.DKIM_DOMAIN ? `, DKIM-signed for ${process.env.DKIM_DOMAIN}` : ''}`,
+);
 const url = serverUrl(running.server).replace('127.0.0.1', 'localhost');
 console.log(`Rapport is serving the reference site on ${url}`);
 // Where this server can be reached, for the links `npx rapport` prints (SITE_URL wins when set).

@@ -4,6 +4,7 @@ import type { RapportConfig } from '../config/schema.ts';
 import { HttpError } from '../core/errors.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
+import { dkimFromEnv } from '../core/mail/dkim.ts';
 import { createMailTransport } from '../core/mail/transport.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
@@ -40,7 +41,7 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
   const mail = startMailWorker({
     db: store.db,
     from: mailFrom(config),
-    transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail') }),
+    transport: createMailTransport({ smtpUrl: process.env.SMTP_URL, mailDir: path.join(root, 'var', 'mail'), dkim: dkimFromEnv(process.env) }),
   });
   const jobs = startJobs(runtimes.jobs, services, { onWork: () => mail.nudge() });
   const endpoints = formEndpoints(config);

@@ -6,6 +6,7 @@ import compression from 'compression';
 import sirv from 'sirv';
 import { readBuildInfo } from '../core/build-info.ts';
 import { HttpError } from '../core/errors.ts';
+import type { DkimOptions } from '../core/mail/dkim.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import type { OutboxOptions } from '../core/mail/outbox.ts';
@@ -42,8 +43,11 @@ export interface ServeOptions {
   store?: StoreOptions;
   /** Largest request body accepted, in bytes; bigger ones get 413 before they are read. @default 65536 */
   maxBodyBytes?: number;
-  /** Outgoing mail: SMTP with `smtpUrl`, else `.eml` files in `mailDir` (default `var/mail`). `from` defaults to the site's name and e-mail. */
-  mail?: { smtpUrl?: string | undefined; mailDir?: string; from?: string; intervalMs?: number; outbox?: OutboxOptions };
+  /**
+   * Outgoing mail: SMTP with `smtpUrl`, else `.eml` files in `mailDir` (default `var/mail`). `from` defaults to the site's name and e-mail.
+   * `dkim` signs every message (`dkimFromEnv` reads it from `DKIM_*`).
+   */
+  mail?: { smtpUrl?: string | undefined; mailDir?: string; from?: string; intervalMs?: number; outbox?: OutboxOptions; dkim?: DkimOptions | undefined };
   /** Absolute links in mail start with this (`SITE_URL`); default: the `site` the build was made with. */
   siteUrl?: string | undefined;
   /** `RAPPORT_SECRET`; when absent a key is generated into `secretFile`. */
@@ -106,7 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ? startMailWorker({
         db: store.db,
         from: options.mail.from ?? mailFrom(built.config),
-        transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail' }),
+        transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail', dkim: options.mail.dkim }),
         ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
         ...(options.mail.outbox ? { outbox: options.mail.outbox } : {}),
       })

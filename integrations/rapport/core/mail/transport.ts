@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type { DkimOptions } from './dkim.ts';
 import type { MailTransport } from './outbox.ts';
 
 /**
@@ -23,11 +24,18 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_00
 /**
  * The mail transport: SMTP when `smtpUrl` is set (`smtp://user:pass@host:587`), otherwise each
  * message is written as an `.eml` file under `mailDir` and its path logged, so a fresh install
- * works without a mail server.
+ * works without a mail server. With `dkim` (see `dkimFromEnv`) every message is signed, the
+ * `.eml` files too, so a signature can be checked before a real mail server is set up.
  */
-export function createMailTransport(options: { smtpUrl?: string | undefined; mailDir: string; log?: (line: string) => void }): MailTransport {
-  if (options.smtpUrl) return nodemailer.createTransport({ ...SMTP_TIMEOUTS, url: options.smtpUrl });
-  const files = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+export function createMailTransport(options: {
+  smtpUrl?: string | undefined;
+  mailDir: string;
+  log?: (line: string) => void;
+  dkim?: DkimOptions | undefined;
+}): MailTransport {
+  const dkim = options.dkim ? { dkim: options.dkim } : {};
+  if (options.smtpUrl) return nodemailer.createTransport({ ...SMTP_TIMEOUTS, ...dkim, url: options.smtpUrl });
+  const files = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...dkim });
   const log = options.log ?? ((line: string) => console.log(line));
   return {
     async sendMail(message) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
+import { ISSUES_ROUTE_FILE, readIssues, writeIssuesForServer } from './issue-file.ts';
 import { newsletterPrivacy } from './privacy.ts';
 import { preferencesEndpoint } from './preferences.ts';
 import { newsletterResultPages } from './result-pages.ts';
@@ -17,7 +18,7 @@ const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import
 export const newsletterFeature: RapportFeature = {
   id: 'newsletter',
   enabled: ({ config }) => config.features.newsletter || config.crm.subscribe,
-  routes: ({ config }) => [
+  routes: ({ config, server }) => [
     ...(config.crm.subscribe
       ? [
           { pattern: '/subscribe', entrypoint: route('subscribe.astro'), private: true },
@@ -33,10 +34,21 @@ export const newsletterFeature: RapportFeature = {
           { pattern: '/newsletter/rss.xml', entrypoint: route('rss.xml.ts') },
         ]
       : []),
+    // The issues for the server to send as campaigns: written by the build, then moved out of the public folder.
+    ...(config.features.newsletter && server ? [{ pattern: `/${ISSUES_ROUTE_FILE}`, entrypoint: route('issues.json.ts'), private: true }] : []),
   ],
   siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 30 }),
   accountSections: () => [{ id: 'lists', entrypoint: fileURLToPath(new URL('./account/ListsSection.astro', import.meta.url)), order: 10 }],
   forms: ({ config }) => (config.crm.subscribe ? [subscribeEndpoint, confirmEndpoint, preferencesEndpoint, unsubscribeEndpoint] : []),
   resultPages: ({ config }) => (config.crm.subscribe ? newsletterResultPages(config) : {}),
   privacy: ({ config }) => (config.crm.subscribe ? [newsletterPrivacy(config)] : []),
+  async afterBuild({ outDir, serverDir, logger }) {
+    const count = await writeIssuesForServer(outDir, serverDir);
+    if (count) logger.info(`Newsletter: ${count} issue${count === 1 ? '' : 's'} ready to send by e-mail`);
+  },
+  runtime: async () => ({
+    load(buildDir, s) {
+      s.newsletterIssues = readIssues(buildDir);
+    },
+  }),
 };
