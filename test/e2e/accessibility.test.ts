@@ -42,6 +42,8 @@ const TEMPLATES = [
 /** Forms sent with mistakes, to check the error state: the page, then what to fill. */
 const ERROR_STATES: Array<{ path: string; fill: Record<string, string> }> = [
   { path: '/subscribe', fill: { email: 'not-an-address' } },
+  // The short sign-up on a static page: the mistake comes back on /subscribe.
+  { path: '/', fill: { email: 'not-an-address' } },
   { path: '/account/register', fill: { name: '', email: 'still not an address' } },
   { path: '/contact/message', fill: { name: 'Ann', email: 'ann@example.com', message: 'short' } },
   { path: '/faq/ask?question=Can+I+plant+tulips+in+spring%3F', fill: { question: 'short', email: 'nope' } },

@@ -35,6 +35,13 @@ export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
    * one-click unsubscribe arrives from mail clients that send neither).
    */
   originExempt?: boolean | undefined;
+  /**
+   * The form is also drawn on static pages (the newsletter sign-up on the archive, issues and home
+   * page), whose time trap reads `STATIC_PAGE_STAMP`: such a post skips the time check (the time it
+   * was shown is unknown) and keeps the honeypot, the per-IP limit and the endpoint's own limits.
+   * Only for forms whose handler does nothing a bot could abuse without a confirmation (double opt-in).
+   */
+  drawnOnStaticPages?: boolean | undefined;
   /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */
   intercept?(params: URLSearchParams, services: Services, request: FormRequest): Promise<FormOutcome | undefined>;
   handle(data: z.infer<S>, services: Services, request: FormRequest): Promise<FormOutcome>;

@@ -1,5 +1,5 @@
 import type { Services } from '../services.ts';
-import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
+import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, STATIC_PAGE_STAMP, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
 import { take } from '../security/rate-limit.ts';
 import { endpointForm, waitText, type FormEndpoint, type FormOutcome, type FormRequest } from './endpoint.ts';
 import { groupParams, readForm } from './read-form.ts';
@@ -17,7 +17,8 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
   if (form.traps !== false) {
     if (params.get(HONEYPOT_FIELD)) return { kind: 'redirect', location: endpoint.decoy };
     const now = services.clock();
-    const verdict = checkTimeTrap(params.get(TIME_TRAP_FIELD), services.secret, now);
+    const stamp = params.get(TIME_TRAP_FIELD);
+    const verdict = endpoint.drawnOnStaticPages && stamp === STATIC_PAGE_STAMP ? 'ok' : checkTimeTrap(stamp, services.secret, now);
     if (verdict === 'forged') return { kind: 'redirect', location: endpoint.decoy };
     if (verdict === 'too-fast') {
       // Autofill, a password manager or a quick typist is not a bot: nothing is stored yet, the

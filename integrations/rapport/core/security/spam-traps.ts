@@ -4,6 +4,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const HONEYPOT_FIELD = 'homepage';
 /** Name of the hidden field holding the signed time the form was shown. */
 export const TIME_TRAP_FIELD = 'shown';
+/**
+ * The time-trap value of a form drawn on a static page (built once, served for weeks), which
+ * cannot carry a signed time. Only endpoints that declare such forms (`drawnOnStaticPages`) take it.
+ */
+export const STATIC_PAGE_STAMP = 'page';
 
 export interface TimeTrapLimits {
   /** Faster than this, a person cannot have filled in the form. @default 2 s */

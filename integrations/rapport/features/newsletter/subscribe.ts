@@ -62,6 +62,9 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
   path: '/subscribe',
   decoy: '/subscribe/check-your-inbox',
   form: subscribeForm,
+  // The short sign-up on the archive, the issues and the home page (NewsletterSignup.astro): a
+  // sign-up only asks for a confirmation mail, and those are limited per address and per IP.
+  drawnOnStaticPages: true,
   async handle(data, s) {
     const form = subscribeForm(s.config);
     await s.db.transaction().execute(async (trx) => {
