@@ -93,6 +93,15 @@ describe('a small site built with rapport()', () => {
     expect(rss).toContain(`<link>${SITE}/newsletter/2026-04-spring/</link>`);
   });
 
+  it('draws no newsletter sign-up without an adapter (nothing could answer it), only the archive', () => {
+    for (const file of ['newsletter/index.html', 'newsletter/2026-04-spring/index.html', 'index.html']) {
+      const { $ } = page(file);
+      expect($('form[method=post]'), file).toHaveLength(0);
+      expect($('a[href="/subscribe"]'), file).toHaveLength(0);
+    }
+    expect(page('newsletter/index.html').$('a[href="/newsletter/2026-04-spring/"]')).toHaveLength(1);
+  });
+
   it('links every page from the HTML site map', () => {
     const links = page('sitemap/index.html')
       .$('main a')
