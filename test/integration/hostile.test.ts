@@ -337,6 +337,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/crm/segments/no-such-segment',
       '/admin/crm/staff',
       '/admin/crm/audit',
+      '/admin/crm/campaigns',
+      '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed',
+      '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/mail',
+      '/admin/crm/campaigns/no-such-issue',
+      '/admin/crm/campaigns/no-such-issue/mail',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const query = fc.dictionary(

@@ -16,17 +16,30 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 /** What a role is for, in the words the staff page shows. */
 export const ROLE_DESCRIPTIONS: Record<StaffRole, string> = {
-  service: 'Contacts, messages, orders, questions, mail and segments; not the content manager.',
+  service: 'Contacts, messages, orders, questions, mail, segments and newsletter campaigns; not the content manager.',
   editor: 'The content manager and visitors’ questions.',
   admin: 'Everything, including staff and the audit log.',
 };
 
-export const PERMISSIONS = ['console', 'cms', 'contacts', 'import', 'messages', 'orders', 'questions', 'mail', 'segments', 'staff', 'audit'] as const;
+export const PERMISSIONS = [
+  'console',
+  'cms',
+  'contacts',
+  'import',
+  'messages',
+  'orders',
+  'questions',
+  'mail',
+  'segments',
+  'campaigns',
+  'staff',
+  'audit',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   customer: [],
-  service: ['console', 'contacts', 'messages', 'orders', 'questions', 'mail', 'segments'],
+  service: ['console', 'contacts', 'messages', 'orders', 'questions', 'mail', 'segments', 'campaigns'],
   editor: ['console', 'cms', 'questions'],
   admin: PERMISSIONS,
 };

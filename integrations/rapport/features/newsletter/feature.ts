@@ -13,6 +13,7 @@ export { accountListsForm, applyListChoice } from './preferences.ts';
 export { listMailLinks } from './list-links.ts';
 
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
+const consoleRoute = (file: string) => fileURLToPath(new URL(`./console/${file}`, import.meta.url));
 
 /** The newsletter's archive and feed (`features.newsletter`) and its double opt-in lists (`crm.subscribe`). */
 export const newsletterFeature: RapportFeature = {
@@ -36,6 +37,21 @@ export const newsletterFeature: RapportFeature = {
       : []),
     // The issues for the server to send as campaigns: written by the build, then moved out of the public folder.
     ...(config.features.newsletter && server ? [{ pattern: `/${ISSUES_ROUTE_FILE}`, entrypoint: route('issues.json.ts'), private: true }] : []),
+  ],
+  // Campaigns in the staff console: the issues to send, a preview of the e-mail, a test to oneself.
+  console: () => [
+    {
+      id: 'campaigns',
+      label: 'Campaigns',
+      path: '/admin/crm/campaigns',
+      order: 50,
+      permission: 'campaigns',
+      pages: [
+        { pattern: '/admin/crm/campaigns', entrypoint: consoleRoute('campaigns.astro') },
+        { pattern: '/admin/crm/campaigns/[slug]', entrypoint: consoleRoute('campaign.astro') },
+        { pattern: '/admin/crm/campaigns/[slug]/mail', entrypoint: consoleRoute('campaign-mail.astro') },
+      ],
+    },
   ],
   siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 30 }),
   accountSections: () => [{ id: 'lists', entrypoint: fileURLToPath(new URL('./account/ListsSection.astro', import.meta.url)), order: 10 }],

@@ -36,6 +36,7 @@ const AREAS: Record<Permission, string> = {
   questions: 'visitors’ questions',
   mail: 'outgoing mail',
   segments: 'segments',
+  campaigns: 'newsletter campaigns',
   staff: 'staff accounts',
   audit: 'the audit log',
 };

@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { load } from 'cheerio';
+import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RapportConfig } from '../../integrations/rapport/config/schema.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import { composePreview } from '../../integrations/rapport/features/newsletter/campaign-preview.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { raw, tokenOf, type Answer } from '../helpers/form-client.ts';
+import { signedIn } from '../helpers/staff.ts';
+import { drivers } from '../helpers/store-drivers.ts';
+
+const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+const distDir = inject('referenceBuild');
+const issues = (
+  JSON.parse(readFileSync(path.join(distDir, 'server', 'newsletter-issues.json'), 'utf8')) as {
+    issues: { slug: string; title: string; path: string; date: string }[];
+  }
+).issues;
+const built = JSON.parse(readFileSync(path.join(distDir, 'server', 'rapport.json'), 'utf8')) as { config: RapportConfig; site: string };
+const validator = new HtmlValidate(new FileSystemConfigLoader());
+
+/** The Campaigns section of the staff console: the issues and lists, an issue's preview, a test to oneself. */
+describe.each(drivers)('the Campaigns section of the staff console on $name', (driver) => {
+  let tmp: string;
+  let running: RunningServer;
+  let base: string;
+  let service: Awaited<ReturnType<typeof signedIn>>;
+  let admin: Awaited<ReturnType<typeof signedIn>>;
+  let editor: Awaited<ReturnType<typeof signedIn>>;
+  const db = () => running.store.db;
+  const newest = [...issues].sort((a, b) => b.date.localeCompare(a.date))[0]!;
+  const preview = `/admin/crm/campaigns/${newest.slug}`;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-console-campaigns-'));
+    await driver.setup();
+    running = await startServer({ distDir, port: 0, host: '127.0.0.1', store: driver.options(), secret: SECRET, projectRoot: tmp });
+    base = serverUrl(running.server);
+    service = await signedIn(db(), 'service');
+    admin = await signedIn(db(), 'admin');
+    editor = await signedIn(db(), 'editor');
+    // Three confirmed on the newsletter, one who left it, one confirmed on the reminders, one still pending there.
+    const now = new Date().toISOString();
+    const subscribe = async (email: string, list: string, status: 'pending' | 'confirmed' | 'unsubscribed') => {
+      const contact = await upsertContact(db(), { email, name: 'Sub Scriber' });
+      await db()
+        .insertInto('list_subscriptions')
+        .values({ contact_id: contact.id, list, status, created_at: now, confirmed_at: status === 'pending' ? null : now, updated_at: now })
+        .execute();
+    };
+    for (const n of [1, 2, 3]) await subscribe(`reader${n}@example.com`, 'news', 'confirmed');
+    await subscribe('gone@example.com', 'news', 'unsubscribed');
+    await subscribe('reader1@example.com', 'reminders', 'confirmed');
+    await subscribe('waiting@example.com', 'reminders', 'pending');
+  });
+  afterAll(async () => {
+    await running?.close();
+    await driver.teardown();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const get = (p: string, who: { cookie: string }) => raw(base + p, { headers: { cookie: who.cookie } });
+  const post = (p: string, who: { cookie: string }, fields: Record<string, string> = {}) =>
+    raw(base + p, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: who.cookie },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const valid = async (answer: Answer, name: string) => {
+    const report = await validator.validateString(answer.text, name);
+    expect(report.results.flatMap((r) => r.messages.map((m) => `${name}:${m.line} ${m.ruleId}: ${m.message}`))).toEqual([]);
+  };
+  const outboxTo = (email: string) =>
+    db().selectFrom('mail_outbox').select(['subject', 'text_body', 'html_body', 'headers']).where('to_address', '=', email).execute();
+  const testAudits = () =>
+    db().selectFrom('audit_log').select(['actor', 'action', 'subject_type', 'subject_id']).where('action', '=', 'campaign.test').execute();
+
+  it('shows the section to customer service and admins, and refuses editors every page and the test send', async () => {
+    for (const who of [service, admin]) {
+      const today = await get('/admin/crm/', who);
+      expect(load(today.text)('nav a[href="/admin/crm/campaigns"]').text()).toBe('Campaigns');
+      expect((await get('/admin/crm/campaigns', who)).status).toBe(200);
+    }
+    expect(load((await get('/admin/crm/', editor)).text)('nav a[href="/admin/crm/campaigns"]').length).toBe(0);
+    for (const p of ['/admin/crm/campaigns', preview, `${preview}/mail`]) {
+      const answer = await get(p, editor);
+      expect(answer.status, p).toBe(403);
+      expect(answer.text).toContain('newsletter campaigns');
+    }
+    const refused = await post(preview, editor);
+    expect(refused.status).toBe(403);
+    expect(await outboxTo(editor.email)).toEqual([]);
+    expect(await testAudits()).toEqual([]);
+  });
+
+  it('lists the issues newest first with their web pages, and the confirmed subscribers of each list', async () => {
+    const answer = await get('/admin/crm/campaigns', service);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['cache-control']).toBe('private, no-store');
+    await valid(answer, 'campaigns list');
+    const $ = load(answer.text);
+    const tables = $('main table');
+    const issueRows = tables.eq(0).find('tbody tr');
+    expect(issueRows.length).toBe(issues.length);
+    expect(issues.length).toBeGreaterThan(1);
+    const titles = issueRows.map((_, tr) => $(tr).find('td').first().text()).get();
+    expect(titles).toEqual([...issues].sort((a, b) => b.date.localeCompare(a.date)).map((i) => i.title));
+    expect(issueRows.first().find('a').first().attr('href')).toBe(preview);
+    expect(issueRows.first().find(`a[href="${newest.path}"]`).length).toBe(1);
+    const counts = Object.fromEntries(
+      tables
+        .eq(1)
+        .find('tbody tr')
+        .map((_, tr) => [[$(tr).find('td').first().text().trim(), $(tr).find('td').last().text().trim()]])
+        .get() as [string, string][],
+    );
+    expect(counts).toEqual({ 'The Chinook newsletter (news)': '3', 'Planting reminders (reminders)': '1' });
+    expect($('main').text()).toContain('Sending to a list is not available yet');
+  });
+
+  it('previews an issue: subject, sender, list headers, size, the HTML in a sandboxed frame and the text part', async () => {
+    const answer = await get(preview, service);
+    expect(answer.status).toBe(200);
+    await valid(answer, 'campaign preview');
+    const $ = load(answer.text);
+    const facts = Object.fromEntries(
+      $('main dl.facts dt')
+        .map((_, dt) => [[$(dt).text(), $(dt).next('dd').text()]])
+        .get() as [string, string][],
+    );
+    expect(facts.Subject).toBe(newest.title);
+    expect(facts.From).toContain('@');
+    expect(facts['List-Id']).toMatch(/^"?The Chinook newsletter"? <news\./);
+    expect(facts['List-Unsubscribe']).toMatch(/^<https?:\/\/[^>]+\/unsubscribe\?token=preview>$/);
+    expect(facts['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(facts['Size of the HTML']).toMatch(/^\d+\.\d KB of the 102\.0 KB/);
+    const frame = $('main iframe');
+    expect(frame.attr('sandbox')).toBe('');
+    expect(frame.attr('title')).toContain(newest.title);
+    expect(frame.attr('src')).toBe(`${preview}/mail?list=news`);
+    const text = $('main pre').text();
+    expect(text).toContain(newest.title);
+    expect(text).toContain('/unsubscribe?token=preview');
+    // A preview hands out no real token.
+    expect(await db().selectFrom('tokens').select('hash').where('contact_id', '=', service.contactId).execute()).toEqual([]);
+
+    const other = load((await get(`${preview}?list=reminders`, service)).text);
+    expect(other('main dl.facts').text()).toContain('<reminders.');
+
+    const mail = await get(frame.attr('src')!, service);
+    expect(mail.status).toBe(200);
+    expect(mail.headers['content-type']).toMatch(/^text\/html/);
+    expect(mail.headers['content-security-policy']).toBe("sandbox; default-src 'none'; img-src https: data:; style-src 'unsafe-inline'");
+    expect(mail.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(mail.headers['cache-control']).toBe('private, no-store');
+    const m = load(mail.text);
+    expect(m('[style]').length).toBeGreaterThan(5);
+    expect(m('style').length).toBe(0);
+    expect(m(`a[href$="${newest.path}"]`).length).toBeGreaterThan(0);
+    expect(m('script').length).toBe(0);
+  });
+
+  it('gives the composer’s message for an issue too long for Gmail, for the page to show instead of a 500', () => {
+    const long = {
+      slug: 'long',
+      title: 'A very long issue',
+      description: 'Too long.',
+      date: '2026-12-01',
+      path: '/newsletter/long/',
+      url: '',
+      html: `<p>${'Tulips. '.repeat(15_000)}</p>`,
+    };
+    const answer = composePreview({ config: built.config, site: new URL(built.site) }, long, 'news', 'me@example.com');
+    expect(answer.mail).toBeUndefined();
+    expect(answer.error).toMatch(/^“A very long issue” is too long to send by e-mail: the message would be \d+ KB and Gmail cuts messages off after 102 KB/);
+  });
+
+  it('answers 404 for an unknown issue or list', async () => {
+    for (const p of [
+      '/admin/crm/campaigns/no-such-issue',
+      `${preview}?list=no-such-list`,
+      '/admin/crm/campaigns/no-such-issue/mail',
+      `${preview}/mail?list=nope`,
+    ]) {
+      const answer = await get(p, service);
+      expect(answer.status, p).toBe(404);
+    }
+    const missing = await get('/admin/crm/campaigns/no-such-issue', service);
+    expect(load(missing.text)('main').text()).toContain('There is no newsletter issue with that name.');
+    expect((await post('/admin/crm/campaigns/no-such-issue', service)).status).toBe(404);
+    expect(await outboxTo(service.email)).toEqual([]);
+  });
+
+  it('sends a test to the staff member with working links for them, audited, and refuses a second within a minute', async () => {
+    const sent = await post(preview, service);
+    expect(sent.status, sent.text.slice(0, 300)).toBe(303);
+    expect(sent.headers.location).toBe(`${preview}?list=news&done=tested`);
+    const after = await get(String(sent.headers.location), service);
+    expect(load(after.text)('main').text()).toContain(`A test was sent to ${service.email}.`);
+
+    const mails = await outboxTo(service.email);
+    expect(mails.length).toBe(1);
+    const mail = mails[0]!;
+    expect(mail.subject).toBe(`[Test] ${newest.title}`);
+    const headers = JSON.parse(mail.headers!) as Record<string, string>;
+    const token = tokenOf(headers['List-Unsubscribe']!, '/unsubscribe');
+    expect(token).not.toBe('preview');
+    expect(tokenOf(mail.html_body!, '/unsubscribe')).toBe(token);
+    expect(await testAudits()).toEqual([{ actor: service.email, action: 'campaign.test', subject_type: 'issue', subject_id: newest.slug }]);
+
+    const again = await post(preview, service);
+    expect(again.status).toBe(429);
+    expect(load(again.text)('main').text()).toContain('less than a minute ago');
+    expect((await outboxTo(service.email)).length).toBe(1);
+    expect((await testAudits()).length).toBe(1);
+
+    // The one-click link in the test works on the staff member themselves.
+    await db()
+      .insertInto('list_subscriptions')
+      .values({
+        contact_id: service.contactId,
+        list: 'news',
+        status: 'confirmed',
+        created_at: new Date().toISOString(),
+        confirmed_at: null,
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
+    const oneClick = await raw(`${base}/unsubscribe?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    const status = await db()
+      .selectFrom('list_subscriptions')
+      .select('status')
+      .where('contact_id', '=', service.contactId)
+      .where('list', '=', 'news')
+      .executeTakeFirstOrThrow();
+    expect(status.status).toBe('unsubscribed');
+  });
+});
