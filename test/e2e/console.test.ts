@@ -16,6 +16,7 @@ import { startServer, serverUrl, type RunningServer } from '../../integrations/r
 import { launchBrowser, screenshotOnFailure, SECRET } from '../helpers/browser.ts';
 import { raw } from '../helpers/form-client.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+import { insertOrderWithLine } from '../helpers/orders.ts';
 import { signedIn } from '../helpers/staff.ts';
 
 const distDir = inject('referenceBuild');
@@ -26,50 +27,17 @@ const NOW = Date.parse('2026-11-20T15:00:00.000Z');
 /** An order as the order form would have left it, on a chosen date. */
 async function insertOrder(db: Kysely<Database>, o: { email: string; name: string; at: string; status: OrderStatus; number: string }) {
   const contact = await upsertContact(db, { email: o.email, name: o.name, kind: 'customer' });
-  const id = randomUUID();
-  await db
-    .insertInto('orders')
-    .values({
-      id,
-      number: o.number,
-      contact_id: contact.id,
-      status: o.status,
-      currency: 'CAD',
-      subtotal_cents: 4_000,
-      shipping_cents: 950,
-      tax_cents: 200,
-      total_cents: 5_150,
-      taxes: JSON.stringify([{ name: 'GST', rate: 5000, cents: 200 }]),
-      shipping_option: 'standard',
-      ship_to: JSON.stringify({ street: '12 Main St', city: 'Lacombe', region: 'CA-AB', postal: 'T4L 2N3', country: 'CA' }),
-      payment_method: 'e-transfer',
-      po_number: null,
-      note: null,
-      form_key: `e2e-${id}`,
-      follow_up_consent: 0,
-      created_at: o.at,
-      updated_at: o.at,
-      delivered_at: o.status === 'delivered' ? o.at : null,
-      follow_up_due_at: null,
-      followed_up_at: null,
-    })
-    .execute();
-  await db
-    .insertInto('order_lines')
-    .values({
-      id: randomUUID(),
-      order_id: id,
-      position: 0,
-      sku: 'ALL-GIG-3',
-      name: 'Allium Giganteum',
-      unit: '3 bulbs',
-      quantity: 2,
-      unit_cents: 2_000,
-      total_cents: 4_000,
-    })
-    .execute();
-  await db.insertInto('order_events').values({ id: randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: o.at }).execute();
-  return o.number;
+  const shipTo = { street: '12 Main St', city: 'Lacombe', region: 'CA-AB', postal: 'T4L 2N3', country: 'CA' };
+  return insertOrderWithLine(db, {
+    contactId: contact.id,
+    number: o.number,
+    status: o.status,
+    at: o.at,
+    subtotalCents: 4_000,
+    shippingCents: 950,
+    taxCents: 200,
+    shipTo,
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import { createSession } from '../../integrations/rapport/core/security/sessions
 import type { ContactKind } from '../../integrations/rapport/core/store/schema.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { raw } from '../helpers/form-client.ts';
+import { orderRow } from '../helpers/orders.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
@@ -62,30 +63,7 @@ describe.each(drivers)('the contacts console on $name', (driver) => {
   const order = (contactId: string, number: string, status: 'delivered' | 'cancelled', cents: number, at: string) =>
     db()
       .insertInto('orders')
-      .values({
-        id: randomUUID(),
-        number,
-        contact_id: contactId,
-        status,
-        currency: 'CAD',
-        subtotal_cents: cents,
-        shipping_cents: 0,
-        tax_cents: 0,
-        total_cents: cents,
-        taxes: '[]',
-        shipping_option: 'standard',
-        ship_to: '{}',
-        payment_method: 'e-transfer',
-        po_number: null,
-        note: null,
-        form_key: randomUUID(),
-        follow_up_consent: 0,
-        created_at: at,
-        updated_at: at,
-        delivered_at: null,
-        follow_up_due_at: null,
-        followed_up_at: null,
-      })
+      .values(orderRow({ contactId, number, status, subtotalCents: cents, at }))
       .execute();
   const tag = (contactId: string, name: string) =>
     db().insertInto('contact_tags').values({ contact_id: contactId, tag: name, created_at: '2025-01-10T00:00:00.000Z' }).execute();

@@ -18,6 +18,7 @@ import type { Database, OrderStatus } from '../../integrations/rapport/core/stor
 import { runStaffAction } from '../../integrations/rapport/features/orders/staff-actions.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, raw, type Answer } from '../helpers/form-client.ts';
+import { insertOrderWithLine } from '../helpers/orders.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
@@ -33,39 +34,17 @@ const address = { street: '12 Main St', city: 'Lacombe', region: 'CA-AB', postal
 /** An order written straight to the store, as the order form would have left it. */
 async function insertOrder(db: Kysely<Database>, o: { number: string; email: string; at: string; status: OrderStatus }) {
   const contact = await upsertContact(db, { email: o.email, name: 'Bulk Buyer', kind: 'customer' });
-  const id = randomUUID();
-  await db
-    .insertInto('orders')
-    .values({
-      id,
-      number: o.number,
-      contact_id: contact.id,
-      status: o.status,
-      currency: 'CAD',
-      subtotal_cents: 1000,
-      shipping_cents: 0,
-      tax_cents: 50,
-      total_cents: 1050,
-      taxes: JSON.stringify([{ name: 'GST', rate: 5, cents: 50 }]),
-      shipping_option: 'standard',
-      ship_to: JSON.stringify({ name: 'Bulk Buyer', street: '1 Road', city: 'Lacombe', region: 'AB', postal: 'T4L 2N3', country: 'CA' }),
-      payment_method: 'invoice',
-      po_number: null,
-      note: null,
-      form_key: randomUUID(),
-      follow_up_consent: 0,
-      created_at: o.at,
-      updated_at: o.at,
-      delivered_at: null,
-      follow_up_due_at: null,
-      followed_up_at: null,
-    })
-    .execute();
-  await db
-    .insertInto('order_lines')
-    .values({ id: randomUUID(), order_id: id, position: 0, sku: 'ALL-GIG-3', name: 'Allium', unit: '3 bulbs', quantity: 2, unit_cents: 500, total_cents: 1000 })
-    .execute();
-  await db.insertInto('order_events').values({ id: randomUUID(), order_id: id, status: 'received', note: null, actor: 'customer', created_at: o.at }).execute();
+  const shipTo = { name: 'Bulk Buyer', street: '1 Road', city: 'Lacombe', region: 'AB', postal: 'T4L 2N3', country: 'CA' };
+  await insertOrderWithLine(db, {
+    contactId: contact.id,
+    number: o.number,
+    status: o.status,
+    at: o.at,
+    subtotalCents: 1000,
+    taxCents: 50,
+    paymentMethod: 'invoice',
+    shipTo,
+  });
 }
 
 /** The Orders section of the staff console: the list, an order's page and its actions, the slip, the CSV. */

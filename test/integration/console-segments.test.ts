@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ContactKind, OrderStatus } from '../../integrations/rapport/core/store/schema.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { raw, type Answer } from '../helpers/form-client.ts';
+import { orderRow } from '../helpers/orders.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
@@ -59,33 +60,10 @@ describe.each(drivers)('the segments console on $name', (driver) => {
   }
   let n = 0;
   async function order(name: string, day: string, cents: number, status: OrderStatus = 'delivered') {
-    const at = `${day}T17:00:00.000Z`;
+    const number = `SEG-${driver.name}-${n++}`;
     await db()
       .insertInto('orders')
-      .values({
-        id: randomUUID(),
-        number: `SEG-${driver.name}-${n++}`,
-        contact_id: ids[name]!,
-        status,
-        currency: 'CAD',
-        subtotal_cents: cents,
-        shipping_cents: 0,
-        tax_cents: 0,
-        total_cents: cents,
-        taxes: '[]',
-        shipping_option: 'standard',
-        ship_to: '{}',
-        payment_method: 'e-transfer',
-        po_number: null,
-        note: null,
-        form_key: randomUUID(),
-        follow_up_consent: 0,
-        created_at: at,
-        updated_at: at,
-        delivered_at: null,
-        follow_up_due_at: null,
-        followed_up_at: null,
-      })
+      .values(orderRow({ contactId: ids[name]!, number, status, subtotalCents: cents, at: `${day}T17:00:00.000Z` }))
       .execute();
   }
 

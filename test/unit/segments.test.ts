@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.t
 import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
 import type { OrderStatus } from '../../integrations/rapport/core/store/schema.ts';
 import { readOrderFacts } from '../../integrations/rapport/features/console/segment-data.ts';
+import { orderRow } from '../helpers/orders.ts';
 import {
   buyersFrom,
   lapseOf,
@@ -203,30 +204,9 @@ describe('the sums read from the store', () => {
       await store.db
         .insertInto('orders')
         .values(
-          orders.map(([contact, status, cents, created], n) => ({
-            id: `o${n}`,
-            number: `N${n}`,
-            contact_id: contact,
-            status,
-            currency: 'CAD',
-            subtotal_cents: cents,
-            shipping_cents: 0,
-            tax_cents: 0,
-            total_cents: cents,
-            taxes: '[]',
-            shipping_option: 'standard',
-            ship_to: '{}',
-            payment_method: 'invoice',
-            po_number: null,
-            note: null,
-            form_key: `k${n}`,
-            follow_up_consent: 0,
-            created_at: created,
-            updated_at: created,
-            delivered_at: null,
-            follow_up_due_at: null,
-            followed_up_at: null,
-          })),
+          orders.map(([contact, status, cents, created], n) =>
+            orderRow({ id: `o${n}`, number: `N${n}`, contactId: contact, status, subtotalCents: cents, at: created, paymentMethod: 'invoice' }),
+          ),
         )
         .execute();
       const facts = await readOrderFacts(store.db);
