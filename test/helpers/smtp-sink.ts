@@ -13,13 +13,19 @@ export interface ReceivedMail {
  * message that long before accepting it (so several sends overlap); `inFlight.max` is the most
  * messages it was receiving at once.
  */
-export async function smtpSink(port = 0, options: { holdMs?: number } = {}) {
+export async function smtpSink(port = 0, options: { holdMs?: number; refuse?: (address: string) => { code: number; message: string } | undefined } = {}) {
   const received: ReceivedMail[] = [];
   const inFlight = { now: 0, max: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // A receiving server that refuses some recipients (no such mailbox, mailbox full).
+    onRcptTo(address, _session, callback) {
+      const refusal = options.refuse?.(address.address);
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onData(stream, session, reply) {
       inFlight.max = Math.max(inFlight.max, ++inFlight.now);
       const callback = (error?: Error | null) => {

@@ -115,7 +115,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       const ann = sink.received.find((m) => m.to[0] === 'ann@example.com')!;
       expect(ann.raw).toContain('Subject: Your bulbs ship Monday');
       expect(ann.raw).toContain('List-Unsubscribe: <https://x.example/u>');
-      expect(await deliverDue(store.db, transport, FROM)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+      expect(await deliverDue(store.db, transport, FROM)).toMatchObject({ sent: 0, retrying: 0, failed: 0 });
       expect(sink.received).toHaveLength(2);
     } finally {
       await sink.close();
@@ -128,7 +128,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
     await probe.close(); // nothing listens on `port` now
     await enqueueMail(store.db, { to: 'later@example.com', subject: 'Order received', text: 'Thanks' }, at('2026-06-01T10:00:00.000Z'));
     const down = await deliverDue(store.db, smtpTransport(port), FROM, { clock: at('2026-06-01T10:00:01.000Z'), baseDelayMs: 60_000 });
-    expect(down).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    expect(down).toMatchObject({ sent: 0, retrying: 1, failed: 0 });
     const row = await store.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', 'later@example.com').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: '2026-06-01T10:01:01.000Z' });
     expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
@@ -161,13 +161,59 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
     await enqueueMail(store.db, { to: 'bounce@example.com', subject: 'x', text: 'x' }, at('2026-07-01T00:00:00.000Z'));
     const broken = { sendMail: () => Promise.reject(new Error('550 mailbox unavailable')) };
     const report = await deliverDue(store.db, broken, FROM, { clock: at('2026-07-01T00:00:00.000Z'), maxAttempts: 1 });
-    expect(report).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    expect(report).toMatchObject({ sent: 0, retrying: 0, failed: 1 });
     const row = await store.db
       .selectFrom('mail_outbox')
       .select(['status', 'last_error'])
       .where('to_address', '=', 'bounce@example.com')
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'failed', last_error: '550 mailbox unavailable' });
+  });
+
+  it('gives up at once on an address the receiving server refuses for good, and sends no list mail to it again', async () => {
+    const sink = await smtpSink(0, {
+      refuse: (a) =>
+        a.startsWith('gone@')
+          ? { code: 550, message: '5.1.1 No such user here' }
+          : a.startsWith('full@')
+            ? { code: 452, message: '4.2.2 Mailbox full' }
+            : undefined,
+    });
+    try {
+      const gone = await upsertContact(store.db, { email: 'gone@example.com', name: 'Gone' });
+      for (const to of ['gone@example.com', 'full@example.com']) await enqueueMail(store.db, { to, subject: 'Spring catalogue', text: 'x' });
+      const report = await deliverDue(store.db, smtpTransport(sink.port), FROM, { baseDelayMs: 60_000 });
+      expect(report).toMatchObject({ refused: 1, retrying: 1 });
+      const rows = await store.db
+        .selectFrom('mail_outbox')
+        .select(['to_address', 'status', 'attempts', 'last_error'])
+        .where('to_address', 'in', ['gone@example.com', 'full@example.com'])
+        .orderBy('to_address')
+        .execute();
+      expect(rows[0]).toMatchObject({ to_address: 'full@example.com', status: 'pending' });
+      expect(rows[1]).toMatchObject({ to_address: 'gone@example.com', status: 'failed', attempts: 1 });
+      expect(rows[1]!.last_error).toContain('No such user');
+      expect(await store.db.selectFrom('mail_suppressions').select(['email', 'reason']).execute()).toEqual([{ email: 'gone@example.com', reason: 'bounced' }]);
+      const timeline = await store.db.selectFrom('activities').select(['type', 'summary']).where('contact_id', '=', gone.id).execute();
+      expect(timeline).toContainEqual({ type: 'mail.hard-bounce', summary: 'Mail bounced (address refused); no more list mail to this address' });
+      // The Message-ID names the outbox row, so a later report about it can be matched.
+      await store.db.deleteFrom('mail_outbox').where('to_address', '=', 'full@example.com').execute();
+    } finally {
+      await store.db.deleteFrom('mail_suppressions').execute();
+      await sink.close();
+    }
+  });
+
+  it('names each message by its outbox id in its Message-ID', async () => {
+    const sink = await smtpSink();
+    try {
+      const id = await enqueueMail(store.db, { to: 'named@example.com', subject: 'x', text: 'x' });
+      await deliverDue(store.db, smtpTransport(sink.port), FROM);
+      const mail = sink.received.find((m) => m.to[0] === 'named@example.com')!;
+      expect(mail.parsed.messageId).toBe(`<${id}@${FROM.replace(/^.*@|>$/g, '')}>`);
+    } finally {
+      await sink.close();
+    }
   });
 
   describe('claims are leases', () => {
@@ -195,7 +241,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 
       // Worker B, 30 s later: the lease holds, so B neither sends nor touches it.
       const b = recorder();
-      expect(await deliverDue(store.db, b.transport, FROM, { ...lease, clock: at(plus(T0, 30_000)) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+      expect(await deliverDue(store.db, b.transport, FROM, { ...lease, clock: at(plus(T0, 30_000)) })).toMatchObject({ sent: 0, retrying: 0, failed: 0 });
       expect(b.sent).toEqual([]);
       expect(await store.db.selectFrom('mail_outbox').select(['status', 'attempts', 'next_attempt_at']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual(
         claim,
@@ -203,7 +249,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 
       // Worker C, after the lease (A is taken as dead): C claims it again and sends it.
       const c = recorder();
-      expect(await deliverDue(store.db, c.transport, FROM, { ...lease, clock: at(plus(T0, 61_000)) })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+      expect(await deliverDue(store.db, c.transport, FROM, { ...lease, clock: at(plus(T0, 61_000)) })).toMatchObject({ sent: 1, retrying: 0, failed: 0 });
       expect(c.sent).toEqual(['lease@example.com']);
 
       // A comes back with a failure: its claim is gone, so it must not put the sent message back in the queue.
@@ -217,7 +263,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
         sent_at: plus(T0, 61_000),
         last_error: null,
       });
-      expect(await deliverDue(store.db, c.transport, FROM, { ...lease, clock: at(plus(T0, 3_600_000)) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+      expect(await deliverDue(store.db, c.transport, FROM, { ...lease, clock: at(plus(T0, 3_600_000)) })).toMatchObject({ sent: 0, retrying: 0, failed: 0 });
     });
 
     it('marks an interrupted message failed when that was its last attempt, and retry puts it back', async () => {
@@ -229,12 +275,12 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
         .where('id', '=', id)
         .execute();
       const r = recorder();
-      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 59_000)) })).toEqual({
+      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 59_000)) })).toMatchObject({
         sent: 0,
         retrying: 0,
         failed: 0,
       });
-      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 60_000)) })).toEqual({
+      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: at(plus(T0, 60_000)) })).toMatchObject({
         sent: 0,
         retrying: 0,
         failed: 1,
@@ -254,7 +300,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
           next_attempt_at: plus(T0, 120_000),
         },
       );
-      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: now })).toEqual({ sent: 1, retrying: 0, failed: 0 });
+      expect(await deliverDue(store.db, r.transport, FROM, { ...lease, maxAttempts: 2, clock: now })).toMatchObject({ sent: 1, retrying: 0, failed: 0 });
       expect(r.sent).toEqual(['interrupted@example.com']);
       expect(await retryMail(store.db, id, now)).toMatchObject({ outcome: 'already-sent', id });
       expect(await retryMail(store.db, '00000000-0000-4000-8000-000000000000', now)).toEqual({ outcome: 'not-found' });
@@ -342,7 +388,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
         },
       };
       const started = Date.now();
-      expect(await deliverDue(store.db, hangs, FROM, { leaseMs: 600, baseDelayMs: 60_000 })).toEqual({ sent: 0, retrying: 1, failed: 0 });
+      expect(await deliverDue(store.db, hangs, FROM, { leaseMs: 600, baseDelayMs: 60_000 })).toMatchObject({ sent: 0, retrying: 1, failed: 0 });
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(signal?.aborted).toBe(true);
       const row = await store.db.selectFrom('mail_outbox').select(['status', 'last_error']).executeTakeFirstOrThrow();
@@ -364,7 +410,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
         const started = Date.now();
         const report = await deliverDue(store.db, transport, FROM, { concurrency });
         const elapsed = Date.now() - started;
-        expect(report).toEqual({ sent: 0, retrying: count, failed: 0 });
+        expect(report).toMatchObject({ sent: 0, retrying: count, failed: 0 });
         // One at a time this would take count × timeout (8 s); four at a time it is count / 4 waves.
         expect(elapsed).toBeGreaterThanOrEqual((count / concurrency) * timeoutMs * 0.9);
         expect(elapsed).toBeLessThan((count / concurrency + 3) * timeoutMs);
@@ -382,7 +428,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       try {
         for (let i = 0; i < 8; i++) await enqueueMail(store.db, { to: `batch.${i}@example.com`, subject: `Batch ${i}`, text: 'x' });
         const report = await deliverDue(store.db, createMailTransport({ smtpUrl: `smtp://127.0.0.1:${sink.port}`, mailDir: '' }), FROM);
-        expect(report).toEqual({ sent: 8, retrying: 0, failed: 0 });
+        expect(report).toMatchObject({ sent: 8, retrying: 0, failed: 0 });
         expect(sink.received.map((m) => m.to[0]).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `batch.${i}@example.com`).sort());
         expect(sink.inFlight.max).toBeGreaterThan(1);
         expect(sink.inFlight.max).toBeLessThanOrEqual(4);

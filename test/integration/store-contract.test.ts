@@ -28,7 +28,15 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     const other = driver.open();
     try {
       const [a, b] = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect([...a, ...b]).toEqual(['0001-crm', '0002-rate-limits', '0003-faq-questions', '0004-orders', '0005-confirmed-addresses', '0006-console']);
+      expect([...a, ...b]).toEqual([
+        '0001-crm',
+        '0002-rate-limits',
+        '0003-faq-questions',
+        '0004-orders',
+        '0005-confirmed-addresses',
+        '0006-console',
+        '0007-campaigns',
+      ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
       await other.close();
@@ -40,13 +48,20 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'accounts',
       'activities',
       'audit_log',
+      'campaign_links',
+      'campaign_reader_events',
+      'campaign_recipients',
+      'campaigns',
       'consent_ledger',
       'contact_tags',
       'contacts',
       'faq_question_events',
       'faq_questions',
       'list_subscriptions',
+      'mail_events',
       'mail_outbox',
+      'mail_suppressions',
+      'mail_templates',
       'message_handling',
       'order_events',
       'order_lines',

@@ -14,6 +14,8 @@ export function startMailWorker(options: {
   from: string;
   intervalMs?: number;
   outbox?: OutboxOptions;
+  /** Recorded with a consent withdrawn because of a complaint. */
+  privacyVersion?: string;
   log?: (line: string) => void;
 }): { stop(): Promise<void>; runNow(): Promise<void>; nudge(): void } {
   const { db, transport, from, intervalMs = 2_000, log = (l: string) => console.error(l) } = options;
@@ -27,8 +29,14 @@ export function startMailWorker(options: {
       waiting = false;
       if (stopped) return;
       try {
-        const report = await deliverDue(db, transport, from, options.outbox);
+        const report = await deliverDue(db, transport, from, {
+          ...options.outbox,
+          ...(options.privacyVersion ? { privacyVersion: options.privacyVersion } : {}),
+        });
         if (report.retrying || report.failed) log(`Mail: ${report.sent} sent, ${report.retrying} to retry, ${report.failed} failed (npx rapport mail list)`);
+        if (report.refused) log(`Mail: ${report.refused} refused for good by the receiving server; those addresses get no more list mail`);
+        // A full round means more is due (a campaign): go on at once rather than at the next tick.
+        if (report.full && !waiting) void round();
       } catch (error) {
         log(`Mail worker: ${error instanceof Error ? error.message : String(error)}`);
       }

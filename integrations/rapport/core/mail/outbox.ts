@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, MailOutboxTable, MailTemplatesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../store/contacts.ts';
+import { recordDeliveryEvent } from './delivery-events.ts';
+import { mergeHtml, mergeText } from './merge.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -25,6 +27,8 @@ export interface MailTransport {
     text: string;
     html?: string;
     headers?: Record<string, string>;
+    /** `<outbox id@sender's domain>`: a bounce or complaint that quotes it names the message. */
+    messageId?: string;
     signal?: AbortSignal;
   }): Promise<unknown>;
 }
@@ -85,10 +89,82 @@ export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, cloc
   return id;
 }
 
+/**
+ * Queues one message merged from a stored template (`mail_templates`, see `merge.ts`): the row
+ * holds the recipient, the subject and the values that differ, not another copy of the body.
+ */
+export async function enqueueMerged(
+  db: Kysely<Database>,
+  mail: { to: string; subject: string; templateId: string; vars: Record<string, string> },
+  clock: Clock = systemClock,
+): Promise<string> {
+  const id = randomUUID();
+  const now = clock().toISOString();
+  await db
+    .insertInto('mail_outbox')
+    .values({
+      id,
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: '',
+      html_body: null,
+      headers: null,
+      template_id: mail.templateId,
+      vars: JSON.stringify(mail.vars),
+      status: 'pending',
+      next_attempt_at: now,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+  return id;
+}
+
 export interface DeliveryReport {
   sent: number;
   retrying: number;
   failed: number;
+  /** Messages refused for good by the receiving server (the address is suppressed). */
+  refused: number;
+  /** The round took as many messages as it may: more are probably due now. */
+  full: boolean;
+}
+
+/** The domain of the sender's address, for Message-IDs. */
+const senderDomain = (from: string) => /@([^\s>]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+
+/**
+ * Whether the receiving server refused the recipient for good (5xx to RCPT TO): the address does
+ * not exist or will never take mail. A 5xx to anything else (authentication, the message itself)
+ * says nothing about the address and is retried like any failure.
+ */
+function refusedRecipient(error: unknown): string | undefined {
+  const e = error as { code?: string; command?: string; responseCode?: number; response?: string };
+  if (e && e.code === 'EENVELOPE' && e.command === 'RCPT TO' && typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600)
+    return e.response ?? `${e.responseCode}`;
+  return undefined;
+}
+
+/** The message an outbox row stands for: its own bodies, or its template's merged with its values. */
+function messageOf(row: Selectable<MailOutboxTable>, template: Selectable<MailTemplatesTable> | undefined) {
+  if (!row.template_id) {
+    return {
+      subject: row.subject,
+      text: row.text_body,
+      ...(row.html_body ? { html: row.html_body } : {}),
+      ...(row.headers ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
+    };
+  }
+  if (!template) throw new Error(`The message's template ${row.template_id} is missing.`);
+  const vars = JSON.parse(row.vars ?? '{}') as Record<string, string>;
+  const headers = template.headers ? (JSON.parse(template.headers) as Record<string, string>) : undefined;
+  return {
+    subject: row.subject,
+    text: mergeText(template.text_body, vars),
+    ...(template.html_body ? { html: mergeHtml(template.html_body, vars) } : {}),
+    ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, mergeText(v, vars)])) } : {}),
+  };
 }
 
 type Due = { id: string; status: 'pending' | 'sending' | 'sent' | 'failed'; attempts: number; next_attempt_at: string };
@@ -117,12 +193,20 @@ export async function deliverDue(
   db: Kysely<Database>,
   transport: MailTransport,
   from: string,
-  options: OutboxOptions & { clock?: Clock; limit?: number } = {},
+  options: OutboxOptions & { clock?: Clock; limit?: number; privacyVersion?: string } = {},
 ): Promise<DeliveryReport> {
   const { clock = systemClock, limit = 50, maxAttempts = 8, baseDelayMs = 30_000, leaseMs = DEFAULT_LEASE_MS, concurrency = DEFAULT_CONCURRENCY } = options;
   if (!(leaseMs > 0)) throw new Error('The outbox lease (leaseMs) must be a positive number of milliseconds.');
   const sendTimeoutMs = Math.min(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, leaseMs / 2);
-  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
+  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, refused: 0, full: false };
+  const domain = senderDomain(from);
+  // Templates are read once per round: a campaign's thousands of messages share a few.
+  const templates = new Map<string, Promise<Selectable<MailTemplatesTable> | undefined>>();
+  const templateOf = (id: string | null) => {
+    if (!id) return Promise.resolve(undefined);
+    if (!templates.has(id)) templates.set(id, db.selectFrom('mail_templates').selectAll().where('id', '=', id).executeTakeFirst());
+    return templates.get(id)!;
+  };
   // Pending messages that are due, and claims whose lease has passed (their worker is gone).
   const due: Due[] = await db
     .selectFrom('mail_outbox')
@@ -132,6 +216,7 @@ export async function deliverDue(
     .orderBy('next_attempt_at')
     .limit(limit)
     .execute();
+  report.full = due.length >= limit;
 
   const deliverOne = async (row: Due) => {
     if (row.status === 'sending' && row.attempts >= maxAttempts) {
@@ -168,18 +253,8 @@ export async function deliverDue(
       .executeTakeFirst();
     if (!claimed) return; // another worker has it
     try {
-      await sendWithin(
-        transport,
-        {
-          from,
-          to: claimed.to_address,
-          subject: claimed.subject,
-          text: claimed.text_body,
-          ...(claimed.html_body ? { html: claimed.html_body } : {}),
-          ...(claimed.headers ? { headers: JSON.parse(claimed.headers) as Record<string, string> } : {}),
-        },
-        sendTimeoutMs,
-      );
+      const message = messageOf(claimed, await templateOf(claimed.template_id));
+      await sendWithin(transport, { from, to: claimed.to_address, messageId: `<${claimed.id}@${domain}>`, ...message }, sendTimeoutMs);
       await db
         .updateTable('mail_outbox')
         .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
@@ -189,6 +264,27 @@ export async function deliverDue(
         .execute();
       report.sent++;
     } catch (error) {
+      const refusal = refusedRecipient(error);
+      if (refusal) {
+        // Retrying cannot help, and mailing the address again harms the sender's reputation.
+        await db.transaction().execute(async (trx) => {
+          const marked = await trx
+            .updateTable('mail_outbox')
+            .set({ status: 'failed', last_error: `Refused by the receiving server: ${refusal}`.slice(0, 1000) })
+            .where('id', '=', claimed.id)
+            .where('status', '=', 'sending')
+            .where('next_attempt_at', '=', deadline)
+            .executeTakeFirst();
+          if (marked.numUpdatedRows === 0n) return;
+          await recordDeliveryEvent(
+            trx,
+            { email: claimed.to_address, kind: 'hard-bounce', source: 'smtp', outboxId: claimed.id, detail: refusal },
+            { clock, ...(options.privacyVersion ? { privacyVersion: options.privacyVersion } : {}) },
+          );
+        });
+        report.refused++;
+        return;
+      }
       const giveUp = claimed.attempts >= maxAttempts;
       const delay = Math.min(baseDelayMs * 2 ** (claimed.attempts - 1), 3_600_000);
       await db

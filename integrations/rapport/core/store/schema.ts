@@ -24,6 +24,13 @@ export interface Database {
   audit_log: AuditLogTable;
   contact_tags: ContactTagsTable;
   message_handling: MessageHandlingTable;
+  mail_templates: MailTemplatesTable;
+  mail_events: MailEventsTable;
+  mail_suppressions: MailSuppressionsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_links: CampaignLinksTable;
+  campaign_reader_events: CampaignReaderEventsTable;
 }
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'supplier', 'partner', 'investor'] as const;
@@ -118,6 +125,10 @@ export interface MailOutboxTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The shared body this message is merged from (`mail_templates`); its own subject and bodies are then empty. */
+  template_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON: the values merged into the template's `{{name}}` places for this recipient. */
+  vars: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** rate-limiter-flexible's counters: points used in the window ending at `expire` (epoch ms). */
@@ -265,4 +276,105 @@ export interface MessageHandlingTable {
   /** The staff account that last changed it. */
   handled_by: string | null;
   updated_at: string;
+}
+
+/** A message body shared by many outbox rows (a campaign): `{{name}}` places are filled from each row's `vars`. */
+export interface MailTemplatesTable {
+  id: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** JSON object; values may hold `{{name}}` places too. */
+  headers: string | null;
+  created_at: string;
+}
+
+export const MAIL_EVENT_KINDS = ['hard-bounce', 'soft-bounce', 'complaint'] as const;
+export type MailEventKind = (typeof MAIL_EVENT_KINDS)[number];
+
+/** A delivery outcome learnt after sending: a refusal, a delivery status notification, an abuse report. */
+export interface MailEventsTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  kind: MailEventKind;
+  /** Where it was learnt: `smtp`, `dsn`, `arf`, `mailgun`, `sendgrid`. */
+  source: string;
+  /** The message it is about, when known. */
+  outbox_id: string | null;
+  detail: string | null;
+  created_at: string;
+}
+
+export const SUPPRESSION_REASONS = ['bounced', 'soft-bounces', 'complained', 'erased'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** Addresses no list mail goes to again. */
+export interface MailSuppressionsTable {
+  /** Lower-cased. */
+  email: string;
+  reason: SuppressionReason;
+  detail: string | null;
+  created_at: string;
+}
+
+export const CAMPAIGN_STATUSES = ['scheduled', 'sending', 'paused', 'cancelled', 'sent'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** A newsletter issue sent to one or more lists. */
+export interface CampaignsTable {
+  id: string;
+  issue_slug: string;
+  subject: string;
+  /** JSON array of list ids. */
+  lists: string;
+  status: CampaignStatus;
+  send_at: string;
+  form_key: string;
+  created_by: string | null;
+  created_by_email: string;
+  created_at: string;
+  /** When the recipients were taken (the send began). */
+  started_at: string | null;
+  finished_at: string | null;
+  template_id: string | null;
+  recipients: ColumnType<number, number | undefined, number>;
+  /** Messages handed to the outbox per minute; 0 for as fast as the mail server takes them. */
+  rate_per_minute: number;
+  next_batch_at: string;
+  /** Clicks (and opens, when on) recorded per reader for this campaign. */
+  per_person: ColumnType<number, number | undefined, number>;
+  opens: ColumnType<number, number | undefined, number>;
+  paused_reason: string | null;
+}
+
+export interface CampaignRecipientsTable {
+  campaign_id: string;
+  contact_id: string;
+  ref: string;
+  email: string;
+  list: string;
+  status: 'pending' | 'queued' | 'skipped';
+  /** Why a recipient was left out after the snapshot: `unsubscribed`, `suppressed`, `cancelled`. */
+  skip_reason: string | null;
+  outbox_id: string | null;
+  queued_at: string | null;
+}
+
+/** A link in a campaign, reached through `/r/<id>`. */
+export interface CampaignLinksTable {
+  id: string;
+  campaign_id: string;
+  position: number;
+  url: string;
+  clicks: ColumnType<number, number | undefined, number>;
+}
+
+/** A click (or, with `link_id` null, an open) by one reader; only with per-person tracking on. */
+export interface CampaignReaderEventsTable {
+  id: string;
+  campaign_id: string;
+  ref: string;
+  link_id: string | null;
+  created_at: string;
 }
