@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CliCommand } from '../core/feature.ts';
 import { ATTENTION_STATUSES, listOutbox, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../core/mail/outbox-admin.ts';
 import type { Database } from '../core/store/schema.ts';
+import { readBounceFiles } from './mail-bounces.ts';
 
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '');
 
@@ -13,9 +14,23 @@ export const mailCommand: CliCommand = {
       being sent (or interrupted) and messages waiting for their next attempt.
   npx rapport mail retry <id>
       Sends a failed (or interrupted) message again: back in the queue, due now, with a fresh
-      set of attempts. <id> may be the first characters of the id, as long as they are unique.`,
+      set of attempts. <id> may be the first characters of the id, as long as they are unique.
+  npx rapport mail bounces <file-or-folder>…
+      Reads bounces (delivery status notifications) and spam complaints (ARF abuse reports)
+      saved as .eml files (a folder: its *.eml files) and records them: a hard bounce, the third
+      soft bounce in 30 days or a complaint stops list mail to the address; a complaint also
+      unsubscribes it from every list. Prints what each file held; exits 1 if a path is unreadable.`,
   options: { status: { type: 'string' } },
-  run: (command, args, values, env) => mail(env.db, command, args, { status: typeof values.status === 'string' ? values.status : undefined }, env.usage),
+  run: (command, args, values, env) => {
+    if (command === 'bounces') {
+      if (args.length === 0) {
+        console.error('Which files? npx rapport mail bounces <file-or-folder>… (.eml files, or folders of them).');
+        return Promise.resolve(2);
+      }
+      return readBounceFiles(env.db, args, { privacyVersion: env.built?.privacyVersion ?? 'none' });
+    }
+    return mail(env.db, command, args, { status: typeof values.status === 'string' ? values.status : undefined }, env.usage);
+  },
 };
 
 async function mail(db: Kysely<Database>, command: string, args: string[], values: { status?: string | undefined }, usage: string): Promise<number> {

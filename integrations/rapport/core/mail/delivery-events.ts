@@ -106,7 +106,7 @@ async function unsubscribeEverywhere(trx: Kysely<Database>, contactId: string, s
   const now = clock().toISOString();
   const lists = await trx
     .selectFrom('list_subscriptions')
-    .select('list')
+    .select(['list', 'status'])
     .where('contact_id', '=', contactId)
     .where('status', 'in', ['pending', 'confirmed'])
     .execute();
@@ -117,7 +117,8 @@ async function unsubscribeEverywhere(trx: Kysely<Database>, contactId: string, s
     .where('contact_id', '=', contactId)
     .where('status', 'in', ['pending', 'confirmed'])
     .execute();
-  for (const { list } of lists) {
+  // Consent is in the ledger only once confirmed, so only a confirmed list has one to withdraw.
+  for (const { list } of lists.filter((l) => l.status === 'confirmed')) {
     await appendConsent(
       trx,
       {
