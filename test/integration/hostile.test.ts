@@ -80,6 +80,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     await driver.setup();
     // Questions become draft files in the project folder: a folder of this test's own, never the repository.
     project = await mkdtemp(path.join(os.tmpdir(), 'rapport-hostile-'));
+    // The Mailgun webhook is on (its signature is checked); the SendGrid one has no key and is off (404).
+    process.env.MAILGUN_WEBHOOK_SIGNING_KEY = 'hostile-mailgun-signing-key';
     running = await startServer({
       projectRoot: project,
       distDir,
@@ -95,6 +97,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   });
   afterAll(async () => {
     await running?.close();
+    delete process.env.MAILGUN_WEBHOOK_SIGNING_KEY;
     await driver.teardown();
     await rm(project, { recursive: true, force: true });
   });
@@ -222,6 +225,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/status',
       '/privacy/',
       '/orders/123456-ABCDEF',
+      '/webhooks/mail/mailgun',
+      '/webhooks/mail/sendgrid',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(
@@ -235,6 +240,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     const formBody = fc.oneof(
       fc.constant(''),
       printable(200),
+      // What a sending service's webhook posts, signed with made-up values.
+      fc.json({ maxDepth: 3 }),
+      fc
+        .record({ timestamp: fc.oneof(printable(12), fc.integer().map(String)), token: printable(50), signature: fc.stringMatching(/^[0-9a-f]{0,64}$/) })
+        .map((signature) => JSON.stringify({ signature, 'event-data': { event: 'failed', severity: 'permanent', recipient: 'someone@example.com' } })),
       fc.dictionary(printable(12), printable(40), { maxKeys: 12 }).map((d) => new URLSearchParams(d).toString()),
       fc
         .dictionary(

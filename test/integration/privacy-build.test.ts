@@ -158,7 +158,7 @@ describe('building a statement from the settings', () => {
     await rm(settingsFile());
     const message = await failure();
     expect(message).toContain(
-      'This site collects personal information (orders, newsletter sign-up, accounts, contact form, FAQ questions, form server) but has no privacy statement settings',
+      'This site collects personal information (orders, newsletter sign-up, bounces and complaints, accounts, contact form, FAQ questions, form server) but has no privacy statement settings',
     );
     expect(existsSync(settingsFile())).toBe(false);
   });

@@ -132,6 +132,8 @@ export interface RequestHandler {
   devOnly?: boolean;
   /** Largest body it takes, for POST; the form limit otherwise. */
   maxBodyBytes?(config: RapportConfig): number;
+  /** Posts come from elsewhere by design (a sending service's webhook): no origin check; the handler must authenticate each request itself (a signature). */
+  originExempt?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void>;
 }
 

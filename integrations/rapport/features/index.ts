@@ -3,6 +3,7 @@ import { accountsFeature } from './accounts/feature.ts';
 import { cmsFeature } from './cms/feature.ts';
 import { consoleFeature } from './console/feature.ts';
 import { contactFeature } from './contact/feature.ts';
+import { deliverabilityFeature } from './deliverability/feature.ts';
 import { faqFeature } from './faq/feature.ts';
 import { newsletterFeature } from './newsletter/feature.ts';
 import { ordersFeature } from './orders/feature.ts';
@@ -22,6 +23,7 @@ export const FEATURES: readonly RapportFeature[] = [
   searchFeature,
   ordersFeature,
   newsletterFeature,
+  deliverabilityFeature,
   accountsFeature,
   contactFeature,
   faqFeature,

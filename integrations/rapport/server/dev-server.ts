@@ -62,7 +62,7 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     }
     if (method !== 'POST') return next();
     // The dev server is reached at whatever port Vite picked: a page it served counts as the site.
-    if (isCrossSiteWrite(writeProbe(req, pathname), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] }))
+    if (isCrossSiteWrite(writeProbe(req, pathname), { siteOrigin, exempt: endpoint?.originExempt || handler?.originExempt ? [pathname] : [] }))
       throw new HttpError(403, CROSS_SITE_MESSAGE);
     if (handler) return handler.handle(req, res, handlerContext);
     if (!endpoint) return next();

@@ -175,7 +175,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Static files answer reads only; a write to any path goes through the origin check first
     // (here as well as in Astro's middleware, which does not run for prerendered paths).
     if (
-      isCrossSiteWrite(writeProbe(req, pathname, isSecure(req, options.trustProxy ?? false)), { siteOrigin, exempt: endpoint?.originExempt ? [pathname] : [] })
+      isCrossSiteWrite(writeProbe(req, pathname, isSecure(req, options.trustProxy ?? false)), {
+        siteOrigin,
+        exempt: endpoint?.originExempt || handler?.originExempt ? [pathname] : [],
+      })
     ) {
       throw new HttpError(403, CROSS_SITE_MESSAGE);
     }

@@ -1,0 +1,20 @@
+import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
+
+/** What delivery reports leave about an address. */
+export const deliverabilityPrivacy = (): FeaturePrivacy => ({
+  id: 'deliverability',
+  name: 'bounces and complaints',
+  forms: [],
+  stores: [
+    {
+      what: "Whether mail to your address bounced or was reported as spam (when, and the receiving server's reply), and that no newsletter should go to it again",
+      category: 'technical',
+      purpose: 'newsletter',
+    },
+  ],
+  // Not mailing an address that refuses our mail, or whose owner called it spam, protects the
+  // person and the site's ability to deliver mail at all.
+  legalBases: { newsletter: ['legitimate-interests'] },
+  cookies: [],
+  processors: [{ role: 'mail', why: 'tells us when a message bounced or was reported as spam' }],
+});
