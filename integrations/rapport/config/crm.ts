@@ -23,6 +23,30 @@ export const QuestionsSchema = z
   })
   .prefault({});
 
+/** Sending newsletter issues to lists from the staff console. */
+export const CampaignsSchema = z
+  .strictObject({
+    /**
+     * Messages handed to the mail server per minute, so a big list does not trip the provider's
+     * sending limits (or the spam filters of a new sender). 0 sends as fast as the server takes them. @default 600
+     */
+    ratePerMinute: z.number().int().min(0).max(1_000_000).default(600),
+    /**
+     * Links in campaigns go through `/r/<id>` and are counted. `count` (the default) counts clicks per
+     * link without knowing who clicked; `per-person` also records which subscriber clicked (the
+     * privacy statement then says so); `off` leaves links as written.
+     * @default 'count'
+     */
+    clicks: z.enum(['count', 'per-person', 'off']).default('count'),
+    /**
+     * A 1-pixel image that counts opens (per person with `clicks: 'per-person'`). Off by default:
+     * many mail programs load images for privacy proxies or not at all, so the figure misleads.
+     * @default false
+     */
+    opens: z.boolean().default(false),
+  })
+  .prefault({});
+
 /** The CRM side: forms, lists, accounts and the mail they send. */
 export const CrmSchema = z
   .strictObject({
@@ -44,6 +68,8 @@ export const CrmSchema = z
       .array(MailingListSchema)
       .min(1)
       .default([{ id: 'news', label: 'Newsletter', description: 'News from us by e-mail, a few times a year.' }]),
+    /** Newsletter campaigns: pacing and what is counted. */
+    campaigns: CampaignsSchema,
     /** Where staff notifications go. @default business.email */
     staffEmail: z.email().optional(),
     /** The `From` of every message. @default '<site.name> <business.email>' */

@@ -113,6 +113,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail', dkim: options.mail.dkim }),
         ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
         ...(options.mail.outbox ? { outbox: options.mail.outbox } : {}),
+        privacyVersion: services.privacyVersion,
       })
     : undefined;
   const jobs = startJobs(runtimes.jobs, services, { onWork: () => mail?.nudge() });

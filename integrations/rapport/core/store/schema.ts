@@ -344,8 +344,8 @@ export interface CampaignsTable {
   next_batch_at: string;
   /** Clicks (and opens, when on) recorded per reader for this campaign. */
   per_person: ColumnType<number, number | undefined, number>;
-  opens: ColumnType<number, number | undefined, number>;
-  paused_reason: string | null;
+  /** Why it is paused or held back (the issue is gone, the mail server is not answering). */
+  note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CampaignRecipientsTable {
@@ -361,7 +361,7 @@ export interface CampaignRecipientsTable {
   queued_at: string | null;
 }
 
-/** A link in a campaign, reached through `/r/<id>`. */
+/** A link in a campaign, reached through `/r/<id>`; position -1 with an empty url is the tracking image (opens), when on. */
 export interface CampaignLinksTable {
   id: string;
   campaign_id: string;

@@ -1,38 +1,10 @@
 import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
+import { accessible, CHART_FONT as FONT, newDocument } from '../../site/console/svg-chart.ts';
 import { paretoCurve, percent, RFM_RULES, type Pareto, type RfmSummary } from './segments.ts';
 
 // The segment pages' charts, drawn on the server as SVG (Plot given a linkedom document): no
 // JavaScript in the browser. Each is an image with a title and a description that says what it
 // shows in words; the page puts the same numbers in a table beside it.
-
-const FONT = 'system-ui, sans-serif';
-
-/** Makes Plot's SVG one accessible image: role, title and description, no inner labels to read out one by one. */
-function accessible(svg: SVGSVGElement, document: Document, id: string, title: string, description: string): string {
-  for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
-    el.removeAttribute('aria-label');
-    el.removeAttribute('aria-description');
-  }
-  svg.removeAttribute('aria-label');
-  svg.removeAttribute('aria-description');
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-labelledby', `${id}-title`);
-  svg.setAttribute('aria-describedby', `${id}-desc`);
-  svg.setAttribute('id', id);
-  const t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-  t.setAttribute('id', `${id}-title`);
-  t.textContent = title;
-  const d = document.createElementNS('http://www.w3.org/2000/svg', 'desc');
-  d.setAttribute('id', `${id}-desc`);
-  d.textContent = description;
-  svg.insertBefore(d, svg.firstChild);
-  svg.insertBefore(t, svg.firstChild);
-  // Plot's coordinates carry floating-point noise (101.00000000000001); two decimals draw the same.
-  return svg.outerHTML.replace(/(\d+\.\d{2})\d+/g, '$1');
-}
-
-const newDocument = () => parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
 
 /** The share of sales against the share of customers, best customers first, with the 80 % line. */
 export function paretoChart(p: Pareto, periodLabel: string): string {

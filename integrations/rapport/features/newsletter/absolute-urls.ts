@@ -20,9 +20,10 @@ const absoluteSrcset = (srcset: string, base: URL) =>
 /**
  * A page fragment with every link and image URL made absolute against `base` (the issue's archive
  * page, so `#section` links open that page), since a mail has no address of its own to resolve
- * them from. Active content is removed: mail clients would strip it anyway.
+ * them from. Active content is removed: mail clients would strip it anyway. `track` may swap each
+ * link's destination (a campaign's counted `/r/` link).
  */
-export function absoluteUrls(fragment: string, base: URL): string {
+export function absoluteUrls(fragment: string, base: URL, track: (url: string) => string = (url) => url): string {
   const { document } = parseHTML(`<!doctype html><html><head></head><body>${fragment}</body></html>`);
   for (const el of document.body.querySelectorAll(DROPPED)) el.remove();
   for (const el of document.body.querySelectorAll('*')) {
@@ -31,7 +32,7 @@ export function absoluteUrls(fragment: string, base: URL): string {
       if (value === null) continue;
       const absolute = resolve(value, base);
       if (absolute === undefined) el.removeAttribute(name);
-      else el.setAttribute(name, absolute);
+      else el.setAttribute(name, name === 'href' && el.tagName === 'A' ? track(absolute) : absolute);
     }
     const srcset = el.getAttribute('srcset');
     if (srcset !== null) el.setAttribute('srcset', absoluteSrcset(srcset, base));

@@ -19,6 +19,8 @@ export interface CampaignPage {
   postalAddress: string;
   preferencesUrl: string;
   unsubscribeUrl: string;
+  /** The 1-pixel image that counts opens, only when the site turns it on. */
+  openImageUrl?: string | undefined;
 }
 
 /**
@@ -67,7 +69,7 @@ ${page.bodyHtml}
 <tr><td class="footer">
 <p>${e(page.reason)}</p>
 <p><a href="${e(page.preferencesUrl)}">Choose what you get</a> · <a href="${e(page.unsubscribeUrl)}">Unsubscribe</a></p>
-<p>${e(page.legalName)}<br>${e(page.postalAddress)}<br><a href="${e(page.siteUrl)}">${e(page.siteName)}</a></p>
+<p>${e(page.legalName)}<br>${e(page.postalAddress)}<br><a href="${e(page.siteUrl)}">${e(page.siteName)}</a></p>${page.openImageUrl ? `\n<img src="${e(page.openImageUrl)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">` : ''}
 </td></tr>
 </table>
 </td></tr></table>

@@ -20,6 +20,12 @@ export interface CampaignRecipient {
   links: { unsubscribe: string; preferences: string };
 }
 
+/** How a campaign's links are counted: `track` swaps a link's destination for its `/r/` address; `openImage` is the counting image's address. */
+export interface CampaignTracking {
+  track: (url: string) => string;
+  openImage?: string | undefined;
+}
+
 /** An issue too big to arrive whole: staff are told to shorten it, nothing is sent. */
 export class CampaignTooLargeError extends Error {
   readonly bytes: number;
@@ -56,7 +62,13 @@ const textOf = (html: string) =>
  * list headers mail clients use for their own unsubscribe button (RFC 2369, 8058, 2919).
  * Throws `CampaignTooLargeError` when Gmail would clip it.
  */
-export function composeCampaign(issue: NewsletterIssue, recipient: CampaignRecipient, s: Pick<Services, 'config' | 'site'>): OutgoingMail {
+export function composeCampaign(
+  issue: NewsletterIssue,
+  recipient: CampaignRecipient,
+  s: Pick<Services, 'config' | 'site'>,
+  tracking?: CampaignTracking,
+): OutgoingMail {
+  const track = tracking?.track ?? ((url: string) => url);
   const { config } = s;
   const list = config.crm.lists.find((l) => l.id === recipient.list);
   if (!list) throw new Error(`There is no mailing list “${recipient.list}” in the site's options.`);
@@ -67,17 +79,18 @@ export function composeCampaign(issue: NewsletterIssue, recipient: CampaignRecip
       subject: issue.title,
       preheader: issue.description,
       accent: config.site.accentColor,
-      archiveUrl: archive.href,
+      archiveUrl: track(archive.href),
       title: issue.title,
       dateText: new Date(`${issue.date}T00:00:00Z`).toLocaleDateString(config.site.locale, { dateStyle: 'long', timeZone: 'UTC' }),
-      bodyHtml: absoluteUrls(issue.html, archive),
+      bodyHtml: absoluteUrls(issue.html, archive, track),
       siteName: config.site.name,
-      siteUrl: new URL('/', s.site).href,
+      siteUrl: track(new URL('/', s.site).href),
       reason: `You get this because you subscribed to ${list.label} on ${s.site.hostname}.`,
       legalName: config.business.legalName,
       postalAddress: `${a.streetAddress}, ${a.locality} ${a.region} ${a.postalCode}, ${a.country}`,
       preferencesUrl: recipient.links.preferences,
       unsubscribeUrl: recipient.links.unsubscribe,
+      openImageUrl: tracking?.openImage,
     }),
     // The table keeps its 600 px width attribute for Outlook; the inlined max-width does the rest.
     { applyWidthAttributes: false, applyHeightAttributes: false, preserveMediaQueries: false },

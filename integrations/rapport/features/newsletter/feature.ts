@@ -38,7 +38,7 @@ export const newsletterFeature: RapportFeature = {
     // The issues for the server to send as campaigns: written by the build, then moved out of the public folder.
     ...(config.features.newsletter && server ? [{ pattern: `/${ISSUES_ROUTE_FILE}`, entrypoint: route('issues.json.ts'), private: true }] : []),
   ],
-  // Campaigns in the staff console: the issues to send, a preview of the e-mail, a test to oneself.
+  // Campaigns in the staff console: the issues, a preview of the e-mail, a test to oneself, sending and its progress.
   console: () => [
     {
       id: 'campaigns',
@@ -50,6 +50,7 @@ export const newsletterFeature: RapportFeature = {
         { pattern: '/admin/crm/campaigns', entrypoint: consoleRoute('campaigns.astro') },
         { pattern: '/admin/crm/campaigns/[slug]', entrypoint: consoleRoute('campaign.astro') },
         { pattern: '/admin/crm/campaigns/[slug]/mail', entrypoint: consoleRoute('campaign-mail.astro') },
+        { pattern: '/admin/crm/campaigns/[slug]/sends/[id]', entrypoint: consoleRoute('campaign-send.astro') },
       ],
     },
   ],
@@ -62,9 +63,15 @@ export const newsletterFeature: RapportFeature = {
     const count = await writeIssuesForServer(outDir, serverDir);
     if (count) logger.info(`Newsletter: ${count} issue${count === 1 ? '' : 's'} ready to send by e-mail`);
   },
-  runtime: async () => ({
-    load(buildDir, s) {
-      s.newsletterIssues = readIssues(buildDir);
-    },
-  }),
+  runtime: async () => {
+    const [{ campaignJob }, { redirectHandler }] = await Promise.all([import('./campaigns/job.ts'), import('./campaigns/redirect.ts')]);
+    return {
+      load(buildDir, s) {
+        s.newsletterIssues = readIssues(buildDir);
+      },
+      // Sending campaigns needs the issues and the lists; the job finds nothing to do until one is scheduled.
+      jobs: [campaignJob],
+      handlers: [redirectHandler],
+    };
+  },
 };

@@ -11,6 +11,7 @@ import { appendConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { PREFERENCES } from './list-links.ts';
 import { LINK_REFUSED } from '../../core/security/tokens.ts';
+import { recallForUnsubscribe } from './campaigns/control.ts';
 
 const listChoice = (config: RapportConfig) =>
   z
@@ -103,6 +104,7 @@ export async function applyListChoice(
       .where('contact_id', '=', contactId)
       .where('list', '=', list)
       .execute();
+    await recallForUnsubscribe(trx, contactId, list);
     await record(list, 'withdrawn');
   }
   await recordActivity(trx, { contactId, type: 'lists-changed', summary: `Lists now: ${[...wanted].join(', ') || 'none'}` }, now);

@@ -10,6 +10,7 @@ import { appendConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { UNSUBSCRIBE } from './list-links.ts';
 import { LINK_REFUSED } from '../../core/security/tokens.ts';
+import { recallForUnsubscribe } from './campaigns/control.ts';
 
 export const unsubscribeForm = () =>
   ({
@@ -63,6 +64,8 @@ async function withdraw(trx: Kysely<Database>, s: Services, contactId: string, l
     .where('contact_id', '=', contactId)
     .where('list', '=', list)
     .execute();
+  // Nothing more of a campaign under way reaches them after the click.
+  await recallForUnsubscribe(trx, contactId, list);
   await appendConsent(
     trx,
     {

@@ -64,8 +64,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // When the next batch may go to the outbox; the claim that paces it (one server takes each batch).
     .addColumn('next_batch_at', 'text', (c) => c.notNull())
     .addColumn('per_person', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('opens', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('paused_reason', 'text')
+    // Why it is paused or held back (the issue is gone, the mail server is not answering), for staff.
+    .addColumn('note', 'text')
     .execute();
   // At most one campaign of an issue is under way at a time (two staff, two servers).
   await sql`CREATE UNIQUE INDEX campaigns_one_active ON campaigns (issue_slug) WHERE status IN ('scheduled', 'sending', 'paused')`.execute(db);

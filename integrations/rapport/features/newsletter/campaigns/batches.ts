@@ -1,0 +1,115 @@
+import { enqueueMerged } from '../../../core/mail/outbox.ts';
+import type { Services } from '../../../core/services.ts';
+import { listMailLinks } from '../list-links.ts';
+import { templateId, type Campaign } from './start.ts';
+
+/** How often the campaign job runs, and so the pacing's step. */
+export const CAMPAIGN_TICK_MS = 1_000;
+/**
+ * Unpaced (`ratePerMinute: 0`): messages handed to the outbox per batch, and how many may wait
+ * there unsent before the next batch. Enough to keep the mail worker busy, few enough that pausing,
+ * cancelling or an unsubscribe takes effect within seconds and memory stays flat.
+ */
+export const UNPACED_BATCH = 250;
+export const UNPACED_WINDOW = 500;
+
+/** Messages this campaign may hand to the outbox in one tick. */
+const batchSize = (c: Campaign) => (c.rate_per_minute > 0 ? Math.max(1, Math.round((c.rate_per_minute * CAMPAIGN_TICK_MS) / 60_000)) : UNPACED_BATCH);
+
+/**
+ * Hands the campaign's next batch of recipients to the outbox, each message merged from the list's
+ * template with the reader's own unsubscribe and preferences links. Returns how many were queued.
+ *
+ * - Pacing: one batch per tick, sized from `rate_per_minute`; claimed by moving `next_batch_at`
+ *   on the exact value read, so with several servers only one takes each batch.
+ * - Each recipient moves `pending` → `queued` with a conditional update in the same transaction as
+ *   its outbox row: a recipient is queued once, whatever happens around it.
+ * - Someone who unsubscribed or whose address was suppressed since the snapshot is skipped here.
+ * - While its messages are being retried (the mail server refuses connections, say) the campaign
+ *   holds back and says why; it goes on by itself once they are delivered.
+ * - When nobody is left pending the campaign is `sent` (the outbox delivers the last batch).
+ */
+export async function queueBatch(s: Services, c: Campaign): Promise<number> {
+  const now = s.clock();
+  const trouble = await s.db
+    .selectFrom('campaign_recipients as cr')
+    .innerJoin('mail_outbox as o', 'o.id', 'cr.outbox_id')
+    .select('o.last_error')
+    .where('cr.campaign_id', '=', c.id)
+    .where('cr.status', '=', 'queued')
+    .where('o.status', '=', 'pending')
+    .where('o.attempts', '>', 0)
+    .limit(1)
+    .executeTakeFirst();
+  if (trouble) {
+    const note = `Waiting for the mail server, which did not take the last messages (${(trouble.last_error ?? 'no answer').slice(0, 200)}). Sending goes on by itself once they are delivered.`;
+    if (c.note !== note) await s.db.updateTable('campaigns').set({ note }).where('id', '=', c.id).where('status', '=', 'sending').execute();
+    return 0;
+  }
+  if (c.rate_per_minute === 0) {
+    const waiting = await s.db
+      .selectFrom('campaign_recipients as cr')
+      .innerJoin('mail_outbox as o', 'o.id', 'cr.outbox_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('cr.campaign_id', '=', c.id)
+      .where('cr.status', '=', 'queued')
+      .where('o.status', 'in', ['pending', 'sending'])
+      .executeTakeFirstOrThrow();
+    if (Number(waiting.n) >= UNPACED_WINDOW) return 0;
+  }
+  const claimed = await s.db
+    .updateTable('campaigns')
+    .set({ next_batch_at: new Date(now.getTime() + CAMPAIGN_TICK_MS - 50).toISOString(), note: null })
+    .where('id', '=', c.id)
+    .where('status', '=', 'sending')
+    .where('next_batch_at', '=', c.next_batch_at)
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows === 0n) return 0; // paused, cancelled, or another server took this batch
+
+  const size = batchSize(c);
+  return s.db.transaction().execute(async (trx) => {
+    const batch = await trx
+      .selectFrom('campaign_recipients as cr')
+      .leftJoin('list_subscriptions as ls', (join) => join.onRef('ls.contact_id', '=', 'cr.contact_id').onRef('ls.list', '=', 'cr.list'))
+      .leftJoin('mail_suppressions as ms', 'ms.email', 'cr.email')
+      .select(['cr.contact_id', 'cr.email', 'cr.list', 'cr.ref', 'ls.status as subscription', 'ms.reason as suppressed'])
+      .where('cr.campaign_id', '=', c.id)
+      .where('cr.status', '=', 'pending')
+      .orderBy('cr.contact_id')
+      .limit(size)
+      .execute();
+    const stamp = now.toISOString();
+    let queued = 0;
+    for (const r of batch) {
+      const skip = r.suppressed ? 'suppressed' : r.subscription !== 'confirmed' ? 'unsubscribed' : undefined;
+      const mine = trx
+        .updateTable('campaign_recipients')
+        .where('campaign_id', '=', c.id)
+        .where('contact_id', '=', r.contact_id)
+        .where('status', '=', 'pending');
+      if (skip) {
+        await mine.set({ status: 'skipped', skip_reason: skip }).execute();
+        continue;
+      }
+      const links = await listMailLinks(trx, s, r.contact_id, r.list);
+      const vars = { ...links, email: r.email, reader: r.ref };
+      const outboxId = await enqueueMerged(trx, { to: r.email, subject: c.subject, templateId: templateId(c.id, r.list), vars }, s.clock);
+      const took = await mine.set({ status: 'queued', outbox_id: outboxId, queued_at: stamp }).executeTakeFirst();
+      // Another server queued this one first: take back what was just written (the transaction rolls it back).
+      if (took.numUpdatedRows === 0n) throw new Error(`Campaign ${c.id}: recipient ${r.contact_id} was queued twice; batch rolled back.`);
+      queued++;
+    }
+    if (batch.length < size) {
+      await trx
+        .updateTable('campaigns')
+        .set({ status: 'sent', finished_at: stamp })
+        .where('id', '=', c.id)
+        .where('status', '=', 'sending')
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('campaign_recipients').select('contact_id').where('campaign_id', '=', c.id).where('status', '=', 'pending'))),
+        )
+        .execute();
+    }
+    return queued;
+  });
+}
