@@ -119,7 +119,7 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
         .get() as [string, string][],
     );
     expect(counts).toEqual({ 'The Chinook newsletter (news)': '3', 'Planting reminders (reminders)': '1' });
-    expect($('main').text()).toContain('Sending to a list is not available yet');
+    expect($('main').text()).toContain('send it now or at a set time');
   });
 
   it('previews an issue: subject, sender, list headers, size, the HTML in a sandboxed frame and the text part', async () => {
@@ -243,5 +243,119 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
       .where('list', '=', 'news')
       .executeTakeFirstOrThrow();
     expect(status.status).toBe('unsubscribed');
+  });
+
+  describe('sending an issue to a list', () => {
+    const sendForm = (fields: Record<string, string | string[]>) => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+      return raw(base + preview, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: service.cookie },
+        body: body.toString(),
+      });
+    };
+    const campaigns = () => db().selectFrom('campaigns').selectAll().execute();
+    let progress = '';
+
+    it('refuses a send without the confirmation, without a list, or at a time that has passed, and changes nothing', async () => {
+      const ok = { action: 'send', key: 'refused-form-key-0001', lists: 'news', when: 'now', confirm: 'yes' };
+      const cases: Array<[Record<string, string | string[]>, string]> = [
+        [{ ...ok, confirm: '' }, 'Tick the box to confirm'],
+        [{ ...ok, lists: [] }, 'Choose at least one list'],
+        [{ ...ok, lists: 'no-such-list' }, 'Choose at least one of the lists shown'],
+        [{ ...ok, when: 'later', at: '2020-01-01T10:00' }, 'That time has passed'],
+        [{ ...ok, when: 'later', at: 'soon' }, 'Give the date and time'],
+        [{ ...ok, key: 'short' }, 'missing its key'],
+      ];
+      for (const [fields, message] of cases) {
+        const answer = await sendForm(fields);
+        expect([400, 422], JSON.stringify(fields)).toContain(answer.status);
+        expect(load(answer.text)('.error').text()).toContain(message);
+      }
+      expect(await campaigns()).toEqual([]);
+    });
+
+    it('schedules the send once however often the form is posted, then sends to each confirmed subscriber once', async () => {
+      const fields = { action: 'send', key: 'console-form-key-0001', lists: 'news', when: 'now', confirm: 'yes' };
+      const [first, second] = [await sendForm(fields), await sendForm(fields)];
+      expect(first.status, first.text.slice(0, 400)).toBe(303);
+      expect(second.headers.location).toBe(first.headers.location);
+      progress = String(first.headers.location);
+      expect(progress).toMatch(new RegExp(`^/admin/crm/campaigns/${newest.slug}/sends/[0-9a-f-]{36}$`));
+      expect(await campaigns()).toHaveLength(1);
+      const audit = await db().selectFrom('audit_log').select(['action', 'summary']).where('action', '=', 'campaign.schedule').execute();
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.summary).toContain('to news (about 3 recipients)');
+
+      // The server's job starts it within a second or two and hands the messages to the outbox.
+      const end = Date.now() + 15_000;
+      while ((await campaigns())[0]!.status !== 'sent' && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+      const [c] = await campaigns();
+      expect(c).toMatchObject({ status: 'sent', recipients: 3 });
+      const queued = await db().selectFrom('mail_outbox').select('to_address').where('template_id', 'is not', null).execute();
+      expect(queued.map((q) => q.to_address).sort()).toEqual(['reader1@example.com', 'reader2@example.com', 'reader3@example.com']);
+
+      const page = await get(progress, service);
+      expect(page.status).toBe(200);
+      const $ = load(page.text);
+      expect($('dl.facts').text()).toContain('Sent');
+      expect($('meta[http-equiv="refresh"]').length).toBe(0);
+      const figures = Object.fromEntries(
+        $('tbody tr')
+          .toArray()
+          .map((tr) => [$(tr).find('th').text().trim(), $(tr).find('td').last().text().trim()]),
+      );
+      expect(figures['Recipients when it started']).toBe('3');
+      expect(figures['Waiting in the outbox']).toBe('3');
+      expect($('svg[role="img"]').length).toBeGreaterThan(0);
+      await valid(page, 'campaign-progress.html');
+      expect((await get(progress, editor)).status).toBe(403);
+      // The Campaigns page lists it.
+      expect(load((await get('/admin/crm/campaigns', service)).text)(`a[href="${progress}"]`).length).toBe(1);
+      // Sending the issue to the same list again reaches nobody new: refused, nothing sent.
+      const again = await sendForm({ ...fields, key: 'console-form-key-0002' });
+      expect(again.status).toBe(422);
+      expect(load(again.text)('.error').text()).toContain('Nobody would get this');
+    });
+
+    it('counts clicks on /r/ links and sends the reader on; an unknown or tampered id is a 404, never a redirect', async () => {
+      const links = await db().selectFrom('campaign_links').selectAll().orderBy('position').execute();
+      expect(links.length).toBeGreaterThan(1);
+      const link = links.find((l) => l.url.startsWith(base) || l.url.startsWith(built.site))!;
+      const hop = await raw(`${base}/r/${link.id}`, {});
+      expect(hop.status).toBe(302);
+      expect(hop.headers.location).toBe(link.url);
+      const head = await raw(`${base}/r/${link.id}`, { method: 'HEAD' });
+      expect(head.status).toBe(302);
+      const tampered = await raw(`${base}/r/${link.id}/ffffffffffffffffffffffff`, {});
+      expect(tampered.status).toBe(302);
+      const count = await db().selectFrom('campaign_links').select('clicks').where('id', '=', link.id).executeTakeFirstOrThrow();
+      expect(count.clicks).toBe(2); // the GETs, not the HEAD
+      expect(await db().selectFrom('campaign_reader_events').select('id').execute()).toEqual([]);
+      for (const p of [
+        '/r/AAAAAAAAAAAA',
+        `/r/${link.id.slice(0, 11)}`,
+        `/r/${link.id}x`,
+        '/r/%2F%2Fevil.example',
+        `/r/${encodeURIComponent('https://evil.example/')}`,
+      ]) {
+        const answer = await raw(base + p, {});
+        expect(answer.status, p).toBe(404);
+        expect(answer.headers.location, p).toBeUndefined();
+      }
+      const page = load((await get(progress, service)).text);
+      expect(page('main').text()).toContain('Clicks per link');
+    });
+
+    it('pauses and cancels from the progress page, audited; a finished campaign cannot be paused', async () => {
+      const pause = await post(progress, service, { action: 'pause' });
+      expect(pause.status).toBe(409);
+      expect(load(pause.text)('.error').text()).toContain('it cannot be paused now');
+      const bogus = await post(progress, service, { action: 'explode' });
+      expect(bogus.status).toBe(400);
+      expect((await post(progress, editor, { action: 'cancel' })).status).toBe(403);
+      expect((await campaigns())[0]!.status).toBe('sent');
+    });
   });
 });

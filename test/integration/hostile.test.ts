@@ -227,6 +227,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/orders/123456-ABCDEF',
       '/webhooks/mail/mailgun',
       '/webhooks/mail/sendgrid',
+      '/r/AAAAAAAAAAAA',
+      '/r/AAAAAAAAAAAA/0123456789abcdef01234567',
+      '/r/%2F%2Fevil.example',
+      '/r/',
+      '/r/../../etc/passwd',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(
@@ -352,6 +357,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/mail',
       '/admin/crm/campaigns/no-such-issue',
       '/admin/crm/campaigns/no-such-issue/mail',
+      '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/sends/00000000-0000-0000-0000-000000000000',
+      '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/sends/not-a-campaign',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const query = fc.dictionary(
@@ -394,10 +401,17 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
         'note',
         'id',
         'csv',
+        'action',
+        'key',
+        'lists',
+        'when',
+        'at',
+        'confirm',
       ),
       fc.oneof(
         printable(60),
         fc.constantFrom('add', 'role', 'remove', 'admin', 'service', 'customer', 'ship', 'confirm', 'cancel', 'apply', 'answered', 'retry'),
+        fc.constantFrom('send', 'test', 'pause', 'resume', 'now', 'later', 'yes', 'news', '2026-13-45T99:99', '9999-12-31T23:59', 'xxxxxxxxxxxxxxxxxxxxxxxx'),
       ),
       { maxKeys: 6 },
     );

@@ -201,6 +201,21 @@ describe('privacy statement builder', () => {
     expect(wider.regulators.map((r) => r.url)).toContain('https://cppa.ca.gov/');
   });
 
+  it('says what newsletter campaigns record, and changes (with a new version) when per-person tracking or the open-counting image is turned on', () => {
+    const counted = statementOf(configWith());
+    const perPerson = statementOf(configWith({ campaigns: { clicks: 'per-person' } }));
+    const opens = statementOf(configWith({ campaigns: { clicks: 'per-person', opens: true } }));
+    const clicked = 'Which links you clicked in our newsletters, and when';
+    expect(itemsOf(counted, 'newsletter')).not.toContain(clicked);
+    expect(counted.notCollected).toContain('Which links you click in our newsletters: we count clicks per link, without knowing who clicked');
+    expect(counted.notCollected).toContain('Whether you open our newsletters: they carry no tracking image');
+    expect(itemsOf(perPerson, 'newsletter')).toContain(clicked);
+    expect(perPerson.notCollected.join(' ')).not.toMatch(/links you click/);
+    expect(itemsOf(opens, 'newsletter').join(' ')).toMatch(/When you opened a newsletter/);
+    expect(opens.notCollected.join(' ')).not.toMatch(/tracking image/);
+    expect(new Set([counted.version, perPerson.version, opens.version]).size).toBe(3);
+  });
+
   it('changes the version exactly when what is collected changes', () => {
     const config = configWith();
     const base = statementOf(config).version;

@@ -14,6 +14,16 @@ export function accessible(svg: SVGSVGElement, document: Document, id: string, t
   }
   svg.removeAttribute('aria-label');
   svg.removeAttribute('aria-description');
+  // Plot writes the chart's font as a style attribute; as presentation attributes it draws the
+  // same and the page keeps no inline styles (a strict content security policy allows none).
+  const style = svg.getAttribute('style');
+  if (style) {
+    for (const declaration of style.split(';')) {
+      const [name = '', ...value] = declaration.split(':');
+      if (['font-family', 'font-size'].includes(name.trim())) svg.setAttribute(name.trim(), value.join(':').trim());
+    }
+    svg.removeAttribute('style');
+  }
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-labelledby', `${id}-title`);
   svg.setAttribute('aria-describedby', `${id}-desc`);
