@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { queueBatch } from '../../integrations/rapport/features/newsletter/campa
 import { controlCampaign } from '../../integrations/rapport/features/newsletter/campaigns/control.ts';
 import { eligibleCount, scheduleCampaign } from '../../integrations/rapport/features/newsletter/campaigns/create.ts';
 import { runCampaigns } from '../../integrations/rapport/features/newsletter/campaigns/job.ts';
+import { redirectHandler } from '../../integrations/rapport/features/newsletter/campaigns/redirect.ts';
 import { campaignStats } from '../../integrations/rapport/features/newsletter/campaigns/stats.ts';
 import { readIssues } from '../../integrations/rapport/features/newsletter/issue-file.ts';
 import { createServices } from '../../integrations/rapport/server/services.ts';
@@ -344,6 +347,65 @@ describe.each(drivers)('sending a campaign on $name', (driver) => {
       .transaction()
       .execute((trx) => controlCampaign(trx, held, 'resume', now));
     expect(await runCampaigns(s)).toBe(1);
+  });
+
+  it('records who clicked and who opened only with per-person tracking on; with it off, links go straight to their page', async () => {
+    const serveRedirects = async (s: Services) => {
+      const server = http.createServer((req, res) => void redirectHandler.handle(req, res, { services: s, publish: () => {} }));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    };
+    const message = async (email: string) => {
+      const sink = await smtpSink();
+      try {
+        await deliverDue(db(), smtp(sink.port), FROM, { clock });
+        return sink.received.find((m) => m.to[0] === email)!;
+      } finally {
+        await sink.close();
+      }
+    };
+    const tracked = services(store, { clicks: 'per-person', opens: true });
+    await subscribe('tracked@example.com', 'news');
+    const id = await schedule(tracked, ['news']);
+    await runCampaigns(tracked);
+    const mail = await message('tracked@example.com');
+    const ref = (await recipients(id))[0]!.ref;
+    const { document } = parseHTML(String(mail.parsed.html));
+    const link = [...document.querySelectorAll('a[href*="/r/"]')].map((a) => a.getAttribute('href')!)[0]!;
+    const image = document.querySelector('img[width="1"]')!.getAttribute('src')!;
+    expect(link).toMatch(new RegExp(`/r/[A-Za-z0-9_-]{12}/${ref}$`));
+    expect(image).toMatch(new RegExp(`/r/[A-Za-z0-9_-]{12}/${ref}$`));
+    const { server, base } = await serveRedirects(tracked);
+    try {
+      const hop = await fetch(base + new URL(link).pathname, { redirect: 'manual' });
+      expect(hop.status).toBe(302);
+      const pixel = await fetch(base + new URL(image).pathname);
+      expect(pixel.headers.get('content-type')).toBe('image/gif');
+      expect((await pixel.arrayBuffer()).byteLength).toBe(42);
+      const events = await db().selectFrom('campaign_reader_events').select(['ref', 'link_id']).orderBy('created_at').execute();
+      expect(events.map((e) => [e.ref, e.link_id === null ? 'open' : 'click'])).toEqual([
+        [ref, 'click'],
+        [ref, 'open'],
+      ]);
+      const stats = await campaignStats(db(), await campaign(id));
+      expect(stats).toMatchObject({ opens: 1, readersWhoClicked: 1 });
+      expect(stats.links.reduce((n, l) => n + l.clicks, 0)).toBe(1);
+    } finally {
+      server.close();
+    }
+
+    // Clicks off: no /r/ links, no image, no reader recorded.
+    await subscribe('plain@example.com', 'news');
+    const plain = services(store, { clicks: 'off', opens: false });
+    const second = issues[1]!;
+    const made = await db()
+      .transaction()
+      .execute((trx) => scheduleCampaign(trx, plain, STAFF, { issue: second, lists: ['news'], formKey: 'plain-form-key-000000' }));
+    expect(made).toHaveProperty('id');
+    await runCampaigns(plain);
+    const untracked = await message('plain@example.com');
+    expect(String(untracked.parsed.html)).not.toContain('/r/');
+    expect(String(untracked.parsed.html)).not.toMatch(/<img[^>]+width="1"/);
   });
 
   it('hands batches to the outbox without waiting for the mail server when unpaced', async () => {
