@@ -9,59 +9,65 @@ export const linkLabel = (url: string) => {
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 };
 
-/** What became of the messages (accepted, bounced, waiting…), then clicks per link: horizontal bars. */
-export function outcomeChart(stats: CampaignStats): string {
+/** Horizontal bars with their value written beside each, in the order given. */
+function bars(
+  rows: Array<{ label: string; value: number }>,
+  o: { id: string; title: string; axis: string; marginLeft: number; fill: string; unit: (n: number) => string },
+): string {
   const document = newDocument();
-  const data = [
-    { what: 'Accepted by the mail server', n: stats.accepted },
-    { what: 'Waiting to be sent', n: stats.inOutbox + Math.max(0, stats.recipients - stats.queued - Object.values(stats.skipped).reduce((a, b) => a + b, 0)) },
-    { what: 'Bounced', n: stats.bounced },
-    { what: 'Failed', n: stats.failed },
-    { what: 'Left out', n: Object.values(stats.skipped).reduce((a, b) => a + b, 0) },
-    { what: 'Unsubscribed after it', n: stats.unsubscribed },
-  ];
   const svg = Plot.plot({
     document,
     width: 640,
-    height: 40 + data.length * 30,
-    marginLeft: 190,
+    height: 40 + rows.length * 28,
+    marginLeft: o.marginLeft,
     marginRight: 60,
     style: { fontFamily: CHART_FONT, fontSize: '12px' },
-    x: { label: 'Messages', labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: data.map((d) => d.what), label: null },
+    x: { label: o.axis, labelAnchor: 'center', labelArrow: 'none', grid: true },
+    y: { domain: rows.map((d) => d.label), label: null },
     marks: [
-      Plot.barX(data, { y: 'what', x: 'n', fill: '#174ea6' }),
-      Plot.text(data, { y: 'what', x: 'n', text: (d: { n: number }) => String(d.n), textAnchor: 'start', dx: 4, fill: '#1b1b1b' }),
+      Plot.barX(rows, { y: 'label', x: 'value', fill: o.fill }),
+      Plot.text(rows, { y: 'label', x: 'value', text: (d: { value: number }) => String(d.value), textAnchor: 'start', dx: 4, fill: '#1b1b1b' }),
       Plot.ruleX([0]),
     ],
   }) as SVGSVGElement;
-  const description = data.map((d) => `${d.what}: ${d.n}`).join('; ') + '.';
-  return accessible(svg, document, 'campaign-outcome', `What became of the ${stats.recipients} messages`, description);
+  const description = rows.map((d) => `${d.label}: ${o.unit(d.value)}`).join('; ') + '.';
+  return accessible(svg, document, o.id, o.title, description);
+}
+
+/** What became of the messages: accepted, waiting, bounced, failed, left out, unsubscribed after. */
+export function outcomeChart(stats: CampaignStats): string {
+  const leftOut = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
+  const rows = [
+    { label: 'Accepted by the mail server', value: stats.accepted },
+    { label: 'Waiting to be sent', value: stats.inOutbox + Math.max(0, stats.recipients - stats.queued - leftOut) },
+    { label: 'Bounced', value: stats.bounced },
+    { label: 'Failed', value: stats.failed },
+    { label: 'Left out', value: leftOut },
+    { label: 'Unsubscribed after it', value: stats.unsubscribed },
+  ];
+  return bars(rows, {
+    id: 'campaign-outcome',
+    title: `What became of the ${stats.recipients} messages`,
+    axis: 'Messages',
+    marginLeft: 190,
+    fill: '#174ea6',
+    unit: (n) => String(n),
+  });
 }
 
 /** Clicks per link (anonymous counts), most clicked first. */
 export function clicksChart(stats: CampaignStats): string | undefined {
   if (stats.links.length === 0) return undefined;
-  const document = newDocument();
-  const data = [...stats.links]
+  const rows = [...stats.links]
     .sort((a, b) => b.clicks - a.clicks)
     .slice(0, 15)
-    .map((l) => ({ link: linkLabel(l.url), clicks: l.clicks }));
-  const svg = Plot.plot({
-    document,
-    width: 640,
-    height: 40 + data.length * 26,
+    .map((l) => ({ label: linkLabel(l.url), value: l.clicks }));
+  return bars(rows, {
+    id: 'campaign-clicks',
+    title: 'Clicks per link',
+    axis: 'Clicks',
     marginLeft: 260,
-    marginRight: 50,
-    style: { fontFamily: CHART_FONT, fontSize: '12px' },
-    x: { label: 'Clicks', labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: data.map((d) => d.link), label: null },
-    marks: [
-      Plot.barX(data, { y: 'link', x: 'clicks', fill: '#7a8c6e' }),
-      Plot.text(data, { y: 'link', x: 'clicks', text: (d: { clicks: number }) => String(d.clicks), textAnchor: 'start', dx: 4, fill: '#1b1b1b' }),
-      Plot.ruleX([0]),
-    ],
-  }) as SVGSVGElement;
-  const description = data.map((d) => `${d.link}: ${d.clicks} click${d.clicks === 1 ? '' : 's'}`).join('; ') + '.';
-  return accessible(svg, document, 'campaign-clicks', 'Clicks per link', description);
+    fill: '#7a8c6e',
+    unit: (n) => `${n} click${n === 1 ? '' : 's'}`,
+  });
 }
