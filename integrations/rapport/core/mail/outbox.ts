@@ -188,6 +188,11 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  *
  * Outcomes are recorded only while the claim is still this worker's (same status and deadline), so
  * a worker that comes back after losing its lease never overwrites the new owner's record.
+ *
+ * Commits: the lanes' claims and outcomes are written through `sharedCommits`, so those asked for
+ * at the same moment share one transaction (one disk sync) instead of one each. Each is still its
+ * own conditional statement, written before the send it claims or as soon as the send it records
+ * is over, so claims, leases and the window for a duplicate after a crash are what they were.
  */
 export async function deliverDue(
   db: Kysely<Database>,
@@ -199,6 +204,7 @@ export async function deliverDue(
   if (!(leaseMs > 0)) throw new Error('The outbox lease (leaseMs) must be a positive number of milliseconds.');
   const sendTimeoutMs = Math.min(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, leaseMs / 2);
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, refused: 0, full: false };
+  const write = sharedCommits(db);
   const domain = senderDomain(from);
   // Templates are read once per round: a campaign's thousands of messages share a few.
   const templates = new Map<string, Promise<Selectable<MailTemplatesTable> | undefined>>();
@@ -220,54 +226,60 @@ export async function deliverDue(
 
   const deliverOne = async (row: Due) => {
     if (row.status === 'sending' && row.attempts >= maxAttempts) {
-      const gaveUp = await db
-        .updateTable('mail_outbox')
-        .set({
-          status: 'failed',
-          last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.`,
-        })
-        .where('id', '=', row.id)
-        .where('status', '=', 'sending')
-        .where('next_attempt_at', '=', row.next_attempt_at)
-        .executeTakeFirst();
+      const gaveUp = await write((trx) =>
+        trx
+          .updateTable('mail_outbox')
+          .set({
+            status: 'failed',
+            last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.`,
+          })
+          .where('id', '=', row.id)
+          .where('status', '=', 'sending')
+          .where('next_attempt_at', '=', row.next_attempt_at)
+          .executeTakeFirst(),
+      );
       if (gaveUp.numUpdatedRows > 0n) report.failed++;
       return;
     }
     const deadline = new Date(clock().getTime() + leaseMs).toISOString();
-    const claimed = await db
-      .updateTable('mail_outbox')
-      .set((eb) => ({
-        status: 'sending',
-        attempts: eb('attempts', '+', 1),
-        next_attempt_at: deadline,
-        ...(row.status === 'sending'
-          ? {
-              last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.`,
-            }
-          : {}),
-      }))
-      .where('id', '=', row.id)
-      .where('status', '=', row.status)
-      .where('next_attempt_at', '=', row.next_attempt_at)
-      .returningAll()
-      .executeTakeFirst();
+    const claimed = await write((trx) =>
+      trx
+        .updateTable('mail_outbox')
+        .set((eb) => ({
+          status: 'sending',
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at: deadline,
+          ...(row.status === 'sending'
+            ? {
+                last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.`,
+              }
+            : {}),
+        }))
+        .where('id', '=', row.id)
+        .where('status', '=', row.status)
+        .where('next_attempt_at', '=', row.next_attempt_at)
+        .returningAll()
+        .executeTakeFirst(),
+    );
     if (!claimed) return; // another worker has it
     try {
       const message = messageOf(claimed, await templateOf(claimed.template_id));
       await sendWithin(transport, { from, to: claimed.to_address, messageId: `<${claimed.id}@${domain}>`, ...message }, sendTimeoutMs);
-      await db
-        .updateTable('mail_outbox')
-        .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
-        .where('id', '=', claimed.id)
-        .where('status', '=', 'sending')
-        .where('next_attempt_at', '=', deadline)
-        .execute();
+      await write((trx) =>
+        trx
+          .updateTable('mail_outbox')
+          .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
+          .where('id', '=', claimed.id)
+          .where('status', '=', 'sending')
+          .where('next_attempt_at', '=', deadline)
+          .execute(),
+      );
       report.sent++;
     } catch (error) {
       const refusal = refusedRecipient(error);
       if (refusal) {
         // Retrying cannot help, and mailing the address again harms the sender's reputation.
-        await db.transaction().execute(async (trx) => {
+        await write(async (trx) => {
           const marked = await trx
             .updateTable('mail_outbox')
             .set({ status: 'failed', last_error: `Refused by the receiving server: ${refusal}`.slice(0, 1000) })
@@ -287,13 +299,15 @@ export async function deliverDue(
       }
       const giveUp = claimed.attempts >= maxAttempts;
       const delay = Math.min(baseDelayMs * 2 ** (claimed.attempts - 1), 3_600_000);
-      await db
-        .updateTable('mail_outbox')
-        .set({ status: giveUp ? 'failed' : 'pending', next_attempt_at: new Date(clock().getTime() + delay).toISOString(), last_error: errorText(error) })
-        .where('id', '=', claimed.id)
-        .where('status', '=', 'sending')
-        .where('next_attempt_at', '=', deadline)
-        .execute();
+      await write((trx) =>
+        trx
+          .updateTable('mail_outbox')
+          .set({ status: giveUp ? 'failed' : 'pending', next_attempt_at: new Date(clock().getTime() + delay).toISOString(), last_error: errorText(error) })
+          .where('id', '=', claimed.id)
+          .where('status', '=', 'sending')
+          .where('next_attempt_at', '=', deadline)
+          .execute(),
+      );
       report[giveUp ? 'failed' : 'retrying']++;
     }
   };
@@ -309,6 +323,43 @@ export async function deliverDue(
   const failure = lanes.find((l) => l.status === 'rejected');
   if (failure) throw failure.reason;
   return report;
+}
+
+/**
+ * Group commit: every write asked for before the event loop's next turn runs in one transaction,
+ * each statement on its own and its result handed back to its caller. On SQLite (a full sync on
+ * every commit) this turns one disk sync per claim and per outcome into one per handful of them.
+ * If the transaction fails, every write in it fails with the same error and none is kept: a claim
+ * then never happened, and a send whose `sent` was lost is sent again after its lease, as after a
+ * crash.
+ */
+function sharedCommits(db: Kysely<Database>) {
+  type Write = { run: (trx: Kysely<Database>) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  let queue: Write[] = [];
+  let scheduled = false;
+  const flush = async () => {
+    scheduled = false;
+    const writes = queue;
+    queue = [];
+    try {
+      const results = await db.transaction().execute(async (trx) => {
+        const out: unknown[] = [];
+        for (const w of writes) out.push(await w.run(trx));
+        return out;
+      });
+      writes.forEach((w, i) => w.resolve(results[i]));
+    } catch (error) {
+      for (const w of writes) w.reject(error);
+    }
+  };
+  return <T>(run: (trx: Kysely<Database>) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => void flush());
+      }
+    });
 }
 
 /** One send, stopped at `timeoutMs`: the transport gets an abort signal, and is not waited for past it. */

@@ -6,22 +6,25 @@ import { templateId, type Campaign } from './start.ts';
 /** How often the campaign job runs, and so the pacing's step. */
 export const CAMPAIGN_TICK_MS = 1_000;
 /**
- * Unpaced (`ratePerMinute: 0`): messages handed to the outbox per batch, and how many may wait
- * there unsent before the next batch. Enough to keep the mail worker busy, few enough that pausing,
- * cancelling or an unsubscribe takes effect within seconds and memory stays flat.
+ * Unpaced (`ratePerMinute: 0`): each tick tops the outbox up to `UNPACED_WINDOW` messages waiting
+ * unsent, written in transactions of `UNPACED_BATCH` with the event loop free in between (the mail
+ * worker goes on sending meanwhile). The window is more than a fast mail server takes in a tick,
+ * so the worker never waits for the next one; it is small enough that pausing or an unsubscribe
+ * takes effect within seconds (cancelling takes back what is still waiting) and memory stays flat.
  */
 export const UNPACED_BATCH = 250;
-export const UNPACED_WINDOW = 500;
+export const UNPACED_WINDOW = 1_000;
 
-/** Messages this campaign may hand to the outbox in one tick. */
-const batchSize = (c: Campaign) => (c.rate_per_minute > 0 ? Math.max(1, Math.round((c.rate_per_minute * CAMPAIGN_TICK_MS) / 60_000)) : UNPACED_BATCH);
+/** Messages a paced campaign hands to the outbox in one tick. */
+const pacedBatch = (c: Campaign) => Math.max(1, Math.round((c.rate_per_minute * CAMPAIGN_TICK_MS) / 60_000));
 
 /**
  * Hands the campaign's next batch of recipients to the outbox, each message merged from the list's
  * template with the reader's own unsubscribe and preferences links. Returns how many were queued.
  *
- * - Pacing: one batch per tick, sized from `rate_per_minute`; claimed by moving `next_batch_at`
- *   on the exact value read, so with several servers only one takes each batch.
+ * - Pacing: one batch per tick, sized from `rate_per_minute` (unpaced: what fills the window);
+ *   claimed by moving `next_batch_at` on the exact value read, so with several servers only one
+ *   takes each batch.
  * - Each recipient moves `pending` → `queued` with a conditional update in the same transaction as
  *   its outbox row: a recipient is queued once, whatever happens around it.
  * - Someone who unsubscribed or whose address was suppressed since the snapshot is skipped here.
@@ -46,6 +49,7 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
     if (c.note !== note) await s.db.updateTable('campaigns').set({ note }).where('id', '=', c.id).where('status', '=', 'sending').execute();
     return 0;
   }
+  let room = c.rate_per_minute > 0 ? pacedBatch(c) : 0;
   if (c.rate_per_minute === 0) {
     const waiting = await s.db
       .selectFrom('campaign_recipients as cr')
@@ -55,7 +59,8 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
       .where('cr.status', '=', 'queued')
       .where('o.status', 'in', ['pending', 'sending'])
       .executeTakeFirstOrThrow();
-    if (Number(waiting.n) >= UNPACED_WINDOW) return 0;
+    room = UNPACED_WINDOW - Number(waiting.n);
+    if (room <= 0) return 0;
   }
   const claimed = await s.db
     .updateTable('campaigns')
@@ -66,8 +71,27 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
     .executeTakeFirst();
   if (claimed.numUpdatedRows === 0n) return 0; // paused, cancelled, or another server took this batch
 
-  const size = batchSize(c);
+  let queued = 0;
+  while (room > 0) {
+    const size = c.rate_per_minute > 0 ? room : Math.min(room, UNPACED_BATCH);
+    const step = await queueSome(s, c, size, now.toISOString());
+    queued += step.queued;
+    room -= size;
+    if (step.last || step.stopped) break;
+    // Let the mail worker's sends and replies run between two transactions.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return queued;
+}
+
+/**
+ * One transaction of a batch: up to `size` pending recipients queued (or skipped). `stopped` when
+ * the campaign was paused or cancelled since the batch was claimed; `last` when nobody is left.
+ */
+async function queueSome(s: Services, c: Campaign, size: number, stamp: string): Promise<{ queued: number; last: boolean; stopped: boolean }> {
   return s.db.transaction().execute(async (trx) => {
+    const state = await trx.selectFrom('campaigns').select('status').where('id', '=', c.id).executeTakeFirst();
+    if (state?.status !== 'sending') return { queued: 0, last: false, stopped: true };
     const batch = await trx
       .selectFrom('campaign_recipients as cr')
       .leftJoin('list_subscriptions as ls', (join) => join.onRef('ls.contact_id', '=', 'cr.contact_id').onRef('ls.list', '=', 'cr.list'))
@@ -78,7 +102,6 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
       .orderBy('cr.contact_id')
       .limit(size)
       .execute();
-    const stamp = now.toISOString();
     let queued = 0;
     for (const r of batch) {
       const skip = r.suppressed ? 'suppressed' : r.subscription !== 'confirmed' ? 'unsubscribed' : undefined;
@@ -99,7 +122,8 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
       if (took.numUpdatedRows === 0n) throw new Error(`Campaign ${c.id}: recipient ${r.contact_id} was queued twice; batch rolled back.`);
       queued++;
     }
-    if (batch.length < size) {
+    const last = batch.length < size;
+    if (last) {
       await trx
         .updateTable('campaigns')
         .set({ status: 'sent', finished_at: stamp })
@@ -110,6 +134,6 @@ export async function queueBatch(s: Services, c: Campaign): Promise<number> {
         )
         .execute();
     }
-    return queued;
+    return { queued, last, stopped: false };
   });
 }
