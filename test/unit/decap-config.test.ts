@@ -41,6 +41,20 @@ describe('Decap configuration generated from the content schemas', () => {
     expect(field('when')).toMatchObject({ widget: 'datetime' });
   });
 
+  it('lets an editor leave out an optional object (an image and its alt text) without Decap asking for its inner fields', () => {
+    const json = z.toJSONSchema(
+      z.strictObject({
+        image: z.strictObject({ src: z.string(), alt: z.string().min(1) }).optional(),
+        cover: z.strictObject({ src: z.string(), alt: z.string().min(1) }),
+      }),
+      { io: 'input', unrepresentable: 'any' },
+    ) as { properties: Record<string, object>; required: string[] };
+    const field = (name: string) => decapField(name, json.properties[name] as never, json.required.includes(name));
+    expect(field('image')).toMatchObject({ widget: 'object', required: false });
+    expect((field('image') as { fields: { required?: boolean }[] }).fields.map((f) => f.required)).toEqual([false, false]);
+    expect((field('cover') as { fields: { required?: boolean }[] }).fields.map((f) => f.required)).toEqual([undefined, undefined]);
+  });
+
   it('carries a Git-host backend when the options choose one', () => {
     const config = decapConfig(parseOptions({ ...options, cms: { backend: { name: 'github', repo: 'owner/site' } } }), 'https://test.example');
     expect(config.backend).toEqual({ name: 'github', repo: 'owner/site', branch: 'main' });

@@ -93,7 +93,10 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
       return { ...base, widget: 'list', field: decapField(name.replace(/s$/, ''), item, true) };
     }
     case 'object':
-      return { ...base, widget: 'object', fields: objectFields(s) };
+      // Decap checks an object's inner fields even when the object itself may be left out (an
+      // optional image with its alt text): inside an optional object every field is optional to
+      // Decap, and the build's schema check still requires them together.
+      return { ...base, widget: 'object', fields: objectFields(s, !required) };
     default:
       // Dates are not representable in JSON Schema: zod leaves them untyped.
       return { ...base, widget: 'datetime', format: 'YYYY-MM-DD', date_format: 'YYYY-MM-DD', time_format: false, picker_utc: true };
@@ -102,9 +105,9 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
 
 const selectOptions = (s: JsonSchema) => (s.enum ?? []).map((value) => (s.optionLabels?.[value] ? { label: s.optionLabels[value], value } : value));
 
-function objectFields(s: JsonSchema): DecapField[] {
+function objectFields(s: JsonSchema, optional = false): DecapField[] {
   const required = new Set(s.required ?? []);
-  return Object.entries(s.properties ?? {}).map(([name, p]) => decapField(name, p, required.has(name)));
+  return Object.entries(s.properties ?? {}).map(([name, p]) => decapField(name, p, !optional && required.has(name)));
 }
 
 function fieldsOf(schema: z.ZodType): DecapField[] {
