@@ -55,6 +55,56 @@ describe('Decap configuration generated from the content schemas', () => {
     expect((field('cover') as { fields: { required?: boolean }[] }).fields.map((f) => f.required)).toEqual([undefined, undefined]);
   });
 
+  it('gives every field of every collection a human label and a hint, and list items a summary', () => {
+    const config = decapConfig(parseOptions(options), 'https://test.example');
+    type Field = { name: string; label: string; widget: string; hint?: string; summary?: string; fields?: Field[]; field?: Field };
+    const all: Array<{ where: string; field: Field }> = [];
+    const walk = (where: string, fields: Field[]) => {
+      for (const f of fields) {
+        all.push({ where: `${where}.${f.name}`, field: f });
+        if (f.fields) walk(`${where}.${f.name}`, f.fields);
+      }
+    };
+    for (const c of config.collections) {
+      if ('files' in c) for (const file of c.files) walk(`${c.name}.${file.name}`, file.fields as Field[]);
+      else walk(c.name, c.fields as Field[]);
+    }
+    expect(all.length).toBeGreaterThan(60);
+    const labels = all.map((x) => x.field.label);
+    for (const generated of ['Sku', 'Src', 'Alt', 'Noindex', 'Order', 'Shipping weight grams', 'Submission']) expect(labels).not.toContain(generated);
+    const withoutHint = all.filter((x) => x.field.widget !== 'hidden' && !x.field.hint).map((x) => x.where);
+    expect(withoutHint).toEqual([]);
+    const lists = all.filter((x) => x.field.widget === 'list' && x.field.fields).map((x) => [x.where, x.field.summary]);
+    expect(lists).toEqual([
+      ['products.images', '{{fields.alt}}'],
+      ['settings.privacy.purposes', '{{fields.description | truncate(70)}}'],
+      ['settings.privacy.retention', '{{fields.period | truncate(70)}}'],
+      ['settings.privacy.processors', '{{fields.name}} ({{fields.location}})'],
+    ]);
+  });
+
+  it('gives the FAQ one labelled status, categories and merges picked from entries, and no visible question number', () => {
+    const faq = decapConfig(parseOptions(options), 'https://test.example').collections.find((c) => c.name === 'faq') as unknown as {
+      fields: Array<Record<string, unknown>>;
+      view_filters: unknown[];
+    };
+    const field = (name: string) => faq.fields.find((f) => f.name === name)!;
+    expect(field('status')).toMatchObject({
+      widget: 'select',
+      options: [
+        { value: 'pending_review', label: 'Waiting for an answer (not on the site)' },
+        { value: 'published', label: 'Published on the FAQ page' },
+        { value: 'rejected', label: 'Not published (the asker is told)' },
+        { value: 'merged', label: 'Merged into another answer (the asker is sent there)' },
+      ],
+    });
+    expect(field('category')).toMatchObject({ widget: 'relation', collection: 'faq', value_field: 'category', search_fields: ['category'] });
+    expect(field('mergedInto')).toMatchObject({ widget: 'relation', collection: 'faq', value_field: '{{slug}}', display_fields: ['question'] });
+    expect(field('submission')).toEqual({ name: 'submission', label: 'Visitor question number', widget: 'hidden', required: false });
+    expect(field('question').hint).toContain('(/admin/crm/questions/)');
+    expect(faq.view_filters[0]).toEqual({ label: 'Waiting for an answer', field: 'status', pattern: 'pending_review' });
+  });
+
   it('carries a Git-host backend when the options choose one', () => {
     const config = decapConfig(parseOptions({ ...options, cms: { backend: { name: 'github', repo: 'owner/site' } } }), 'https://test.example');
     expect(config.backend).toEqual({ name: 'github', repo: 'owner/site', branch: 'main' });
@@ -62,7 +112,7 @@ describe('Decap configuration generated from the content schemas', () => {
     expect(own.backend).toEqual({ name: 'proxy', proxy_url: '/admin/api/v1', branch: 'main' });
     expect(own.publish_mode).toBe('editorial_workflow');
     expect(own.collections.find((c) => c.name === 'faq')).toMatchObject({
-      view_filters: expect.arrayContaining([{ label: 'Pending review', field: 'status', pattern: 'pending_review' }]),
+      view_filters: expect.arrayContaining([{ label: 'Published', field: 'status', pattern: 'published' }]),
     });
   });
 });

@@ -312,4 +312,19 @@ describe('privacy statement builder', () => {
     ]);
     expect(describeChanges(first, first)).toEqual(['Reviewed: no change in what we collect or why.']);
   });
+
+  it('words a changed retention period as a sentence for every kind of information, one or many', () => {
+    const config = configWith();
+    const before = statementOf(config);
+    const after = statementOf(
+      config,
+      fullSettings((s) => (s.retention = s.retention.map((r) => ({ ...r, period: 'Five years' })))),
+    );
+    const notes = describeChanges(before, after);
+    expect(notes).toHaveLength(DATA_CATEGORIES.length);
+    expect(notes).toContain('How long we keep messages and questions you write changed: Five years (was: Two years (messages)).');
+    expect(notes).toContain('How long we keep name and organisation changed: Five years (was: Two years (identity)).');
+    for (const note of notes) expect(note).toMatch(/^How long we keep [a-z].* changed: Five years \(was: Two years \(\w+\)\)\.$/);
+    expect(notes.join(' ')).not.toMatch(/ is now kept/);
+  });
 });

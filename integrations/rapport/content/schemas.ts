@@ -20,8 +20,8 @@ export const seoDescription = z
 const date = z.coerce.date();
 const imageWithAlt = ({ image }: SchemaContext) =>
   z.strictObject({
-    src: image(),
-    alt: z.string().min(3).max(160).describe('What the image shows, for people who cannot see it'),
+    src: image().meta({ title: 'Image file' }).describe('A JPEG, PNG, WebP or AVIF picture; it is resized for each screen when the site is built'),
+    alt: z.string().min(3).max(160).meta({ title: 'Description of the image' }).describe('What the image shows, for people who cannot see it'),
   });
 
 /** Plain pages: home, about, contact and the like. The Markdown body is the page. */
@@ -30,23 +30,39 @@ export const pageSchema = (ctx: SchemaContext) =>
     title: seoTitle.describe('Page title, shown in the browser tab and in search results'),
     description: seoDescription.describe('One or two sentences shown under the title in search results'),
     heading: z.string().max(90).optional().describe('Main heading on the page, if different from the title'),
-    updated: date.describe('When the content last changed materially'),
-    image: imageWithAlt(ctx).optional(),
-    noindex: z.boolean().default(false).describe('Hide this page from search engines and the sitemap'),
+    updated: date.meta({ title: 'Last updated' }).describe('When the content last changed materially'),
+    image: imageWithAlt(ctx).optional().meta({ title: 'Picture' }).describe('Shown at the top of the page and when the page is shared'),
+    noindex: z.boolean().default(false).meta({ title: 'Hide from search engines' }).describe('Hide this page from search engines and the sitemap'),
   });
 
 export const FAQ_STATUSES = ['pending_review', 'published', 'rejected', 'merged'] as const;
+/** What each FAQ status means, in the editor's words (the CMS shows these instead of the values). */
+export const FAQ_STATUS_LABELS: Record<(typeof FAQ_STATUSES)[number], string> = {
+  pending_review: 'Waiting for an answer (not on the site)',
+  published: 'Published on the FAQ page',
+  rejected: 'Not published (the asker is told)',
+  merged: 'Merged into another answer (the asker is sent there)',
+};
 /** FAQ entries. The Markdown body is the answer. */
 export const faqSchema = z
   .strictObject({
     question: z.string().min(10).max(160).describe('The question as a visitor would ask it'),
-    category: z.string().min(2).max(40).describe('Group shown as a heading on the FAQ page'),
-    order: z.number().int().min(0).default(100).describe('Lower numbers come first within a category'),
-    status: z.enum(FAQ_STATUSES).default('published').describe('Only published entries appear on the site'),
-    updated: date.describe('When the answer last changed'),
-    description: seoDescription.optional().describe('Search-result text; the answer’s first sentences when empty'),
-    submission: z.string().max(64).optional().describe('Reference to the visitor submission this came from (no personal data)'),
-    mergedInto: z.string().max(120).optional().describe('Slug of the entry this question was merged into'),
+    category: z.string().min(2).max(40).describe('The group it is listed under on the FAQ page'),
+    order: z.number().int().min(0).default(100).meta({ title: 'Position' }).describe('Lower numbers come first within a category'),
+    status: z
+      .enum(FAQ_STATUSES)
+      .default('published')
+      .meta({ optionLabels: FAQ_STATUS_LABELS })
+      .describe('The one status to set: only published answers appear on the site, and the asker is told when the site is published'),
+    updated: date.meta({ title: 'Last updated' }).describe('When the answer last changed'),
+    description: seoDescription.optional().meta({ title: 'Search result text' }).describe('Shown under the title in search results; the answer’s first sentences when empty'),
+    submission: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ title: 'Visitor question number' })
+      .describe('Links this entry to the visitor’s question in the staff console (no personal data)'),
+    mergedInto: z.string().max(120).optional().meta({ title: 'Merged into' }).describe('The published answer that already answers this question'),
   });
 
 export const AVAILABILITY = ['in_stock', 'out_of_stock', 'preorder', 'backorder', 'discontinued'] as const;
@@ -55,39 +71,52 @@ export const CURRENCIES = ['CAD', 'USD'] as const;
 export const productSchema = (ctx: SchemaContext) =>
   z.strictObject({
     name: z.string().min(3).max(60).describe('Product name as shown on the page'),
-    sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'SKUs use capital letters, digits and hyphens').describe('Stock-keeping unit, unique'),
+    sku: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'SKUs use capital letters, digits and hyphens')
+      .meta({ title: 'Product code (SKU)' })
+      .describe('Your own code for this product, unique: capital letters, digits and hyphens, for example TUL-APRICOT-10'),
     price: z.number().nonnegative().multipleOf(0.01).describe('Unit price, before tax'),
-    currency: z.enum(CURRENCIES).default('CAD'),
+    currency: z.enum(CURRENCIES).default('CAD').describe('The currency of the price'),
     unit: z.string().max(40).default('each').describe('What one unit is, for example "bag of 10 bulbs"'),
     description: seoDescription.describe('Short description for search results and product lists'),
-    category: z.string().min(2).max(40),
-    images: z.array(imageWithAlt(ctx)).min(1).describe('First image is the main one'),
-    availability: z.enum(AVAILABILITY).default('in_stock'),
-    shippingWeightGrams: z.number().int().positive().max(70_000).describe('Packed weight of one unit, for shipping'),
-    botanicalName: z.string().max(80).optional(),
-    featured: z.boolean().default(false).describe('Show on the home page'),
-    updated: date,
+    category: z.string().min(2).max(40).describe('The group it is listed under in the catalogue'),
+    images: z.array(imageWithAlt(ctx)).min(1).meta({ title: 'Pictures', summary: '{{fields.alt}}' }).describe('The first picture is the main one'),
+    availability: z
+      .enum(AVAILABILITY)
+      .default('in_stock')
+      .meta({
+        optionLabels: { in_stock: 'In stock', out_of_stock: 'Out of stock', preorder: 'Pre-order', backorder: 'Back-order (ships later)', discontinued: 'Discontinued' },
+      })
+      .describe('Whether it can be ordered now'),
+    shippingWeightGrams: z.number().int().positive().max(70_000).meta({ title: 'Shipping weight (grams)' }).describe('Packed weight of one unit, for shipping'),
+    botanicalName: z.string().max(80).optional().describe('The plant’s Latin name, if it has one'),
+    featured: z.boolean().default(false).meta({ title: 'Feature on the home page' }).describe('Show on the home page'),
+    updated: date.meta({ title: 'Last updated' }).describe('When the product’s details last changed'),
   });
 
 /** Newsletter issues: the archive at `/newsletter/`. */
 export const newsletterSchema = (ctx: SchemaContext) =>
   z.strictObject({
-    title: seoTitle,
+    title: seoTitle.describe('The issue’s title, shown in the archive and in search results'),
     date: date.describe('Date the issue was sent'),
     summary: seoDescription.describe('One or two sentences; used in the archive, the feed and search results'),
-    image: imageWithAlt(ctx).optional(),
-    updated: date.optional(),
+    image: imageWithAlt(ctx).optional().meta({ title: 'Picture' }).describe('Shown at the top of the issue'),
+    updated: date.optional().meta({ title: 'Last updated' }).describe('When the issue was corrected after it was sent, if it was'),
   });
 
 export const AUDIENCES = ['customers', 'suppliers', 'investors'] as const;
 /** One page per audience: customers, suppliers and partners, investors. */
 export const audienceSchema = (ctx: SchemaContext) =>
   z.strictObject({
-    audience: z.enum(AUDIENCES),
-    title: seoTitle,
-    description: seoDescription,
-    heading: z.string().max(90).optional(),
-    order: z.number().int().default(0),
-    updated: date,
-    image: imageWithAlt(ctx).optional(),
+    audience: z
+      .enum(AUDIENCES)
+      .meta({ optionLabels: { customers: 'Customers', suppliers: 'Suppliers and partners', investors: 'Investors' } })
+      .describe('Who this page is for'),
+    title: seoTitle.describe('Page title, shown in the browser tab and in search results'),
+    description: seoDescription.describe('One or two sentences shown under the title in search results'),
+    heading: z.string().max(90).optional().describe('Main heading on the page, if different from the title'),
+    order: z.number().int().default(0).meta({ title: 'Position' }).describe('Lower numbers come first where the audience pages are listed'),
+    updated: date.meta({ title: 'Last updated' }).describe('When the content last changed materially'),
+    image: imageWithAlt(ctx).optional().meta({ title: 'Picture' }).describe('Shown at the top of the page and when the page is shared'),
   });

@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
-import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
+import { audienceSchema, FAQ_STATUS_LABELS, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
 import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/feature.ts';
 
 /** One Decap field, as config.yml spells it. */
@@ -25,9 +25,21 @@ export interface DecapField {
   time_format?: boolean;
   picker_utc?: boolean;
   allow_multiple?: boolean;
+  /** A list's item title (Decap's `summary` template), instead of its first field's raw value. */
+  summary?: string;
+  /** `relation` widgets: the collection to pick from and what is stored, searched and shown. */
+  collection?: string;
+  value_field?: string;
+  search_fields?: string[];
+  display_fields?: string[];
+  options_length?: number;
 }
 
 interface JsonSchema {
+  /** The field's label (`.meta({ title })`); without one, a label is made from the field's name. */
+  title?: string;
+  /** A list's item title (`.meta({ summary })`), a Decap summary template. */
+  summary?: string;
   type?: string;
   enum?: string[];
   /** Words for an enum's values (`.meta({ optionLabels })`), shown in the CMS instead of the values. */
@@ -49,6 +61,16 @@ interface JsonSchema {
 /** Image fields become Decap image widgets (Astro's `image()` is a path on disk to Decap). */
 const cmsContext = { image: () => z.string().meta({ widget: 'image' }) } as unknown as SchemaContext;
 
+/** The FAQ collection's name in Decap (the console links to its entries). */
+export const FAQ_COLLECTION = 'faq';
+
+/**
+ * Collections whose entries carry their own status (the FAQ's "Waiting for an answer" …
+ * "Published"), which decides what the site shows: the backend starts their unpublished entries
+ * as Ready, so that status is the only one an editor sets (see `backend.ts`).
+ */
+export const SELF_STATUS_COLLECTIONS: ReadonlySet<string> = new Set([FAQ_COLLECTION]);
+
 const label = (name: string) =>
   name
     .replace(/([a-z])([A-Z])/g, '$1 $2')
@@ -59,7 +81,7 @@ const label = (name: string) =>
 export function decapField(name: string, s: JsonSchema, required: boolean): DecapField {
   const base = {
     name,
-    label: label(name),
+    label: s.title ?? label(name),
     ...(required && s.default === undefined ? {} : { required: false }),
     ...(s.description ? { hint: s.description } : {}),
     ...(s.default !== undefined ? { default: s.default } : {}),
@@ -89,7 +111,7 @@ export function decapField(name: string, s: JsonSchema, required: boolean): Deca
       };
     case 'array': {
       const item = s.items ?? {};
-      if (item.type === 'object') return { ...base, widget: 'list', fields: objectFields(item) };
+      if (item.type === 'object') return { ...base, widget: 'list', ...(s.summary ? { summary: s.summary } : {}), fields: objectFields(item) };
       return { ...base, widget: 'list', field: decapField(name.replace(/s$/, ''), item, true) };
     }
     case 'object':
@@ -114,12 +136,56 @@ function fieldsOf(schema: z.ZodType): DecapField[] {
   return objectFields(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
 }
 
+/** The FAQ list's filters: one for each status, in the words the status field uses. */
 export const FAQ_VIEW_FILTERS = [
-  { label: 'Pending review', field: 'status', pattern: 'pending_review' },
+  { label: 'Waiting for an answer', field: 'status', pattern: 'pending_review' },
   { label: 'Published', field: 'status', pattern: 'published' },
-  { label: 'Rejected', field: 'status', pattern: 'rejected' },
+  { label: 'Not published', field: 'status', pattern: 'rejected' },
   { label: 'Merged', field: 'status', pattern: 'merged' },
 ];
+
+/**
+ * The FAQ entry's fields as an editor should meet them: the category picked from those in use
+ * (a typo would start a new heading on the FAQ page), "merged into" picked from the answers, and
+ * the question's number kept but not shown; the staff console shows who asked.
+ */
+function faqFields(fields: DecapField[]): DecapField[] {
+  const pick = (field: DecapField, extra: Partial<DecapField>): DecapField => ({
+    ...field,
+    widget: 'relation',
+    collection: FAQ_COLLECTION,
+    options_length: 50,
+    ...extra,
+  });
+  return fields.map((f) => {
+    switch (f.name) {
+      case 'question':
+        return {
+          ...f,
+          hint: `${f.hint}. A visitor’s question? Who asked and what else they told us (never published) are in the staff console under [Questions](/admin/crm/questions/).`,
+        };
+      case 'category':
+        return pick(f, {
+          value_field: 'category',
+          search_fields: ['category'],
+          display_fields: ['category'],
+          hint: `${f.hint}: choose one of the categories the FAQ already uses.`,
+        });
+      case 'mergedInto':
+        return pick(f, {
+          value_field: '{{slug}}',
+          search_fields: ['question'],
+          display_fields: ['question'],
+          hint: `${f.hint}; only with the status “${FAQ_STATUS_LABELS.merged}”. Type a few words of its question.`,
+        });
+      case 'submission':
+        // The number means nothing to an editor; kept so the asker can be told when the answer is out.
+        return { name: f.name, label: f.label, widget: 'hidden', required: false };
+      default:
+        return f;
+    }
+  });
+}
 
 /**
  * Decap's config.yml, generated from the content schemas: a schema change shows up here with no
@@ -135,7 +201,14 @@ export function decapConfig(config: RapportConfig, site: string) {
     hint,
     sanitize_preview: true,
   });
-  const collection = (name: string, labels: [string, string], schema: z.ZodType, bodyHint: string, extra: Record<string, unknown> = {}) => ({
+  const collection = (
+    name: string,
+    labels: [string, string],
+    schema: z.ZodType,
+    bodyHint: string,
+    extra: Record<string, unknown> = {},
+    adapt: (fields: DecapField[]) => DecapField[] = (fields) => fields,
+  ) => ({
     name,
     label: labels[0],
     label_singular: labels[1],
@@ -145,17 +218,25 @@ export function decapConfig(config: RapportConfig, site: string) {
     format: 'frontmatter',
     slug: '{{slug}}',
     ...extra,
-    fields: [...fieldsOf(schema), body(bodyHint)],
+    fields: [...adapt(fieldsOf(schema)), body(bodyHint)],
   });
   const collections = [
     collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
     ...(config.features.faq
       ? [
-          collection('faq', ['FAQ', 'Question'], faqSchema, 'The answer', {
-            summary: '{{question}} ({{status}})',
-            view_filters: FAQ_VIEW_FILTERS,
-            sortable_fields: ['question', 'category', 'updated'],
-          }),
+          collection(
+            FAQ_COLLECTION,
+            ['FAQ', 'Question'],
+            faqSchema,
+            'The answer',
+            {
+              summary: '{{question}} ({{category}})',
+              view_filters: FAQ_VIEW_FILTERS,
+              view_groups: [{ label: 'Category', field: 'category' }],
+              sortable_fields: ['question', 'category', 'updated'],
+            },
+            faqFields,
+          ),
         ]
       : []),
     ...(config.features.products

@@ -71,7 +71,8 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
     for (const [what, s] of whats(p)) {
       const was = whats(old).get(what);
       if (!was) out.push(`“${title}”: we now keep ${lower(what)}.`);
-      else if (was.kept !== s.kept) out.push(`“${title}”: ${lower(what)} is now kept ${s.kept ?? 'as stated under retention'}.`);
+      // "we keep …" reads right whether the thing kept is one or many ("messages and questions").
+      else if (was.kept !== s.kept) out.push(`“${title}”: we now keep ${lower(what)} ${s.kept ?? 'as stated under retention'}.`);
     }
     for (const what of whats(old).keys()) if (!whats(p).has(what)) out.push(`“${title}”: we no longer keep ${lower(what)}.`);
     if (old.description !== p.description) out.push(`“${title}”: the explanation of why we collect it was rewritten.`);
@@ -80,7 +81,7 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const id of pa.keys()) if (!pb.has(id)) out.push(`Removed: we no longer collect information for “${PURPOSE_TITLES[id]}”.`);
   for (const [category, period] of Object.entries(b.retention)) {
     const was = a.retention[category];
-    if (was !== undefined && was !== period) out.push(`${CATEGORY_LABELS[category as DataCategory]} is now kept: ${period} (was: ${was}).`);
+    if (was !== undefined && was !== period) out.push(`How long we keep ${lower(CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`);
   }
   const names = (f: StatementFacts) => new Map(f.processors.map((p) => [p.name, p]));
   for (const [name, p] of names(b)) {

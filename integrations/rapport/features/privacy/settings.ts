@@ -17,53 +17,63 @@ const labelled = <T extends readonly [string, ...string[]]>(values: T, labels: R
  * which laws apply, why in plain words, who else receives it and how long it is kept.
  */
 export const privacySettingsSchema = z.strictObject({
-  effectiveDate: z.coerce.date().describe('The date this version of the statement takes effect'),
+  effectiveDate: z.coerce.date().meta({ title: 'Takes effect on' }).describe('The date this version of the statement takes effect'),
   organisation: z
     .strictObject({
       name: text(2, 120).describe('The legal name of the business responsible for the information'),
-      address: text(5, 300).describe('Its mailing address, on one or more lines'),
+      address: text(5, 300).meta({ title: 'Mailing address' }).describe('Its mailing address, on one or more lines'),
     })
+    .meta({ title: 'Business responsible' })
     .describe('Who is responsible'),
   contact: z
     .strictObject({
       name: text(2, 120).describe('The person or role who answers privacy questions, e.g. "Marta Kowalski, privacy officer"'),
-      email: z.email().describe('Where privacy requests go'),
+      email: z.email().meta({ title: 'E-mail address' }).describe('Where privacy requests go'),
       phone: text(5, 40).optional().describe('A phone number for privacy questions (California asks for two ways to reach you)'),
     })
-    .describe('Privacy contact'),
+    .meta({ title: 'Privacy contact' })
+    .describe('Who answers privacy questions and requests'),
   jurisdictions: z
     .array(
       labelled(JURISDICTIONS, Object.fromEntries(JURISDICTIONS.map((j) => [j, JURISDICTION_TEXT[j].label])) as Record<(typeof JURISDICTIONS)[number], string>),
     )
     .min(1)
+    .meta({ title: 'Laws that apply' })
     .describe('The laws that apply to you; each adds its sections and rights'),
   purposes: z
     .array(
       z.strictObject({
-        purpose: labelled(PURPOSES, PURPOSE_TITLES),
-        description: text(20, 800).describe('Why you collect it and what you do with it, in plain words'),
+        purpose: labelled(PURPOSES, PURPOSE_TITLES).describe('What the information is collected for'),
+        description: text(20, 800).meta({ title: 'Explanation' }).describe('Why you collect it and what you do with it, in plain words'),
       }),
     )
+    .meta({ title: 'Purposes', summary: '{{fields.description | truncate(70)}}' })
     .describe('Why you collect information: one entry for each purpose the site uses'),
   retention: z
     .array(
       z.strictObject({
-        category: labelled(DATA_CATEGORIES, CATEGORY_LABELS),
-        period: text(3, 300).describe('How long you keep it, e.g. "Six years after the order, for tax records"'),
+        category: labelled(DATA_CATEGORIES, CATEGORY_LABELS).meta({ title: 'Kind of information' }).describe('Which information this period is for'),
+        period: text(3, 300).meta({ title: 'How long' }).describe('How long you keep it, e.g. "Six years after the order, for tax records"'),
       }),
     )
+    .meta({ title: 'Retention periods', summary: '{{fields.period | truncate(70)}}' })
     .describe('How long you keep each kind of information'),
   processors: z
     .array(
       z.strictObject({
-        name: text(2, 120).describe('The company, e.g. "Canada Post"'),
-        role: labelled(PROCESSOR_ROLES, PROCESSOR_ROLE_LABELS),
-        receives: text(3, 300).describe('What it receives, e.g. "Your name, address and phone number"'),
-        location: text(2, 120).describe('Where it keeps or processes the information, e.g. "Canada"'),
+        name: text(2, 120).meta({ title: 'Company' }).describe('The company, e.g. "Canada Post"'),
+        role: labelled(PROCESSOR_ROLES, PROCESSOR_ROLE_LABELS)
+          .meta({ title: 'What it does for you' })
+          .describe('The kind of work it does with the information'),
+        receives: text(3, 300).meta({ title: 'What it receives' }).describe('What it receives, e.g. "Your name, address and phone number"'),
+        location: text(2, 120).meta({ title: 'Where' }).describe('Where it keeps or processes the information, e.g. "Canada"'),
       }),
     )
+    .meta({ title: 'Companies that receive information', summary: '{{fields.name}} ({{fields.location}})' })
     .describe('Companies that receive information to do work for you: hosting, e-mail delivery, carriers, payments'),
-  requests: text(20, 800).describe('How someone asks to see, correct or delete their information, and how soon you answer'),
+  requests: text(20, 800)
+    .meta({ title: 'How to make a request' })
+    .describe('How someone asks to see, correct or delete their information, and how soon you answer'),
 });
 
 export type PrivacySettings = z.infer<typeof privacySettingsSchema>;
