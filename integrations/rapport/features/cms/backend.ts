@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { RapportConfig } from '../../config/schema.ts';
-import { decapConfig } from './decap-config.ts';
+import { decapConfig, SELF_STATUS_COLLECTIONS } from './decap-config.ts';
 import { HttpError } from '../../core/errors.ts';
 import { CMS_BRANCH_PREFIX, GitError, Repo, type Author } from '../../internal/git.ts';
 
@@ -298,7 +299,7 @@ export class CmsBackend {
       await this.repo.commitToBranch(branch, this.#branch, new Map(files), message, staff).catch((error: unknown) => {
         throw error instanceof GitError ? new BackendError(409, 'Someone else saved this entry at the same moment. Reload it and save again.') : error;
       });
-      if (!existed) await this.repo.setDescription(branch, `${LABEL_PREFIX}${typeof options.status === 'string' ? options.status : 'draft'}`);
+      if (!existed) await this.repo.setDescription(branch, `${LABEL_PREFIX}${initialStatus(collection.name, options.status)}`);
       for (const [file, content] of files) if (content) this.#reads.set(`${staff.accountId}:${branch}:${file}`, sha256(content));
       return { message: 'entry persisted' };
     }
@@ -309,6 +310,33 @@ export class CmsBackend {
     }
     await this.#writeAndCommit(files, message, staff);
     return { message: 'entry persisted' };
+  }
+
+  /**
+   * Adds a new entry on the live branch, authored by `author` (a visitor's question, written by
+   * Rapport), in the same queue as editors' saves. False, and nothing written, when the file or
+   * an unpublished entry of that slug exists already: the caller picks another slug.
+   */
+  addEntry(collectionName: string, slug: string, content: Buffer, message: string, author: Author): Promise<boolean> {
+    const run = this.#queue.then(async () => {
+      const collection = this.#collections.get(collectionName);
+      if (!collection?.folder) throw new BackendError(422, `There is no folder collection "${collectionName}"`);
+      const file = this.#writable(`${collection.folder}/${slug}${collection.extension}`, 'path', { entries: [collection], media: [] });
+      if (existsSync(path.join(this.root, file)) || (await this.repo.tip(this.#workflowBranch(collection.name, slug)))) return false;
+      await this.#onLiveBranch();
+      await this.#writeAndCommit([[file, Buffer.from(this.#checkFields(collection, content.toString('utf8')))]], message, author);
+      return true;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether an entry of this slug exists, on the live branch or as an unpublished entry. */
+  async hasEntry(collectionName: string, slug: string): Promise<boolean> {
+    const collection = this.#collections.get(collectionName);
+    if (!collection?.folder) return false;
+    if (existsSync(path.join(this.root, collection.folder, `${slug}${collection.extension}`))) return true;
+    return !!(await this.repo.tip(this.#workflowBranch(collection.name, slug)));
   }
 
   /**
@@ -467,6 +495,17 @@ export class CmsBackend {
     const staged = await this.repo.text(['diff', '--cached', '--name-only', '--', ...paths]);
     if (staged) await this.repo.run(['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths], { author });
   }
+}
+
+/**
+ * A new unpublished entry's workflow status. Where the entry's own status field decides what the
+ * site shows (the FAQ), Decap's Draft / In review / Ready would be a second status to keep in step
+ * and Publish would refuse until it said Ready: such entries start Ready, and the editor thinks
+ * only about the entry's status.
+ */
+function initialStatus(collection: string, requested: unknown): string {
+  if (SELF_STATUS_COLLECTIONS.has(collection)) return 'pending_publish';
+  return typeof requested === 'string' ? requested : 'draft';
 }
 
 function media(file: string, data: Buffer) {

@@ -29,13 +29,13 @@ export const askForm = (config: RapportConfig) =>
     purpose: 'questions',
     schema: z.strictObject({
       question: questionText(),
-      details: message('More details (optional, never published)', 1, 2000).optional(),
+      details: message('More details', 1, 2000).optional().meta({ description: 'Never published: only we read it.' }),
       name: personName().optional(),
       email:
         config.crm.questions.email === 'required'
           ? emailAddress().meta({ title: 'E-mail address', autocomplete: 'email', description: 'We write to you once, when the answer is published.' })
           : emailAddress().optional().meta({
-              title: 'E-mail address (optional)',
+              title: 'E-mail address',
               autocomplete: 'email',
               description: 'Leave it and we write to you once, when the answer is published.',
             }),
@@ -127,7 +127,7 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
           to: staffAddress(s.config),
           subject: `New question for the FAQ: ${data.question.slice(0, 80)}`,
           paragraphs: [
-            'A visitor asked a question. It is waiting as a draft FAQ entry (status “pending review”) in the CMS: write the answer, choose a category and publish it, or reject it, or merge it into an existing entry.',
+            'A visitor asked a question. It waits in the content manager’s FAQ list under “Waiting for an answer”: write the answer, choose a category, set the status to published (or not published, or merged into an existing answer) and publish.',
             ...(data.details ? ['Their details (private, not in the draft):', data.details] : []),
           ],
           quote: data.question,

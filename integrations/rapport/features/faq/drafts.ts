@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
-import { CMS_BRANCH_PREFIX, commitIfRepository, GitError, type Repo } from '../../internal/git.ts';
+import { commitIfRepository } from '../../internal/git.ts';
 
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
 export interface DraftEntry {
@@ -73,36 +73,31 @@ export function workingCopyDrafts(folder: string, log: (message: string) => void
   };
 }
 
+/** Where the CMS writes entries on the live branch (Rapport's CMS backend), in its own queue. */
+export interface EntryWriter {
+  addEntry(collection: string, slug: string, content: Buffer, message: string, author: { name: string; email: string }): Promise<boolean>;
+}
+
 /**
- * Drafts as unpublished entries of Decap's editorial workflow: each on its own branch
- * (`cms/faq/<slug>`, status "pending review"), so a visitor's question waits on the CMS's workflow
- * board and goes live only when an editor publishes it. The live working tree is not touched.
+ * Drafts as entries on the live branch with the status "Waiting for an answer": the site shows
+ * only published answers, and the CMS lists the question in the FAQ collection under that filter,
+ * where the editor answers it and sets the one status that matters. (On a workflow branch the
+ * question was only on Decap's Workflow board, and the FAQ list said "No Entries".)
  */
-export function workflowDrafts(repo: Repo, options: { folder: string; branch: string; collection?: string }): ContentDrafts {
-  const collection = options.collection ?? 'faq';
+export function liveDrafts(writer: EntryWriter, collection = 'faq'): ContentDrafts {
   return {
     async create(entry) {
       const base = draftSlug(entry.question);
       for (let n = 1; n < 1000; n++) {
         const slug = n === 1 ? base : `${base}-${n}`;
-        const file = `${options.folder}/${slug}.md`;
-        const branch = `${CMS_BRANCH_PREFIX}${collection}/${slug}`;
-        // Taken on the live branch or by another unpublished entry: try the next slug.
-        if ((await repo.show(options.branch, file)) !== undefined || (await repo.tip(branch))) continue;
-        try {
-          await repo.commitToBranch(
-            branch,
-            options.branch,
-            new Map([[file, Buffer.from(draftFile(entry))]]),
-            `FAQ: new visitor question awaiting an answer (${slug})`,
-            RAPPORT,
-          );
-        } catch (error) {
-          if (error instanceof GitError && (await repo.tip(branch))) continue; // created meanwhile
-          throw error;
-        }
-        await repo.setDescription(branch, 'decap-cms/pending_review');
-        return slug;
+        const written = await writer.addEntry(
+          collection,
+          slug,
+          Buffer.from(draftFile(entry)),
+          `FAQ: new visitor question awaiting an answer (${slug})`,
+          RAPPORT,
+        );
+        if (written) return slug;
       }
       throw new Error(`No free slug for a draft FAQ entry starting ${base}`);
     },

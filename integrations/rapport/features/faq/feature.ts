@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { RapportFeature } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
-import { extractRecord } from '../../site/build/extract.ts';
+import { answerText } from './answer-text.ts';
 import { askEndpoint } from './ask.ts';
-import { workflowDrafts, workingCopyDrafts } from './drafts.ts';
+import { liveDrafts, workingCopyDrafts } from './drafts.ts';
 import { questionsPrivacy } from './privacy.ts';
 import { applyOutcomes, collectOutcomes, OUTCOMES_FILE, syncDrafts, type QuestionOutcome } from './questions.ts';
 import { questionResultPages } from './result-pages.ts';
@@ -57,20 +57,18 @@ export const faqFeature: RapportFeature = {
     const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), root));
     const outcomes = await collectOutcomes(folder, async (slug) => {
       const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
-      const record = html === undefined ? undefined : extractRecord(`/faq/${slug}/`, html);
-      return record && record.text.startsWith(record.title) ? record.text.slice(record.title.length).trim() : record?.text;
+      return html === undefined ? undefined : answerText(slug, html);
     });
     await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
   },
   runtime: async () => {
     let outcomes: QuestionOutcome[] = [];
     let projectRoot = '';
-    // Where new questions become drafts: workflow branches with the built-in CMS, else files in the
-    // FAQ folder. Chosen at the first run, once every feature has started (the CMS backend among them).
+    // Where new questions become drafts: entries committed through the built-in CMS (in its queue),
+    // else files in the FAQ folder. Chosen at the first run, once every feature has started (the
+    // CMS backend among them).
     const draftsOf = (s: Services) =>
-      (s.drafts ??= s.cmsBackend
-        ? workflowDrafts(s.cmsBackend.repo, { folder: path.posix.normalize(s.config.crm.questions.draftsDir), branch: s.config.cms.branch })
-        : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir)));
+      (s.drafts ??= s.cmsBackend ? liveDrafts(s.cmsBackend) : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir)));
     return {
       async start(_s, env) {
         projectRoot = env.projectRoot;

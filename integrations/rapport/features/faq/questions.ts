@@ -84,6 +84,24 @@ export async function syncDrafts(db: Kysely<Database>, drafts: ContentDrafts, cl
 }
 
 /**
+ * Writes a waiting question's draft entry again after it was deleted in the CMS (the question
+ * itself stays in `faq_questions` whatever happens to its entry). Undefined when the question is
+ * not one waiting for an answer; else the new entry's slug.
+ */
+export async function redraftQuestion(trx: Kysely<Database>, drafts: ContentDrafts, id: string, clock: () => Date): Promise<string | undefined> {
+  const q = await trx.selectFrom('faq_questions').select(['id', 'question', 'created_at', 'status']).where('id', '=', id).executeTakeFirst();
+  if (!q || q.status !== 'pending_review') return undefined;
+  const slug = await drafts.create({ question: q.question, submission: q.id, updated: new Date(q.created_at) });
+  const now = clock().toISOString();
+  await trx.updateTable('faq_questions').set({ entry_slug: slug, updated_at: now }).where('id', '=', q.id).execute();
+  await trx
+    .insertInto('faq_question_events')
+    .values({ id: crypto.randomUUID(), question_id: q.id, status: 'pending_review', note: `draft written again (${slug})`, created_at: now })
+    .execute();
+  return slug;
+}
+
+/**
  * Server side: moves each question on to what the build made of its entry, and tells the asker
  * once (published: the answer and its link; merged: the entry that answers it; rejected: that
  * it will not be published). The status change and the mail are one transaction, guarded by the
