@@ -112,12 +112,22 @@ describe.each([
     expect(await page.textContent('main')).toContain(email);
   });
 
-  it('orders from a product page, sees the totals before sending, and lands on the order page', async () => {
+  it('puts products in the cart, changes it, sees the totals before sending, and lands on the order page', async () => {
     const email = `shopper.${tag}@example.com`;
+    await page.goto(`${server.base}/products/allium-giganteum/`);
+    await page.click('main form[action="/cart"] button[type=submit]');
+    await page.waitForURL(/\/cart$/);
     await page.goto(`${server.base}/products/tulip-queen-of-night/`);
-    await page.click('main a.button[href^="/order?add="]');
-    await page.waitForURL(/\/order\?add=TUL-QON-10$/);
-    await page.fill('input[name="qty_TUL-QON-10"]', '2');
+    await page.fill('main form[action="/cart"] input[name=quantity]', '2');
+    await page.click('main form[action="/cart"] button[type=submit]');
+    await page.waitForURL(/\/cart$/);
+    expect(await page.locator('.cart-line .cart-what a').allTextContents()).toEqual(['Allium giganteum', "Tulip 'Queen of Night'"]);
+    await page.click('.cart-line:has-text("Allium") button:text("Remove")');
+    await page.waitForURL(/\/cart$/);
+    expect(await page.locator('.cart-line').count()).toBe(1);
+    await page.click('button[name=go][value=order]');
+    await page.waitForURL(/\/order$/);
+    expect(await page.inputValue('input[name="qty_TUL-QON-10"]')).toBe('2');
     await page.fill('input[name=name]', 'Rowan Field');
     await page.fill('input[name=email]', email);
     await page.fill('input[name=street]', '8 Elm Street');

@@ -213,6 +213,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/subscribe/confirm',
       '/unsubscribe',
       '/order',
+      '/cart',
       '/faq/ask',
       '/contact/message',
       '/account/register',
@@ -266,6 +267,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
             'qty_TUL-QON-10',
             'step',
             'order_key',
+            'region',
+            'add',
+            'remove',
+            'quantity',
+            'go',
           ),
           printable(60),
         )
@@ -280,7 +286,12 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
           fc.constantFrom('application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'text/plain', 'application/json'),
           printable(40),
         ),
-        Cookie: printable(60),
+        Cookie: fc.oneof(
+          printable(60),
+          // A cart cookie: forged, malformed, oversized.
+          fc.tuple(printable(40), fc.stringMatching(/^[\w-]{0,30}$/)).map(([cart, sig]) => `rapport_cart=${cart.replace(/[;,]/g, '')}.${sig}`),
+          fc.constant(`rapport_cart=${'TUL-QON-10~99*'.repeat(300)}.AAAA`),
+        ),
         'X-Forwarded-For': printable(30),
         Accept: fc.constantFrom('application/json', 'text/html', '*/*'),
       },
@@ -303,7 +314,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     const part = (name: string, value: string) => `--xyz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order'),
+        fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order', '/cart'),
         fc.array(fc.tuple(printable(12), printable(40)), { maxLength: 8 }),
         fc.boolean(),
         async (p, fields, closed) => {

@@ -6,6 +6,7 @@ import type { RapportFeature } from '../../core/feature.ts';
 import { CATALOG_FILE, catalogOf, SERVER_CATALOG_FILE } from './catalog.ts';
 import { ordersCommand } from './commands.ts';
 import { sendDueFollowUps } from './follow-up.ts';
+import { cartEndpoint } from './cart-form.ts';
 import { orderEndpoint } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
 import { ordersPrivacy } from './privacy.ts';
@@ -21,13 +22,14 @@ export const ordersFeature: RapportFeature = {
   id: 'orders',
   enabled: ({ config }) => config.crm.orders.enabled,
   routes: () => [
+    { pattern: '/cart', entrypoint: route('cart.astro'), private: true },
     { pattern: '/order', entrypoint: route('order.astro'), private: true },
     // The catalogue the server prices from: written by the build, then moved out of the public folder.
     { pattern: `/${CATALOG_FILE}`, entrypoint: route('catalog.json.ts'), private: true },
     { pattern: '/orders/[number]', entrypoint: route('[number].astro'), private: true },
     { pattern: '/track', entrypoint: route('track.astro'), private: true },
   ],
-  forms: () => [orderEndpoint],
+  forms: () => [cartEndpoint, orderEndpoint],
   // Staff's side: the list, one order's page with its actions, its packing slip and invoice, a CSV download.
   console: () => [
     {
@@ -60,7 +62,7 @@ export const ordersFeature: RapportFeature = {
     },
     // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
     async devRefresh(formPath, devOrigin, s) {
-      if (formPath !== orderEndpoint.path) return;
+      if (formPath !== orderEndpoint.path && formPath !== cartEndpoint.path) return;
       const res = await fetch(`${devOrigin}/${CATALOG_FILE}`).catch(() => undefined);
       if (res?.ok) s.catalog = catalogOf(((await res.json()) as { products: CatalogProduct[] }).products);
     },

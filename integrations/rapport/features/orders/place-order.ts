@@ -11,6 +11,7 @@ import { take } from '../../core/security/rate-limit.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../../core/security/spam-traps.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
 import type { Catalog } from './catalog.ts';
+import { CART_COOKIE, cartCookie } from './cart.ts';
 import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary } from './order-mail.ts';
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
@@ -56,7 +57,6 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
       .refine((n) => n <= max, `You can order up to ${max} of one product here. For more, write to us.`)
       .meta({ title, widget: 'custom', ...collects('orders', { as: 'Quantity of each product' }) })
       .optional();
-  const served = orders.shipsTo.map((s) => s.country);
   const rules = orderRules(orders, config.site.locale);
   const money = (c: number) => formatMoney(c, orders.currency, config.site.locale);
   const shippingOptions: FieldOption[] = rules.shipping.map((o) => {
@@ -90,15 +90,20 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
       street: addressLine('Street address', 120, 'address-line1', 'Enter the street address.'),
       street2: optionalLine('Apartment, unit, rural route (optional)', 120, 'address', 'address-line2'),
       city: addressLine('City or town', 80, 'address-level2', 'Enter the city or town.'),
+      // One choice for the destination ("Alberta, Canada"): its value carries the country, so
+      // province and country cannot contradict each other.
       region: z
         .string()
         .regex(/^[A-Z]{2}-[A-Z]{2}$/, 'Choose a province or state.')
         .meta({ title: 'Province or state', autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
       postal: addressLine('Postal or ZIP code', 12, 'postal-code', 'Enter the postal or ZIP code.'),
+      // Not drawn: the destination implies it. Still taken from older pages and scripts; one that
+      // contradicts the destination is refused on the destination.
       country: z
         .string()
         .regex(/^[A-Z]{2}$/, 'Choose a country.')
-        .meta({ title: 'Country', autocomplete: 'country', widget: 'select', ...collects('address') }),
+        .meta({ title: 'Country', autocomplete: 'country', widget: 'custom', ...collects('address') })
+        .optional(),
       shipping: z
         .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' })
         .meta({ title: 'Shipping', ...collects('orders', { as: 'Shipping option' }) }),
@@ -125,14 +130,16 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
         .meta({ widget: 'hidden', ...collects('none') }),
     }),
     options: {
-      country: served.map((c) => ({ value: c, label: COUNTRIES[c].name })),
-      region: served.flatMap((c) =>
-        Object.entries(COUNTRIES[c].regions).map(([code, name]) => ({ value: `${c}-${code}`, label: name, group: COUNTRIES[c].name })),
+      // Where the shop ships, grouped by country: "Alberta, Canada" … "Washington, United States".
+      region: orders.shipsTo.flatMap(({ country: c, except }) =>
+        Object.entries(COUNTRIES[c].regions)
+          .filter(([code]) => !except.includes(code))
+          .map(([code, name]) => ({ value: `${c}-${code}`, label: `${name}, ${COUNTRIES[c].name}`, group: COUNTRIES[c].name })),
       ),
       shipping: shippingOptions,
       payment: orders.payment.map((p) => ({ value: p, label: PAYMENT_LABELS[p] })),
     },
-    defaults: { country: served[0]!, shipping: rules.shipping[0]!.id, payment: orders.payment[0]! },
+    defaults: { shipping: rules.shipping[0]!.id, payment: orders.payment[0]! },
     submit: 'Place my order',
   } satisfies FormDefinition;
 }
@@ -144,24 +151,38 @@ function itemsOf(catalog: Catalog | undefined, data: Record<string, unknown>): C
   return (catalog?.products ?? []).map((p) => ({ sku: p.sku, quantity: Number(data[quantityField(p.sku)] ?? 0) })).filter((i) => i.quantity > 0);
 }
 
+/** "Postal code" → "postal code", but "ZIP code" stays as it is. */
+const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
+
 /** Address checks that need two fields: the province belongs to the country, the postal code fits it. */
-function addressErrors(data: { country: string; region: string; postal: string }): Record<string, string> {
+function addressErrors(data: { country?: string | undefined; region: string; postal: string }): Record<string, string> {
   const errors: Record<string, string> = {};
-  const country = COUNTRIES[data.country as CountryCode] as (typeof COUNTRIES)[CountryCode] | undefined;
-  if (!country) return errors; // pricing says where we ship
   const [regionCountry, region] = data.region.split('-') as [string, string];
-  if (regionCountry !== data.country || !(region in country.regions))
+  const code = data.country ?? regionCountry;
+  const country = COUNTRIES[code as CountryCode] as (typeof COUNTRIES)[CountryCode] | undefined;
+  if (!country) return errors; // pricing says where we ship
+  if (regionCountry !== code || !(region in country.regions))
     errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${countryInSentence(country.name)}.`;
-  if (!country.postal.test(data.postal)) errors.postal = `Enter a ${country.postalLabel.toLowerCase()} like ${country.postalExample}.`;
+  if (!country.postal.test(data.postal)) errors.postal = `Enter a ${inSentence(country.postalLabel)} like ${country.postalExample}.`;
   return errors;
 }
 
+/** The country an order goes to: the one its destination names (a posted `country` is only checked against it). */
+export const countryOf = (data: { country?: string | undefined; region?: string | undefined }) => data.country ?? data.region?.split('-')[0] ?? '';
+
 const cartOf = (catalog: Catalog | undefined, data: OrderData): Cart => ({
   items: itemsOf(catalog, data),
-  country: data.country,
+  country: countryOf(data),
   region: data.region.split('-')[1] ?? '',
   shipping: data.shipping,
 });
+
+/** Messages on fields the page draws: the country is not drawn (the destination names it), so its message goes on the destination. */
+function onDrawnFields(errors: Record<string, string>): Record<string, string> {
+  if (!errors.country) return errors;
+  const { country, ...rest } = errors;
+  return { ...rest, region: rest.region ?? country };
+}
 
 /** The form's values to draw again: what was posted, quantities as typed. */
 function echo(params: URLSearchParams): FormValues {
@@ -222,16 +243,22 @@ export const orderEndpoint: FormEndpoint = {
     }
     return {
       kind: 'invalid',
-      state: { form: 'order', values, errors, message: 'Some of the order needs a look before we can work out the totals.', status: 422 },
+      state: {
+        form: 'order',
+        values,
+        errors: onDrawnFields(errors),
+        message: 'Some of the order needs a look before we can work out the totals.',
+        status: 422,
+      },
     };
   },
-  async handle(raw, s) {
+  async handle(raw, s, request) {
     const data = raw as OrderData;
     const config = s.config;
     const rules = orderRules(config.crm.orders, config.site.locale);
     const fail = (errors: Record<string, string>): FormOutcome => ({
       kind: 'invalid',
-      state: { form: 'order', values: echoValues(data), errors, message: 'Please correct the fields marked below.', status: 422 },
+      state: { form: 'order', values: echoValues(data), errors: onDrawnFields(errors), message: 'Please correct the fields marked below.', status: 422 },
     });
     const errors = addressErrors(data);
     if (data.payment === 'purchase-order' && !data.po_number) errors.po_number = 'Enter your purchase order number, or choose another way to pay.';
@@ -248,7 +275,7 @@ export const orderEndpoint: FormEndpoint = {
       city: data.city,
       region,
       postal: data.postal.toUpperCase().replace(/^([A-Z]\d[A-Z]) ?(\d[A-Z]\d)$/, '$1 $2'),
-      country: data.country,
+      country: countryOf(data),
     };
     const form = orderForm(config, s.catalog);
     const result = await s.db
@@ -372,7 +399,12 @@ export const orderEndpoint: FormEndpoint = {
         `You have sent several orders in a short time, and we have them all. To send this one too, wait ${waitText(result.wait ?? 60)}, or write to us.`,
       );
     }
-    return { kind: 'redirect', location: `/orders/${result.number}?key=${orderKey(s.secret, result.number)}&placed=1` };
+    // The order holds what was in the cart now: the cart starts empty again.
+    return {
+      kind: 'redirect',
+      location: `/orders/${result.number}?key=${orderKey(s.secret, result.number)}&placed=1`,
+      cookies: request.cookies[CART_COOKIE] ? [cartCookie([], s.secret, request.secure)] : undefined,
+    };
   },
 };
 

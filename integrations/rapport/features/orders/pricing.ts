@@ -20,6 +20,8 @@ export interface CatalogProduct {
   category: string;
   path: string;
   featured: boolean;
+  /** A small picture for the cart and the order form (the build's 112 px WebP of the first image). */
+  image?: { src: string; width: number; height: number; alt: string } | undefined;
 }
 
 export interface ShippingRule {

@@ -1,5 +1,6 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy, StoredData } from '../../core/privacy/declaration.ts';
+import { cartCookieUse } from './cart.ts';
 import { catalogOf } from './catalog.ts';
 import { orderForm } from './place-order.ts';
 
@@ -47,7 +48,7 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
       orders: ['contract', 'legal-obligation'],
       ...(followUp.enabled ? { 'after-sale': [followUp.consent === 'express' ? 'consent' : 'legitimate-interests'] } : {}),
     },
-    cookies: [],
+    cookies: [cartCookieUse],
     processors: [
       { role: 'hosting', why: 'keeps your orders' },
       { role: 'mail', why: 'delivers the acknowledgement, status and shipping e-mails' },
