@@ -272,6 +272,8 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
         const answer = await sendForm(fields);
         expect([400, 422], JSON.stringify(fields)).toContain(answer.status);
         expect(load(answer.text)('.error').text()).toContain(message);
+        // The time is asked for, and read, in the business's zone (Alberta's, from its address).
+        expect(load(answer.text)('#send-at').parent().text()).toContain('America/Edmonton time');
       }
       expect(await campaigns()).toEqual([]);
     });

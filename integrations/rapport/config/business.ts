@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { isTimeZone } from './time-zone.ts';
 
 const DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM"');
@@ -56,4 +57,11 @@ export const BusinessSchema = z.strictObject({
   priceRange: z.string().max(10).optional(),
   /** Year or date founded. @example '1987' */
   foundingDate: z.string().optional(),
+  /**
+   * IANA time zone every time shown to people is written in (order pages, accounts, the staff
+   * console, mail), and that the console's scheduled times are read in.
+   * @default the zone of `address` (a province or state's main zone; see `config/time-zone.ts`), else 'UTC'
+   * @example 'America/Edmonton'
+   */
+  timeZone: z.string().refine(isTimeZone, 'use an IANA time zone name such as "America/Edmonton"').optional(),
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { businessTimeZone, formatDateTime } from '../../../config/time-zone.ts';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Services } from '../../../core/services.ts';
 import type { AuditEntry } from '../../../core/store/audit.ts';
@@ -110,7 +111,7 @@ export async function scheduleCampaign(
       per_person: s.config.crm.campaigns.clicks === 'per-person' ? 1 : 0,
     })
     .execute();
-  const when = sendAt > now ? `for ${sendAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'to send now';
+  const when = sendAt > now ? `for ${formatDateTime(sendAt, s.config.site.locale, businessTimeZone(s.config.business))}` : 'to send now';
   return {
     id,
     audit: {

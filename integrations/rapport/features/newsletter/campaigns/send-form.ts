@@ -1,3 +1,4 @@
+import { zonedLocalTime } from '../../../config/time-zone.ts';
 import { FORM_KEY } from './create.ts';
 
 /** What the send form asked for, or why it cannot be read; `echo` redraws the form as it was. */
@@ -5,11 +6,14 @@ export type SendFormResult = (
   { value: { lists: string[]; sendAt: Date | undefined; formKey: string }; error?: undefined } | { error: string; status: number; value?: undefined }
 ) & { echo: { lists: string[]; at: string; later: boolean } };
 
-/** `datetime-local` as browsers send it: minutes, maybe seconds; read as UTC (the console shows UTC). */
-const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d{1,3})?)?$/;
+/** `datetime-local` as browsers send it: minutes, maybe seconds (fractions dropped). */
+const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d{1,3})?$/;
 
-/** Reads the console's send form: the lists ticked, now or a time, the confirmation, the form key. */
-export function readSendForm(form: FormData, now: Date): SendFormResult {
+/**
+ * Reads the console's send form: the lists ticked, now or a time, the confirmation, the form key.
+ * The time is read in `timeZone`, the one the console shows times in (the business's).
+ */
+export function readSendForm(form: FormData, now: Date, timeZone: string): SendFormResult {
   const lists = form
     .getAll('lists')
     .filter((v): v is string => typeof v === 'string')
@@ -24,7 +28,7 @@ export function readSendForm(form: FormData, now: Date): SendFormResult {
   let sendAt: Date | undefined;
   if (later) {
     const m = LOCAL_TIME.exec(at);
-    sendAt = m ? new Date(`${m[1]}T${m[2]}${m[3] ?? ':00'}Z`) : undefined;
+    sendAt = m ? zonedLocalTime(m[1]!, timeZone) : undefined;
     if (!sendAt || Number.isNaN(sendAt.getTime())) return { error: 'Give the date and time to send at, or choose “Now”.', status: 422, echo };
     if (sendAt.getTime() < now.getTime() - 60_000) return { error: 'That time has passed. Choose a later time, or “Now”.', status: 422, echo };
   }
