@@ -128,8 +128,6 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
     page.on('dialog', (dialog) => void dialog.accept()); // Decap asks "Are you sure?" before publishing
 
     await page.goto(`${base}/admin/`);
-    // Decap's proxy backend shows its own "Login" step; the staff session is what the server checks.
-    await page.click('button:text-is("Login")');
     await page.goto(`${base}/admin/#/collections/newsletter/new`);
     await page.fill('input[id^="title-field"]', TITLE);
     await page.fill('input[id^="summary-field"]', SUMMARY);

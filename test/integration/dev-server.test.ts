@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { dev } from 'astro';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decapBundle } from '../../integrations/rapport/features/cms/decap-bundle.ts';
 import { raw } from '../helpers/form-client.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -32,7 +33,7 @@ describe('under astro dev', () => {
   });
 
   it('serves Decap from the installed package and refuses the CMS backend without a staff session', async () => {
-    const script = await raw(`${base}/admin/decap-cms.js`);
+    const script = await raw(`${base}${decapBundle().script}`);
     expect(script.status).toBe(200);
     expect(script.text.length).toBeGreaterThan(1_000_000);
     const api = await raw(`${base}/admin/api/v1`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: '{"action":"info"}' });

@@ -14,6 +14,8 @@ export interface BuildStatus {
   seconds?: number | undefined;
   /** The end of the failed build's output. */
   log?: string | undefined;
+  /** Seconds the last successful publish took; kept while the next one builds, so editors get an estimate. */
+  lastLiveSeconds?: number | undefined;
 }
 
 /**
@@ -74,7 +76,7 @@ export function liveBuilds(options: {
       return;
     }
     const previous = status.live;
-    Object.assign(status, { state: 'live', live: dir, finishedAt: new Date().toISOString(), seconds });
+    Object.assign(status, { state: 'live', live: dir, finishedAt: new Date().toISOString(), seconds, lastLiveSeconds: seconds });
     options.log(`Published: the new build is live (${seconds} s from publish to live).`);
     await prune(options.buildsDir, [dir, previous]);
   }

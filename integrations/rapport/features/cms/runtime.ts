@@ -1,16 +1,16 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { FeatureRuntime } from '../../core/feature.ts';
 import { CMS_API_PATH, serveCmsApi } from './api.ts';
 import { CmsBackend } from './backend.ts';
+import { decapBundle } from './decap-bundle.ts';
 
 // Uploads arrive base64-encoded in JSON: a third more than the file, plus the envelope.
 const bodyLimit = (config: RapportConfig) => Math.ceil(config.cms.maxUploadMb * 1_000_000 * 1.4) + 65_536;
 
-/** Decap's files, which the build copies next to /admin/; under `astro dev` they are served from the package. */
-const DECAP_FILE = /^\/admin\/([\w.-]+\.(js|wasm))$/;
+/** Decap's files, which the build copies into their content-named folder; under `astro dev` they are served from the package. */
+const DECAP_FILE = /^\/_astro\/decap-cms\.[0-9a-f]+\/([\w.-]+\.(js|wasm))$/;
 
 /** The built-in backend for Decap: commits to the project's Git repository, and publishing rebuilds the site. */
 export const cmsRuntime = (): FeatureRuntime => ({
@@ -35,9 +35,10 @@ export const cmsRuntime = (): FeatureRuntime => ({
       path: DECAP_FILE,
       devOnly: true,
       async handle(req, res) {
-        const dist = path.join(path.dirname(createRequire(import.meta.url).resolve('decap-cms/package.json')), 'dist');
-        const file = DECAP_FILE.exec(new URL(req.url ?? '/', 'http://dev').pathname)?.[1];
-        if (!file || !existsSync(path.join(dist, file))) return void res.writeHead(404).end();
+        const { dist, files, base } = decapBundle();
+        const pathname = new URL(req.url ?? '/', 'http://dev').pathname;
+        const file = pathname.slice(base.length);
+        if (!pathname.startsWith(base) || !files.includes(file)) return void res.writeHead(404).end();
         res.writeHead(200, { 'Content-Type': file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript; charset=utf-8' });
         createReadStream(path.join(dist, file)).pipe(res);
       },
