@@ -249,17 +249,18 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     const email = `grace.${driver.name}@example.com`;
     expect((await client.get('/account/')).status).toBe(303);
     const registered = await client.post('/account/register', { name: 'Grace Hopper', email, organisation: 'Lacombe Garden Club', kind: 'partner' });
-    expect(registered.headers.location).toBe('/account/check-your-inbox');
+    expect(registered.headers.location).toBe('/account/registered');
     const welcome = await waitFor(() => mailTo(email)[0], 'the welcome mail');
     expect(welcome.parsed.text).toContain('Welcome!');
     expect(welcome.parsed.text).not.toContain('Grace');
 
-    // Registering again, and signing in with an unknown address, look exactly the same from outside.
+    // Registering again looks exactly like registering a new address (both get a link, so that page can say so);
+    // signing in with an unknown address looks like signing in with a known one.
     const again = await client.post('/account/register', { name: 'Someone Else', email });
     const unknown = await client.post('/account/sign-in', { email: `nobody.${driver.name}@example.com` });
     expect([again.status, again.headers.location, unknown.status, unknown.headers.location]).toEqual([
       303,
-      '/account/check-your-inbox',
+      '/account/registered',
       303,
       '/account/check-your-inbox',
     ]);

@@ -36,7 +36,7 @@ export const registerForm = () =>
  */
 export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['schema']> = {
   path: '/account/register',
-  decoy: '/account/check-your-inbox',
+  decoy: '/account/registered',
   form: registerForm,
   async handle(data, s) {
     await s.db.transaction().execute(async (trx) => {
@@ -83,6 +83,6 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
         s.clock,
       );
     });
-    return { kind: 'redirect', location: '/account/check-your-inbox' };
+    return { kind: 'redirect', location: '/account/registered' };
   },
 };

@@ -14,6 +14,17 @@ export function accountResultPages(config: RapportConfig): Record<string, Result
     ],
     links: [{ href: '/account/sign-in', label: 'Ask for a new sign-in link' }, home],
   };
+  // After "Create my account" a link always goes out (a welcome, or a sign-in link when the address
+  // already had an account), so this page can say so plainly and still tell nobody which it was.
+  pages['/account/registered'] = {
+    title: 'Check your inbox',
+    description: 'We have e-mailed a link to the address you gave; open it to sign in to your account.',
+    paragraphs: [
+      'We have sent a link to the address you gave. Open it to sign in to your account: there is no password to remember. The link works once, for one hour.',
+      'No message within a few minutes? Look in your spam folder, or ask for a new link. An address that has never used one of our links gets at most three messages from us a day, so after several tries, wait until tomorrow.',
+    ],
+    links: [{ href: '/account/sign-in', label: 'Ask for a new sign-in link' }, home],
+  };
   pages['/account/signed-out'] = {
     title: 'You are signed out',
     description: 'You have signed out of your account on this device; sign in again at any time.',

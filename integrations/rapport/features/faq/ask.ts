@@ -29,13 +29,13 @@ export const askForm = (config: RapportConfig) =>
     purpose: 'questions',
     schema: z.strictObject({
       question: questionText(),
-      details: message('More details (optional, never published)', 1, 2000).optional(),
+      details: message('More details', 1, 2000).optional().meta({ description: 'Never published: only we read it.' }),
       name: personName().optional(),
       email:
         config.crm.questions.email === 'required'
           ? emailAddress().meta({ title: 'E-mail address', autocomplete: 'email', description: 'We write to you once, when the answer is published.' })
           : emailAddress().optional().meta({
-              title: 'E-mail address (optional)',
+              title: 'E-mail address',
               autocomplete: 'email',
               description: 'Leave it and we write to you once, when the answer is published.',
             }),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { RapportFeature } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
-import { extractRecord } from '../../site/build/extract.ts';
+import { answerText } from './answer-text.ts';
 import { askEndpoint } from './ask.ts';
 import { liveDrafts, workingCopyDrafts } from './drafts.ts';
 import { questionsPrivacy } from './privacy.ts';
@@ -57,8 +57,7 @@ export const faqFeature: RapportFeature = {
     const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), root));
     const outcomes = await collectOutcomes(folder, async (slug) => {
       const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
-      const record = html === undefined ? undefined : extractRecord(`/faq/${slug}/`, html);
-      return record && record.text.startsWith(record.title) ? record.text.slice(record.title.length).trim() : record?.text;
+      return html === undefined ? undefined : answerText(slug, html);
     });
     await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
   },

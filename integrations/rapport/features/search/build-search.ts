@@ -1,9 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import type { PageFacts } from '../../core/page-facts.ts';
 import { extractRecord, type SearchRecord } from '../../site/build/extract.ts';
 import { buildSearchIndex, SEARCH_INDEX_FILE } from './site-search.ts';
+
+/** Live search with Pagefind where no server answers `/search` (see `site/components/search-script.ts`). */
+const LIVE_FILE = 'rapport-live.js';
 
 export interface SearchBuild {
   records: number;
@@ -32,6 +35,8 @@ export async function buildSearch(options: { pages: readonly PageFacts[]; outDir
     }
     const written = await index.writeFiles({ outputPath: path.join(options.outDir, 'pagefind') });
     if (written.errors.length) throw new Error(`Pagefind could not write its files: ${written.errors.join('; ')}`);
+    // The live search for static hosting, beside the Pagefind module it imports.
+    await copyFile(new URL('./pagefind-live.js', import.meta.url), path.join(options.outDir, 'pagefind', LIVE_FILE));
     const files = await index.getFiles();
     const pagefindBytes = files.files.reduce((sum, f) => sum + f.content.byteLength, 0);
     let serverIndexBytes = 0;
