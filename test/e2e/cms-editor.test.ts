@@ -70,10 +70,13 @@ describe('the editor in Decap: in without a second login, previews as the site s
   const shoot = async (name: string) => {
     if (!shots) return;
     await mkdir(shots, { recursive: true });
-    for (const width of [390, 1280]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(shots, `editor-preview-${name}-${width}.png`) });
-    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: path.join(shots, `editor-preview-${name}-1280.png`) });
+    // Decap shows no preview pane on a phone: the pane alone, narrowed to a phone's width, shows how the page reflows there.
+    const pane = page.locator('#preview-pane');
+    await pane.evaluate((el) => Object.assign((el as HTMLElement).style, { width: '390px', height: '1200px', flex: 'none' }));
+    await pane.screenshot({ path: path.join(shots, `editor-preview-${name}-390.png`) });
+    await pane.evaluate((el) => Object.assign((el as HTMLElement).style, { width: '', height: '', flex: '' }));
     await page.setViewportSize({ width: 1280, height: 720 });
   };
 
