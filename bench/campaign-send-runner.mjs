@@ -15,6 +15,40 @@ import { readIssues } from '../integrations/rapport/features/newsletter/issue-fi
 import { startServer } from '../integrations/rapport/server/serve.ts';
 
 const options = JSON.parse(process.env.BENCH_CAMPAIGN);
+// BENCH_SQL_TIMING=1: where the store's time goes, statement by statement (printed to stderr at the end).
+const sqlTimes = new Map();
+if (process.env.BENCH_SQL_TIMING) {
+  const { DatabaseSync } = await import('node:sqlite');
+  const prepare = DatabaseSync.prototype.prepare;
+  const add = (key, ms) => {
+    const t = sqlTimes.get(key) ?? { n: 0, ms: 0 };
+    t.n++;
+    t.ms += ms;
+    sqlTimes.set(key, t);
+  };
+  DatabaseSync.prototype.prepare = function (sql) {
+    const key = sql.replace(/\s+/g, ' ').slice(0, 110);
+    const t0 = performance.now();
+    const stmt = prepare.call(this, sql);
+    add(`prepare`, performance.now() - t0);
+    for (const method of ['all', 'run', 'get']) {
+      const original = stmt[method].bind(stmt);
+      stmt[method] = (...args) => {
+        const t1 = performance.now();
+        try {
+          return original(...args);
+        } finally {
+          add(key, performance.now() - t1);
+        }
+      };
+    }
+    return stmt;
+  };
+  process.on('exit', () => {
+    const rows = [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    for (const [k, t] of rows) process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}× ${k}\n`);
+  });
+}
 const { distDir, smtpUrl } = options;
 const built = JSON.parse(readFileSync(path.join(distDir, 'server', 'rapport.json'), 'utf8'));
 const issue = readIssues(distDir)[0];

@@ -98,7 +98,9 @@ console.log(section);
 
 /** Runs a sender to its end; resolves with its events (scheduled time, peak RSS). */
 async function runSender(settings, { onChild } = {}) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'campaign-send-runner.mjs')], {
+  // BENCH_NODE_ARGS: flags for the senders (`--cpu-prof --cpu-prof-dir=…`, `--max-old-space-size=…`).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'campaign-send-runner.mjs')], {
     env: { ...process.env, BENCH_CAMPAIGN: JSON.stringify({ distDir, smtpUrl, projectRoot: tmp, ...settings }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

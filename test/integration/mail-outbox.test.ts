@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMailWorker } from '../../integrations/rapport/core/mail/mail-worker.ts';
 import { listOutbox, outboxCounts, retryMail } from '../../integrations/rapport/core/mail/outbox-admin.ts';
 import { deliverDue, enqueueMail, type MailTransport } from '../../integrations/rapport/core/mail/outbox.ts';
-import { createMailTransport, SMTP_TIMEOUTS } from '../../integrations/rapport/core/mail/transport.ts';
+import { createMailTransport, outboxConcurrency, SMTP_TIMEOUTS } from '../../integrations/rapport/core/mail/transport.ts';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
@@ -423,6 +423,21 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       }
     });
 
+    it('sends a claimed message only while its claim has a whole send left; the rest go back untried', async () => {
+      for (let i = 0; i < 3; i++) await enqueueMail(store.db, { to: `queued.${i}@example.com`, subject: 'x', text: 'x' });
+      const sent: string[] = [];
+      const slow: MailTransport = { sendMail: async (m) => void (await new Promise((r) => setTimeout(r, 400)), sent.push(m.to)) };
+      // One lane claims all three with a 1 s lease, so 500 ms per send at most: at 0 and 400 ms a
+      // whole send fits in what is left of the claim; at 800 ms it does not, and the third goes back.
+      const report = await deliverDue(store.db, slow, FROM, { concurrency: 1, leaseMs: 1_000 });
+      expect(report).toMatchObject({ sent: 2, retrying: 0, failed: 0 });
+      expect(sent).toHaveLength(2);
+      const rows = await store.db.selectFrom('mail_outbox').select(['to_address', 'status', 'attempts']).orderBy('to_address').execute();
+      expect(rows.filter((r) => r.status === 'sent')).toHaveLength(2);
+      expect(rows.filter((r) => r.status === 'pending')).toHaveLength(1);
+      for (const row of rows.filter((r) => r.status !== 'sent')) expect(row).toMatchObject({ status: 'pending', attempts: 0 });
+    });
+
     it('delivers through a real SMTP server with several messages in flight at once', async () => {
       const sink = await smtpSink(0, { holdMs: 150 });
       try {
@@ -440,6 +455,14 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 });
 
 describe('the SMTP transport', () => {
+  it('keeps two messages per pooled connection in flight, and the outbox default without a pool', () => {
+    expect(outboxConcurrency('smtp://mail.example.com:587')).toBeUndefined();
+    expect(outboxConcurrency(undefined)).toBeUndefined();
+    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true')).toBe(10);
+    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true&maxConnections=2')).toBe(4);
+    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true&maxConnections=999')).toBe(50);
+  });
+
   it('gives up on a dead or silent server in seconds, and lets the SMTP URL override that', () => {
     const options = (smtpUrl: string) =>
       (createMailTransport({ smtpUrl, mailDir: '' }) as unknown as { transporter: { options: Record<string, unknown> } }).transporter.options;

@@ -10,7 +10,7 @@ import type { DkimOptions } from '../core/mail/dkim.ts';
 import { mailFrom } from '../core/mail/identity.ts';
 import { startMailWorker } from '../core/mail/mail-worker.ts';
 import type { OutboxOptions } from '../core/mail/outbox.ts';
-import { createMailTransport } from '../core/mail/transport.ts';
+import { createMailTransport, outboxConcurrency } from '../core/mail/transport.ts';
 import { CROSS_SITE_MESSAGE, isCrossSiteWrite, writeProbe } from '../core/security/cross-site.ts';
 import type { RateLimitSettings } from '../core/security/rate-limit.ts';
 import { migrateToLatest } from '../core/store/migrate.ts';
@@ -112,7 +112,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         from: options.mail.from ?? mailFrom(built.config),
         transport: createMailTransport({ smtpUrl: options.mail.smtpUrl, mailDir: options.mail.mailDir ?? 'var/mail', dkim: options.mail.dkim }),
         ...(options.mail.intervalMs ? { intervalMs: options.mail.intervalMs } : {}),
-        ...(options.mail.outbox ? { outbox: options.mail.outbox } : {}),
+        outbox: { ...withConcurrency(outboxConcurrency(options.mail.smtpUrl)), ...options.mail.outbox },
         privacyVersion: services.privacyVersion,
       })
     : undefined;
@@ -256,3 +256,6 @@ export function serverUrl(server: http.Server): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
 }
+
+/** The outbox option for a concurrency worked out from the SMTP URL, when there is one. */
+const withConcurrency = (concurrency: number | undefined) => (concurrency ? { concurrency } : {});

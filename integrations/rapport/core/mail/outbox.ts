@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, MailOutboxTable, MailTemplatesTable } from '../store/schema.ts';
 import { systemClock, type Clock } from '../store/contacts.ts';
 import { recordDeliveryEvent } from './delivery-events.ts';
@@ -63,47 +63,58 @@ export interface OutboxOptions {
   concurrency?: number;
 }
 
+/** An outbox row as queued: due now, never tried. */
+function pendingRow(
+  id: string,
+  now: string,
+  mail: Pick<Insertable<MailOutboxTable>, 'to_address' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'template_id' | 'vars'>,
+) {
+  return { id, ...mail, status: 'pending' as const, next_attempt_at: now, last_error: null, created_at: now, sent_at: null };
+}
+
 /**
  * Queues a message. Call it with the same transaction as the submission it belongs to: the mail
  * exists exactly when the submission does.
  */
 export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, clock: Clock = systemClock): Promise<string> {
   const id = randomUUID();
-  const now = clock().toISOString();
   await db
     .insertInto('mail_outbox')
-    .values({
-      id,
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html ?? null,
-      headers: mail.headers ? JSON.stringify(mail.headers) : null,
-      status: 'pending',
-      next_attempt_at: now,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
+    .values(
+      pendingRow(id, clock().toISOString(), {
+        to_address: mail.to,
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html ?? null,
+        headers: mail.headers ? JSON.stringify(mail.headers) : null,
+      }),
+    )
     .execute();
   return id;
 }
 
+/** A message to merge from a stored template (`mail_templates`, see `merge.ts`). */
+export interface MergedMail {
+  to: string;
+  subject: string;
+  templateId: string;
+  vars: Record<string, string>;
+}
+
 /**
- * Queues one message merged from a stored template (`mail_templates`, see `merge.ts`): the row
- * holds the recipient, the subject and the values that differ, not another copy of the body.
+ * Queues one message merged from a stored template: the row holds the recipient, the subject and
+ * the values that differ, not another copy of the body.
  */
-export async function enqueueMerged(
-  db: Kysely<Database>,
-  mail: { to: string; subject: string; templateId: string; vars: Record<string, string> },
-  clock: Clock = systemClock,
-): Promise<string> {
-  const id = randomUUID();
+export async function enqueueMerged(db: Kysely<Database>, mail: MergedMail, clock: Clock = systemClock): Promise<string> {
+  const [id] = await enqueueMergedMany(db, [mail], clock);
+  return id!;
+}
+
+/** Queues many merged messages with one statement per 200 (a campaign's batch); their ids in order. */
+export async function enqueueMergedMany(db: Kysely<Database>, mails: readonly MergedMail[], clock: Clock = systemClock): Promise<string[]> {
   const now = clock().toISOString();
-  await db
-    .insertInto('mail_outbox')
-    .values({
-      id,
+  const rows = mails.map((mail) =>
+    pendingRow(randomUUID(), now, {
       to_address: mail.to,
       subject: mail.subject,
       text_body: '',
@@ -111,14 +122,14 @@ export async function enqueueMerged(
       headers: null,
       template_id: mail.templateId,
       vars: JSON.stringify(mail.vars),
-      status: 'pending',
-      next_attempt_at: now,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
-    .execute();
-  return id;
+    }),
+  );
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('mail_outbox')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  return rows.map((r) => r.id);
 }
 
 export interface DeliveryReport {
@@ -174,11 +185,12 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * Sends the messages that are due, a few at a time (`concurrency`).
  *
- * Claims: a message is claimed with a conditional update (`pending` → `sending`) on the exact row
- * version the worker read, so two workers, on one server or several sharing a database, never both
- * claim it. The claim is a lease: it sets `next_attempt_at` to the lease deadline (no extra column).
- * Each worker claims a message only just before sending it, so the lease runs from the start of
- * that one send, not from the start of the round.
+ * Claims: messages are claimed with a conditional update (`pending` → `sending`, only while still
+ * due), so two workers, on one server or several sharing a database, never both claim one. The
+ * claim is a lease: it sets `next_attempt_at` to the lease deadline (no extra column). A worker
+ * claims a small slice (four messages per lane) just before sending it, and sends a message only
+ * while its lease still has a whole send's time left (`sendTimeoutMs`, at most half the lease);
+ * one that waited longer is released untried.
  *
  * Crashes: a message whose worker died mid-send stays `sending` until its lease has passed; then
  * the next round claims it again like a pending one (or marks it `failed` if that was its last
@@ -189,10 +201,11 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  * Outcomes are recorded only while the claim is still this worker's (same status and deadline), so
  * a worker that comes back after losing its lease never overwrites the new owner's record.
  *
- * Commits: the lanes' claims and outcomes are written through `sharedCommits`, so those asked for
- * at the same moment share one transaction (one disk sync) instead of one each. Each is still its
- * own conditional statement, written before the send it claims or as soon as the send it records
- * is over, so claims, leases and the window for a duplicate after a crash are what they were.
+ * Commits: messages are claimed a slice at a time in one statement, and outcomes are written
+ * through `sharedCommits`, so those finished within a few milliseconds share one transaction (one
+ * disk sync) instead of one each. Each outcome is its own conditional statement, written as soon
+ * as its send is over (or a few milliseconds later), so the window for a duplicate after a crash
+ * stays that short.
  */
 export async function deliverDue(
   db: Kysely<Database>,
@@ -200,7 +213,9 @@ export async function deliverDue(
   from: string,
   options: OutboxOptions & { clock?: Clock; limit?: number; privacyVersion?: string } = {},
 ): Promise<DeliveryReport> {
-  const { clock = systemClock, limit = 50, maxAttempts = 8, baseDelayMs = 30_000, leaseMs = DEFAULT_LEASE_MS, concurrency = DEFAULT_CONCURRENCY } = options;
+  const { clock = systemClock, maxAttempts = 8, baseDelayMs = 30_000, leaseMs = DEFAULT_LEASE_MS, concurrency = DEFAULT_CONCURRENCY } = options;
+  // Enough per round that the lanes rarely wait for the next round's read.
+  const limit = options.limit ?? Math.max(50, concurrency * 10);
   if (!(leaseMs > 0)) throw new Error('The outbox lease (leaseMs) must be a positive number of milliseconds.');
   const sendTimeoutMs = Math.min(options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS, leaseMs / 2);
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, refused: 0, full: false };
@@ -224,57 +239,101 @@ export async function deliverDue(
     .execute();
   report.full = due.length >= limit;
 
-  const deliverOne = async (row: Due) => {
-    if (row.status === 'sending' && row.attempts >= maxAttempts) {
-      const gaveUp = await write((trx) =>
+  type Claimed = Selectable<MailOutboxTable>;
+  /** Outcomes on their way to the store; the round ends when they are written. */
+  const recording: Promise<void>[] = [];
+  /** Attempt `row.attempts` of a message whose worker died mid-send was its last: failed. */
+  const giveUpInterrupted = async (row: Due) => {
+    const gaveUp = await write((trx) =>
+      trx
+        .updateTable('mail_outbox')
+        .set({
+          status: 'failed',
+          last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.`,
+        })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('next_attempt_at', '=', row.next_attempt_at)
+        .executeTakeFirst(),
+    );
+    if (gaveUp.numUpdatedRows > 0n) report.failed++;
+  };
+
+  /**
+   * Claims a slice of the due messages for this worker: `pending` → `sending` with the lease's
+   * deadline, in one statement (a claim per message would cost a commit per message). Only rows
+   * still due are taken, so a row another worker claimed meanwhile (its deadline is in the
+   * future) is left alone. A claim whose worker died is taken over one by one, saying so.
+   */
+  const claim = async (rows: Due[]): Promise<{ deadline: string; claimed: Claimed[] }> => {
+    const now = clock();
+    const deadline = new Date(now.getTime() + leaseMs).toISOString();
+    const fresh = rows.filter((r) => r.status === 'pending').map((r) => r.id);
+    const claimed: Claimed[] = fresh.length
+      ? await write((trx) =>
+          trx
+            .updateTable('mail_outbox')
+            .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), next_attempt_at: deadline }))
+            .where('id', 'in', fresh)
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '<=', now.toISOString())
+            .returningAll()
+            .execute(),
+        )
+      : [];
+    for (const row of rows.filter((r) => r.status === 'sending')) {
+      const taken = await write((trx) =>
         trx
           .updateTable('mail_outbox')
-          .set({
-            status: 'failed',
-            last_error: `Attempt ${row.attempts} of ${maxAttempts} was interrupted before its outcome was recorded (the server stopped mid-send?); it may or may not have arrived.`,
-          })
+          .set((eb) => ({
+            status: 'sending',
+            attempts: eb('attempts', '+', 1),
+            next_attempt_at: deadline,
+            last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.`,
+          }))
           .where('id', '=', row.id)
           .where('status', '=', 'sending')
           .where('next_attempt_at', '=', row.next_attempt_at)
+          .returningAll()
           .executeTakeFirst(),
       );
-      if (gaveUp.numUpdatedRows > 0n) report.failed++;
-      return;
+      if (taken) claimed.push(taken);
     }
-    const deadline = new Date(clock().getTime() + leaseMs).toISOString();
-    const claimed = await write((trx) =>
+    // In the order they were due.
+    const order = new Map(rows.map((r, i) => [r.id, i]));
+    claimed.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return { deadline, claimed };
+  };
+
+  /** A claimed message not started in time (slow sends ahead of it) goes back, untried, for the next round. */
+  const release = (row: Claimed, deadline: string) =>
+    write((trx) =>
       trx
         .updateTable('mail_outbox')
-        .set((eb) => ({
-          status: 'sending',
-          attempts: eb('attempts', '+', 1),
-          next_attempt_at: deadline,
-          ...(row.status === 'sending'
-            ? {
-                last_error: `Attempt ${row.attempts} was interrupted before its outcome was recorded (the server stopped mid-send?); sending again, so it may arrive twice.`,
-              }
-            : {}),
-        }))
+        .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), next_attempt_at: clock().toISOString() }))
         .where('id', '=', row.id)
-        .where('status', '=', row.status)
-        .where('next_attempt_at', '=', row.next_attempt_at)
-        .returningAll()
-        .executeTakeFirst(),
+        .where('status', '=', 'sending')
+        .where('next_attempt_at', '=', deadline)
+        .execute(),
     );
-    if (!claimed) return; // another worker has it
+
+  /** Sends one claimed message and records the outcome, while the claim is still this worker's. */
+  const sendOne = async (claimed: Claimed, deadline: string) => {
     try {
       const message = messageOf(claimed, await templateOf(claimed.template_id));
       await sendWithin(transport, { from, to: claimed.to_address, messageId: `<${claimed.id}@${domain}>`, ...message }, sendTimeoutMs);
-      await write((trx) =>
-        trx
-          .updateTable('mail_outbox')
-          .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
-          .where('id', '=', claimed.id)
-          .where('status', '=', 'sending')
-          .where('next_attempt_at', '=', deadline)
-          .execute(),
+      // Recorded with the next shared commit; the lane goes on to its next message meanwhile.
+      recording.push(
+        write((trx) =>
+          trx
+            .updateTable('mail_outbox')
+            .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
+            .where('id', '=', claimed.id)
+            .where('status', '=', 'sending')
+            .where('next_attempt_at', '=', deadline)
+            .execute(),
+        ).then(() => void report.sent++),
       );
-      report.sent++;
     } catch (error) {
       const refusal = refusedRecipient(error);
       if (refusal) {
@@ -312,28 +371,50 @@ export async function deliverDue(
     }
   };
 
-  // A few lanes take the due messages in order; each claims its next one only when it is free.
+  // `concurrency` lanes send; the due messages are claimed a slice at a time (four per lane), by
+  // whichever lane runs out first, so claiming costs one commit per slice, not one per message.
+  // A message is sent only while its claim has a whole send's time left; one that waited too
+  // long behind slow sends is released untried, never sent on a claim that may have passed.
+  const lanes = Math.max(1, Math.min(Math.floor(concurrency), due.length));
+  const sliceSize = lanes * 4;
+  const live = due.filter((row) => !(row.status === 'sending' && row.attempts >= maxAttempts));
+  for (const row of due) if (!live.includes(row)) await giveUpInterrupted(row);
   let next = 0;
+  const ready: Array<{ row: Claimed; deadline: string }> = [];
+  let claiming: Promise<void> | undefined;
+  const refill = () =>
+    (claiming ??= (async () => {
+      const slice = live.slice(next, next + sliceSize);
+      next += slice.length;
+      const { deadline, claimed } = await claim(slice);
+      for (const row of claimed) ready.push({ row, deadline });
+    })().finally(() => (claiming = undefined)));
   const lane = async () => {
-    while (next < due.length) await deliverOne(due[next++]!);
+    for (;;) {
+      while (ready.length === 0 && (next < live.length || claiming)) await refill();
+      const item = ready.shift();
+      if (!item) return;
+      if (Date.parse(item.deadline) - clock().getTime() < sendTimeoutMs) await release(item.row, item.deadline);
+      else await sendOne(item.row, item.deadline);
+    }
   };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(Math.floor(concurrency), due.length)) }, lane));
+  const settled = [...(await Promise.allSettled(Array.from({ length: lanes }, lane))), ...(await Promise.allSettled(recording))];
   // A store error ends its lane; the round reports it only once every lane has stopped, so the
   // worker's next round never overlaps this one.
-  const failure = lanes.find((l) => l.status === 'rejected');
+  const failure = settled.find((l) => l.status === 'rejected');
   if (failure) throw failure.reason;
   return report;
 }
 
 /**
- * Group commit: every write asked for before the event loop's next turn runs in one transaction,
- * each statement on its own and its result handed back to its caller. On SQLite (a full sync on
- * every commit) this turns one disk sync per claim and per outcome into one per handful of them.
+ * Group commit: every write asked for within `windowMs` of the first runs in one transaction, each
+ * statement on its own and its result handed back to its caller. On SQLite (a full sync on every
+ * commit) this turns one disk sync per claim and per outcome into one per few dozen of them.
  * If the transaction fails, every write in it fails with the same error and none is kept: a claim
  * then never happened, and a send whose `sent` was lost is sent again after its lease, as after a
  * crash.
  */
-function sharedCommits(db: Kysely<Database>) {
+function sharedCommits(db: Kysely<Database>, windowMs = COMMIT_WINDOW_MS) {
   type Write = { run: (trx: Kysely<Database>) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void };
   let queue: Write[] = [];
   let scheduled = false;
@@ -357,10 +438,16 @@ function sharedCommits(db: Kysely<Database>) {
       queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (!scheduled) {
         scheduled = true;
-        setImmediate(() => void flush());
+        setTimeout(() => void flush(), windowMs);
       }
     });
 }
+
+/**
+ * How long an outcome waits for others to share its commit. It is also how much longer than the
+ * send itself a message stays unrecorded, so a crash in it means that message is sent again.
+ */
+const COMMIT_WINDOW_MS = 10;
 
 /** One send, stopped at `timeoutMs`: the transport gets an abort signal, and is not waited for past it. */
 async function sendWithin(transport: MailTransport, message: Parameters<MailTransport['sendMail']>[0], timeoutMs: number): Promise<void> {

@@ -22,6 +22,20 @@ import type { MailTransport } from './outbox.ts';
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
 /**
+ * How many messages the outbox keeps in flight for this SMTP URL. Without a pool every message
+ * opens its own connection, so a few at once (the outbox's default) is kind to the mail server.
+ * With `pool=true` the connections stay open and take one message after another: two per
+ * connection (`maxConnections`, 5 by default) keep each busy while the next is handed over, so a
+ * campaign goes as fast as the pool can, with nothing queued in memory beyond that.
+ */
+export function outboxConcurrency(smtpUrl: string | undefined): number | undefined {
+  const query = smtpUrl ? URL.parse(smtpUrl)?.searchParams : undefined;
+  if (!query || !['true', '1', 'yes'].includes(query.get('pool') ?? '')) return undefined;
+  const connections = Number(query.get('maxConnections') ?? 5);
+  return Math.min(50, Math.max(1, Number.isFinite(connections) ? connections : 5) * 2);
+}
+
+/**
  * The mail transport: SMTP when `smtpUrl` is set (`smtp://user:pass@host:587`), otherwise each
  * message is written as an `.eml` file under `mailDir` and its path logged, so a fresh install
  * works without a mail server. With `dkim` (see `dkimFromEnv`) every message is signed, the

@@ -14,30 +14,42 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** What one token is for. */
+export interface TokenRequest {
+  purpose: string;
+  contactId: string | null;
+  payload?: unknown;
+  ttlMs: number;
+}
+
 /**
  * Issues a single-purpose token: 256 random bits, base64url (43 characters), valid for `ttlMs`.
  * Only its hash is stored.
  */
-export async function issueToken(
-  db: Kysely<Database>,
-  input: { purpose: string; contactId: string | null; payload?: unknown; ttlMs: number },
-  clock: Clock = systemClock,
-): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+export async function issueToken(db: Kysely<Database>, input: TokenRequest, clock: Clock = systemClock): Promise<string> {
+  const [token] = await issueTokens(db, [input], clock);
+  return token!;
+}
+
+/** Issues many tokens with one statement per 500 (a campaign's links); the tokens in request order. */
+export async function issueTokens(db: Kysely<Database>, inputs: readonly TokenRequest[], clock: Clock = systemClock): Promise<string[]> {
   const now = clock();
-  await db
-    .insertInto('tokens')
-    .values({
-      hash: hashToken(token),
-      purpose: input.purpose,
-      contact_id: input.contactId,
-      payload: input.payload === undefined ? null : JSON.stringify(input.payload),
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + input.ttlMs).toISOString(),
-      used_at: null,
-    })
-    .execute();
-  return token;
+  const tokens = inputs.map(() => randomBytes(32).toString('base64url'));
+  const rows = inputs.map((input, i) => ({
+    hash: hashToken(tokens[i]!),
+    purpose: input.purpose,
+    contact_id: input.contactId,
+    payload: input.payload === undefined ? null : JSON.stringify(input.payload),
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + input.ttlMs).toISOString(),
+    used_at: null,
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('tokens')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return tokens;
 }
 
 export interface ValidToken {

@@ -1,6 +1,7 @@
-import { enqueueMerged } from '../../../core/mail/outbox.ts';
+import { sql } from 'kysely';
+import { enqueueMergedMany } from '../../../core/mail/outbox.ts';
 import type { Services } from '../../../core/services.ts';
-import { listMailLinks } from '../list-links.ts';
+import { listMailLinksFor } from '../list-links.ts';
 import { templateId, type Campaign } from './start.ts';
 
 /** How often the campaign job runs, and so the pacing's step. */
@@ -25,8 +26,8 @@ const pacedBatch = (c: Campaign) => Math.max(1, Math.round((c.rate_per_minute * 
  * - Pacing: one batch per tick, sized from `rate_per_minute` (unpaced: what fills the window);
  *   claimed by moving `next_batch_at` on the exact value read, so with several servers only one
  *   takes each batch.
- * - Each recipient moves `pending` → `queued` with a conditional update in the same transaction as
- *   its outbox row: a recipient is queued once, whatever happens around it.
+ * - Recipients move `pending` → `queued` with a conditional update in the same transaction as
+ *   their outbox rows: a recipient is queued once, whatever happens around it.
  * - Someone who unsubscribed or whose address was suppressed since the snapshot is skipped here.
  * - While its messages are being retried (the mail server refuses connections, say) the campaign
  *   holds back and says why; it goes on by itself once they are delivered.
@@ -102,26 +103,55 @@ async function queueSome(s: Services, c: Campaign, size: number, stamp: string):
       .orderBy('cr.contact_id')
       .limit(size)
       .execute();
-    let queued = 0;
+    // Statements per batch, not per reader: the skipped by reason, the readers' link tokens, their
+    // outbox rows and their move to `queued` each in a few multi-row statements.
+    const reasons = new Map<string, string[]>();
+    const ready: typeof batch = [];
     for (const r of batch) {
       const skip = r.suppressed ? 'suppressed' : r.subscription !== 'confirmed' ? 'unsubscribed' : undefined;
-      const mine = trx
-        .updateTable('campaign_recipients')
-        .where('campaign_id', '=', c.id)
-        .where('contact_id', '=', r.contact_id)
-        .where('status', '=', 'pending');
-      if (skip) {
-        await mine.set({ status: 'skipped', skip_reason: skip }).execute();
-        continue;
-      }
-      const links = await listMailLinks(trx, s, r.contact_id, r.list);
-      const vars = { ...links, email: r.email, reader: r.ref };
-      const outboxId = await enqueueMerged(trx, { to: r.email, subject: c.subject, templateId: templateId(c.id, r.list), vars }, s.clock);
-      const took = await mine.set({ status: 'queued', outbox_id: outboxId, queued_at: stamp }).executeTakeFirst();
-      // Another server queued this one first: take back what was just written (the transaction rolls it back).
-      if (took.numUpdatedRows === 0n) throw new Error(`Campaign ${c.id}: recipient ${r.contact_id} was queued twice; batch rolled back.`);
-      queued++;
+      if (skip) reasons.set(skip, [...(reasons.get(skip) ?? []), r.contact_id]);
+      else ready.push(r);
     }
+    for (const [reason, ids] of reasons) {
+      await trx
+        .updateTable('campaign_recipients')
+        .set({ status: 'skipped', skip_reason: reason })
+        .where('campaign_id', '=', c.id)
+        .where('contact_id', 'in', ids)
+        .where('status', '=', 'pending')
+        .execute();
+    }
+    const links = await listMailLinksFor(
+      trx,
+      s,
+      ready.map((r) => ({ contactId: r.contact_id, list: r.list })),
+    );
+    const outboxIds = await enqueueMergedMany(
+      trx,
+      ready.map((r, i) => ({ to: r.email, subject: c.subject, templateId: templateId(c.id, r.list), vars: { ...links[i]!, email: r.email, reader: r.ref } })),
+      s.clock,
+    );
+    for (let i = 0; i < ready.length; i += 200) {
+      const slice = ready.slice(i, i + 200);
+      const outboxOf = sql<string>`case contact_id ${sql.join(
+        slice.map((r, j) => sql`when ${r.contact_id} then ${outboxIds[i + j]!}`),
+        sql` `,
+      )} end`;
+      const took = await trx
+        .updateTable('campaign_recipients')
+        .set({ status: 'queued', outbox_id: outboxOf, queued_at: stamp })
+        .where('campaign_id', '=', c.id)
+        .where(
+          'contact_id',
+          'in',
+          slice.map((r) => r.contact_id),
+        )
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      // Another server queued some of them first: roll the whole batch back (its outbox rows with it).
+      if (Number(took.numUpdatedRows) !== slice.length) throw new Error(`Campaign ${c.id}: recipients were queued twice; batch rolled back.`);
+    }
+    const queued = ready.length;
     const last = batch.length < size;
     if (last) {
       await trx
