@@ -186,6 +186,13 @@ describe.each(drivers)('the cart without JavaScript, on $name', (driver) => {
     const row = await db().selectFrom('orders').select(['ship_to', 'subtotal_cents']).where('number', '=', number).executeTakeFirstOrThrow();
     expect(JSON.parse(row.ship_to)).toMatchObject({ region: 'WA', country: 'US', postal: '99201' });
     expect(row.subtotal_cents).toBe(2 * 1495 + 1795);
+    // Its page writes the address as the US post does, and the time in the business's zone (Alberta's).
+    const $order = load((await client.get(String(placed.headers.location))).text);
+    const delivery = $order('section[aria-labelledby=order-delivery] p').first();
+    delivery.find('br').replaceWith('\n');
+    expect(delivery.text()).toBe('Casey Jones\n1 Pine St\nSpokane, WA 99201\nUNITED STATES');
+    expect($order('main').text()).toMatch(/\d{1,2}:\d{2} [ap]\.m\. M[DS]T/);
+    expect($order('main').text()).not.toContain('UTC');
   });
 
   it('takes the destination as the country: a contradicting country is refused on the destination', async () => {

@@ -6,7 +6,7 @@ import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import type { OutgoingMail } from '../../core/mail/outbox.ts';
 import { formatMoney } from './pricing.ts';
-import { COUNTRIES, regionName } from '../../config/regions.ts';
+import { postalAddressLines } from '../../internal/postal-address.ts';
 import { orderKey, type ShipTo } from './orders.ts';
 
 /** The order as mails and pages describe it. */
@@ -65,16 +65,20 @@ export function orderText(config: RapportConfig, o: OrderSummary): string {
   ].join('\n');
 }
 
-export function addressLines(shipTo: ShipTo): string[] {
-  const country = COUNTRIES[shipTo.country as keyof typeof COUNTRIES]?.name ?? shipTo.country;
-  return [
-    shipTo.name,
-    shipTo.organisation,
-    shipTo.street,
-    shipTo.street2,
-    `${shipTo.city} ${regionName(shipTo.country, shipTo.region)} ${shipTo.postal}`,
-    country,
-  ].filter((l): l is string => Boolean(l));
+/** The delivery address as the destination's post writes it; its country named when it is not `from` (where the business ships from). */
+export function addressLines(shipTo: ShipTo, from: string): string[] {
+  return postalAddressLines(
+    {
+      name: shipTo.name,
+      organisation: shipTo.organisation,
+      lines: [shipTo.street, shipTo.street2],
+      locality: shipTo.city,
+      region: shipTo.region,
+      postalCode: shipTo.postal,
+      country: shipTo.country,
+    },
+    from,
+  );
 }
 
 export const orderLink = (s: Pick<Services, 'site' | 'secret'>, number: string) => siteLink(s, `/orders/${number}`, { key: orderKey(s.secret, number) });
@@ -94,7 +98,9 @@ export function acknowledgementMail(s: Pick<Services, 'config' | 'site' | 'secre
       `Thank you for your order. We have it, and we will confirm it within one working day. Your order number is ${o.number}.`,
       orderText(s.config, o),
       paymentInstructions(s.config, o),
-      ...(name ? [`We will ship to:\n${addressLines(o.shipTo).join('\n')}`] : ['The order’s page (button below) shows the delivery address.']),
+      ...(name
+        ? [`We will ship to:\n${addressLines(o.shipTo, s.config.business.address.country).join('\n')}`]
+        : ['The order’s page (button below) shows the delivery address.']),
     ],
     action: { label: 'See your order and its status', url: orderLink(s, o.number) },
     after: ['If something is wrong with the order, reply to this message and we will fix it before it ships.'],
@@ -116,7 +122,7 @@ export function staffOrderMail(
     subject: `New order ${o.number} from ${customer.name}: ${formatMoney(o.total_cents, o.currency, s.config.site.locale)}`,
     paragraphs: [
       `From: ${customer.name} <${customer.email}>${o.shipTo.phone ? `, ${o.shipTo.phone}` : ''}`,
-      `Ship to:\n${addressLines(o.shipTo).join('\n')}`,
+      `Ship to:\n${addressLines(o.shipTo, s.config.business.address.country).join('\n')}`,
       `Payment: ${PAYMENT_LABELS[o.payment_method as PaymentMethod] ?? o.payment_method}${o.po_number ? ` (PO ${o.po_number})` : ''}`,
       orderText(s.config, o),
     ],
