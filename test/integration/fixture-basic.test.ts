@@ -122,7 +122,8 @@ describe('a small site built with rapport()', () => {
   it('shows the business name, address, phone and opening hours on every page', () => {
     const footer = page('about/index.html').$('footer').text().replace(/\s+/g, ' ');
     expect(footer).toContain('Fixture Seeds Inc.');
-    expect(footer).toContain('Red Deer, AB T4N 1A1');
+    // As Canada Post writes it (localized-address-format): town, province and postal code on one line, no comma.
+    expect(footer).toContain('Red Deer AB T4N 1A1');
     expect(footer).toContain('+1\u2011403\u2011555\u20110100'); // non-breaking hyphens: the number never wraps
     expect(footer).toContain('Mon–Wed 09:00–17:00');
     expect(page('about/index.html').$('footer a[href="tel:+14035550100"]').length).toBe(1);

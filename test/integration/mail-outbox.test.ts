@@ -11,6 +11,7 @@ import type { Updateable } from 'kysely';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
 import { startMailWorker } from '../../integrations/rapport/core/mail/mail-worker.ts';
 import { listOutbox, outboxCounts, retryMail } from '../../integrations/rapport/core/mail/outbox-admin.ts';
 import { deliverDue, enqueueMail, type MailTransport } from '../../integrations/rapport/core/mail/outbox.ts';
@@ -21,6 +22,7 @@ import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.t
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import type { MailOutboxTable } from '../../integrations/rapport/core/store/schema.ts';
 import { serveBuildStatus } from '../../integrations/rapport/server/status-page.ts';
+import { TEST_OPTIONS } from '../helpers/test-options.ts';
 import { smtpSink } from '../helpers/smtp-sink.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
@@ -353,7 +355,7 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
       const accountId = crypto.randomUUID();
       await store.db.insertInto('accounts').values({ id: accountId, contact_id: contact.id, role: 'editor', created_at: T0 }).execute();
       const cookie = `${SESSION_COOKIE}=${await createSession(store.db, accountId)}`;
-      const services = { db: store.db, clock: () => new Date(), log: () => {} } as unknown as Services;
+      const services = { db: store.db, clock: () => new Date(), log: () => {}, config: parseOptions(TEST_OPTIONS) } as unknown as Services;
       const server = http.createServer((req, res) => void serveBuildStatus(req, res, services, undefined));
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');

@@ -63,7 +63,11 @@ describe('the reference site’s privacy statement', () => {
         .map((_, th) => $(th).text())
         .get(),
     ).toEqual(['Prairie Data Centre Ltd.', 'Postmark (ActiveCampaign, LLC)', 'Canada Post', 'Purolator Inc.']);
-    expect($('#cookies ~ table code').first().text()).toBe('rapport_session');
+    expect(
+      $('#cookies ~ table code')
+        .map((_, c) => $(c).text())
+        .get(),
+    ).toEqual(['rapport_cart', 'rapport_session']);
     expect(
       $('section[data-jurisdiction]')
         .map((_, s) => $(s).attr('data-jurisdiction'))

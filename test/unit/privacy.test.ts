@@ -112,18 +112,22 @@ describe('privacy statement builder', () => {
   it('drops the sections of a disabled feature, and its cookies and recipients', () => {
     const all = statementOf(configWith());
     expect(all.purposes.map((p) => p.purpose)).toEqual(['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'security']);
-    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_session']);
+    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session']);
     expect(all.purposes.find((p) => p.purpose === 'orders')!.recipients).toEqual(['Host Inc.', 'Mailer LLC', 'Canada Post']);
     expect(all.purposes.find((p) => p.purpose === 'after-sale')!.recipients).toEqual(['Host Inc.', 'Mailer LLC']);
 
     const noOrders = statementOf(configWith({ orders: { enabled: false } }));
     expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
     expect(noOrders.retention.map((r) => r.label)).not.toContain('Postal address');
+    expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session']);
     const noAccounts = statementOf(configWith({ accounts: false }));
     expect(noAccounts.purposes.map((p) => p.purpose)).not.toContain('account');
-    // Staff still sign in to the CMS; without it, no cookie at all.
-    expect(noAccounts.cookies.map((c) => c.why)).toEqual(['Keeps our staff signed in to edit the site. Visitors never get it from the editor.']);
-    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies).toEqual([]);
+    // Staff still sign in to the CMS; without it, no session cookie at all (the cart's stays, with orders).
+    expect(noAccounts.cookies.find((c) => c.name === 'rapport_session')?.why).toBe(
+      'Keeps our staff signed in to edit the site. Visitors never get it from the editor.',
+    );
+    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual(['rapport_cart']);
+    expect(statementOf(configWith({ accounts: false, orders: { enabled: false } }, { cms: { enabled: false } })).cookies).toEqual([]);
     const noFollowUp = statementOf(configWith({ orders: { followUp: { enabled: false } } }));
     expect(noFollowUp.purposes.map((p) => p.purpose)).not.toContain('after-sale');
   });
@@ -308,6 +312,7 @@ describe('privacy statement builder', () => {
       '“Answering your messages”: we now ask for Phone (contact form).',
       'Removed: we no longer collect information for “Filling your orders”.',
       'Removed: we no longer collect information for “One e-mail after delivery”.',
+      'The rapport_cart cookie is no longer set.',
       'Added: what European Union and United Kingdom: GDPR gives you.',
     ]);
     expect(describeChanges(first, first)).toEqual(['Reviewed: no change in what we collect or why.']);

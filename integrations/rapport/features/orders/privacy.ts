@@ -2,7 +2,9 @@ import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy, StoredData } from '../../core/privacy/declaration.ts';
 import { cartCookieUse } from './cart.ts';
 import { catalogOf } from './catalog.ts';
+import { cartForm } from './cart-form.ts';
 import { orderForm } from './place-order.ts';
+import type { FormDefinition } from '../../core/forms/define-form.ts';
 
 /** One stand-in product, so the declared form has its quantity field (one per product on the real page). */
 const ONE_PRODUCT = catalogOf([
@@ -38,7 +40,9 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
   return {
     id: 'orders',
     name: 'orders',
-    forms: [orderForm(config, ONE_PRODUCT)],
+    // The cart's form collects nothing about the person (product codes and quantities), but it is a
+    // form the server answers, so the statement lists it like every other.
+    forms: [orderForm(config, ONE_PRODUCT), cartForm(config, ONE_PRODUCT) as unknown as FormDefinition],
     stores: [
       { what: 'Your order: what you ordered, the prices and taxes charged, its status and each change of status', category: 'orders', purpose: 'orders' },
       { what: 'Shipments: the carrier and tracking number of each parcel', category: 'orders', purpose: 'orders' },
