@@ -36,18 +36,25 @@ const TEMPLATES = [
   '/track?number=nonsense',
   '/order',
   '/order?add=LIL-MAR-3',
+  '/cart',
   '/orders/261125-ZZZZZZ',
 ];
 
-/** Forms sent with mistakes, to check the error state: the page, then what to fill. */
-const ERROR_STATES: Array<{ path: string; fill: Record<string, string> }> = [
+/**
+ * Forms sent with mistakes, to check the error state: the page (after `first`, which puts a product
+ * in the cart), then what to fill. The form sent is the one the first filled field belongs to: a
+ * page can carry several (the home page has "Add to order" buttons before its sign-up).
+ */
+const ERROR_STATES: Array<{ path: string; first?: string; fill: Record<string, string> }> = [
   { path: '/subscribe', fill: { email: 'not-an-address' } },
   // The short sign-up on a static page: the mistake comes back on /subscribe.
   { path: '/', fill: { email: 'not-an-address' } },
   { path: '/account/register', fill: { name: '', email: 'still not an address' } },
   { path: '/contact/message', fill: { name: 'Ann', email: 'ann@example.com', message: 'short' } },
   { path: '/faq/ask?question=Can+I+plant+tulips+in+spring%3F', fill: { question: 'short', email: 'nope' } },
-  { path: '/order', fill: { 'qty_ALL-GIG-3': '-1' } },
+  // The order form lists what is in the cart, so `?add=` puts a product there first.
+  { path: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
+  { path: '/cart', first: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
 ];
 
 async function seriousViolations(page: Page) {
@@ -85,15 +92,21 @@ describe('accessibility (axe-core in Chromium): no serious or critical violation
     await page.context().close();
   });
 
-  it.each(ERROR_STATES)('$path with mistakes: messages tied to their fields', async ({ path, fill }) => {
+  it.each(ERROR_STATES)('$path with mistakes: messages tied to their fields', async ({ path, first, fill }) => {
     const page = await (await browser.newContext()).newPage();
     screenshotOnFailure(page, `axe-errors-${path}`);
+    if (first) await page.goto(`${server.base}${first}`);
     await page.goto(`${server.base}${path}`);
-    for (const [name, value] of Object.entries(fill)) await page.fill(`form[method=post] [name=${name}]`, value);
+    for (const [name, value] of Object.entries(fill)) await page.fill(`[name="${name}"]`, value);
     await page.waitForTimeout(2_100);
     // Browsers would stop at the first invalid field; send the post as a browser without validation would.
-    await page.$eval('form[method=post]', (form) => form.setAttribute('novalidate', ''));
-    await page.click('form[method=post] button[type=submit]');
+    // `.form` also finds a form a field joins by its `form` attribute (the cart's quantities).
+    await page.$eval(`[name="${Object.keys(fill)[0]}"]`, (field) => {
+      const form = (field as HTMLInputElement).form!;
+      form.setAttribute('novalidate', '');
+      form.setAttribute('data-under-test', '');
+    });
+    await page.click('form[data-under-test][method=post] button[type=submit]');
     await page.waitForLoadState('load');
     const invalid = await page.$$eval('[aria-invalid=true]', (fields) =>
       fields.map((f) => ({

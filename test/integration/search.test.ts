@@ -54,8 +54,11 @@ describe('search in the built pages', () => {
     expect($('script[src]')).toHaveLength(0);
     expect($('link[href*=pagefind]')).toHaveLength(0);
     const inline = $('script:not([type])').text();
-    expect(inline).toContain("import('/pagefind/pagefind.js')");
+    // It asks the server's own page, and only where none answers loads Pagefind through the build's helper.
+    expect(inline).toContain("'/search?q='+encodeURIComponent(q)");
+    expect(inline).toContain("import('/pagefind/rapport-live.js')");
     expect(Buffer.byteLength(inline)).toBeLessThan(2_000);
+    expect(existsSync(path.join(client, 'pagefind', 'rapport-live.js'))).toBe(true);
     expect(existsSync(path.join(client, 'pagefind', 'pagefind.js'))).toBe(true);
   });
 });
@@ -123,28 +126,38 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
     expect($('input[name=q]').attr('value')).toBe('<script>alert(1)</script> tulips');
   });
 
-  it('with JavaScript: fetches nothing of search until the box is focused, then shows Pagefind results as the visitor types', async () => {
+  // Static hosting (no /search: Pagefind) and Save-Data/2G are in test/e2e/visitor-details.test.ts.
+  it('with JavaScript: fetches nothing of search until the visitor types, then shows the server’s /search results under the box', async () => {
     const tab = await browser.newPage();
-    const fetched: Array<{ path: string; bytes: number }> = [];
+    const fetched: Array<{ path: string; query: string; bytes: number }> = [];
     tab.on('requestfinished', (request) => {
       void request.sizes().then((sizes) => {
-        const { pathname } = new URL(request.url());
-        if (pathname.startsWith('/pagefind/')) fetched.push({ path: pathname, bytes: sizes.responseBodySize + sizes.responseHeadersSize });
+        const { pathname, search } = new URL(request.url());
+        if (pathname === '/search' || pathname.startsWith('/pagefind/'))
+          fetched.push({ path: pathname, query: search, bytes: sizes.responseBodySize + sizes.responseHeadersSize });
       });
     });
     await tab.goto(`${base}/faq/`);
     await tab.waitForLoadState('networkidle');
     expect(fetched).toEqual([]);
     await tab.focus('#site-search');
+    await tab.waitForLoadState('networkidle');
+    expect(fetched, 'focusing the box fetches nothing').toEqual([]);
     await tab.keyboard.type('deer');
     await tab.waitForSelector('header .search-live li a');
     expect(await tab.$eval('header .search-live li a', (a) => a.getAttribute('href'))).toBe('/faq/deer-resistant-bulbs/');
     expect(await tab.$eval('header .search-live li p', (p) => p.innerHTML)).toContain('<mark>');
     await tab.waitForLoadState('networkidle');
     const total = fetched.reduce((sum, f) => sum + f.bytes, 0);
-    console.log(`One search on the reference site downloaded ${fetched.length} files, ${(total / 1000).toFixed(1)} KB`);
-    expect(fetched.map((f) => f.path)).toContain('/pagefind/pagefind.js');
-    expect(total).toBeLessThan(150_000);
+    console.log(`One live search on the reference site downloaded ${fetched.length} files, ${(total / 1000).toFixed(1)} KB`);
+    expect(
+      fetched.map((f) => f.path).filter((p) => p !== '/search'),
+      'with a server, Pagefind is never loaded',
+    ).toEqual([]);
+    expect(fetched.map((f) => f.query)).toContain('?q=deer');
+    // Typing is debounced: the last word is asked for, not a request per key.
+    expect(fetched.length).toBeLessThanOrEqual(3);
+    expect(total).toBeLessThan(40_000);
     await tab.close();
   });
 

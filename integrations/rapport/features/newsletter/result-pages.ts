@@ -5,8 +5,9 @@ import type { ResultPage } from '../../core/feature.ts';
 export function newsletterResultPages(config: RapportConfig): Record<string, ResultPage> {
   const pages: Record<string, ResultPage> = {};
   const home = { href: '/', label: `Back to ${config.site.name}` };
+  // Not just "Check your inbox": that is the page after registering an account, and titles are unique.
   pages['/subscribe/check-your-inbox'] = {
-    title: 'Check your inbox',
+    title: 'Check your inbox to confirm',
     description: 'Confirm your e-mail subscription with the link we sent: until you do, we send nothing else.',
     paragraphs: [
       'We have sent a message to the address you gave. Open it and press the button inside to confirm your subscription; until then we send nothing else.',
