@@ -221,7 +221,8 @@ export function decapConfig(config: RapportConfig, site: string) {
     fields: [...adapt(fieldsOf(schema)), body(bodyHint)],
   });
   const collections = [
-    collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
+    // `preview_path`: "View Live" opens the entry's own page (on the server being edited, see admin.astro).
+    collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '', preview_path: '{{slug}}/' }),
     ...(config.features.faq
       ? [
           collection(
@@ -231,6 +232,7 @@ export function decapConfig(config: RapportConfig, site: string) {
             'The answer',
             {
               summary: '{{question}} ({{category}})',
+              preview_path: 'faq/{{slug}}/',
               view_filters: FAQ_VIEW_FILTERS,
               view_groups: [{ label: 'Category', field: 'category' }],
               sortable_fields: ['question', 'category', 'updated'],
@@ -245,13 +247,24 @@ export function decapConfig(config: RapportConfig, site: string) {
             media_folder: 'images',
             public_folder: 'images',
             summary: '{{name}} ({{sku}})',
+            preview_path: 'products/{{slug}}/',
           }),
         ]
       : []),
     ...(config.features.newsletter
-      ? [collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', { media_folder: '', public_folder: '' })]
+      ? [
+          collection('newsletter', ['Newsletter', 'Issue'], newsletterSchema(cmsContext), 'The issue', {
+            media_folder: '',
+            public_folder: '',
+            preview_path: 'newsletter/{{slug}}/',
+          }),
+        ]
       : []),
-    collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '' }),
+    collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', {
+      media_folder: '',
+      public_folder: '',
+      preview_path: '{{slug}}/',
+    }),
     {
       name: 'settings',
       label: 'Settings',
