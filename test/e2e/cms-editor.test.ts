@@ -89,9 +89,9 @@ describe('the editor in Decap: in without a second login, previews as the site s
     await page.click('a[href="#/collections/pages"]');
     await expect.poll(() => page.locator('a[href="#/collections/pages/new"]').innerText()).toBe('New Page');
     expect(await page.locator('body').innerText()).not.toContain('＋');
-    // The published entry's "View Live" and the site link go to the server being edited.
+    // The published entry's "View Live" opens its own page, on the server being edited.
     await open('products', 'daffodil-dutch-master');
-    expect(await page.locator('a:has-text("View Live")').getAttribute('href')).toBe(base);
+    expect(await page.locator('a:has-text("View Live")').getAttribute('href')).toBe(`${base}/products/daffodil-dutch-master/`);
     expect(await page.locator('a[href="/admin/status"]').innerText()).toBe('Publishing status');
   });
 
