@@ -78,13 +78,16 @@ ${table}
 Goal: ≥ 0.8× the bare loop and under 200 MB resident. Load average (1 min) ${loadAtStart.toFixed(1)} at the start and
 ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores: other work ran meanwhile, so repeat before comparing runs.
 
-Where the time goes (CPU profiles of the sender, \`NODE_OPTIONS=--cpu-prof\`, 3,000-message runs): nodemailer's own work
-(MIME, quoted-printable, the SMTP stream) costs the same in both senders, about 0.8 ms a message; Rapport adds about
-0.45 ms a message to queue it (two unsubscribe/preferences tokens, the outbox row, the recipient's update) and 0.4 ms to
-claim, merge and record it, nearly all of it in Kysely and \`node:sqlite\` (kysely-sqlite prepares every statement afresh),
-on the same thread as the sends. Disk syncs are no longer the cost: the outbox's claims and outcomes share commits, and
-the same run with \`synchronous = NORMAL\` was within noise. Peak RSS: the bare loop, which keeps nothing, peaks above
-200 MB too, so most of it is likely V8 letting its heap grow between collections (not yet checked with a capped heap).
+Where the time goes (\`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…"\` and \`BENCH_SQL_TIMING=1\`, 10,000-message runs on a quiet
+machine): nodemailer's own work (MIME, quoted-printable, the SMTP stream) is most of both senders' CPU time; the store costs
+Rapport about 3 s of a 19 s run (1,100 commits, each shared by the claims of a slice of messages or by the outcomes of 10 ms;
+multi-row statements for a batch's tokens, outbox rows and recipients). The rest is the job's one-second tick before the
+first batch, and the outbox's claim-send-record cycle on the same thread as the sends. The ratio moves between runs with the
+bare loop's own speed (671 to 890 messages/s here on the same machine): repeat before comparing.
+Peak RSS: both senders peak near 370 MB because V8 lets its heap grow between collections; with
+\`BENCH_NODE_ARGS=--max-old-space-size=96\` both finish the same work under 200 MB (bare 174 MB, Rapport 186 MB, 3,000 messages).
+Duplicates after a crash carry the same Message-ID as the first copy (the outbox row's id), which mail services such as Gmail
+use to show one message.
 
 **Crash and resume** (${CRASH_RECIPIENTS.toLocaleString('en')} recipients, SQLite, claim lease ${CRASH_LEASE_MS / 1000} s for the bench): the sender was killed
 (SIGKILL) after the sink had ${crash.beforeKill} messages, then started again on the same store. The sink got ${crash.unique} of the

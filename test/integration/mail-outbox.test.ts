@@ -457,11 +457,11 @@ describe.each(drivers)('the mail outbox on $name', (driver) => {
 });
 
 describe('the SMTP transport', () => {
-  it('keeps two messages per pooled connection in flight, and the outbox default without a pool', () => {
+  it('keeps four messages per pooled connection in flight, and the outbox default without a pool', () => {
     expect(outboxConcurrency('smtp://mail.example.com:587')).toBeUndefined();
     expect(outboxConcurrency(undefined)).toBeUndefined();
-    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true')).toBe(10);
-    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true&maxConnections=2')).toBe(4);
+    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true')).toBe(20);
+    expect(outboxConcurrency('smtp://mail.example.com:587?pool=true&maxConnections=2')).toBe(8);
     expect(outboxConcurrency('smtp://mail.example.com:587?pool=true&maxConnections=999')).toBe(50);
   });
 
