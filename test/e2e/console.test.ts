@@ -304,6 +304,21 @@ describe('the staff console in Chromium', () => {
     '/admin/crm/audit',
   ];
 
+  it('reads as sentences: a space wherever text meets a link, a badge or a date on another source line', async () => {
+    const context = await as(owner, false);
+    const page = await context.newPage();
+    screenshotOnFailure(page, 'console-words');
+    const text = async (url: string, selector: string) => {
+      await page.goto(base + url);
+      return (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ');
+    };
+    expect(await text('/admin/crm/', '.console-who')).toMatch(/ · Content manager · View site$/);
+    expect(await text('/admin/crm/contacts/', 'nav[aria-label="Kinds of contact"]')).toMatch(/^Everyone · Customers · /);
+    expect(await text('/admin/crm/contacts/', 'main')).toContain('Download CSV (every contact shown here');
+    expect(await text('/admin/crm/orders/221005-GWENA2', 'main > p')).toMatch(/^Delivered Placed Oct 5, 2022, .+\. Packing slip and invoice · /);
+    await context.close();
+  });
+
   it('passes axe (no serious or critical violation) on every console page', async () => {
     const context = await as(owner, true);
     const contactId = (await db().selectFrom('contacts').select('id').where('email', '=', 'gwen.oakes@example.com').executeTakeFirstOrThrow()).id;
