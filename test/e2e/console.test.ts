@@ -304,7 +304,7 @@ describe('the staff console in Chromium', () => {
     '/admin/crm/audit',
   ];
 
-  it('reads as sentences: a space wherever text meets a link, a badge or a date on another source line', async () => {
+  it('reads as sentences: a space wherever text meets a link, a badge or a date on another source line, and statuses in words', async () => {
     const context = await as(owner, false);
     const page = await context.newPage();
     screenshotOnFailure(page, 'console-words');
@@ -316,6 +316,10 @@ describe('the staff console in Chromium', () => {
     expect(await text('/admin/crm/contacts/', 'nav[aria-label="Kinds of contact"]')).toMatch(/^Everyone · Customers · /);
     expect(await text('/admin/crm/contacts/', 'main')).toContain('Download CSV (every contact shown here');
     expect(await text('/admin/crm/orders/221005-GWENA2', 'main > p')).toMatch(/^Delivered Placed Oct 5, 2022, .+\. Packing slip and invoice · /);
+    // A contact's orders carry the same status words as the orders list, not the stored ones.
+    const gwen = (await db().selectFrom('contacts').select('id').where('email', '=', 'gwen.oakes@example.com').executeTakeFirstOrThrow()).id;
+    await page.goto(`${base}/admin/crm/contacts/${gwen}`);
+    expect(await page.locator('table:has(th:text-is("Placed")) tbody td:nth-child(3)').allInnerTexts()).toEqual(['Delivered', 'Delivered', 'Delivered']);
     await context.close();
   });
 

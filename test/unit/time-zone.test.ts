@@ -6,6 +6,7 @@ import {
   formatDateTime,
   isTimeZone,
   REGION_TIME_ZONES,
+  timeZoneLabel,
   timeZoneOfAddress,
   zonedLocalTime,
 } from '../../integrations/rapport/config/time-zone.ts';
@@ -89,5 +90,14 @@ describe('the campaign send form', () => {
     // 31 October 18:30 in Edmonton is 1 November 00:30 UTC: still to come; 17:30 has passed.
     expect(readSendForm(form('2026-10-31T18:30'), now, 'America/Edmonton').error).toBeUndefined();
     expect(readSendForm(form('2026-10-31T16:30'), now, 'America/Edmonton').error).toMatch(/That time has passed/);
+  });
+});
+
+describe('timeZoneLabel', () => {
+  it('names a zone as people say it, with the option’s name after it', () => {
+    expect(timeZoneLabel('America/Edmonton', 'en-CA')).toBe('Mountain Time (America/Edmonton)');
+    expect(timeZoneLabel('America/St_Johns', 'en-CA')).toBe('Newfoundland Time (America/St_Johns)');
+    expect(timeZoneLabel('America/Toronto', 'fr-CA')).toBe('heure de l’Est (America/Toronto)');
+    expect(timeZoneLabel('UTC', 'en-CA')).toBe('UTC');
   });
 });

@@ -80,6 +80,18 @@ export function formatDateTime(iso: string | Date, locale: string, timeZone: str
   return `${formatter(locale, timeZone, false).format(date)}${zone ? ` ${zone}` : ''}`;
 }
 
+/**
+ * "Mountain Time (America/Edmonton)": a zone as people say it, with the name the option takes for
+ * whoever set it; "UTC" as such (Intl would call it "GMT+00:00").
+ */
+export function timeZoneLabel(timeZone: string, locale: string): string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 'UTC';
+  const said = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'longGeneric' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return said && !/^(GMT|UTC)([+-]|$)/.test(said) ? `${said} (${timeZone})` : timeZone.replace(/_/g, ' ');
+}
+
 /** "Nov 25, 2026": the day a moment falls on in `timeZone`. */
 export const formatDate = (iso: string | Date, locale: string, timeZone: string): string =>
   formatter(locale, timeZone, true).format(typeof iso === 'string' ? new Date(iso) : iso);
