@@ -104,6 +104,22 @@ describe.each(drivers)('the cart without JavaScript, on $name', (driver) => {
     expect(load((await v.get('/cart')).text)('main').text()).toContain('Your cart is empty');
   });
 
+  it('leads back to the cart from every page: with the count where the server draws the page, a plain link on static ones', async () => {
+    const header = (answer: Answer) => load(answer.text)('.site-header a[href="/cart"]');
+    const v = visitor();
+    expect(header(await v.get('/search?q=tulip')).text()).toBe('Your order');
+    await v.post('/cart', { add: 'TUL-QON-10', quantity: '2' });
+    await v.post('/cart', { add: 'LIL-MAR-3' });
+    expect(header(await v.get('/search?q=tulip')).text()).toBe('Your order (3)');
+    const cart = header(await v.get('/cart'));
+    expect([cart.text(), cart.attr('aria-current')]).toEqual(['Your order (3)', 'page']);
+    // A built page is the same for everyone: it cannot know the cart.
+    expect(header(await v.get('/products/tulip-queen-of-night/')).text()).toBe('Your order');
+    // A cookie the server did not sign counts for nothing.
+    v.setCart('TUL-QON-10~99.forgedforgedforgedforged');
+    expect(header(await v.get('/search?q=tulip')).text()).toBe('Your order');
+  });
+
   it('refuses what is not a product or not a quantity, with a message and the cart unchanged', async () => {
     const v = visitor();
     await v.post('/cart', { add: 'ALL-GIG-3' });

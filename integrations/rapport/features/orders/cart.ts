@@ -86,3 +86,18 @@ export function setQuantities(lines: readonly CartLine[], quantities: ReadonlyMa
 }
 
 export const removeFromCart = (lines: readonly CartLine[], sku: string): CartLine[] => lines.filter((l) => l.sku !== sku);
+
+/** Items in the visitor's cart (quantities added up); products the catalogue no longer has are not counted. */
+export function cartCount(value: string | undefined, secret: string, catalog?: { bySku: ReadonlyMap<string, unknown> }): number {
+  return decodeCart(value, secret).reduce((n, l) => (!catalog || catalog.bySku.has(l.sku) ? n + l.quantity : n), 0);
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** How many items the cart cookie among these holds: the site header's "Your order (n)" on server-rendered pages. */
+      cartCount?: ((cookies: { get(name: string): { value: string } | undefined }) => number) | undefined;
+    }
+  }
+}

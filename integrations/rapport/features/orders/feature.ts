@@ -6,6 +6,7 @@ import type { RapportFeature } from '../../core/feature.ts';
 import { CATALOG_FILE, catalogOf, SERVER_CATALOG_FILE } from './catalog.ts';
 import { ordersCommand } from './commands.ts';
 import { sendDueFollowUps } from './follow-up.ts';
+import { CART_COOKIE, cartCount } from './cart.ts';
 import { cartEndpoint } from './cart-form.ts';
 import { orderEndpoint } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
@@ -59,6 +60,7 @@ export const ordersFeature: RapportFeature = {
     load(buildDir, s) {
       const file = path.join(buildDir, 'server', SERVER_CATALOG_FILE);
       s.catalog = existsSync(file) ? catalogOf((JSON.parse(readFileSync(file, 'utf8')) as { products: CatalogProduct[] }).products) : undefined;
+      s.cartCount = (cookies) => cartCount(cookies.get(CART_COOKIE)?.value, s.secret, s.catalog);
     },
     // Under `astro dev` the catalogue is the dev server's own, current `/order/catalog.json`.
     async devRefresh(formPath, devOrigin, s) {
