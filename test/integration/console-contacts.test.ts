@@ -286,7 +286,7 @@ describe.each(drivers)('the contacts console on $name', (driver) => {
 
     const alice = load((await get(`/admin/crm/contacts/${ids['alice@seed.example']}`, service)).text);
     expect(alice('a[href="/admin/crm/orders/250101-AAAA"]').text()).toBe('250101-AAAA');
-    expect(alice('h2:contains("Orders") + .table-wrap').text()).toContain('cancelled');
+    expect(alice('h2:contains("Orders") + .table-wrap').text()).toContain('Cancelled');
   });
 
   it('caps the timeline at 100 events, 500 with "show more", and keeps pages small', async () => {
