@@ -155,6 +155,12 @@ describe(`every page fits a ${WIDTH} px wide phone`, () => {
       if (scrollWidth > WIDTH) wide.push(`${url}: ${scrollWidth} px (${culprits.join(', ')})`);
       // The staff order page is measured with every form it can show (a received order can still be confirmed, shipped or cancelled).
       if (url === `/admin/crm/orders/${orderNumber}`) expect(await page.locator('#cancel-note').count(), 'the order page shows its cancel form').toBe(1);
+      // A console list puts the link people act on first, across the phone, not in a sliver of a column.
+      if (['/admin/crm/orders/', '/admin/crm/messages/', '/admin/crm/questions/'].includes(url)) {
+        const lead = await page.locator('main tbody tr td.lead').first().boundingBox();
+        const row = await page.locator('main tbody tr').first().boundingBox();
+        expect(lead && row && [lead.y - row.y < 12, lead.width > WIDTH * 0.75], `${url}: its link leads each row`).toEqual([true, true]);
+      }
     }
     screenshotOnFailure(page, 'phone-width-server');
     expect(wide).toEqual([]);
