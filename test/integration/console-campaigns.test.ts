@@ -274,6 +274,8 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
         expect(load(answer.text)('.error').text()).toContain(message);
         // The time is asked for, and read, in the business's zone (Alberta's, from its address).
         expect(load(answer.text)('#send-at').parent().text()).toContain('Mountain Time (America/Edmonton)');
+        // A space between "At" and the box (the source's line break between them is dropped).
+        expect(load(answer.text)('#send-at').get(0)?.prev).toMatchObject({ type: 'text', data: ' ' });
       }
       expect(await campaigns()).toEqual([]);
     });
