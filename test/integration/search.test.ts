@@ -99,6 +99,13 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
     expect($('input[name=q]').attr('value')).toBe('deer');
   });
 
+  it('keeps a product’s price, availability and facts box out of excerpts: they are the page’s, not the text', async () => {
+    const $ = load((await raw(`${base}/search?q=tulips`)).text);
+    const excerpts = $('.results > li p').text();
+    expect($('.results > li a[href^="/products/"]').length).toBeGreaterThan(0);
+    for (const noise of ['SKU', 'Shipping weight', 'In stock']) expect(excerpts).not.toContain(noise);
+  });
+
   it('forgives one typo per word', async () => {
     expect(await serverTop('dafodils')).toContain('/products/daffodil-dutch-master/');
     expect((await serverTop('squirels'))[0]).toBe('/faq/squirrels-digging-up-bulbs/');
