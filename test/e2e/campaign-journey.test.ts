@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
@@ -8,14 +6,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { launchBrowser, screenshotOnFailure, SECRET } from '../helpers/browser.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { launchBrowser, screenshotOnFailure } from '../helpers/browser.ts';
 import { raw } from '../helpers/form-client.ts';
-import { smtpSink, waitFor, type ReceivedMail } from '../helpers/smtp-sink.ts';
+import { publishingServer } from '../helpers/publishing-server.ts';
+import { waitFor, type ReceivedMail, type smtpSink } from '../helpers/smtp-sink.ts';
 import { signedIn } from '../helpers/staff.ts';
 
 const distDir = inject('referenceBuild');
-const repo = path.resolve(import.meta.dirname, '../..');
 
 const TITLE = 'Seed potatoes and a winter reading list';
 const SLUG = 'seed-potatoes-and-a-winter-reading-list';
@@ -39,7 +37,7 @@ const LEFT = 'gone.reader@example.com';
  * (RFC 8058), which the campaign's figures then show.
  */
 describe('a newsletter campaign in Chromium: written in the CMS, sent from the console, read, clicked and left', () => {
-  let project: string;
+  let server: Awaited<ReturnType<typeof publishingServer>>;
   let running: RunningServer;
   let base: string;
   let browser: Browser;
@@ -51,24 +49,10 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
   let mail: ReceivedMail;
 
   beforeAll(async () => {
-    // A working copy of this project (its own Git repository) for the CMS to commit to and rebuild, as cms.test.ts has it.
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    project = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'campaign-'));
-    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repo, project]);
-    execFileSync('git', ['checkout', '--quiet', '-B', 'main'], { cwd: project });
-    await symlink(path.join(repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-    sink = await smtpSink();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: { sqliteFile: path.join(project, 'var', 'rapport.sqlite') },
-      secret: SECRET,
-      projectRoot: project,
-      publishDebounceMs: 200,
-      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
-    });
-    base = serverUrl(running.server);
+    // A working copy of this project for the CMS to commit to and rebuild, with a real SMTP sink.
+    server = await publishingServer(distDir, 'campaign', { mail: true });
+    ({ running, base } = server);
+    sink = server.sink!;
     staff = await signedIn(db(), 'service', 'desk@chinookbulbfarm.ca');
     // Two confirmed readers of the newsletter and one who has left it (rows as the subscribe and unsubscribe forms leave them).
     const at = new Date().toISOString();
@@ -83,9 +67,7 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
   });
   afterAll(async () => {
     await browser?.close();
-    await running?.close();
-    await sink?.close();
-    await rm(project, { recursive: true, force: true });
+    await server?.close();
   });
 
   /** A context signed in as the staff member (the cookie the sign-in link would have set). */
@@ -153,7 +135,7 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
     await page.waitForSelector('text=Entry published', { timeout: 30_000 });
     await context.close();
 
-    const log = execFileSync('git', ['log', '-1', '--format=%an|%s'], { cwd: project, encoding: 'utf8' });
+    const log = execFileSync('git', ['log', '-1', '--format=%an|%s'], { cwd: server.project, encoding: 'utf8' });
     expect(log).toMatch(new RegExp(`^Editor Person\\|.*newsletter/${SLUG}`));
     await waitFor(() => (running.publishing?.status.state === 'live' ? true : undefined), 'the new build to go live', 180_000);
     const archive = await raw(`${base}/newsletter/${SLUG}/`);

@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { load } from 'cheerio';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { launchBrowser, screenshotOnFailure, SECRET } from '../helpers/browser.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { launchBrowser, screenshotOnFailure } from '../helpers/browser.ts';
 import { raw } from '../helpers/form-client.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
+import { publishingServer } from '../helpers/publishing-server.ts';
 import { signedIn } from '../helpers/staff.ts';
 
 const distDir = inject('referenceBuild');
-const repo = path.resolve(import.meta.dirname, '../..');
 /** `RAPPORT_SHOTS=/tmp/shots-18 npx vitest run test/e2e/cms-editor.test.ts` keeps screenshots of the previews and the status page. */
 const shots = process.env.RAPPORT_SHOTS;
 
@@ -22,7 +21,7 @@ const shots = process.env.RAPPORT_SHOTS;
  * publish until the rebuilt site is live.
  */
 describe('the editor in Decap: in without a second login, previews as the site shows them, told when a publish is live', () => {
-  let project: string;
+  let server: Awaited<ReturnType<typeof publishingServer>>;
   let running: RunningServer;
   let base: string;
   let browser: Browser;
@@ -30,21 +29,8 @@ describe('the editor in Decap: in without a second login, previews as the site s
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    project = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'cms-editor-'));
-    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repo, project]);
-    execFileSync('git', ['checkout', '--quiet', '-B', 'main'], { cwd: project });
-    await symlink(path.join(repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: { sqliteFile: path.join(project, 'var', 'rapport.sqlite') },
-      secret: SECRET,
-      projectRoot: project,
-      publishDebounceMs: 200,
-    });
-    base = serverUrl(running.server);
+    server = await publishingServer(distDir, 'cms-editor');
+    ({ running, base } = server);
     browser = await launchBrowser();
     const editor = await signedIn(running.store.db, 'editor', 'words@example.com');
     context = await browser.newContext();
@@ -54,8 +40,7 @@ describe('the editor in Decap: in without a second login, previews as the site s
   });
   afterAll(async () => {
     await browser?.close();
-    await running?.close();
-    await rm(project, { recursive: true, force: true });
+    await server?.close();
   });
 
   const site = async (pathname: string) => load((await raw(`${base}${pathname}`)).text);

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { launchBrowser, screenshotOnFailure, SECRET } from '../helpers/browser.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
-import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+import { publishingServer } from '../helpers/publishing-server.ts';
+import { waitFor, type smtpSink } from '../helpers/smtp-sink.ts';
 
 const distDir = inject('referenceBuild');
 
@@ -23,7 +24,6 @@ async function shoot(page: Page, name: string) {
   }
   await page.setViewportSize(size);
 }
-const repo = path.resolve(import.meta.dirname, '../..');
 
 /**
  * The editor's whole path in real Chromium: signed in with the link `npx rapport users add`
@@ -32,6 +32,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
  * /faq/ after the rebuild. A draft deleted in the CMS comes back from the console.
  */
 describe('the CMS in Chromium: a visitor question answered and published by an editor', () => {
+  let server: Awaited<ReturnType<typeof publishingServer>>;
   let project: string;
   let running: RunningServer;
   let base: string;
@@ -40,31 +41,15 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
   let sink: Awaited<ReturnType<typeof smtpSink>>;
 
   beforeAll(async () => {
-    // A working copy of this project (its own Git repository) for the CMS to commit to and rebuild.
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    project = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'cms-'));
-    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repo, project]);
-    execFileSync('git', ['checkout', '--quiet', '-B', 'main'], { cwd: project });
-    await symlink(path.join(repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-    sink = await smtpSink();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: { sqliteFile: path.join(project, 'var', 'rapport.sqlite') },
-      secret: SECRET,
-      projectRoot: project,
-      publishDebounceMs: 200,
-      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
-    });
-    base = serverUrl(running.server);
+    // A working copy of this project for the CMS to commit to and rebuild, with a real SMTP sink.
+    server = await publishingServer(distDir, 'cms', { mail: true });
+    ({ project, running, base } = server);
+    sink = server.sink!;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await running?.close();
-    await sink?.close();
-    await rm(project, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('signs in, answers the question in Decap, publishes, and the answer is live', async () => {
