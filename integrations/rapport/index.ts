@@ -145,7 +145,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       'astro:build:done': async ({ dir, logger }) => {
         pages = await scanPages(fileURLToPath(dir));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
-        if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version });
+        if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version, retention: privacy?.statement.periods });
         if (privacy) recordVersion(privacy, logger);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },

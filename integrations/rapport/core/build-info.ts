@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RapportConfig } from '../config/schema.ts';
+import type { Period } from './privacy/personal-data.ts';
 
 /** What a build records for the server that serves it (`<outDir>/server/rapport.json`). */
 export interface BuildInfo {
@@ -10,6 +11,8 @@ export interface BuildInfo {
   config: RapportConfig;
   /** The privacy statement's version this build shows (every consent taken through it records it). */
   privacyVersion?: string | undefined;
+  /** The retention periods from the editor's privacy settings, by kind: what the statement prints and the retention job enforces. */
+  retention?: Partial<Record<string, Period>> | undefined;
 }
 
 export const BUILD_INFO_FILE = 'rapport.json';

@@ -1,4 +1,5 @@
 import type { FormDefinition } from '../forms/define-form.ts';
+import type { PersonalData } from './personal-data.ts';
 import type { DataCategory, LegalBasis, ProcessorRole, Purpose } from './vocabulary.ts';
 
 /** Something a feature keeps besides what its forms' fields collect. */
@@ -35,4 +36,6 @@ export interface FeaturePrivacy {
   processors: Array<{ role: ProcessorRole; why: string; for?: Purpose[] | undefined }>;
   /** Things it does not do that a visitor may wonder about ("searches are not recorded"). */
   notCollected?: string[] | undefined;
+  /** The store's tables it keeps about a person: export, erasure, retention. */
+  personal?: PersonalData | undefined;
 }

@@ -61,3 +61,22 @@ export interface FieldPrivacy {
   /** How the statement names a family of fields (one quantity field per product → "Quantity of each product"). */
   as?: string | undefined;
 }
+
+/**
+ * The kinds of data a retention period can be set for (Settings → Privacy statement → Retention).
+ * Closed, like the purposes, so the settings can be checked against the rules features enforce.
+ */
+export const RETENTION_KINDS = ['contacts', 'orders', 'messages', 'questions', 'consent', 'sent-mail', 'newsletter-sends', 'delivery-reports'] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+/** How the statement and the CMS name each kind. */
+export const RETENTION_LABELS: Record<RetentionKind, string> = {
+  contacts: 'Your name, e-mail address and history with us, once you have no account, subscription or recent order',
+  orders: 'Orders, with their addresses and shipments',
+  messages: 'Messages you send us',
+  questions: 'Questions you ask on our FAQ',
+  consent: 'Records of the consents you gave and withdrew',
+  'sent-mail': 'Copies of the e-mails we sent you',
+  'newsletter-sends': 'Which newsletters we sent you (and which links you clicked, when recorded)',
+  'delivery-reports': 'Reports that an e-mail to you bounced or was marked as spam',
+};

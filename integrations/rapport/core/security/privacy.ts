@@ -1,4 +1,5 @@
 import type { FeaturePrivacy } from '../privacy/declaration.ts';
+import { coreData } from '../privacy/core-data.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.ts';
 
 const longestLimitHours = Math.max(...Object.values(DEFAULT_RATE_LIMITS).map((l) => l.duration)) / 3600;
@@ -21,6 +22,7 @@ export const serverPrivacy = (): FeaturePrivacy => ({
   legalBases: { security: ['legitimate-interests'] },
   cookies: [],
   processors: [{ role: 'hosting', why: 'runs the site and its database' }],
+  personal: coreData(),
   notCollected: [
     'We do not use analytics, advertising or social-media trackers, and we set no cookie unless you sign in.',
     'What you type in the site search is used to find pages and is not recorded.',

@@ -7,6 +7,7 @@ import * as orders from './migrations/0004-orders.ts';
 import * as confirmedAddresses from './migrations/0005-confirmed-addresses.ts';
 import * as staffConsole from './migrations/0006-console.ts';
 import * as campaigns from './migrations/0007-campaigns.ts';
+import * as privacyRights from './migrations/0008-privacy-rights.ts';
 import type { Store } from './open-store.ts';
 
 /** Versioned migrations, in order. Names are permanent: never rename or edit a shipped one. */
@@ -19,6 +20,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0005-confirmed-addresses': { up: (db) => confirmedAddresses.up(db) },
     '0006-console': { up: (db) => staffConsole.up(db, store.dialect) },
     '0007-campaigns': { up: (db) => campaigns.up(db) },
+    '0008-privacy-rights': { up: (db) => privacyRights.up(db, store.dialect) },
   };
 }
 

@@ -31,6 +31,9 @@ export interface Database {
   campaign_recipients: CampaignRecipientsTable;
   campaign_links: CampaignLinksTable;
   campaign_reader_events: CampaignReaderEventsTable;
+  erased_addresses: ErasedAddressesTable;
+  privacy_requests: PrivacyRequestsTable;
+  append_only_permits: { table_name: string };
 }
 
 export const CONTACT_KINDS = ['customer', 'prospect', 'supplier', 'partner', 'investor'] as const;
@@ -49,6 +52,8 @@ export interface ContactsTable {
   email_confirmed_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** Staff's own notes; never shown to the contact. */
   notes: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the person's data was erased; the row stays, holding nothing about them, for what still points at it. */
+  erased_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Append-only: the database refuses UPDATE and DELETE on this table. */
@@ -377,4 +382,31 @@ export interface CampaignReaderEventsTable {
   ref: string;
   link_id: string | null;
   created_at: string;
+}
+
+/** An erased address, as a keyed hash: mail and imports check it; nothing reads the address back. */
+export interface ErasedAddressesTable {
+  /** HMAC-SHA256 (hex) of the lower-cased address under the site's secret. */
+  hash: string;
+  contact_id: string;
+  erased_at: string;
+}
+
+export const PRIVACY_REQUEST_KINDS = ['access', 'correction', 'erasure', 'link'] as const;
+export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];
+
+/** A request to see, correct or erase one's data: done at once when self-served, open (with its due date) otherwise. */
+export interface PrivacyRequestsTable {
+  id: string;
+  contact_id: string;
+  /** `link` is a request form's one-time link mailed and not used yet. */
+  kind: PrivacyRequestKind;
+  /** `account`, `link`, `staff:<email>`, `cli`. */
+  via: string;
+  status: 'open' | 'done';
+  created_at: string;
+  /** 30 days after the request (PIPEDA's limit). */
+  due_at: string;
+  done_at: string | null;
+  note: string | null;
 }

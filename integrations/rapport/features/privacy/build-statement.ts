@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeFields, type FieldView, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { CookieUse, FeaturePrivacy } from '../../core/privacy/declaration.ts';
+import { atLeast, describePeriod, type Period, type RetentionRule } from '../../core/privacy/personal-data.ts';
 import { JURISDICTION_TEXT, type Jurisdiction } from './jurisdictions.ts';
 import type { PrivacySettings } from './settings.ts';
 import {
@@ -10,7 +11,10 @@ import {
   PROCESSOR_ROLE_LABELS,
   PURPOSE_TITLES,
   PURPOSES,
+  RETENTION_KINDS,
+  RETENTION_LABELS,
   type DataCategory,
+  type RetentionKind,
   type LegalBasis,
   type ProcessorRole,
   type Purpose,
@@ -27,6 +31,7 @@ export interface StatementFacts {
     fields: Record<string, DataCategory>;
     stores: Array<{ what: string; category: DataCategory; kept?: string | undefined }>;
   }>;
+  /** Retention kind → the period as the statement words it. */
   retention: Record<string, string>;
   processors: PrivacySettings['processors'];
   cookies: CookieUse[];
@@ -61,6 +66,10 @@ export interface Statement {
   purposes: PurposeSection[];
   processors: Array<{ name: string; role: string; receives: string; location: string }>;
   retention: Array<{ label: string; period: string }>;
+  /** The periods the server's retention job enforces, by kind: the same settings the table above prints. */
+  periods: Partial<Record<RetentionKind, Period>>;
+  /** What an erasure keeps, in what form, and why. */
+  erasureKeeps: Array<{ what: string; why: string }>;
   cookies: CookieUse[];
   jurisdictions: Array<{ id: Jurisdiction; title: string; paragraphs: string[] }>;
   rights: Array<{ title: string; text: string }>;
@@ -106,7 +115,15 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
   const { settings, features } = input;
   const problems: string[] = [];
   const described = new Map(settings.purposes.map((p) => [p.purpose, p.description]));
-  const retention = new Map(settings.retention.map((r) => [r.category, r.period]));
+  const periods = new Map(settings.retention.map((r) => [r.data, r]));
+  // The periods the enabled features enforce; the settings must give each one a length, and may set no other.
+  const rules = new Map<RetentionKind, { rule: RetentionRule; feature: FeaturePrivacy }>();
+  for (const feature of features) for (const rule of feature.personal?.retention ?? []) rules.set(rule.kind, { rule, feature });
+  const periodText = (kind: RetentionKind) => {
+    const { rule } = rules.get(kind)!;
+    const set = periods.get(kind)!;
+    return `${capitalise(describePeriod({ amount: set.keep, unit: set.unit }))} ${rule.from}, then ${rule.then}.${set.note ? ` ${set.note}` : ''}`;
+  };
   const listed = new Set(settings.processors.map((p) => p.role));
   // Who collects each category (for the message when it is not covered), and what each purpose gathers.
   const sources = new Map<DataCategory, string[]>();
@@ -158,10 +175,31 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
       `${capitalise(who)} collects information for “${PURPOSE_TITLES[purpose]}”, which the privacy statement does not explain. Add the purpose "${purpose}" under Purposes ${SETTINGS_PLACE}, saying in plain words why you collect it.`,
     );
   }
-  for (const [category, who] of sources) {
-    if (!retention.has(category)) {
+  for (const [kind, { rule, feature }] of rules) {
+    const set = periods.get(kind);
+    if (!set) {
       problems.push(
-        `${capitalise(who[0]!)}${who.length > 1 ? ` and ${who.length - 1} more` : ''} collect${who.length > 1 ? '' : 's'} ${CATEGORY_LABELS[category].toLowerCase()}, which the privacy statement does not cover. Add "${category}" (${CATEGORY_LABELS[category]}) under Retention ${SETTINGS_PLACE}, saying how long you keep it.`,
+        `The ${feature.name} feature deletes “${RETENTION_LABELS[kind].toLowerCase()}” ${rule.from}, but the privacy settings do not say after how long. Add "${kind}" under Retention ${SETTINGS_PLACE}, with the period you keep it.`,
+      );
+    } else if (rule.minimum && !atLeast({ amount: set.keep, unit: set.unit }, rule.minimum.period)) {
+      problems.push(
+        `The retention period for “${RETENTION_LABELS[kind].toLowerCase()}” is ${describePeriod({ amount: set.keep, unit: set.unit })}, shorter than ${describePeriod(rule.minimum.period)}: ${rule.minimum.why}. Set at least ${describePeriod(rule.minimum.period)} under Retention ${SETTINGS_PLACE}.`,
+      );
+    }
+  }
+  for (const kind of periods.keys()) {
+    if (!rules.has(kind)) {
+      problems.push(
+        `The privacy settings promise to delete “${RETENTION_LABELS[kind].toLowerCase()}” after a period, but nothing on this site keeps or deletes that information, so the promise would not be kept by anything. Remove "${kind}" from Retention ${SETTINGS_PLACE}, or turn on the feature that keeps it.`,
+      );
+    }
+  }
+  // Every kind of information collected must end somewhere: a period the server enforces, or one the code sets itself.
+  const ended = new Set<DataCategory>([...[...rules.values()].flatMap(({ rule }) => rule.categories), ...features.flatMap((f) => f.stores.filter((x) => x.kept).map((x) => x.category))]);
+  for (const [category, who] of sources) {
+    if (!ended.has(category)) {
+      problems.push(
+        `${capitalise(who[0]!)}${who.length > 1 ? ` and ${who.length - 1} more` : ''} collect${who.length > 1 ? '' : 's'} ${CATEGORY_LABELS[category].toLowerCase()}, but no enabled feature declares a retention period that ends it (\`personal.retention\` in its privacy declaration) nor a period its code keeps (\`kept\`).`,
       );
     }
   }
@@ -192,7 +230,7 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         stores: entry.stores.map((s) => ({ what: s.what, category: s.category, ...(s.kept ? { kept: s.kept } : {}) })),
       };
     }),
-    retention: Object.fromEntries(DATA_CATEGORIES.filter((c) => sources.has(c)).map((c) => [c, retention.get(c)!])),
+    retention: Object.fromEntries(RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => [k, periodText(k)])),
     processors: settings.processors,
     cookies,
     organisation: settings.organisation,
@@ -222,7 +260,10 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         ],
       })),
       kept: [
-        ...categories.map((c) => `${CATEGORY_LABELS[c]}: ${retention.get(c)!}`),
+        ...RETENTION_KINDS.filter((k) => {
+          const r = rules.get(k);
+          return r && entry.features.has(r.feature) && r.rule.categories.some((c) => categories.includes(c));
+        }).map((k) => `${RETENTION_LABELS[k]}: ${lowerFirst(periodText(k))}`),
         ...entry.stores.filter((s) => s.kept).map((s) => `${s.what}: ${s.kept!}`),
       ],
       legalBases: basesOf(p).map((b) => LEGAL_BASIS_LABELS[b]),
@@ -242,7 +283,9 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     requests: settings.requests,
     purposes,
     processors: settings.processors.map((x) => ({ name: x.name, role: PROCESSOR_ROLE_LABELS[x.role], receives: x.receives, location: x.location })),
-    retention: DATA_CATEGORIES.filter((c) => sources.has(c)).map((c) => ({ label: CATEGORY_LABELS[c], period: retention.get(c)! })),
+    retention: RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => ({ label: RETENTION_LABELS[k], period: periodText(k) })),
+    periods: Object.fromEntries(RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => [k, { amount: periods.get(k)!.keep, unit: periods.get(k)!.unit }])),
+    erasureKeeps: features.flatMap((f) => f.personal?.keeps ?? []),
     cookies,
     jurisdictions: jurisdictions.map(({ id, title, paragraphs }) => ({ id, title, paragraphs })),
     rights: [
@@ -264,17 +307,24 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
 
 /** The rights every statement offers, whatever the law: access, correction, withdrawal, erasure (and complaint, added with its regulators). */
 const COMMON_RIGHTS = [
-  { title: 'See what we hold', text: 'You can ask for a copy of the personal information we hold about you, and how we have used it.' },
-  { title: 'Correct it', text: 'You can ask us to correct anything that is wrong or out of date. If you have an account, you can also change it yourself.' },
+  {
+    title: 'See what we hold',
+    text: 'You can download a copy of everything we hold about you, as a file other programs can read and as a page you can read: from your account page, or through a link we e-mail you from the request page.',
+  },
+  {
+    title: 'Correct it',
+    text: 'You can ask us to correct anything that is wrong or out of date. If you have an account, you can change your name, organisation and the kind of customer you are yourself, on your account page.',
+  },
   {
     title: 'Withdraw your consent',
     text: 'You can withdraw consent at any time: every e-mail has a one-click unsubscribe link, and you can write to us for anything else.',
   },
   {
     title: 'Have it deleted',
-    text: 'You can ask us to delete your information. We keep only what the law makes us keep (such as records of sales for tax) and tell you what that is.',
+    text: 'You can delete your information yourself, at once: from your account page, or through a link we e-mail you from the request page. We keep only what the law makes us keep, listed below under “What deleting keeps”.',
   },
 ];
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const addTo = <K, V>(map: Map<K, V[]>, key: K, value: V) => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);

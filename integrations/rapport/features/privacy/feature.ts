@@ -3,7 +3,10 @@ import path from 'node:path';
 import type { RapportFeature } from '../../core/feature.ts';
 import { describeError } from '../../core/errors.ts';
 import { commitIfRepository } from '../../internal/git.ts';
+import { readBuildInfo } from '../../core/build-info.ts';
+import type { Period } from '../../core/privacy/personal-data.ts';
 import { PRIVACY_HISTORY_FILE } from './history.ts';
+import { retentionJob } from './retention-job.ts';
 
 // Its public entry for other features: the settings the CMS edits.
 export { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from './settings.ts';
@@ -17,7 +20,13 @@ export const privacyFeature: RapportFeature = {
   enabled: () => true,
   runtime: async () => {
     let contentDir = '';
+    // The live build's retention periods (the editor's settings as the statement prints them); a publish replaces them.
+    let periods: Partial<Record<string, Period>> = {};
     return {
+      load(buildDir) {
+        periods = readBuildInfo(buildDir).retention ?? {};
+      },
+      jobs: [retentionJob(() => periods)],
       async start(s, env) {
         contentDir = path.join(env.projectRoot, s.config.contentDir);
       },

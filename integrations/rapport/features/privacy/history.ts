@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Statement, StatementFacts } from './build-statement.ts';
 import { JURISDICTION_TEXT } from './jurisdictions.ts';
-import { CATEGORY_LABELS, PURPOSE_TITLES, type DataCategory } from '../../core/privacy/vocabulary.ts';
+import { CATEGORY_LABELS, PURPOSE_TITLES, RETENTION_LABELS, type DataCategory, type RetentionKind } from '../../core/privacy/vocabulary.ts';
 
 /** Where the builds keep the statement's versions, next to the settings (commit it with them). */
 export const PRIVACY_HISTORY_FILE = 'settings/privacy-history.json';
@@ -81,7 +81,8 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const id of pa.keys()) if (!pb.has(id)) out.push(`Removed: we no longer collect information for “${PURPOSE_TITLES[id]}”.`);
   for (const [category, period] of Object.entries(b.retention)) {
     const was = a.retention[category];
-    if (was !== undefined && was !== period) out.push(`How long we keep ${lower(CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`);
+    if (was !== undefined && was !== period)
+      out.push(`How long we keep ${lower(RETENTION_LABELS[category as RetentionKind] ?? CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`);
   }
   const names = (f: StatementFacts) => new Map(f.processors.map((p) => [p.name, p]));
   for (const [name, p] of names(b)) {

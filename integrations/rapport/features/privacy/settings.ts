@@ -3,7 +3,10 @@ import { z } from 'astro/zod';
 import { AstroError } from 'astro/errors';
 import { parse } from 'yaml';
 import { JURISDICTION_TEXT, JURISDICTIONS } from './jurisdictions.ts';
-import { CATEGORY_LABELS, DATA_CATEGORIES, PROCESSOR_ROLE_LABELS, PROCESSOR_ROLES, PURPOSE_TITLES, PURPOSES } from '../../core/privacy/vocabulary.ts';
+import { PERIOD_UNITS } from '../../core/privacy/personal-data.ts';
+import { PROCESSOR_ROLE_LABELS, PROCESSOR_ROLES, PURPOSE_TITLES, PURPOSES, RETENTION_KINDS, RETENTION_LABELS } from '../../core/privacy/vocabulary.ts';
+
+const PERIOD_UNIT_LABELS = { hours: 'Hours', days: 'Days', months: 'Months', years: 'Years' } as const;
 
 /** Where the editor's privacy settings live, inside the content folder (a Decap "files" entry). */
 export const PRIVACY_SETTINGS_FILE = 'settings/privacy.md';
@@ -52,12 +55,14 @@ export const privacySettingsSchema = z.strictObject({
   retention: z
     .array(
       z.strictObject({
-        category: labelled(DATA_CATEGORIES, CATEGORY_LABELS).meta({ title: 'Kind of information' }).describe('Which information this period is for'),
-        period: text(3, 300).meta({ title: 'How long' }).describe('How long you keep it, e.g. "Six years after the order, for tax records"'),
+        data: labelled(RETENTION_KINDS, RETENTION_LABELS).meta({ title: 'Information' }).describe('Which information this period is for'),
+        keep: z.number().int().min(1).max(1000).meta({ title: 'Keep it for' }).describe('How many hours, days, months or years'),
+        unit: labelled(PERIOD_UNITS, PERIOD_UNIT_LABELS).meta({ title: 'Unit' }).describe('Hours, days, months or years'),
+        note: text(3, 300).optional().meta({ title: 'Note (optional)' }).describe('Anything a visitor should know about this period, shown after it'),
       }),
     )
-    .meta({ title: 'Retention periods', summary: '{{fields.period | truncate(70)}}' })
-    .describe('How long you keep each kind of information'),
+    .meta({ title: 'Retention periods', summary: '{{fields.data}}: {{fields.keep}} {{fields.unit}}' })
+    .describe('How long you keep each kind of information; the server deletes it when the period ends'),
   processors: z
     .array(
       z.strictObject({
