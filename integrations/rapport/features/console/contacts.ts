@@ -90,7 +90,9 @@ export type ListServices = Pick<Services, 'db' | 'dialect' | 'config'>;
 export function matchingContacts(s: ListServices, filter: ContactFilter) {
   let query = s.db
     .selectFrom('contacts')
-    .select(['contacts.id', 'contacts.email', 'contacts.name', 'contacts.organisation', 'contacts.kind', 'contacts.created_at']);
+    .select(['contacts.id', 'contacts.email', 'contacts.name', 'contacts.organisation', 'contacts.kind', 'contacts.created_at'])
+    // An erased contact is only an id kept for tax records and consent proofs: nobody to list.
+    .where('contacts.erased_at', 'is', null);
   if (filter.q) {
     const pattern = containsPattern(filter.q);
     // PostgreSQL's like minds case, so names are lower-cased there (lower() like is three times

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
+import { erasedAddressHash } from '../../core/privacy/core-data.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { emailAddress, ONE_LINE } from '../../core/forms/fields.ts';
 import type { AuditEntry } from '../../core/store/audit.ts';
@@ -373,20 +374,48 @@ export const consentStatement = (config: RapportConfig, list: string) => {
 export const listLabels = (config: RapportConfig): Record<string, string> => Object.fromEntries(config.crm.lists.map((l) => [l.id, l.label]));
 
 /** The check: what importing `text` would do now. Writes nothing. */
-export async function checkImport(db: Kysely<Database>, config: RapportConfig, text: string, updateExisting: boolean) {
+export async function checkImport(db: Kysely<Database>, config: RapportConfig, text: string, updateExisting: boolean, secret: string) {
   const readout = readImport(text, config);
   if (!readout.ok) return readout;
+  // Someone who had their information erased is never put back by a file: the row is refused and said so.
+  const erased = await erasedAmong(
+    db,
+    secret,
+    readout.rows.map((r) => r.email),
+  );
+  const rows = readout.rows.filter((r) => !erased.has(r.email));
   const plan = planImport(
-    readout.rows,
+    rows,
     await loadExisting(
       db,
-      readout.rows.map((r) => r.email),
+      rows.map((r) => r.email),
     ),
     { updateExisting, labels: listLabels(config) },
   );
-  plan.refused = readout.refused;
+  plan.refused = [
+    ...readout.refused,
+    ...readout.rows
+      .filter((r) => erased.has(r.email))
+      .map((r) => ({ row: r.row, email: r.email, message: 'This person had their information deleted at their request: they are not added again.' })),
+  ].sort((a, b) => a.row - b.row);
   plan.total = readout.total;
   return { ok: true as const, plan };
+}
+
+/** The addresses among these that were erased at their owner's request (looked up by keyed hash). */
+async function erasedAmong(db: Kysely<Database>, secret: string, emails: readonly string[]): Promise<Set<string>> {
+  const byHash = new Map(emails.map((e) => [erasedAddressHash(secret, e), e]));
+  const found = new Set<string>();
+  const hashes = [...byHash.keys()];
+  for (let i = 0; i < hashes.length; i += 500) {
+    const rows = await db
+      .selectFrom('erased_addresses')
+      .select('hash')
+      .where('hash', 'in', hashes.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.add(byHash.get(r.hash)!);
+  }
+  return found;
 }
 
 /** Raised when a contact appeared between reading and writing (another form, another import): the transaction is undone. */
@@ -407,14 +436,14 @@ export interface ApplyInput {
  */
 export async function applyImport(
   trx: Kysely<Database>,
-  env: { config: RapportConfig; privacyVersion: string; now: Date },
+  env: { config: RapportConfig; privacyVersion: string; now: Date; secret: string },
   input: ApplyInput,
 ): Promise<{ ok: true; plan: Plan; audit: AuditEntry } | { ok: false; error: string; status: number }> {
   const again = 'Nothing was imported. Upload the file again.';
   const normal = normaliseText(input.text);
   if (!normal.ok) return { ok: false, error: `${normal.message} ${again}`, status: 422 };
   if (textHash(normal.text) !== input.hash) return { ok: false, error: `The file’s content changed on its way back from the report. ${again}`, status: 400 };
-  const checked = await checkImport(trx, env.config, normal.text, input.updateExisting);
+  const checked = await checkImport(trx, env.config, normal.text, input.updateExisting, env.secret);
   if (!checked.ok) return { ok: false, error: `${checked.message} ${again}`, status: checked.status };
   const { plan } = checked;
   const unconfirmed = Object.keys(plan.byList).filter((l) => !input.confirmed.includes(l));

@@ -110,6 +110,7 @@ export async function contactsOfKind(
     .selectFrom('contacts')
     .select(['id', 'name', 'email', 'organisation', 'kind', 'created_at'])
     .where('kind', '=', kind)
+    .where('erased_at', 'is', null)
     .orderBy('name')
     .orderBy('email')
     .limit(window.size + 1)

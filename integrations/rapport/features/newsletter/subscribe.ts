@@ -2,6 +2,7 @@ import { recordActivity } from '../../core/store/timeline.ts';
 import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
+import { erasedAddressHash } from '../../core/privacy/core-data.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
@@ -148,6 +149,9 @@ export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schem
 async function confirmLists(trx: Kysely<Database>, s: Services, contactId: string, pending: PendingConsent) {
   const now = s.clock().toISOString();
   const contact = await trx.selectFrom('contacts').select(['email', 'name']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  // Someone who had their information erased and now signs up again, and confirms it from their
+  // mailbox, has given new consent: the mark that kept lists and imports away from them is lifted.
+  await trx.deleteFrom('erased_addresses').where('hash', '=', erasedAddressHash(s.secret, contact.email)).execute();
   for (const list of pending.lists) {
     await trx
       .insertInto('list_subscriptions')
