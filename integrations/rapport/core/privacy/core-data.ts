@@ -109,6 +109,12 @@ export const coreData = (): PersonalData => ({
     await trx.deleteFrom('tokens').where('contact_id', '=', id).execute();
     await trx.deleteFrom('tokens').where('payload', 'like', `%${person.email}%`).execute();
     await trx.deleteFrom('mail_outbox').where('to_address', '=', person.email).execute();
+    // Staff's copies of their messages, orders and questions name them in the text and the Reply-To.
+    const mentions = `%${person.email}%`;
+    await trx
+      .deleteFrom('mail_outbox')
+      .where((eb) => eb.or((['subject', 'text_body', 'html_body', 'headers', 'vars'] as const).map((c) => eb(eb.fn('lower', [c]), 'like', mentions))))
+      .execute();
     await trx.deleteFrom('mail_events').where('email', '=', person.email).execute();
     await trx.deleteFrom('mail_suppressions').where('email', '=', person.email).execute();
     await trx.deleteFrom('rate_limits').where('key', 'like', `%:${person.email}`).execute();

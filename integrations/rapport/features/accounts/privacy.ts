@@ -2,6 +2,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import { SESSION_DAYS, sessionCookieUse } from '../../core/security/sessions.ts';
 import { accountListsForm } from '../newsletter/feature.ts';
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
+import { accountsData } from './personal-data.ts';
 import { registerForm } from './register.ts';
 import { SIGN_IN_TTL_MS } from './sign-in-link.ts';
 import { signInConfirmForm, signInForm, signOutForm } from './sign-in.ts';
@@ -32,4 +33,5 @@ export const accountsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
     { role: 'hosting', why: 'keeps accounts and sessions' },
     { role: 'mail', why: 'delivers sign-in links' },
   ],
+  personal: accountsData(),
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ConsoleSection, RapportFeature } from '../../core/feature.ts';
+import { consolePrivacy } from './privacy.ts';
 
 const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 const page = (pattern: string, route: string) => ({ pattern, entrypoint: file(`routes/${route}`) });
@@ -14,6 +15,7 @@ export const consoleFeature: RapportFeature = {
   id: 'console',
   enabled: ({ config, server }) => server && config.crm.accounts,
   hostsConsole: true,
+  privacy: () => [consolePrivacy()],
   console: (): ConsoleSection[] => [
     { id: 'today', label: 'Today', path: '/admin/crm/', order: 0, permission: 'console', pages: [page('/admin/crm', 'index.astro')], today: file('today.ts') },
     {

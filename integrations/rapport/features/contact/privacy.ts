@@ -1,5 +1,6 @@
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { contactForm } from './message.ts';
+import { contactData } from './personal-data.ts';
 
 /** The contact form. */
 export const contactPrivacy = (): FeaturePrivacy => ({
@@ -13,4 +14,5 @@ export const contactPrivacy = (): FeaturePrivacy => ({
     { role: 'hosting', why: 'keeps your message' },
     { role: 'mail', why: 'delivers our acknowledgement and the copy to our staff' },
   ],
+  personal: contactData(),
 });

@@ -45,6 +45,9 @@ export const askForm = (config: RapportConfig) =>
     submit: 'Send my question',
   }) satisfies FormDefinition;
 
+/** How staff's copy of a new question begins its subject (an erasure finds the copy by it). */
+export const STAFF_QUESTION_SUBJECT = 'New question for the FAQ: ';
+
 /**
  * `/faq/ask`: the question is stored (with the asker's contact when they gave an address, and
  * their consent to be told), acknowledged, and announced to staff. The draft FAQ entry is written
@@ -125,7 +128,7 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
         trx,
         composeMail({
           to: staffAddress(s.config),
-          subject: `New question for the FAQ: ${data.question.slice(0, 80)}`,
+          subject: `${STAFF_QUESTION_SUBJECT}${data.question.slice(0, 80)}`,
           paragraphs: [
             'A visitor asked a question. It waits in the content manager’s FAQ list under “Waiting for an answer”: write the answer, choose a category, set the status to published (or not published, or merged into an existing answer) and publish.',
             ...(data.details ? ['Their details (private, not in the draft):', data.details] : []),

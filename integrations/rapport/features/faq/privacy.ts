@@ -1,6 +1,7 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { askForm } from './ask.ts';
+import { questionsData } from './personal-data.ts';
 
 /** Visitors' questions for the FAQ. */
 export const questionsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
@@ -17,4 +18,5 @@ export const questionsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
     { role: 'hosting', why: 'keeps your question' },
     { role: 'mail', why: 'delivers our acknowledgement and the notice when the answer is out' },
   ],
+  personal: questionsData(),
 });

@@ -1,5 +1,6 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy, StoredData } from '../../core/privacy/declaration.ts';
+import { newsletterData } from './personal-data.ts';
 import { preferencesForm } from './preferences.ts';
 import { confirmForm, subscribeForm } from './subscribe.ts';
 import { unsubscribeForm } from './unsubscribe.ts';
@@ -64,4 +65,5 @@ export const newsletterPrivacy = (config: RapportConfig): FeaturePrivacy => ({
     { role: 'hosting', why: 'keeps the list of subscribers' },
     { role: 'mail', why: 'delivers the confirmation and every newsletter' },
   ],
+  personal: newsletterData(),
 });

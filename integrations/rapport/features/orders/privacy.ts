@@ -3,6 +3,7 @@ import type { FeaturePrivacy, StoredData } from '../../core/privacy/declaration.
 import { cartCookieUse } from './cart.ts';
 import { catalogOf } from './catalog.ts';
 import { cartForm } from './cart-form.ts';
+import { ordersData } from './personal-data.ts';
 import { orderForm } from './place-order.ts';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
 
@@ -58,5 +59,6 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
       { role: 'mail', why: 'delivers the acknowledgement, status and shipping e-mails' },
       { role: 'carrier', why: 'delivers your parcel, so it needs your name, address and, if you gave one, phone number', for: ['orders'] },
     ],
+    personal: ordersData(),
   };
 };

@@ -39,6 +39,7 @@ export function outcomeChart(stats: CampaignStats): string {
   const leftOut = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
   const rows = [
     { label: 'Accepted by the mail server', value: stats.accepted },
+    ...(stats.copiesDeleted > 0 ? [{ label: 'Sent (copies deleted)', value: stats.copiesDeleted }] : []),
     { label: 'Waiting to be sent', value: stats.inOutbox + Math.max(0, stats.recipients - stats.queued - leftOut) },
     { label: 'Bounced', value: stats.bounced },
     { label: 'Failed', value: stats.failed },

@@ -28,6 +28,10 @@ export interface CampaignStats {
   opens: number | undefined;
   /** Readers recorded, with per-person tracking. */
   readersWhoClicked: number | undefined;
+  /** Handed to the outbox, but the outbox's copy was since deleted (its retention period ended): sent or given up on, no longer known which. */
+  copiesDeleted: number;
+  /** Who it went to was deleted with its retention period (newsletter sends): only `recipients`, `links` and `opens` still count anything. */
+  recipientsDeleted: boolean;
 }
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -53,6 +57,14 @@ export async function campaignStats(db: Kysely<Database>, c: Campaign): Promise<
     .groupBy('o.status')
     .execute();
   const out = (status: string) => n(outbox.find((r) => r.status === status)?.n);
+  const gone = await db
+    .selectFrom('campaign_recipients as cr')
+    .leftJoin('mail_outbox as o', 'o.id', 'cr.outbox_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('cr.campaign_id', '=', c.id)
+    .where('cr.status', '=', 'queued')
+    .where('o.id', 'is', null)
+    .executeTakeFirstOrThrow();
   const events = await db
     .selectFrom('campaign_recipients as cr')
     .innerJoin('mail_events as e', 'e.outbox_id', 'cr.outbox_id')
@@ -95,5 +107,7 @@ export async function campaignStats(db: Kysely<Database>, c: Campaign): Promise<
     links: links.filter((l) => l.position !== OPEN_POSITION).map((l) => ({ id: l.id, url: l.url, clicks: n(l.clicks) })),
     opens: open ? n(open.clicks) : undefined,
     readersWhoClicked: readers ? n(readers.n) : undefined,
+    copiesDeleted: n(gone.n),
+    recipientsDeleted: c.finished_at !== null && c.recipients > 0 && byStatus.length === 0,
   };
 }
