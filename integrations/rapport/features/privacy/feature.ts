@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
 import { describeError } from '../../core/errors.ts';
 import { commitIfRepository } from '../../internal/git.ts';
@@ -7,17 +8,54 @@ import { readBuildInfo } from '../../core/build-info.ts';
 import type { Period } from '../../core/privacy/personal-data.ts';
 import { PRIVACY_HISTORY_FILE } from './history.ts';
 import { retentionJob } from './retention-job.ts';
+import { deleteAccountEndpoint, detailsEndpoint } from './rights/account-forms.ts';
+import { rightsPrivacy } from './rights/declaration.ts';
+import { deleteByLinkEndpoint, openLinkEndpoint, requestEndpoint } from './rights/link-forms.ts';
+import { rightsResultPages } from './rights/result-pages.ts';
 
 // Its public entry for other features: the settings the CMS edits.
 export { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from './settings.ts';
 
+const rights = (file: string) => fileURLToPath(new URL(`./rights/${file}`, import.meta.url));
+
 /**
  * The privacy statement's builder. Always on: `/privacy` is drawn from what the other enabled
  * features declare (their `privacy()`), so the integration injects it once the statement is built.
+ * With a server, it also takes the rights people use alone (`rights/`): a copy of their data,
+ * corrections and erasure, from the account page or through a link mailed from `/privacy/request`.
  */
 export const privacyFeature: RapportFeature = {
   id: 'privacy',
   enabled: () => true,
+  routes: ({ config, server }) =>
+    server
+      ? [
+          { pattern: '/privacy/request', entrypoint: rights('routes/request.astro'), private: true },
+          { pattern: '/privacy/my-data', entrypoint: rights('routes/my-data.astro'), private: true },
+          { pattern: '/privacy/my-data/download', entrypoint: rights('routes/link-download.astro'), private: true },
+          ...(config.crm.accounts ? [{ pattern: '/account/my-data', entrypoint: rights('routes/account-download.astro'), private: true }] : []),
+        ]
+      : [],
+  forms: ({ config, server }) =>
+    server ? [requestEndpoint, openLinkEndpoint, deleteByLinkEndpoint, ...(config.crm.accounts ? [detailsEndpoint, deleteAccountEndpoint] : [])] : [],
+  resultPages: ({ config, server }) => (server ? rightsResultPages(config) : {}),
+  accountSections: ({ config }) => (config.crm.accounts ? [{ id: 'your-information', entrypoint: rights('account/YourInformation.astro'), order: 90 }] : []),
+  // Requests people made, with their due dates; a contact's data as JSON, and erasure for admins, from their page.
+  console: () => [
+    {
+      id: 'privacy',
+      label: 'Privacy requests',
+      path: '/admin/crm/privacy',
+      order: 85,
+      permission: 'contacts',
+      pages: [
+        { pattern: '/admin/crm/privacy', entrypoint: rights('console/requests.astro') },
+        { pattern: '/admin/crm/privacy/contacts/[id]', entrypoint: rights('console/contact-data.astro') },
+      ],
+      today: rights('today.ts'),
+    },
+  ],
+  privacy: (ctx) => (ctx.server ? [rightsPrivacy(ctx)] : []),
   runtime: async () => {
     let contentDir = '';
     // The live build's retention periods (the editor's settings as the statement prints them); a publish replaces them.

@@ -1,0 +1,148 @@
+import { z } from 'astro/zod';
+import type { FormDefinition } from '../../../core/forms/define-form.ts';
+import type { FormEndpoint } from '../../../core/forms/endpoint.ts';
+import { collects, emailAddress, tokenField } from '../../../core/forms/fields.ts';
+import { composeMail } from '../../../core/mail/compose.ts';
+import { mailFooter } from '../../../core/mail/identity.ts';
+import { enqueueMail } from '../../../core/mail/outbox.ts';
+import { greeting, mailPermission } from '../../../core/mail/unsolicited.ts';
+import { ErasureRefused } from '../../../core/privacy/erasure.ts';
+import { take } from '../../../core/security/rate-limit.ts';
+import { consumeToken, LINK_REFUSED } from '../../../core/security/tokens.ts';
+import { eraseAtRequest } from './account-forms.ts';
+import {
+  clearedPrivacyCookie,
+  MY_DATA_PATH,
+  PRIVACY_COOKIE,
+  PRIVACY_REQUEST,
+  privacyCookie,
+  privacySessionContact,
+  requestLink,
+  startPrivacySession,
+} from './privacy-link.ts';
+import { closeLinkRequests, recordRequest } from './requests.ts';
+
+export const REQUEST_PATH = '/privacy/request';
+export const REQUEST_SENT = '/privacy/request/sent';
+export const LINK_DELETED = '/privacy/deleted';
+/** What a refused or spent link says, with where to ask again. */
+export const ASK_AGAIN = `${LINK_REFUSED} Ask for a new one on the privacy request page.`;
+
+/** `/privacy/request`: one address, for people without an account (or not signed in). */
+export const requestForm = () =>
+  ({
+    id: 'privacy-request',
+    version: 1,
+    action: REQUEST_PATH,
+    // The address finds the record and receives the link; it is kept nowhere new (the rate-limit counters and the outbox copy are the form server's).
+    purpose: 'security',
+    schema: z.strictObject({ email: emailAddress() }),
+    submit: 'E-mail me a link',
+  }) satisfies FormDefinition;
+
+/**
+ * Mails a one-time link to an address the store knows; says the same, after the same work in
+ * one transaction, for any address, so the form cannot tell anyone whose data is held.
+ */
+export const requestEndpoint: FormEndpoint<ReturnType<typeof requestForm>['schema']> = {
+  path: REQUEST_PATH,
+  decoy: REQUEST_SENT,
+  form: requestForm,
+  async handle(data, s) {
+    await s.db.transaction().execute(async (trx) => {
+      const contact = await trx
+        .selectFrom('contacts')
+        .select(['id', 'email', 'name', 'email_confirmed_at'])
+        .where('email', '=', data.email.toLowerCase())
+        .where('erased_at', 'is', null)
+        .executeTakeFirst();
+      if (!contact) return;
+      if ((await take(s.limits.mailPerAddress, `privacy:${contact.email}`, trx)) > 0) return;
+      const permission = await mailPermission(trx, s, contact);
+      if (permission === 'none') return;
+      const now = s.clock();
+      await recordRequest(trx, { contactId: contact.id, kind: 'link', via: 'link', status: 'open', at: now });
+      await enqueueMail(
+        trx,
+        composeMail({
+          to: contact.email,
+          subject: `Your information at ${s.config.site.name}`,
+          greeting: greeting(permission, contact.name),
+          paragraphs: [
+            'Someone, probably you, asked on our privacy page to see the information we hold about this address, or to delete it. The button below opens a page where you can download a copy or delete it.',
+          ],
+          action: { label: 'See my information', url: await requestLink(trx, s, contact.id) },
+          after: [
+            'The link works once, within 24 hours. Opening it changes nothing until you press a button on the page. If you did not ask for it, ignore this message.',
+          ],
+          footer: mailFooter(s.config, 'You get this message because this address was entered on our privacy request page.'),
+          accent: s.config.site.accentColor,
+        }),
+        s.clock,
+      );
+    });
+    return { kind: 'redirect', location: REQUEST_SENT };
+  },
+};
+
+/** The button on the page the mailed link opens: uses the link and starts the hour. */
+export const openLinkForm = () =>
+  ({
+    id: 'privacy-open',
+    version: 1,
+    action: MY_DATA_PATH,
+    purpose: 'security',
+    schema: z.strictObject({ token: tokenField() }),
+    submit: 'Show my information',
+    traps: false,
+  }) satisfies FormDefinition;
+
+export const openLinkEndpoint: FormEndpoint<ReturnType<typeof openLinkForm>['schema']> = {
+  path: MY_DATA_PATH,
+  decoy: MY_DATA_PATH,
+  form: openLinkForm,
+  async handle(data, s, request) {
+    const session = await s.db.transaction().execute(async (trx) => {
+      const token = await consumeToken(trx, data.token, PRIVACY_REQUEST, s.clock);
+      if (!token?.contactId) return undefined;
+      const contact = await trx.selectFrom('contacts').select('erased_at').where('id', '=', token.contactId).executeTakeFirst();
+      if (!contact || contact.erased_at) return undefined;
+      await closeLinkRequests(trx, token.contactId, s.clock());
+      return startPrivacySession(trx, token.contactId, s.clock);
+    });
+    if (!session) return { kind: 'invalid', state: { form: 'privacy-open', values: {}, errors: {}, message: ASK_AGAIN, status: 400 } };
+    return { kind: 'redirect', location: MY_DATA_PATH, cookies: [privacyCookie(session, request.secure)] };
+  },
+};
+
+/** Deleting through the link: a box to tick (the address was shown to be theirs by the link). */
+export const deleteByLinkForm = () =>
+  ({
+    id: 'privacy-delete',
+    version: 1,
+    action: `${MY_DATA_PATH}/delete`,
+    purpose: 'security',
+    schema: z.strictObject({
+      confirm: z
+        .literal('yes', { message: 'Tick the box to confirm that you want everything deleted.' })
+        .meta({ title: 'I understand that this deletes my information for good, and cannot be undone.', ...collects('none') }),
+    }),
+    submit: 'Delete my information',
+    traps: false,
+  }) satisfies FormDefinition;
+
+export const deleteByLinkEndpoint: FormEndpoint<ReturnType<typeof deleteByLinkForm>['schema']> = {
+  path: `${MY_DATA_PATH}/delete`,
+  page: MY_DATA_PATH,
+  decoy: MY_DATA_PATH,
+  form: deleteByLinkForm,
+  async handle(_data, s, request) {
+    const contactId = await privacySessionContact(s.db, request.cookies[PRIVACY_COOKIE], s.clock);
+    if (!contactId) return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: ASK_AGAIN, status: 400 } };
+    const outcome = await eraseAtRequest(s, contactId, 'link');
+    if (outcome instanceof ErasureRefused) {
+      return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: `Nothing was deleted: ${outcome.message}`, status: 409 } };
+    }
+    return { kind: 'redirect', location: LINK_DELETED, cookies: [clearedPrivacyCookie(request.secure)] };
+  },
+};
