@@ -50,8 +50,8 @@ export async function storeTables(store: Store, options: StoreOptions): Promise<
 }
 
 /** Every row of every table, as JSON-ready values, by table: a snapshot to compare a store against later. */
-export async function storeSnapshot(store: Store, options: StoreOptions): Promise<Record<string, unknown[]>> {
-  const snapshot: Record<string, unknown[]> = {};
+export async function storeSnapshot(store: Store, options: StoreOptions): Promise<Record<string, Array<Record<string, string | null>>>> {
+  const snapshot: Record<string, Array<Record<string, string | null>>> = {};
   for (const table of await storeTables(store, options)) {
     if (table.name.startsWith('kysely_')) continue;
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(store.db);

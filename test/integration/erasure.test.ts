@@ -99,7 +99,7 @@ describe.each(drivers)('erasing a person on $name', (driver) => {
   let staff: Awaited<ReturnType<typeof signedIn>>;
   let before: Snapshot;
   const now = new Date('2026-06-15T12:00:00.000Z');
-  const snapshot = () => storeSnapshot(store, driver.options()) as Promise<Snapshot>;
+  const snapshot = (): Promise<Snapshot> => storeSnapshot(store, driver.options());
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-erasure-'));
