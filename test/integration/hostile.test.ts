@@ -220,6 +220,15 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/account/sign-in',
       '/account/sign-in/confirm',
       '/account/',
+      '/account/my-data',
+      '/account/details',
+      '/account/delete',
+      '/privacy/request',
+      '/privacy/request/sent',
+      '/privacy/my-data',
+      '/privacy/my-data?t=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '/privacy/my-data/download',
+      '/privacy/my-data/delete',
       '/search',
       '/track',
       '/admin/api/v1',
@@ -272,6 +281,10 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
             'remove',
             'quantity',
             'go',
+            'format',
+            'confirm',
+            'organisation',
+            'kind',
           ),
           printable(60),
         )
@@ -363,6 +376,9 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/crm/segments/no-such-segment',
       '/admin/crm/staff',
       '/admin/crm/audit',
+      '/admin/crm/privacy',
+      `/admin/crm/privacy/contacts/${contact}`,
+      '/admin/crm/privacy/contacts/no-such-contact',
       '/admin/crm/campaigns',
       '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed',
       '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/mail',
@@ -456,6 +472,82 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     expect(refusedWrites).toBeGreaterThan(0);
     // A customer's posts changed nothing that the audit log would show.
     expect(await db().selectFrom('audit_log').select('id').where('actor_account_id', '=', customer.accountId).execute()).toEqual([]);
+  });
+
+  it('answers every privacy-rights route with a clear 4xx for oversize, foreign, forged, cross-site or wrongly sent requests', async () => {
+    const customer = await signedIn(db(), 'customer');
+    const form = { Host: host(), Origin: origin(), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const signed = { ...form, Cookie: customer.cookie };
+    const posts = [
+      '/account/my-data',
+      '/account/details',
+      '/account/delete',
+      '/privacy/request',
+      '/privacy/my-data',
+      '/privacy/my-data/download',
+      '/privacy/my-data/delete',
+    ];
+    const check = async (text: string, status: number | number[], what: string) => {
+      const answer = await send(port, text);
+      expectClearAnswer(answer, what);
+      expect([status].flat(), `${what}: ${answer.status} ${answer.body.slice(0, 200)}`).toContain(answer.status);
+      return answer;
+    };
+    for (const p of posts) {
+      // More than the 64 KB a form takes: refused before it is read.
+      await check(request('POST', p, signed, `format=json&name=${'a'.repeat(70_000)}`), 413, `oversize ${p}`);
+      // Neither Origin nor Sec-Fetch-Site: refused as a cross-site write; and from another site.
+      await check(
+        request('POST', p, { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded', Cookie: customer.cookie }, 'format=json'),
+        403,
+        `no origin ${p}`,
+      );
+      await check(request('POST', p, { ...signed, Origin: 'https://evil.example' }, 'format=json'), 403, `cross-site ${p}`);
+      // Methods a form never takes.
+      await check(request('PUT', p, signed, 'format=json'), 405, `PUT ${p}`);
+    }
+    // GET on the POST-only pages: 405 where a page exists to say so, 404 where only the form does.
+    await check(request('GET', '/account/my-data', { Host: host(), Cookie: customer.cookie }), 405, 'GET /account/my-data');
+    await check(request('GET', '/privacy/my-data/download', { Host: host() }), 405, 'GET /privacy/my-data/download');
+    for (const p of ['/account/details', '/account/delete', '/privacy/my-data/delete'])
+      await check(request('GET', p, { Host: host() }), [404, 405], `GET ${p}`);
+    // Foreign fields: the form again, naming them.
+    const shown = issueTimeTrap(SECRET, new Date(Date.now() - 5_000));
+    for (const [p, body] of [
+      ['/account/my-data', 'format=json&role=admin'],
+      ['/account/details', 'name=Ann&kind=customer&role=admin'],
+      ['/account/delete', `email=${encodeURIComponent(customer.email)}&confirm=yes&role=admin`],
+      ['/privacy/request', `shown=${shown}&email=a%40example.com&role=admin`],
+      ['/privacy/my-data', 'token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&role=admin'],
+    ] as const) {
+      const answer = await check(request('POST', p, signed, body), 422, `foreign field ${p}`);
+      expect(answer.body, p).toContain('“role”');
+    }
+    // Forged, spent, mistyped or oversized tokens and cookies open nothing, and say how to ask again.
+    for (const token of ['x', 'A'.repeat(43), '../../etc/passwd', '%00', `${'A'.repeat(42)}é`]) {
+      const answer = await check(request('POST', '/privacy/my-data', form, `token=${encodeURIComponent(token)}`), 400, `token ${token}`);
+      expect(answer.body).toContain('Ask for a new one');
+      expect(answer.head).not.toMatch(/set-cookie: rapport_privacy=[^;]/i);
+    }
+    await check(request('POST', '/privacy/my-data', form, `token=${'A'.repeat(500)}`), [400, 422], 'long token');
+    await check(request('GET', `/privacy/my-data?t=${'A'.repeat(5000)}`, { Host: host() }), 400, 'long token in the link');
+    for (const cookie of ['rapport_privacy=forged', `rapport_privacy=${'A'.repeat(43)}`, `rapport_privacy=${'%ff'.repeat(40)}`]) {
+      await check(request('POST', '/privacy/my-data/download', { ...form, Cookie: cookie }, 'format=json'), 400, `download with ${cookie}`);
+      await check(request('POST', '/privacy/my-data/delete', { ...form, Cookie: cookie }, 'confirm=yes'), 400, `delete with ${cookie}`);
+      await check(request('GET', '/privacy/my-data', { Host: host(), Cookie: cookie }), 400, `page with ${cookie}`);
+    }
+    // Without a session the account's buttons lead to sign-in, and nothing was erased or recorded.
+    for (const p of ['/account/my-data', '/account/details', '/account/delete']) {
+      const answer = await check(
+        request('POST', p, form, `format=json&name=Ann&kind=customer&email=${encodeURIComponent(customer.email)}&confirm=yes`),
+        [303, 422],
+        `no session ${p}`,
+      );
+      if (answer.status === 303) expect(answer.head).toMatch(/\r\nLocation: \/account\/sign-in/i);
+    }
+    expect((await db().selectFrom('contacts').select('erased_at').where('id', '=', customer.contactId).executeTakeFirstOrThrow()).erased_at).toBeNull();
+    expect(await db().selectFrom('privacy_requests').select('id').where('contact_id', '=', customer.contactId).execute()).toEqual([]);
+    await alive();
   });
 
   it('keeps serving after a malformed request as Node parses it, and a body longer than declared', async () => {

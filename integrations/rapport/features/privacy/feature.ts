@@ -7,6 +7,7 @@ import { commitIfRepository } from '../../internal/git.ts';
 import { readBuildInfo } from '../../core/build-info.ts';
 import type { Period } from '../../core/privacy/personal-data.ts';
 import { PRIVACY_HISTORY_FILE } from './history.ts';
+import { personalDeclarations } from './personal-declarations.ts';
 import { retentionJob } from './retention-job.ts';
 import { deleteAccountEndpoint, detailsEndpoint } from './rights/account-forms.ts';
 import { rightsPrivacy } from './rights/declaration.ts';
@@ -67,6 +68,7 @@ export const privacyFeature: RapportFeature = {
       jobs: [retentionJob(() => periods)],
       async start(s, env) {
         contentDir = path.join(env.projectRoot, s.config.contentDir);
+        s.personalData = personalDeclarations(s.config);
       },
       // A published build may have added a version to the history (an editor changed the settings, or
       // a feature now collects more): commit it with the content, so it outlives this server's working copy.

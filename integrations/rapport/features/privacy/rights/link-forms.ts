@@ -6,7 +6,6 @@ import { composeMail } from '../../../core/mail/compose.ts';
 import { mailFooter } from '../../../core/mail/identity.ts';
 import { enqueueMail } from '../../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../../core/mail/unsolicited.ts';
-import { ErasureRefused } from '../../../core/privacy/erasure.ts';
 import { take } from '../../../core/security/rate-limit.ts';
 import { consumeToken, LINK_REFUSED } from '../../../core/security/tokens.ts';
 import { eraseAtRequest } from './account-forms.ts';
@@ -140,7 +139,7 @@ export const deleteByLinkEndpoint: FormEndpoint<ReturnType<typeof deleteByLinkFo
     const contactId = await privacySessionContact(s.db, request.cookies[PRIVACY_COOKIE], s.clock);
     if (!contactId) return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: ASK_AGAIN, status: 400 } };
     const outcome = await eraseAtRequest(s, contactId, 'link');
-    if (outcome instanceof ErasureRefused) {
+    if (typeof outcome !== 'string') {
       return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: `Nothing was deleted: ${outcome.message}`, status: 409 } };
     }
     return { kind: 'redirect', location: LINK_DELETED, cookies: [clearedPrivacyCookie(request.secure)] };

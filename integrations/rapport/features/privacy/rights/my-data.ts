@@ -2,7 +2,26 @@ import type { Kysely } from 'kysely';
 import { exportPerson, personOf } from '../../../core/privacy/erasure.ts';
 import type { Services } from '../../../core/services.ts';
 import type { Database } from '../../../core/store/schema.ts';
-import { personalDeclarations } from '../personal-declarations.ts';
+import type { PersonalData } from '../../../core/privacy/personal-data.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /**
+       * What the enabled features keep about a person (export, erasure), put here by the privacy
+       * feature's runtime: the pages that download or erase read it here rather than loading every feature.
+       */
+      personalData?: PersonalData[] | undefined;
+    }
+  }
+}
+
+/** The declarations the server started with; a page drawn without Rapport's server has none. */
+export function personalDataOf(s: Pick<Services, 'personalData'>): PersonalData[] {
+  if (!s.personalData) throw new Error('The privacy feature’s runtime has not started: personal data cannot be read or erased without Rapport’s server.');
+  return s.personalData;
+}
 
 /** What "download my data" hands over: who asked, when, and every row the store holds about them, by table. */
 export interface MyData {
@@ -13,9 +32,9 @@ export interface MyData {
 }
 
 /** Everything the enabled features hold about one contact, or `undefined` when there is none (or they were erased). */
-export async function myData(db: Kysely<Database>, s: Pick<Services, 'config' | 'site' | 'clock'>, contactId: string): Promise<MyData | undefined> {
+export async function myData(db: Kysely<Database>, s: Pick<Services, 'site' | 'clock' | 'personalData'>, contactId: string): Promise<MyData | undefined> {
   const person = await personOf(db, contactId);
-  const tables = person && (await exportPerson(db, personalDeclarations(s.config), contactId));
+  const tables = person && (await exportPerson(db, personalDataOf(s), contactId));
   if (!person || !tables) return undefined;
   return {
     site: s.site.origin,
