@@ -8,10 +8,13 @@ import { erasedAddressHash, erasedPlaceholder } from '../../integrations/rapport
 import { ErasureRefused, erasePerson, exportPerson } from '../../integrations/rapport/core/privacy/erasure.ts';
 import type { PersonalData } from '../../integrations/rapport/core/privacy/personal-data.ts';
 import type { Services } from '../../integrations/rapport/core/services.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
+import { pruneExpired } from '../../integrations/rapport/core/store/prune.ts';
 import type { Store } from '../../integrations/rapport/core/store/open-store.ts';
+import { contactEndpoint } from '../../integrations/rapport/features/contact/message.ts';
 import { personalDeclarations } from '../../integrations/rapport/features/privacy/personal-declarations.ts';
-import { richPerson, SECRET, sentCampaign, testServices, type PersonDetails } from '../helpers/rich-person.ts';
+import { post, richPerson, SECRET, sentCampaign, testServices, type PersonDetails } from '../helpers/rich-person.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { storeSnapshot, storeTables, type TableShape } from '../helpers/store-schema.ts';
 import { drivers } from '../helpers/store-drivers.ts';
@@ -247,5 +250,17 @@ describe.each(drivers)('erasing a person on $name', (driver) => {
     for (const table of declarations.flatMap((d) => d.tables)) expect(exported[table], table).toHaveLength(reached.get(table)!.size);
     expect(exported.orders).toHaveLength(1);
     expect(exported.shipments).toHaveLength(1);
+  });
+
+  it('lets the pruning of unconfirmed sign-ups go on, and keeps the erased row it must not delete', async () => {
+    // Someone who only wrote once (no consent recorded), erased at their request: only their row and the hash of their address remain.
+    await post(s, contactEndpoint, { name: 'Quentin Marsh', email: 'quentin@marsh.example', kind: 'prospect', message: 'Please delete everything about me.' });
+    const quentin = (await store.db.selectFrom('contacts').select('id').where('email', '=', 'quentin@marsh.example').executeTakeFirstOrThrow()).id;
+    expect(await erasePerson(store.db, declarations, quentin, { at: now, remember: { secret: SECRET } })).toBe('erased');
+    const stray = await upsertContact(store.db, { email: 'never-confirmed@example.com', name: '' }, () => now);
+    const later = () => new Date(now.getTime() + (config.crm.signupExpiryHours + 1) * 3_600_000);
+    expect((await pruneExpired(store.db, config.crm.signupExpiryHours, later)).contacts).toBe(1);
+    const left = (await store.db.selectFrom('contacts').select('id').where('id', 'in', [quentin, stray.id]).execute()).map((r) => r.id);
+    expect(left).toEqual([quentin]);
   });
 });

@@ -26,6 +26,8 @@ export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: numb
     .where('created_at', '<', cutoff)
     // Staff's notes make a contact someone's work: kept.
     .where('notes', 'is', null)
+    // An erased contact's row stays for what the law keeps pointing at it (orders, the consent ledger, the erased address's hash).
+    .where('erased_at', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -37,6 +39,8 @@ export async function pruneExpired(db: Kysely<Database>, signupExpiryHours: numb
             .unionAll(selectFrom('activities').select('contact_id').whereRef('activities.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('orders').select('contact_id').whereRef('orders.contact_id', '=', 'contacts.id'))
             .unionAll(selectFrom('contact_tags').select('contact_id').whereRef('contact_tags.contact_id', '=', 'contacts.id'))
+            .unionAll(selectFrom('privacy_requests').select('contact_id').whereRef('privacy_requests.contact_id', '=', 'contacts.id'))
+            .unionAll(selectFrom('campaign_recipients').select('contact_id').whereRef('campaign_recipients.contact_id', '=', 'contacts.id'))
             .unionAll(
               selectFrom('faq_questions')
                 .select((eb) => eb.ref('faq_questions.contact_id').$notNull().as('contact_id'))
