@@ -13,6 +13,7 @@ import { appendConsent, upsertContact } from '../../integrations/rapport/core/st
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import type { Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { recordActivity } from '../../integrations/rapport/core/store/timeline.ts';
+import { campaignStats } from '../../integrations/rapport/features/newsletter/campaigns/stats.ts';
 import { enforceRetention } from '../../integrations/rapport/features/privacy/retention-job.ts';
 import { insertOrderWithLine } from '../helpers/orders.ts';
 import { sentCampaign, testServices } from '../helpers/rich-person.ts';
@@ -368,6 +369,11 @@ describe.each(drivers)('retention periods on $name', (driver) => {
         ].sort(),
       },
     });
+    // The campaign's page then says who it went to was deleted, rather than counting nobody as sent.
+    const stats = async (id: string) => campaignStats(db(), await db().selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+    expect(await stats(finishedLongAgo)).toMatchObject({ recipients: 2, recipientsDeleted: true });
+    expect(await stats(finishedRecently)).toMatchObject({ recipientsDeleted: false, queued: 1 });
+    expect(await stats(stillSending)).toMatchObject({ recipientsDeleted: false });
   });
 
   it('erases contacts nobody has dealt with for the period, and keeps anyone with an account, a subscription or anything recent', async () => {
