@@ -234,8 +234,12 @@ describe.each(drivers)('forms against the running server on $name', (driver) => 
     const signedIn = await client.post('/account/sign-in/confirm', { token }, { traps: false });
     const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
     const account = await client.get('/account/', { cookie });
-    expect(account.text).not.toContain('<script>alert');
-    expect(load(account.text)('h1').text()).toBe(`Hello, ${name}`);
+    const $ = load(account.text);
+    // As text everywhere: no element made of it, and in the correction form's field as typed (quoted, `"` and `&` escaped).
+    expect($('script').filter((_, el) => $(el).text().includes('alert')).length).toBe(0);
+    expect(account.text.replace(/ value="[^"]*"/g, '')).not.toContain('<script>alert');
+    expect($('form[action="/account/details"] input[name=name]').attr('value')).toBe(name);
+    expect($('h1').text()).toBe(`Hello, ${name}`);
     // Signed in from the link, the address is confirmed: mail names the person, escaped.
     expect((await client.post('/contact/message', { name, email, message: 'A <b>bold</b> question & more' })).status).toBe(303);
     const ack = await waitFor(() => mailTo(email).find((m) => m.parsed.subject?.startsWith('We received your message')), 'the acknowledgement');
