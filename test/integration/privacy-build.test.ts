@@ -100,6 +100,9 @@ describe('building a statement from the settings', () => {
     throw new Error('expected the build to fail');
   };
 
+  /** The settings without the retention entry for `kind` (an entry is its `- data:` line and the indented lines under it). */
+  const withoutPeriod = (settings: string, kind: string) => settings.replace(new RegExp(`^  - data: ${kind}\\n(?:    .*\\n)*`, 'm'), '');
+
   beforeAll(async () => {
     await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
     site = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'privacy-'));
@@ -112,7 +115,8 @@ describe('building a statement from the settings', () => {
 
   it('adds what GDPR requires and leaves out the orders of a site that takes none', async () => {
     const original = await readFile(settingsFile(), 'utf8');
-    await writeFile(settingsFile(), original.replace('jurisdictions: [pipeda, casl]', 'jurisdictions: [pipeda, casl, gdpr]'));
+    // Without orders, a period for orders would be a promise nothing keeps: the editor removes it.
+    await writeFile(settingsFile(), withoutPeriod(original, 'orders').replace('jurisdictions: [pipeda, casl]', 'jurisdictions: [pipeda, casl, gdpr]'));
     const build = await buildSite(site, { env: { FIXTURE_ORDERS: '0' } });
     builds.push(build);
     const $ = load(readFileSync(path.join(build.clientDir, 'privacy', 'index.html'), 'utf8'));
@@ -147,14 +151,16 @@ describe('building a statement from the settings', () => {
     expect(history.versions.map((v) => v.version)).toEqual([version]);
   });
 
-  it('fails the build, naming the fields and what to add, when the settings do not cover a category', async () => {
+  it('fails the build, saying what to add or remove, when the retention periods do not match what the site deletes', async () => {
     const original = await readFile(settingsFile(), 'utf8');
-    await writeFile(settingsFile(), original.replace(/^ {2}- \{ category: address,.*\n/m, ''));
-    const message = await failure();
-    expect(message).toContain('The privacy statement does not cover what this site collects:');
-    expect(message).toContain(
-      'The field `street` of the order form (orders) and 5 more collect postal address, which the privacy statement does not cover. Add "address" (Postal address) under Retention',
+    await writeFile(settingsFile(), withoutPeriod(original, 'orders'));
+    const missing = await failure();
+    expect(missing).toContain('The privacy statement does not cover what this site collects:');
+    expect(missing).toContain(
+      'The orders feature deletes “orders, with their addresses and shipments” after the end of the tax year of the order, but the privacy settings do not say after how long. Add "orders" under Retention',
     );
+    await writeFile(settingsFile(), original.replace(/(- data: orders\n\s+keep:) 6/, '$1 2'));
+    expect(await failure()).toMatch(/is 2 years, shorter than 6 years: Canadian tax law/);
     await writeFile(settingsFile(), original);
   });
 

@@ -36,6 +36,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         '0005-confirmed-addresses',
         '0006-console',
         '0007-campaigns',
+        '0008-privacy-rights',
       ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
@@ -47,6 +48,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     expect(tables.map((t) => t.name).sort()).toEqual([
       'accounts',
       'activities',
+      'append_only_permits',
       'audit_log',
       'campaign_links',
       'campaign_reader_events',
@@ -55,6 +57,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'consent_ledger',
       'contact_tags',
       'contacts',
+      'erased_addresses',
       'faq_question_events',
       'faq_questions',
       'list_subscriptions',
@@ -66,6 +69,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'order_events',
       'order_lines',
       'orders',
+      'privacy_requests',
       'rate_limits',
       'sessions',
       'shipments',

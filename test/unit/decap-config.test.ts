@@ -78,7 +78,7 @@ describe('Decap configuration generated from the content schemas', () => {
     expect(lists).toEqual([
       ['products.images', '{{fields.alt}}'],
       ['settings.privacy.purposes', '{{fields.description | truncate(70)}}'],
-      ['settings.privacy.retention', '{{fields.period | truncate(70)}}'],
+      ['settings.privacy.retention', '{{fields.data}}: {{fields.keep}} {{fields.unit}}'],
       ['settings.privacy.processors', '{{fields.name}} ({{fields.location}})'],
     ]);
   });

@@ -12,7 +12,7 @@ import type { FeaturePrivacy } from '../../integrations/rapport/core/privacy/dec
 import { enabledDeclarations, formEndpoints } from '../../integrations/rapport/features/declared.ts';
 import { describeChanges, withVersion } from '../../integrations/rapport/features/privacy/history.ts';
 import { privacySettingsSchema, type PrivacySettings } from '../../integrations/rapport/features/privacy/settings.ts';
-import { DATA_CATEGORIES, PURPOSES } from '../../integrations/rapport/core/privacy/vocabulary.ts';
+import { PURPOSES, RETENTION_KINDS, RETENTION_LABELS, type RetentionKind } from '../../integrations/rapport/core/privacy/vocabulary.ts';
 
 const options = TEST_OPTIONS;
 const configWith = (crm: RapportUserConfig['crm'] = {}, extra: Partial<RapportUserConfig> = {}) => parseOptions({ ...options, ...extra, crm });
@@ -25,7 +25,7 @@ const fullSettings = (change: (s: z.input<typeof privacySettingsSchema>) => void
     contact: { name: 'Pat Lee, privacy officer', email: 'privacy@test.example' },
     jurisdictions: ['pipeda', 'casl'],
     purposes: PURPOSES.map((purpose) => ({ purpose, description: `Why we collect information for ${purpose}, in plain words.` })),
-    retention: DATA_CATEGORIES.map((category) => ({ category, period: `Two years (${category})` })),
+    retention: RETENTION_KINDS.map((data) => ({ data, keep: data === 'orders' ? 6 : 2, unit: 'years' as const })),
     processors: [
       { name: 'Host Inc.', role: 'hosting', receives: 'Everything', location: 'Canada' },
       { name: 'Mailer LLC', role: 'mail', receives: 'Your e-mail address', location: 'United States' },
@@ -37,8 +37,19 @@ const fullSettings = (change: (s: z.input<typeof privacySettingsSchema>) => void
   return privacySettingsSchema.parse(input);
 };
 
+/** The kinds of data the enabled features end after a period. */
+const enforcedKinds = (config: RapportConfig) => new Set(enabledDeclarations(config).flatMap((f) => (f.personal?.retention ?? []).map((r) => r.kind)));
+/** Settings with a period for exactly what the site enforces (a period nothing enforces fails the build). */
+const settingsFor = (config: RapportConfig, settings = fullSettings()): PrivacySettings => ({
+  ...settings,
+  retention: settings.retention.filter((r) => enforcedKinds(config).has(r.data)),
+});
+const ruleOf = (config: RapportConfig, kind: RetentionKind) =>
+  enabledDeclarations(config)
+    .flatMap((f) => f.personal?.retention ?? [])
+    .find((r) => r.kind === kind)!;
 const statementOf = (config: RapportConfig, settings = fullSettings(), features = enabledDeclarations(config)) =>
-  buildStatement({ settings, intro: '', features });
+  buildStatement({ settings: settingsFor(config, settings), intro: '', features });
 const problemsOf = (build: () => unknown) => {
   try {
     build();
@@ -112,22 +123,26 @@ describe('privacy statement builder', () => {
   it('drops the sections of a disabled feature, and its cookies and recipients', () => {
     const all = statementOf(configWith());
     expect(all.purposes.map((p) => p.purpose)).toEqual(['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'security']);
-    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session']);
+    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy']);
     expect(all.purposes.find((p) => p.purpose === 'orders')!.recipients).toEqual(['Host Inc.', 'Mailer LLC', 'Canada Post']);
     expect(all.purposes.find((p) => p.purpose === 'after-sale')!.recipients).toEqual(['Host Inc.', 'Mailer LLC']);
 
     const noOrders = statementOf(configWith({ orders: { enabled: false } }));
     expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
-    expect(noOrders.retention.map((r) => r.label)).not.toContain('Postal address');
-    expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session']);
+    expect(noOrders.retention.map((r) => r.label)).not.toContain(RETENTION_LABELS.orders);
+    expect(all.retention.map((r) => r.label)).toContain(RETENTION_LABELS.orders);
+    expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session', 'rapport_privacy']);
     const noAccounts = statementOf(configWith({ accounts: false }));
     expect(noAccounts.purposes.map((p) => p.purpose)).not.toContain('account');
     // Staff still sign in to the CMS; without it, no session cookie at all (the cart's stays, with orders).
     expect(noAccounts.cookies.find((c) => c.name === 'rapport_session')?.why).toBe(
       'Keeps our staff signed in to edit the site. Visitors never get it from the editor.',
     );
-    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual(['rapport_cart']);
-    expect(statementOf(configWith({ accounts: false, orders: { enabled: false } }, { cms: { enabled: false } })).cookies).toEqual([]);
+    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_privacy']);
+    // The request page's short-lived cookie exists wherever the server takes forms; a static site sets none.
+    expect(statementOf(configWith({ accounts: false, orders: { enabled: false } }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual([
+      'rapport_privacy',
+    ]);
     const noFollowUp = statementOf(configWith({ orders: { followUp: { enabled: false } } }));
     expect(noFollowUp.purposes.map((p) => p.purpose)).not.toContain('after-sale');
   });
@@ -144,14 +159,31 @@ describe('privacy statement builder', () => {
     `);
   });
 
-  it('refuses a category, a purpose or a processor the settings do not cover, saying what to add', () => {
+  it('refuses a retention period missing, set for nothing the site keeps, or shorter than the law allows', () => {
     const config = configWith();
-    const noAddress = fullSettings((s) => (s.retention = s.retention.filter((r) => r.category !== 'address')));
-    expect(problemsOf(() => statementOf(config, noAddress))).toMatchInlineSnapshot(`
-      [
-        "The field \`street\` of the order form (orders) and 5 more collect postal address, which the privacy statement does not cover. Add "address" (Postal address) under Retention in the CMS (Settings → Privacy statement), saying how long you keep it.",
-      ]
-    `);
+    const build = (settings: PrivacySettings, c = config) => buildStatement({ settings, intro: '', features: enabledDeclarations(c) });
+    // Every kind the full site ends after a period is enforced by some feature.
+    expect([...enforcedKinds(config)].sort()).toEqual([...RETENTION_KINDS].sort());
+    const noOrders = fullSettings((s) => (s.retention = s.retention.filter((r) => r.data !== 'orders')));
+    const missing = problemsOf(() => build(noOrders));
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatch(
+      /^The orders feature deletes “orders, with their addresses and shipments” after the end of the tax year of the order, but the privacy settings do not say after how long\. Add "orders" under Retention/,
+    );
+    // Orders off: a period for orders would be a promise nothing keeps.
+    const promised = problemsOf(() => build(fullSettings(), configWith({ orders: { enabled: false } })));
+    expect(promised).toEqual([
+      expect.stringMatching(
+        /promise to delete “orders, with their addresses and shipments” after a period, but nothing on this site keeps or deletes that information.*Remove "orders"/,
+      ),
+    ]);
+    const short = problemsOf(() => build(fullSettings((s) => (s.retention.find((r) => r.data === 'orders')!.keep = 3))));
+    expect(short).toEqual([expect.stringMatching(/is 3 years, shorter than 6 years: Canadian tax law/)]);
+    expect(() => build(fullSettings())).not.toThrow();
+  });
+
+  it('refuses a purpose or a processor the settings do not cover, saying what to add', () => {
+    const config = configWith();
     const noCarrier = fullSettings((s) => (s.processors = s.processors.filter((p) => p.role !== 'carrier')));
     expect(problemsOf(() => statementOf(config, noCarrier))).toMatchInlineSnapshot(`
       [
@@ -170,7 +202,6 @@ describe('privacy statement builder', () => {
         configWith({ orders: { enabled: false } }),
         fullSettings((s) => {
           s.processors = s.processors.filter((p) => p.role !== 'carrier');
-          s.retention = s.retention.filter((r) => r.category !== 'address');
         }),
       ),
     ).not.toThrow();
@@ -259,7 +290,7 @@ describe('privacy statement builder', () => {
       statementOf(configWith({ accounts: false })).version,
       statementOf(
         config,
-        fullSettings((s) => (s.retention[0]!.period = 'Five years')),
+        fullSettings((s) => (s.retention[0]!.keep = 5)),
       ).version,
       statementOf(
         config,
@@ -323,13 +354,29 @@ describe('privacy statement builder', () => {
     const before = statementOf(config);
     const after = statementOf(
       config,
-      fullSettings((s) => (s.retention = s.retention.map((r) => ({ ...r, period: 'Five years' })))),
+      fullSettings((s) => (s.retention = s.retention.map((r) => ({ ...r, keep: 7 })))),
     );
     const notes = describeChanges(before, after);
-    expect(notes).toHaveLength(DATA_CATEGORIES.length);
-    expect(notes).toContain('How long we keep messages and questions you write changed: Five years (was: Two years (messages)).');
-    expect(notes).toContain('How long we keep name and organisation changed: Five years (was: Two years (identity)).');
-    for (const note of notes) expect(note).toMatch(/^How long we keep [a-z].* changed: Five years \(was: Two years \(\w+\)\)\.$/);
-    expect(notes.join(' ')).not.toMatch(/ is now kept/);
+    expect(notes).toHaveLength(RETENTION_KINDS.length);
+    const messages = ruleOf(config, 'messages');
+    expect(notes).toContain(
+      `How long we keep messages you send us changed: 7 years ${messages.from}, then ${messages.then}. (was: 2 years ${messages.from}, then ${messages.then}.).`,
+    );
+    for (const note of notes) expect(note).toMatch(/^How long we keep [a-z].* changed: 7 years .* \(was: [26] years .*\)\.$/);
+  });
+
+  it('prints each period with when it starts and what happens then, and what deleting keeps', () => {
+    const statement = statementOf(
+      configWith(),
+      fullSettings((s) => (s.retention.find((r) => r.data === 'questions')!.note = 'Published questions stay.')),
+    );
+    const row = (kind: RetentionKind) => statement.retention.find((r) => r.label === RETENTION_LABELS[kind])?.period;
+    const messages = ruleOf(configWith(), 'messages');
+    expect(row('messages')).toBe(`2 years ${messages.from}, then ${messages.then}.`);
+    expect(row('questions')).toMatch(/^2 years after .*\. Published questions stay\.$/);
+    expect(row('orders')).toMatch(/^6 years after the end of the tax year of the order, then deleted\.$/);
+    expect(statement.periods).toMatchObject({ orders: { amount: 6, unit: 'years' }, messages: { amount: 2, unit: 'years' } });
+    expect(statement.erasureKeeps.map((k) => k.what).join(' ')).toMatch(/keyed fingerprint of your e-mail address/);
+    expect(statement.erasureKeeps.map((k) => k.why).join(' ')).toMatch(/six years/);
   });
 });
