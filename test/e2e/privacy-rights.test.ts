@@ -1,13 +1,23 @@
 import { readFile } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
+import { signedIn } from '../helpers/staff.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
 
 const distDir = inject('referenceBuild');
 /** Forms refuse posts sent less than 2 s after the page was shown (a bot's speed). */
 const HUMAN_PAUSE_MS = 2_100;
+
+/** What axe-core finds serious or critical on the page (the accessibility suite's bar). */
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** A person's rights, used alone in Chromium with JavaScript off: every step is a plain form. */
 describe('privacy rights in Chromium, without JavaScript', () => {
@@ -125,5 +135,22 @@ describe('privacy rights in Chromium, without JavaScript', () => {
     // The link's hour ended with the deletion: the page says to ask again.
     await page.goto(`${server.base}/privacy/my-data`);
     expect(await page.textContent('main')).toContain('Ask for a new one');
+  });
+
+  it('draws its pages without a serious accessibility problem', async () => {
+    const ann = await signedIn(server.running.store.db, 'customer', 'rights.axe@example.com');
+    // axe-core runs in the page: this context has JavaScript on (the pages themselves use none).
+    const axeContext = await browser.newContext();
+    const page = await axeContext.newPage();
+    await axeContext.addCookies([{ name: 'rapport_session', value: ann.cookie.split('=')[1]!, url: server.base }]);
+    for (const path of ['/account/', '/privacy/request', '/privacy/request/sent', '/privacy/my-data?t=not-a-link', '/account/deleted', '/privacy/deleted']) {
+      await page.goto(`${server.base}${path}`);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    await page.goto(`${server.base}/account/`);
+    await page.click('form[action="/account/my-data"] button[value=html]');
+    await page.waitForURL(/\/account\/my-data$/);
+    expect(await seriousViolations(page), 'the data as a page').toEqual([]);
+    await axeContext.close();
   });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'cheerio';
+import { FileSystemConfigLoader, HtmlValidate, type Report } from 'html-validate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LINK_REFUSED } from '../../integrations/rapport/core/security/tokens.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
@@ -15,6 +16,9 @@ import { drivers } from '../helpers/store-drivers.ts';
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 const distDir = inject('referenceBuild');
 const HOUR = 3_600_000;
+// The repository's .htmlvalidate.json: html-validate's recommended preset.
+const validator = new HtmlValidate(new FileSystemConfigLoader());
+const messages = (report: Report) => report.results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
 
 /** The value a `Set-Cookie` answer gives `name`, and its attributes. */
 function setCookie(answer: Answer, name: string) {
@@ -375,6 +379,39 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       const statement = await get('/privacy');
       expect(load(statement.text)('#requests ~ p a[href="/privacy/request"]')).toHaveLength(1);
     });
+  });
+
+  it('draws valid pages: the account’s section and its error states, the data as a page, the request and link pages, the console’s', async () => {
+    const ann = await customer('Vera <Valid> & Co');
+    const admin = await signedIn(db(), 'admin', undefined, clock);
+    await upsertContact(db(), { email: `valid-${randomUUID().slice(0, 8)}@example.com`, name: 'Vic Valid' });
+    await client.post('/privacy/request', { email: ann.email });
+    const token = linkToken((await outboxTo(ann.email))[0]!.text_body);
+    const opened = setCookie(await post('/privacy/my-data', { token }), 'rapport_privacy')!;
+    const jar = `rapport_privacy=${opened.value}`;
+    const erased = await upsertContact(db(), { email: `erased-page-${randomUUID().slice(0, 8)}@example.com`, name: 'Ernie' });
+    await post(`/admin/crm/privacy/contacts/${erased.id}`, { intent: 'erase', confirm: 'yes' }, admin.cookie);
+    const pages: Array<[string, Promise<Answer>]> = [
+      ['/account/', get('/account/', ann.cookie)],
+      ['/account/details (mistakes)', post('/account/details', { name: '', kind: 'emperor' }, ann.cookie)],
+      ['/account/delete (mistakes)', post('/account/delete', { email: 'nope' }, ann.cookie)],
+      ['/account/my-data (page)', post('/account/my-data', { format: 'html' }, ann.cookie)],
+      ['/privacy/request', get('/privacy/request')],
+      ['/privacy/request (mistakes)', client.post('/privacy/request', { email: 'nope' })],
+      ['/privacy/my-data?t=bad', get('/privacy/my-data?t=bad')],
+      ['/privacy/my-data (link open)', get('/privacy/my-data', jar)],
+      ['/privacy/my-data/delete (mistakes)', post('/privacy/my-data/delete', {}, jar)],
+      ['/privacy/my-data/download (page)', post('/privacy/my-data/download', { format: 'html' }, jar)],
+      ['/admin/crm/privacy', get('/admin/crm/privacy?status=all', admin.cookie)],
+      ['/admin/crm/contacts/<erased>', get(`/admin/crm/contacts/${erased.id}?done=erased`, admin.cookie)],
+    ];
+    const problems: string[] = [];
+    for (const [name, answer] of pages) {
+      const { status, text } = await answer;
+      expect(status, name).toBeLessThan(500);
+      problems.push(...messages(await validator.validateString(text, name)));
+    }
+    expect(problems).toEqual([]);
   });
 
   describe('in the staff console', () => {
