@@ -67,7 +67,7 @@ describe('the reference site’s privacy statement', () => {
       $('#cookies ~ table code')
         .map((_, c) => $(c).text())
         .get(),
-    ).toEqual(['rapport_cart', 'rapport_session']);
+    ).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy']);
     expect(
       $('section[data-jurisdiction]')
         .map((_, s) => $(s).attr('data-jurisdiction'))
@@ -168,7 +168,7 @@ describe('building a statement from the settings', () => {
     await rm(settingsFile());
     const message = await failure();
     expect(message).toContain(
-      'This site collects personal information (orders, newsletter sign-up, bounces and complaints, accounts, contact form, FAQ questions, form server) but has no privacy statement settings',
+      'This site collects personal information (orders, newsletter sign-up, bounces and complaints, accounts, contact form, FAQ questions, staff console, privacy requests, form server) but has no privacy statement settings',
     );
     expect(existsSync(settingsFile())).toBe(false);
   });

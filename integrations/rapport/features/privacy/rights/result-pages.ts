@@ -17,7 +17,7 @@ export function rightsResultPages(config: RapportConfig): Record<string, ResultP
   ];
   const pages: Record<string, ResultPage> = {
     [REQUEST_SENT]: {
-      title: 'Check your inbox',
+      title: 'Look for our e-mail',
       description: 'If we hold information for the address you gave, we have e-mailed it a link to see or delete it.',
       paragraphs: [
         'If we hold information for this address, we have e-mailed it a link to see it, download it or delete it. The link works once, within 24 hours.',
