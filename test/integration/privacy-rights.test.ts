@@ -278,6 +278,19 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       expect(await outboxTo(known.email)).toHaveLength(1);
     });
 
+    it('sends a bot caught by the honeypot to the same page, mailing nothing', async () => {
+      const person = await upsertContact(db(), { email: `bot-${randomUUID().slice(0, 8)}@example.com`, name: 'Bo Target' });
+      const answer = await client.post('/privacy/request', { email: person.email, homepage: 'https://spam.example' });
+      expect(answer.status).toBe(303);
+      expect(answer.headers.location).toBe('/privacy/request/sent');
+      expect(await outboxTo(person.email)).toEqual([]);
+      expect(await requestsOf(person.id)).toEqual([]);
+      // The form itself carries the traps.
+      const $ = load((await get('/privacy/request')).text);
+      expect($('form[action="/privacy/request"] input[name=homepage]')).toHaveLength(1);
+      expect($('form[action="/privacy/request"] input[name=shown]').attr('value')).toMatch(/^\d+\./);
+    });
+
     it('opens the data with the link once: the page (GET) uses nothing, its button does', async () => {
       const person = await upsertContact(db(), { email: `link-${randomUUID().slice(0, 8)}@example.com`, name: 'Lena Link' });
       await ask(person.email);
