@@ -64,6 +64,9 @@ function expectClearAnswer(answer: RawAnswer, what: string) {
   expect(LEAK.test(answer.body), `${what}: no stack trace in ${answer.body.slice(0, 300)}`).toBe(false);
 }
 
+/** Longer than this, a request was waiting for something rather than slowed by a busy machine. */
+const STALLED_MS = 2_000;
+
 describe.each(drivers)('hostile input against the running server on $name', (driver) => {
   let running: RunningServer;
   let port: number;
@@ -318,7 +321,9 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
         times.push(answer.ms);
         // Node's own parser answers what is not HTTP at all (400 and close) before our code runs.
         expectClearAnswer(answer, `${m} ${t}`);
-        expect(answer.ms, `${m} ${t}`).toBeLessThan(100);
+        // A request left waiting (for a body that never ends, a lock) would hang until the server's
+        // timeouts, tens of seconds; a busy machine only adds a few hundred milliseconds.
+        expect(answer.ms, `${m} ${t}`).toBeLessThan(STALLED_MS);
       }),
       { numRuns: 400, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
@@ -335,13 +340,16 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
           const answer = await send(port, request('POST', p, { Host: host(), Origin: origin(), 'Content-Type': 'multipart/form-data; boundary=xyz' }, body));
           times.push(answer.ms);
           expectClearAnswer(answer, `multipart ${p}`);
-          expect(answer.ms).toBeLessThan(100);
+          expect(answer.ms, `multipart ${p}`).toBeLessThan(STALLED_MS);
         },
       ),
       { numRuns: 100 },
     );
     await alive();
     expect(times.length).toBe(500);
+    // And they are answered at once in general: the median, which a few slow moments do not move.
+    const sorted = [...times].sort((a, b) => a - b);
+    expect(sorted[sorted.length >> 1]).toBeLessThan(100);
   });
 
   it('answers the staff console for every role and any input without a 5xx, and changes nothing for a role without the right', async () => {

@@ -140,7 +140,7 @@ describe('building a statement from the settings', () => {
       $('section[data-purpose]')
         .map((_, s) => $(s).attr('data-purpose'))
         .get(),
-    ).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
+    ).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'rights', 'security']);
     expect($('main').text()).not.toContain('Street address');
     // The build records the version it shows, for the server and in the history next to the settings.
     const version = (JSON.parse(readFileSync(path.join(build.outDir, 'server', 'rapport.json'), 'utf8')) as { privacyVersion: string }).privacyVersion;
@@ -149,6 +149,7 @@ describe('building a statement from the settings', () => {
       versions: Array<{ version: string }>;
     };
     expect(history.versions.map((v) => v.version)).toEqual([version]);
+    await writeFile(settingsFile(), original);
   });
 
   it('fails the build, saying what to add or remove, when the retention periods do not match what the site deletes', async () => {

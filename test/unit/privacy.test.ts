@@ -122,13 +122,13 @@ describe('privacy statement builder', () => {
 
   it('drops the sections of a disabled feature, and its cookies and recipients', () => {
     const all = statementOf(configWith());
-    expect(all.purposes.map((p) => p.purpose)).toEqual(['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'security']);
+    expect(all.purposes.map((p) => p.purpose)).toEqual(['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security']);
     expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy']);
     expect(all.purposes.find((p) => p.purpose === 'orders')!.recipients).toEqual(['Host Inc.', 'Mailer LLC', 'Canada Post']);
     expect(all.purposes.find((p) => p.purpose === 'after-sale')!.recipients).toEqual(['Host Inc.', 'Mailer LLC']);
 
     const noOrders = statementOf(configWith({ orders: { enabled: false } }));
-    expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'security']);
+    expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'rights', 'security']);
     expect(noOrders.retention.map((r) => r.label)).not.toContain(RETENTION_LABELS.orders);
     expect(all.retention.map((r) => r.label)).toContain(RETENTION_LABELS.orders);
     expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session', 'rapport_privacy']);

@@ -72,7 +72,12 @@ export const coreData = (): PersonalData => ({
       activities: await db.selectFrom('activities').selectAll().where('contact_id', '=', id).orderBy('created_at').execute(),
       consent_ledger: await db.selectFrom('consent_ledger').selectAll().where('contact_id', '=', id).orderBy('created_at').execute(),
       // Links mailed to them: what for and until when (the hashes open nothing and are left out).
-      tokens: await db.selectFrom('tokens').select(['purpose', 'created_at', 'expires_at', 'used_at']).where('contact_id', '=', id).orderBy('created_at').execute(),
+      tokens: await db
+        .selectFrom('tokens')
+        .select(['purpose', 'created_at', 'expires_at', 'used_at'])
+        .where('contact_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
       mail_outbox: await db
         .selectFrom('mail_outbox as m')
         .leftJoin('mail_templates as t', 't.id', 'm.template_id')
@@ -118,14 +123,26 @@ export const coreData = (): PersonalData => ({
     await trx.deleteFrom('mail_events').where('email', '=', person.email).execute();
     await trx.deleteFrom('mail_suppressions').where('email', '=', person.email).execute();
     await trx.deleteFrom('rate_limits').where('key', 'like', `%:${person.email}`).execute();
-    const needles = [person.email, ...(person.name.trim().length >= 2 ? [person.name.trim()] : []), ...(person.organisation && person.organisation.trim().length >= 2 ? [person.organisation.trim()] : [])];
+    const needles = [
+      person.email,
+      ...(person.name.trim().length >= 2 ? [person.name.trim()] : []),
+      ...(person.organisation && person.organisation.trim().length >= 2 ? [person.organisation.trim()] : []),
+    ];
     await redactAudit(trx, id, needles);
     // The consent ledger stays as it is: its rows name a contact id, never a name or an address, so
     // with the contact row emptied below they prove what was consented to (and by whom, for someone
     // who holds the address: its keyed hash in `erased_addresses` leads to the id) without naming anyone.
     await trx
       .updateTable('contacts')
-      .set({ email: erasedPlaceholder(id), name: '', organisation: null, notes: null, email_confirmed_at: null, erased_at: at.toISOString(), updated_at: at.toISOString() })
+      .set({
+        email: erasedPlaceholder(id),
+        name: '',
+        organisation: null,
+        notes: null,
+        email_confirmed_at: null,
+        erased_at: at.toISOString(),
+        updated_at: at.toISOString(),
+      })
       .where('id', '=', id)
       .execute();
   },

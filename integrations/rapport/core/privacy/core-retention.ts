@@ -28,7 +28,9 @@ export const inactiveContacts: RetentionRule = {
             selectFrom('accounts')
               .select('contact_id')
               .whereRef('accounts.contact_id', '=', 'c.id')
-              .unionAll(selectFrom('list_subscriptions').select('contact_id').whereRef('list_subscriptions.contact_id', '=', 'c.id').where('status', '=', 'confirmed'))
+              .unionAll(
+                selectFrom('list_subscriptions').select('contact_id').whereRef('list_subscriptions.contact_id', '=', 'c.id').where('status', '=', 'confirmed'),
+              )
               .unionAll(selectFrom('activities').select('contact_id').whereRef('activities.contact_id', '=', 'c.id').where('created_at', '>=', cutoff))
               .unionAll(selectFrom('orders').select('contact_id').whereRef('orders.contact_id', '=', 'c.id').where('created_at', '>=', cutoff))
               .unionAll(selectFrom('consent_ledger').select('contact_id').whereRef('consent_ledger.contact_id', '=', 'c.id').where('created_at', '>=', cutoff)),

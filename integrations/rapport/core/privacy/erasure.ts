@@ -12,6 +12,9 @@ export class ErasureRefused extends Error {
   }
 }
 
+/** By name, not `instanceof`: a page Astro bundles holds its own copy of the class the server's declarations throw. */
+export const isErasureRefused = (error: unknown): error is ErasureRefused => error instanceof Error && error.name === 'ErasureRefused';
+
 /** The person a contact id names, or undefined when there is none or they were erased already. */
 export async function personOf(db: Kysely<Database>, contactId: string): Promise<Person | undefined> {
   const row = await db.selectFrom('contacts').select(['id', 'email', 'name', 'organisation', 'erased_at']).where('id', '=', contactId).executeTakeFirst();
@@ -29,6 +32,8 @@ export interface ErasureOptions {
   at?: Date | undefined;
   /** Remember the address as a keyed hash so nothing is mailed to it again (a person's request: yes; a retention period: no). */
   remember?: { secret: string } | undefined;
+  /** More writes that must stand or fall with the erasure (the request's record, the staff action's audit entry); only when something was erased. */
+  also?: ((trx: Kysely<Database>) => Promise<void>) | undefined;
 }
 
 /**
@@ -56,12 +61,17 @@ export async function erasePerson(
         .onConflict((oc) => oc.column('hash').doUpdateSet({ contact_id: contactId, erased_at: at.toISOString() }))
         .execute();
     }
+    await options.also?.(trx);
     return 'erased';
   });
 }
 
 /** Everything the store holds about one contact, by table: what "download my data" hands over. */
-export async function exportPerson(db: Kysely<Database>, declarations: readonly PersonalData[], contactId: string): Promise<Record<string, unknown[]> | undefined> {
+export async function exportPerson(
+  db: Kysely<Database>,
+  declarations: readonly PersonalData[],
+  contactId: string,
+): Promise<Record<string, unknown[]> | undefined> {
   const person = await personOf(db, contactId);
   if (!person) return undefined;
   const tables: Record<string, unknown[]> = {};

@@ -19,7 +19,7 @@ export const CATEGORY_LABELS: Record<DataCategory, string> = {
   technical: 'Technical data',
 };
 
-export const PURPOSES = ['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'security'] as const;
+export const PURPOSES = ['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** The heading of each purpose's section: what a visitor would call it. */
@@ -30,6 +30,7 @@ export const PURPOSE_TITLES: Record<Purpose, string> = {
   account: 'Your account',
   enquiries: 'Answering your messages',
   questions: 'Answering your questions on our FAQ',
+  rights: 'Answering your privacy requests',
   security: 'Keeping the site safe and working',
 };
 

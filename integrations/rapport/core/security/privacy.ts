@@ -24,7 +24,7 @@ export const serverPrivacy = (): FeaturePrivacy => ({
   processors: [{ role: 'hosting', why: 'runs the site and its database' }],
   personal: coreData(),
   notCollected: [
-    'We do not use analytics, advertising or social-media trackers, and we set no cookie unless you sign in.',
+    'We do not use analytics, advertising or social-media trackers, and we set no cookie unless you sign in, fill a cart or open a link to your own information.',
     'What you type in the site search is used to find pages and is not recorded.',
   ],
 });

@@ -195,7 +195,10 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     }
   }
   // Every kind of information collected must end somewhere: a period the server enforces, or one the code sets itself.
-  const ended = new Set<DataCategory>([...[...rules.values()].flatMap(({ rule }) => rule.categories), ...features.flatMap((f) => f.stores.filter((x) => x.kept).map((x) => x.category))]);
+  const ended = new Set<DataCategory>([
+    ...[...rules.values()].flatMap(({ rule }) => rule.categories),
+    ...features.flatMap((f) => f.stores.filter((x) => x.kept).map((x) => x.category)),
+  ]);
   for (const [category, who] of sources) {
     if (!ended.has(category)) {
       problems.push(

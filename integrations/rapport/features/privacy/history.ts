@@ -82,7 +82,9 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const [category, period] of Object.entries(b.retention)) {
     const was = a.retention[category];
     if (was !== undefined && was !== period)
-      out.push(`How long we keep ${lower(RETENTION_LABELS[category as RetentionKind] ?? CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`);
+      out.push(
+        `How long we keep ${lower(RETENTION_LABELS[category as RetentionKind] ?? CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`,
+      );
   }
   const names = (f: StatementFacts) => new Map(f.processors.map((p) => [p.name, p]));
   for (const [name, p] of names(b)) {

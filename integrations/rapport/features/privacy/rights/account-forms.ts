@@ -1,10 +1,11 @@
 import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
 import type { FormDefinition } from '../../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../../core/forms/endpoint.ts';
 import { collects, contactKind, KIND_LABELS, optionalLine, personName } from '../../../core/forms/fields.ts';
-import { erasePerson, type ErasureRefused } from '../../../core/privacy/erasure.ts';
+import { erasePerson, isErasureRefused, type ErasureRefused } from '../../../core/privacy/erasure.ts';
 import { clearedSessionCookie, SESSION_COOKIE, sessionPerson } from '../../../core/security/sessions.ts';
-import { CONTACT_KINDS } from '../../../core/store/schema.ts';
+import { CONTACT_KINDS, type Database } from '../../../core/store/schema.ts';
 import { recordActivity } from '../../../core/store/timeline.ts';
 import { personalDataOf } from './my-data.ts';
 import { recordRequest } from './requests.ts';
@@ -114,16 +115,22 @@ export async function eraseAtRequest(
   s: Parameters<FormEndpoint['handle']>[1],
   contactId: string,
   via: 'account' | 'link' | `staff:${string}`,
+  also?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<'erased' | 'already' | 'unknown' | ErasureRefused> {
   const at = s.clock();
   try {
-    const outcome = await erasePerson(s.db, personalDataOf(s), contactId, { at, remember: { secret: s.secret } });
-    // After the erasure's own transaction: the record that it was done names nobody (a contact id the erasure emptied).
-    if (outcome === 'erased') await recordRequest(s.db, { contactId, kind: 'erasure', via, status: 'done', at });
-    return outcome;
+    // The record that it was done (it names nobody: a contact id the erasure emptied), and whatever
+    // the caller adds, in the erasure's own transaction.
+    return await erasePerson(s.db, personalDataOf(s), contactId, {
+      at,
+      remember: { secret: s.secret },
+      also: async (trx) => {
+        await recordRequest(trx, { contactId, kind: 'erasure', via, status: 'done', at });
+        await also?.(trx);
+      },
+    });
   } catch (error) {
-    // By name: a page bundled by Astro has its own copy of the class the server's declarations throw.
-    if (error instanceof Error && error.name === 'ErasureRefused') return error as ErasureRefused;
+    if (isErasureRefused(error)) return error;
     throw error;
   }
 }

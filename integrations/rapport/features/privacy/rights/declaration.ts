@@ -16,11 +16,16 @@ export const rightsPrivacy = ({ config }: FeatureContext): FeaturePrivacy => ({
     {
       what: 'One-time links to see or delete your information (only a fingerprint of each, never the link itself)',
       category: 'technical',
-      purpose: 'security',
+      purpose: 'rights',
       kept: `each works once, within ${PRIVACY_REQUEST_TTL_MS / 3_600_000} hours, and is then deleted`,
     },
+    {
+      what: 'A record of each request you make to see, correct or delete your information: which, when, and when it was done',
+      category: 'technical',
+      purpose: 'rights',
+    },
   ],
-  legalBases: { security: ['legal-obligation'] },
+  legalBases: { rights: ['legal-obligation'] },
   cookies: [privacyCookieUse],
   processors: [
     { role: 'hosting', why: 'keeps the requests and their links' },

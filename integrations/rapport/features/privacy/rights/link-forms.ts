@@ -34,7 +34,7 @@ export const requestForm = () =>
     version: 1,
     action: REQUEST_PATH,
     // The address finds the record and receives the link; it is kept nowhere new (the rate-limit counters and the outbox copy are the form server's).
-    purpose: 'security',
+    purpose: 'rights',
     schema: z.strictObject({ email: emailAddress() }),
     submit: 'E-mail me a link',
   }) satisfies FormDefinition;
@@ -90,7 +90,7 @@ export const openLinkForm = () =>
     id: 'privacy-open',
     version: 1,
     action: MY_DATA_PATH,
-    purpose: 'security',
+    purpose: 'rights',
     schema: z.strictObject({ token: tokenField() }),
     submit: 'Show my information',
     traps: false,
@@ -120,7 +120,7 @@ export const deleteByLinkForm = () =>
     id: 'privacy-delete',
     version: 1,
     action: `${MY_DATA_PATH}/delete`,
-    purpose: 'security',
+    purpose: 'rights',
     schema: z.strictObject({
       confirm: z
         .literal('yes', { message: 'Tick the box to confirm that you want everything deleted.' })
