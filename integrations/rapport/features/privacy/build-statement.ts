@@ -97,6 +97,11 @@ const FORM_TITLES: Record<string, string> = {
   contact: 'contact form',
   'faq-ask': 'question form (/faq/ask)',
   order: 'order form',
+  'account-details': 'form that corrects your details on the account page',
+  'account-delete': 'form that deletes your account',
+  'privacy-request': 'privacy request form',
+  'privacy-open': 'page your privacy link opens',
+  'privacy-delete': 'deletion form your privacy link opens',
 };
 /** How messages and the statement name a form. */
 export const formTitle = (form: Pick<FormDefinition, 'id'>) => FORM_TITLES[form.id] ?? `“${form.id}” form`;

@@ -81,7 +81,9 @@ export function describeChanges(before: Pick<HistoryEntry, 'facts' | 'labels'>, 
   for (const id of pa.keys()) if (!pb.has(id)) out.push(`Removed: we no longer collect information for “${PURPOSE_TITLES[id]}”.`);
   for (const [category, period] of Object.entries(b.retention)) {
     const was = a.retention[category];
-    if (was !== undefined && was !== period)
+    if (was === undefined)
+      out.push(`New: how long we keep ${lower(RETENTION_LABELS[category as RetentionKind] ?? CATEGORY_LABELS[category as DataCategory])}: ${period}`);
+    else if (was !== period)
       out.push(
         `How long we keep ${lower(RETENTION_LABELS[category as RetentionKind] ?? CATEGORY_LABELS[category as DataCategory])} changed: ${period} (was: ${was}).`,
       );
