@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import RateLimiterStoreAbstract from 'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js';
+import { writeRelaxed } from '../store/open-store.ts';
 import type { Database } from '../store/schema.ts';
 
 interface StoreRow {
@@ -23,7 +24,14 @@ export class StoreRateLimiter extends RateLimiterStoreAbstract {
   }
 
   async _upsert(key: string, points: number, msDuration: number, forceExpire = false, options: { db?: Kysely<Database> } = {}): Promise<StoreRow> {
-    const db = options.db ?? this.#db;
+    // Inside a submission's transaction the count commits with it; on its own it is a relaxed
+    // write, made durable by the submission's commit that follows (one fsync per submission).
+    return options.db
+      ? this.#write(options.db, key, points, msDuration, forceExpire)
+      : writeRelaxed(this.#db, (db) => this.#write(db, key, points, msDuration, forceExpire));
+  }
+
+  async #write(db: Kysely<Database>, key: string, points: number, msDuration: number, forceExpire: boolean): Promise<StoreRow> {
     const now = Date.now();
     const expire = msDuration > 0 ? now + msDuration : null;
     // An expired window starts again; forceExpire (block/set) overwrites.
