@@ -20,24 +20,42 @@ export async function ensureReferenceBuild() {
   if (code !== 0) process.exit(code);
 }
 
+/**
+ * Seconds each load runs: `BENCH_SECONDS` for every load benchmark (the issue's goals are for
+ * `BENCH_SECONDS=30`), else the benchmark's own default.
+ */
+export function benchSeconds(fallback) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? fallback);
+  if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a number of seconds, got ${process.env.BENCH_SECONDS}`);
+  return seconds;
+}
+
 /** Starts `form-server-runner.mjs` (`rapport` or `baseline`); resolves with the child and its URL. */
 export async function startBenchServer(mode, options) {
   const child = spawn(process.execPath, [path.join(import.meta.dirname, 'form-server-runner.mjs')], {
     env: { ...process.env, BENCH_SERVER: JSON.stringify({ mode, ...options }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const lines = createInterface({ input: child.stdout });
   // The first line is {"url"}; a child that dies first (a failed migration) fails the run instead of hanging it.
   const line = await Promise.race([
-    once(createInterface({ input: child.stdout }), 'line').then(([l]) => l),
+    once(lines, 'line').then(([l]) => l),
     once(child, 'exit').then(([code]) => Promise.reject(new Error(`the ${mode} server exited with code ${code} before listening`))),
   ]);
+  // The last line, written as it stops, is {"maxRssKb"}: its peak resident memory.
+  child.report = new Promise((resolve) => {
+    let last;
+    lines.on('line', (l) => (last = l));
+    lines.on('close', () => resolve(last ? JSON.parse(last) : {}));
+  });
   return { child, url: JSON.parse(line).url };
 }
 
-/** Stops a server started above. */
+/** Stops a server started above; resolves with its peak resident memory in MB (over warm-up and run). */
 export async function stopBenchServer(child) {
   child.kill('SIGTERM');
-  await once(child, 'exit');
+  const [report] = await Promise.all([child.report, once(child, 'exit')]);
+  return { peakRssMb: report?.maxRssKb ? Math.round(report.maxRssKb / 1024) : undefined };
 }
 
 /** One statement on Postgres as its own connection (schemas for each run). */
@@ -52,8 +70,19 @@ export async function pgAdmin(databaseUrl, statement) {
 }
 
 /**
+ * A pause between a warm-up and the measured load: the warm-up's connections still waiting to be
+ * accepted when it ended (closed by then) are cleared away first, so the run starts from a quiet server.
+ */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+
+/** autocannon gives up on a request after this many seconds (its default), and counts a timeout. */
+export const TIMEOUT_SECONDS = 10;
+
+/**
  * 100 connections posting a form for `seconds`, as its page would (same origin, a time trap shown
- * 5 s before); `fields(run, i)` gives the i-th post's fields (unique per run). Counts answers by status.
+ * 5 s before); `fields(run, i)` gives the i-th post's fields (unique per run). Counts answers by
+ * status; latency percentiles are of the answered posts, and a post not answered within
+ * `TIMEOUT_SECONDS` is a timeout (autocannon then drops its connection and opens a new one).
  */
 export async function postLoad(url, { path: formPath, seconds, secret, fields }) {
   let n = 0;
@@ -64,6 +93,7 @@ export async function postLoad(url, { path: formPath, seconds, secret, fields })
     url: `${url}${formPath}`,
     connections: 100,
     duration: seconds,
+    timeout: TIMEOUT_SECONDS,
     requests: [
       {
         method: 'POST',
@@ -76,5 +106,28 @@ export async function postLoad(url, { path: formPath, seconds, secret, fields })
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors + result.timeouts };
+  const { latency } = result;
+  return {
+    rps: result.requests.average,
+    p50: latency.p50,
+    p99: latency.p99,
+    p99_9: latency.p99_9,
+    max: latency.max,
+    statuses,
+    timeouts: result.timeouts,
+    // autocannon counts a timeout as an error too; these are the others (refused or reset connections).
+    errors: result.errors - result.timeouts,
+  };
 }
+
+/** `p50 / p99 / p99.9` of a load, in ms. */
+export const percentiles = (r) => `${r.p50} / ${r.p99} / ${r.p99_9} ms`;
+
+/** A load's answers by status, then its timeouts and other errors. */
+export const answers = (r) =>
+  `${Object.entries(r.statuses)
+    .map(([s, n]) => `${n}×${s}`)
+    .join(', ')}; ${r.timeouts} timeouts${r.errors ? `, ${r.errors} errors` : ''}`;
+
+/** `met` or `not met`, with what was measured. */
+export const goal = (ok) => (ok ? 'met' : '**not met**');

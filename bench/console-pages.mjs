@@ -12,12 +12,12 @@ import { sql } from 'kysely';
 import { createSession, SESSION_COOKIE } from '../integrations/rapport/core/security/sessions.ts';
 import { migrateToLatest } from '../integrations/rapport/core/store/migrate.ts';
 import { openStore } from '../integrations/rapport/core/store/open-store.ts';
-import { distDir, ensureReferenceBuild, pgAdmin, startBenchServer, stopBenchServer } from './bench-servers.mjs';
+import { benchSeconds, distDir, ensureReferenceBuild, pgAdmin, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 import { seedCrm } from './seed-crm.mjs';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = benchSeconds(5);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SIZES = {
   contacts: Number(process.env.BENCH_CONTACTS ?? 100_000),

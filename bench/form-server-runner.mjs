@@ -1,5 +1,6 @@
 // One server for the form benchmark, in its own process: `rapport` (startServer) or `baseline`
-// (bare node:http doing the same transaction as the sign-up handler). Prints {"url"} when listening.
+// (bare node:http doing the same transaction as the sign-up handler). Prints {"url"} when listening,
+// and {"maxRssKb"} (its peak resident memory) when stopped with SIGTERM.
 import http from 'node:http';
 import { composeMail } from '../integrations/rapport/core/mail/compose.ts';
 import { enqueueMail } from '../integrations/rapport/core/mail/outbox.ts';
@@ -11,6 +12,15 @@ import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts'
 
 const { mode, distDir, store: storeOptions, secret } = JSON.parse(process.env.BENCH_SERVER);
 
+// BENCH_TRACE=1: request, event-loop and SQLite-connection timings on stderr at the end (see server-trace.mjs).
+const trace = process.env.BENCH_TRACE ? await import('./server-trace.mjs') : undefined;
+
+process.once('SIGTERM', () => {
+  trace?.printTrace();
+  console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+  process.exit(0);
+});
+
 if (mode === 'rapport') {
   const running = await startServer({
     distDir,
@@ -21,6 +31,7 @@ if (mode === 'rapport') {
     secretFile: '/dev/null',
     rateLimits: { perIp: { points: 1e9, duration: 60 }, mailPerAddress: { points: 1e9, duration: 60 } },
   });
+  trace?.traceServer(running.server);
   console.log(JSON.stringify({ url: serverUrl(running.server) }));
 } else {
   const store = openStore(storeOptions);
@@ -54,5 +65,6 @@ if (mode === 'rapport') {
       res.end();
     });
   });
+  trace?.traceServer(server);
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` })));
 }

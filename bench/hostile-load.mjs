@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { issueTimeTrap } from '../integrations/rapport/core/security/spam-traps.ts';
-import { distDir, ensureReferenceBuild, startBenchServer, stopBenchServer } from './bench-servers.mjs';
+import { benchSeconds, distDir, ensureReferenceBuild, startBenchServer, stopBenchServer } from './bench-servers.mjs';
 import { writeRaw, writeSection } from './report.mjs';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = benchSeconds(8);
 // With a valid time-trap value, as an attacker copies it from the form's page, so the post gets past the traps.
 const FLOOD = `shown=${issueTimeTrap(SECRET, new Date(Date.now() - 5_000))}&${Array.from({ length: 6_000 }, (_, i) => `f${i}=1`).join('&')}`;
 

@@ -22,6 +22,7 @@ import { startJobs } from './jobs.ts';
 import { liveBuilds } from './live-builds.ts';
 import { logUnhandledRejections, refuse, withErrorBoundary } from './request-boundary.ts';
 import { readTarget } from './request-target.ts';
+import { inArrivalOrder } from './request-turns.ts';
 import { findHandler, handlesPath, startRuntimes } from './runtimes.ts';
 import { createServices } from './services.ts';
 import { serveBuildStatus, STATUS_PATH } from './status-page.ts';
@@ -198,7 +199,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }),
     );
   };
-  const server = http.createServer(withErrorBoundary(handle, services.log));
+  // Requests wait in one queue in arrival order, so a new connection is let in under load (request-turns.ts).
+  const server = http.createServer(inArrivalOrder(withErrorBoundary(handle, services.log)));
   const stopLoggingRejections = logUnhandledRejections(services.log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
