@@ -92,6 +92,8 @@ export interface BuildContext extends FeatureContext {
   serverDir: string | undefined;
   /** The project root. */
   root: URL;
+  /** A folder kept between builds, for artefacts an unchanged site can reuse (one subfolder per feature). */
+  cacheDir: string;
   /** Every page written, as the build scanned it. */
   pages: readonly PageFacts[];
   logger: AstroIntegrationLogger;

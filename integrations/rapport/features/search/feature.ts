@@ -11,11 +11,11 @@ export const searchFeature: RapportFeature = {
   id: 'search',
   enabled: ({ config }) => config.features.search,
   routes: ({ server }) => (server ? [{ pattern: '/search', entrypoint: fileURLToPath(new URL('./routes/search.astro', import.meta.url)), private: true }] : []),
-  async afterBuild({ pages, outDir, serverDir, logger }) {
+  async afterBuild({ pages, outDir, serverDir, cacheDir, logger }) {
     const started = performance.now();
-    const search = await buildSearch({ pages, outDir, serverDir });
+    const search = await buildSearch({ pages, outDir, serverDir, cacheDir });
     logger.info(
-      `Search: ${search.records} pages indexed (${Math.round(performance.now() - started)} ms); Pagefind ${kb(search.pagefindBytes)} in /pagefind/${serverDir ? `, server index ${kb(search.serverIndexBytes)}` : ' (no server: /search?q= needs an adapter)'}`,
+      `Search: ${search.records} pages indexed${search.reused ? ', unchanged since the last build' : ''} (${Math.round(performance.now() - started)} ms); Pagefind ${kb(search.pagefindBytes)} in /pagefind/${serverDir ? `, server index ${kb(search.serverIndexBytes)}` : ' (no server: /search?q= needs an adapter)'}`,
     );
   },
   runtime: async () => ({

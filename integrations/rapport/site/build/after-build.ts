@@ -37,7 +37,7 @@ export async function afterBuild(options: {
   const cacheDir = fileURLToPath(options.cacheDir);
   const serverDir = options.serverDir && fileURLToPath(options.serverDir);
 
-  for (const feature of options.features) await feature.afterBuild?.({ ...ctx, outDir, serverDir, root: options.root, pages, logger });
+  for (const feature of options.features) await feature.afterBuild?.({ ...ctx, outDir, serverDir, cacheDir, root: options.root, pages, logger });
 
   if (config.features.ogImages) {
     const started = performance.now();
@@ -49,7 +49,9 @@ export async function afterBuild(options: {
       accent: config.site.accentColor,
       renderer: options.cardRenderer,
     });
-    logger.info(`Open Graph images: ${og.rendered} rendered, ${og.reused} unchanged (${Math.round(performance.now() - started)} ms)`);
+    const { layout, raster, encode } = og.cpuPerCard;
+    const cpu = og.rendered ? `; CPU per card: layout ${layout} ms, raster ${raster} ms, encode ${encode} ms` : '';
+    logger.info(`Open Graph images: ${og.rendered} rendered, ${og.reused} unchanged (${Math.round(performance.now() - started)} ms${cpu})`);
   }
 
   const sizes = await precompress({ outDir, cacheDir: path.join(cacheDir, 'compressed'), write: config.features.precompress });

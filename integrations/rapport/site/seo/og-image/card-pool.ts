@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CardData } from './render-card.ts';
+import type { CardData, CardTimings } from './render-card.ts';
 
 interface Job {
   card: CardData;
-  resolve: (png: Buffer) => void;
+  resolve: (result: { png: Buffer; timings: CardTimings }) => void;
   reject: (error: Error) => void;
 }
 interface Slot {
@@ -14,11 +14,12 @@ interface Slot {
 }
 
 /**
- * Cards a worker has in hand at once: two let it lay out the next card while the previous one is
- * rasterised. The rest wait here: every card in a worker holds a 3 MB bitmap, so handing a worker
- * thousands at once would exhaust memory on a large site.
+ * Cards a worker has in hand at once. One: a worker rasterises in libuv's thread pool, which
+ * Astro's file writes share, so a second card in hand would take a second pool thread and page
+ * generation would wait behind the cards. The rest wait here: every card holds a 3 MB bitmap, so
+ * handing a worker thousands at once would exhaust memory on a large site.
  */
-const PER_WORKER = 2;
+const PER_WORKER = 1;
 
 /**
  * Worker threads that render social cards. satori's layout is synchronous JavaScript, so cards
@@ -36,9 +37,9 @@ export class CardPool {
   }
 
   /** Renders one card on a worker as soon as one has room. */
-  render(card: CardData): Promise<Buffer> {
+  render(card: CardData): Promise<{ png: Buffer; timings: CardTimings }> {
     if (this.slots.length === 0) this.start();
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.queue.push({ card, resolve, reject });
       this.dispatch();
     });
@@ -52,10 +53,10 @@ export class CardPool {
   private start(): void {
     for (let i = 0; i < this.size; i++) {
       const slot: Slot = { worker: new Worker(new URL('./card-worker.ts', import.meta.url)), running: new Map() };
-      slot.worker.on('message', ({ id, png, error }: { id: number; png?: Uint8Array; error?: string }) => {
+      slot.worker.on('message', ({ id, png, timings, error }: { id: number; png?: Uint8Array; timings?: CardTimings; error?: string }) => {
         const job = slot.running.get(id);
         slot.running.delete(id);
-        if (job && png) job.resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+        if (job && png && timings) job.resolve({ png: Buffer.from(png.buffer, png.byteOffset, png.byteLength), timings });
         else job?.reject(new Error(`Rendering a social card failed: ${error}`));
         this.dispatch();
       });

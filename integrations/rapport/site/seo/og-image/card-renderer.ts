@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FileCache } from '../../../internal/file-cache.ts';
 import { ANNOUNCE, type Announce } from './announce-card.ts';
 import { CardPool } from './card-pool.ts';
-import { CARD_TEMPLATE_VERSION, type CardData } from './render-card.ts';
+import { CARD_TEMPLATE_VERSION, type CardData, type CardTimings } from './render-card.ts';
 
 export function cardFileName(card: CardData): string {
   return `${createHash('sha256')
@@ -17,6 +17,8 @@ export class CardRenderer {
   private readonly pool = new CardPool();
   private readonly inFlight = new Map<string, Promise<void>>();
   rendered = 0;
+  /** Thread CPU milliseconds of the cards rendered so far, per step (divide by `rendered` for one card). */
+  readonly cpu: CardTimings = { layout: 0, raster: 0, encode: 0 };
 
   constructor(cache: FileCache) {
     this.cache = cache;
@@ -28,9 +30,12 @@ export class CardRenderer {
     if (this.cache.has(name)) return Promise.resolve();
     let job = this.inFlight.get(name);
     if (!job) {
-      job = this.pool.render(card).then((png) => {
+      job = this.pool.render(card).then(({ png, timings }) => {
         this.cache.put(name, png);
         this.rendered++;
+        this.cpu.layout += timings.layout;
+        this.cpu.raster += timings.raster;
+        this.cpu.encode += timings.encode;
       });
       this.inFlight.set(name, job);
     }

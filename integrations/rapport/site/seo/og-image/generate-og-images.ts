@@ -2,13 +2,15 @@ import path from 'node:path';
 import { FileCache } from '../../../internal/file-cache.ts';
 import type { PageFacts } from '../../../core/page-facts.ts';
 import { CardRenderer, cardFileName } from './card-renderer.ts';
-import type { CardData } from './render-card.ts';
+import type { CardData, CardTimings } from './render-card.ts';
 
 export interface OgImageStats {
   /** Cards rendered during this build (while pages were generated, or now). */
   rendered: number;
   /** Pages whose card came unchanged from an earlier build. */
   reused: number;
+  /** Thread CPU milliseconds per rendered card, per step (zeros when none was rendered). */
+  cpuPerCard: CardTimings;
 }
 
 /**
@@ -44,5 +46,10 @@ export async function generateOgImages(options: {
   } finally {
     if (!options.renderer) await renderer.close();
   }
-  return { rendered: renderer.rendered, reused };
+  const per = (ms: number) => (renderer.rendered ? Number((ms / renderer.rendered).toFixed(1)) : 0);
+  return {
+    rendered: renderer.rendered,
+    reused,
+    cpuPerCard: { layout: per(renderer.cpu.layout), raster: per(renderer.cpu.raster), encode: per(renderer.cpu.encode) },
+  };
 }

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { renderAsync } from '@resvg/resvg-js';
 import satori, { type Font } from 'satori';
-import sharp from 'sharp';
+import { CARD_FONT_FAMILY, cardFonts, type CardFont } from './card-fonts.ts';
+import { encodePng } from './encode-png.ts';
 
 /** Bump when the card's look changes, so cached images are rendered again. */
-export const CARD_TEMPLATE_VERSION = 1;
+export const CARD_TEMPLATE_VERSION = 2;
 
 export interface CardData {
   title: string;
@@ -15,19 +14,24 @@ export interface CardData {
   accent: string;
 }
 
-let fonts: Promise<Font[]> | undefined;
+/**
+ * Milliseconds one card took in each step: CPU of the worker's thread for layout and encoding;
+ * for rasterising, which runs in libuv's thread pool, the time the worker waited for it.
+ */
+export interface CardTimings {
+  layout: number;
+  raster: number;
+  encode: number;
+}
 
-/** The card fonts, read and parsed once per process (re-parsing per image costs ~5× the render). */
-function loadFonts(): Promise<Font[]> {
-  fonts ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const file = (weight: number) => require.resolve(`@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-${weight}-normal.woff`);
-    const [regular, bold] = await Promise.all([readFile(file(400)), readFile(file(700))]);
-    return [
-      { name: 'Atkinson Hyperlegible', data: regular, weight: 400, style: 'normal' },
-      { name: 'Atkinson Hyperlegible', data: bold, weight: 700, style: 'normal' },
-    ];
-  })();
+let fonts: { satori: Font[]; files: string[] } | undefined;
+
+/** The card fonts, read and converted once per process (re-parsing per image costs ~5× the render). */
+function loadFonts() {
+  fonts ??= ((all: CardFont[]) => ({
+    satori: all.map((f) => ({ name: CARD_FONT_FAMILY, data: f.woff, weight: f.weight, style: 'normal' as const })),
+    files: all.map((f) => f.ttfFile),
+  }))(cardFonts());
   return fonts;
 }
 
@@ -35,11 +39,16 @@ type Node = { type: string; props: { style?: Record<string, unknown>; children?:
 const h = (type: string, style: Record<string, unknown>, children?: Node['props']['children']): Node => ({ type, props: { style, children } });
 
 const clamp = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1).replace(/\s+\S*$/, '')}…` : text);
+const cpuMs = () => {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
+};
 
 /** Renders one 1200×630 social card as PNG (CPU-bound: call it from a worker thread). */
-export async function renderCard(card: CardData): Promise<Buffer> {
+export async function renderCard(card: CardData): Promise<{ png: Buffer; timings: CardTimings }> {
+  const started = cpuMs();
   const title = clamp(card.title, 90);
-  const tree = h('div', { width: '100%', height: '100%', display: 'flex', background: '#fffdf8', fontFamily: 'Atkinson Hyperlegible' }, [
+  const tree = h('div', { width: '100%', height: '100%', display: 'flex', background: '#fffdf8', fontFamily: CARD_FONT_FAMILY }, [
     h('div', { width: 28, height: '100%', background: card.accent }),
     h('div', { display: 'flex', flexDirection: 'column', justifyContent: 'space-between', padding: '64px 72px', flex: 1 }, [
       h('div', { fontSize: 34, fontWeight: 700, color: card.accent }, card.siteName),
@@ -50,13 +59,21 @@ export async function renderCard(card: CardData): Promise<Buffer> {
       h('div', { fontSize: 28, color: '#575750' }, card.host),
     ]),
   ]);
-  // satori takes React-like elements; with @types/react installed (Decap brings it) its type is ReactNode.
-  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width: 1200, height: 630, fonts: await loadFonts() });
-  // resvg rasterises in libuv's thread pool, so a worker lays out its next card meanwhile.
-  const image = await renderAsync(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: false } });
-  // sharp encodes the PNG about twice as fast as resvg's own encoder.
-  return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .removeAlpha()
-    .png({ compressionLevel: 6, adaptiveFiltering: false })
-    .toBuffer();
+  const { satori: satoriFonts, files } = loadFonts();
+  // Layout only: words come out as positioned <text>, which resvg draws from the same font in
+  // native code; letting satori turn every glyph into an SVG path cost more than the whole raster.
+  const svg = await satori(tree as unknown as Parameters<typeof satori>[0], { width: 1200, height: 630, fonts: satoriFonts, embedFont: false });
+  const laidOut = cpuMs();
+  // At the final size. The asynchronous call, because resvg-js's synchronous render() keeps each
+  // card's pixels (~6 MB) after they are read: thousands of cards took gigabytes.
+  const rasterStarted = performance.now();
+  const image = await renderAsync(svg, {
+    fitTo: { mode: 'original' },
+    font: { loadSystemFonts: false, fontFiles: files, defaultFontFamily: CARD_FONT_FAMILY },
+  });
+  const pixels = image.pixels;
+  const raster = performance.now() - rasterStarted;
+  const encodeStarted = cpuMs();
+  const png = encodePng(pixels, image.width, image.height);
+  return { png, timings: { layout: laidOut - started, raster, encode: cpuMs() - encodeStarted } };
 }
