@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi, type MockInstance } from 'vitest';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient } from '../helpers/form-client.ts';
@@ -20,7 +20,7 @@ const refuseOne: Record<string, string[]> = {
 describe.each(drivers)('a burst of sign-ups with one that fails in the database, on $name', (driver) => {
   let running: RunningServer;
   // The server logs the refused post on stderr (console.error): kept here to check it.
-  let errors: ReturnType<typeof vi.spyOn<Console, 'error'>>;
+  let errors: MockInstance<typeof console.error>;
 
   beforeAll(async () => {
     errors = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -121,6 +121,34 @@ describe('SQLite group commit', () => {
     expect(committer.stats.commits).toBe(2);
   });
 
+  it('keeps what a unit wrote before a transaction of its own that rolls back', async () => {
+    const outcome = await db.connection().execute(async (conn) => {
+      await conn
+        .insertInto('items')
+        .values({ label: 'kept' } as never)
+        .execute();
+      const failed = await conn
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('items')
+            .values({ label: 'undone' } as never)
+            .execute();
+          throw new Error('changed its mind');
+        })
+        .catch((error: Error) => error.message);
+      await conn.transaction().execute((trx) =>
+        trx
+          .insertInto('items')
+          .values({ label: 'second' } as never)
+          .execute(),
+      );
+      return failed;
+    });
+    expect(outcome).toBe('changed its mind');
+    expect(allCommitted()).toEqual(['kept', 'second']);
+  });
+
   it('rejects every unit of a batch whose COMMIT fails, and stores none of them', async () => {
     const { release, held } = holdConnection();
     const results = await Promise.allSettled([

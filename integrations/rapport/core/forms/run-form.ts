@@ -35,6 +35,8 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
   }
   const read = readForm(form, params);
   if (!read.ok) return { kind: 'invalid', state: read.state };
+  // The count is a relaxed write (see writeRelaxed): it does not wait for a commit of its own but
+  // becomes durable with the handler's, so a submission still costs one fsync.
   const wait = await take(services.limits.perIp, request.ip);
   if (wait > 0) {
     const message = `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${waitText(wait)} and send it again.`;

@@ -245,23 +245,35 @@ export class GroupCommitter {
 
   begin(unit: UnitConnection): void {
     if (!unit.grouped) this.run(unit, CompiledQuery.raw('begin'));
+    // A unit that already wrote before its transaction (a `connection()` unit) keeps those
+    // writes if the transaction rolls back: the transaction gets a savepoint of its own.
+    else if (this.#changes() !== unit.changesBefore) {
+      unit.transactionSavepoint = `t${unit.savepoint}`;
+      this.run(unit, CompiledQuery.raw(`SAVEPOINT ${unit.transactionSavepoint}`));
+    }
     unit.inTransaction = true;
   }
 
   commit(unit: UnitConnection): void {
     unit.inTransaction = false;
     if (!unit.grouped) this.run(unit, CompiledQuery.raw('commit'));
+    else if (unit.transactionSavepoint) this.run(unit, CompiledQuery.raw(`RELEASE ${unit.transactionSavepoint}`));
+    unit.transactionSavepoint = undefined;
   }
 
   rollback(unit: UnitConnection): void {
     unit.inTransaction = false;
+    const nested = unit.transactionSavepoint;
+    unit.transactionSavepoint = undefined;
     if (!unit.grouped) {
       this.run(unit, CompiledQuery.raw('rollback'));
       return;
     }
     if (unit.broken) return;
-    this.run(unit, CompiledQuery.raw(`ROLLBACK TO ${unit.savepoint}`));
-    unit.rolledBack = true;
+    this.run(unit, CompiledQuery.raw(`ROLLBACK TO ${nested ?? unit.savepoint}`));
+    if (nested) this.run(unit, CompiledQuery.raw(`RELEASE ${nested}`));
+    // What the unit wrote is undone: it has nothing to wait for unless it writes again.
+    else unit.changesBefore = this.#changes();
   }
 
   /** Ends the unit, hands the connection to the next in line, and resolves once the unit's writes are durable. */
@@ -284,7 +296,7 @@ export class GroupCommitter {
         throw error;
       }
       const batch = this.#batch!;
-      const wrote = !unit.rolledBack && this.#changes() !== unit.changesBefore;
+      const wrote = this.#changes() !== unit.changesBefore;
       // A reader waits too when others' writes are pending: what it read must not vanish afterwards.
       const wait = !unit.relaxed && (wrote || batch.dirty);
       if (wrote) batch.dirty = true;
@@ -387,7 +399,7 @@ class UnitConnection implements DatabaseConnection {
   changesBefore = 0;
   grouped = true;
   inTransaction = false;
-  rolledBack = false;
+  transactionSavepoint: string | undefined;
   released = false;
   broken: Error | undefined;
 
