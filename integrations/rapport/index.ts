@@ -143,7 +143,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         }
       },
       'astro:build:done': async ({ dir, logger }) => {
-        pages = await scanPages(fileURLToPath(dir));
+        // Facts of unchanged pages come from the previous build's scan (see scanPages).
+        pages = await scanPages(fileURLToPath(dir), fileURLToPath(new URL('page-facts.json', cacheDir)));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
         if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version, retention: privacy?.statement.periods });
         if (privacy) recordVersion(privacy, logger);

@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageFacts } from '../../integrations/rapport/site/build/scan-pages.ts';
+import { pageFacts, scanPages } from '../../integrations/rapport/site/build/scan-pages.ts';
 import { formatWeightTable, overBudget, type PageWeight } from '../../integrations/rapport/site/build/weight-report.ts';
 
 const html = `<!doctype html><html><head><title>Tulips | Shop</title>
@@ -24,6 +27,29 @@ describe('reading a built page', () => {
       eagerImages: ['/_astro/t-720.avif'],
     });
     expect(facts.og.image).toBe('https://shop.example/og/products/tulips.png');
+  });
+});
+
+describe('scanning the output again', () => {
+  it('takes the facts of a byte-identical page from the last scan, and reads a changed page afresh', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-scan-'));
+    try {
+      const outDir = path.join(dir, 'dist');
+      const cacheFile = path.join(dir, 'cache', 'page-facts.json');
+      await mkdir(path.join(outDir, 'a'), { recursive: true });
+      await writeFile(path.join(outDir, 'a', 'index.html'), '<title>Tulips</title>');
+      await writeFile(path.join(outDir, 'index.html'), '<title>Home</title>');
+      expect((await scanPages(outDir, cacheFile)).map((p) => p.title)).toEqual(['Tulips', 'Home']);
+
+      // Mark the cached facts, to see which ones a second scan uses.
+      const cache = JSON.parse(await readFile(cacheFile, 'utf8')) as { pages: Record<string, { title: string }> };
+      for (const facts of Object.values(cache.pages)) facts.title = `cached ${facts.title}`;
+      await writeFile(cacheFile, JSON.stringify(cache));
+      await writeFile(path.join(outDir, 'index.html'), '<title>Home, new</title>');
+      expect((await scanPages(outDir, cacheFile)).map((p) => p.title)).toEqual(['cached Tulips', 'Home, new']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
