@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -74,6 +75,16 @@ export async function pgAdmin(databaseUrl, statement) {
  * accepted when it ended (closed by then) are cleared away first, so the run starts from a quiet server.
  */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+
+/**
+ * What else the machine did during a run, for the report: the 1-minute load average at the start
+ * and the end (on 2 cores, more than 2 means other work competed), and `BENCH_NOTE` if given.
+ */
+export function machineNote(loadAtStart) {
+  const load = (n) => n.toFixed(1);
+  const note = process.env.BENCH_NOTE ? ` ${process.env.BENCH_NOTE.trim()}` : '';
+  return `Load average (1 min) ${load(loadAtStart)} at the start and ${load(os.loadavg()[0])} at the end, on ${os.cpus().length} cores.${note}`;
+}
 
 /** autocannon gives up on a request after this many seconds (its default), and counts a timeout. */
 export const TIMEOUT_SECONDS = 10;

@@ -1,5 +1,5 @@
 // One server for the form benchmark, in its own process: `rapport` (startServer) or `baseline`
-// (bare node:http doing the same transaction as the sign-up handler). Prints {"url"} when listening,
+// (bare node:http doing the same transaction as the sign-up handler, one commit each). Prints {"url"} when listening,
 // and {"maxRssKb"} (its peak resident memory) when stopped with SIGTERM.
 import http from 'node:http';
 import { composeMail } from '../integrations/rapport/core/mail/compose.ts';
@@ -32,10 +32,13 @@ if (mode === 'rapport') {
     rateLimits: { perIp: { points: 1e9, duration: 60 }, mailPerAddress: { points: 1e9, duration: 60 } },
   });
   trace?.traceServer(running.server);
+  trace?.traceStore(running.store);
   console.log(JSON.stringify({ url: serverUrl(running.server) }));
 } else {
-  const store = openStore(storeOptions);
+  // One commit (one fsync) per request, as a plain handler does: no group commit.
+  const store = openStore({ ...storeOptions, groupCommit: false });
   await migrateToLatest(store);
+  trace?.traceStore(store);
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));

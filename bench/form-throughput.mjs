@@ -12,6 +12,7 @@ import {
   distDir,
   ensureReferenceBuild,
   goal,
+  machineNote,
   percentiles,
   pgAdmin as pgAdminAt,
   postLoad,
@@ -28,6 +29,7 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 await ensureReferenceBuild();
+const loadAtStart = os.loadavg()[0];
 
 const load = (url, seconds) =>
   postLoad(url, { path: '/subscribe', seconds, secret: SECRET, fields: (run, i) => ({ email: `bench.${run}.${i}@example.com`, lists: 'news' }) });
@@ -131,7 +133,8 @@ per-IP and per-address limits in the store, the sign-up transaction with its con
 so nothing is refused). Baseline = bare \`node:http\` doing the same transaction (contact, pending subscription, token, outbox mail)
 in one commit per request, and a 303, measured in the same run. Server and load generator run in separate processes.
 Latency percentiles are of the answered posts; a timeout is a post not answered within ${TIMEOUT_SECONDS} s (autocannon's limit);
-peak RSS is the server's \`maxRSS\` over warm-up and run.
+peak RSS is the server's \`maxRSS\` over warm-up and run. Rapport's SQLite store groups the sign-ups that arrive together
+into one commit (one fsync); the baseline commits each on its own. ${machineNote(loadAtStart)}
 
 | Server | req/s | vs baseline | p50 / p99 / p99.9 | max | Answers | Peak RSS |
 |---|---|---|---|---|---|---|
@@ -142,6 +145,19 @@ Goals (issue 20), 100 connections for 30 s${shortRun}:
 | Store | Goal | Measured | |
 |---|---|---|---|
 ${goals}
+
+**Starved requests** (issue 20: p50 under 200 ms, yet posts unanswered after 10 s). They were connections, not posts:
+libuv accepts one new connection per turn of the event loop (libuv#3696), and a turn ran one request for every busy
+connection (node:sqlite is synchronous: each runs to its answer inside the turn), 0.2 to 0.4 s at 100 connections. A client
+that connected then waited in the kernel's accept queue for (connections ahead) × (a turn): measured with \`BENCH_TRACE=1\`
+and autocannon's per-connection answers, every post over 1 s was the first on its connection, 22 to 41 of 100 connections got
+no answer within 10 s, \`ss\` showed 56 to 163 connections waiting in the listening socket's queue, \`strace\` one
+\`accept4\` per 230 ms \`epoll_pwait\` turn; the server itself answered every request it had read within 100 ms, and the
+store's connection was never waited on for more than 17 ms (kysely-sqlite's lock woke its waiters in order; no busy
+timeout, retry or long hold was seen). Since then the server starts requests in arrival order, as many per turn as fit in
+about 10 ms (\`server/request-turns.ts\`), so connections are let in many times a second. The bare baseline server
+still shows the starved connections in its p99.9 and timeouts. Between warm-up and run the benchmark now waits 1 s, so the
+warm-up's connections left in the accept queue do not count against the run.
 `;
 writeSection('Form throughput', section);
 writeRaw('forms', { seconds: DURATION, rows });

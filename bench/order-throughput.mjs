@@ -9,6 +9,7 @@ import {
   distDir,
   ensureReferenceBuild,
   goal,
+  machineNote,
   percentiles,
   pgAdmin as pgAdminAt,
   postLoad,
@@ -25,6 +26,7 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 await ensureReferenceBuild();
+const loadAtStart = os.loadavg()[0];
 
 const load = (url, seconds) =>
   postLoad(url, {
@@ -102,6 +104,7 @@ ${new Date().toISOString().slice(0, 10)}, this machine (2 cores), \`npm run benc
 its lines, its first event, the contact, an activity and two mails in one transaction; a new form key and address each time).
 Latency percentiles are of the answered posts; a timeout is a post not answered within ${TIMEOUT_SECONDS} s (autocannon's limit);
 peak RSS is the server's \`maxRSS\` over warm-up and run. No baseline: the issue sets absolute goals for orders.
+${machineNote(loadAtStart)}
 
 | Store | Orders/s | p50 / p99 / p99.9 | max | Answers | Peak RSS |
 |---|---|---|---|---|---|
