@@ -31,9 +31,13 @@ export function benchSeconds(fallback) {
   return seconds;
 }
 
-/** Starts `form-server-runner.mjs` (`rapport` or `baseline`); resolves with the child and its URL. */
+/**
+ * Starts `form-server-runner.mjs` (`rapport` or `baseline`); resolves with the child and its URL.
+ * BENCH_NODE_ARGS: flags for the server (`--cpu-prof --cpu-prof-dir=…` to see where its time goes).
+ */
 export async function startBenchServer(mode, options) {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'form-server-runner.mjs')], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'form-server-runner.mjs')], {
     env: { ...process.env, BENCH_SERVER: JSON.stringify({ mode, ...options }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
