@@ -6,7 +6,7 @@ import { erasedAddressHash } from '../../core/privacy/core-data.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
-import { siteLink } from '../../core/forms/endpoint.ts';
+import { endpointForm, siteLink } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
@@ -67,7 +67,8 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
   // sign-up only asks for a confirmation mail, and those are limited per address and per IP.
   drawnOnStaticPages: true,
   async handle(data, s) {
-    const form = subscribeForm(s.config);
+    // The definition built once per options (its key and wording hash too), not once per sign-up.
+    const form = endpointForm(subscribeEndpoint, s);
     await s.db.transaction().execute(async (trx) => {
       const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '' }, s.clock);
       const now = s.clock().toISOString();
