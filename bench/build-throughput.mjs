@@ -96,7 +96,9 @@ ${note}
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Social cards in the cold build, thread CPU per card in the card workers (as the build logs it):
+Social cards in the cold build, per card as the build logs it: layout and encode are CPU of the card
+worker's thread; raster is the time the worker waited for resvg in libuv's thread pool (CPU plus queueing
+behind Astro's file writes, so it grows with the machine's load):
 
 | pages | layout ms | raster ms | encode ms | total ms |
 |---|---|---|---|---|
