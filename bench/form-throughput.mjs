@@ -165,9 +165,18 @@ no answer within 10 s, \`ss\` showed 56 to 163 connections waiting in the listen
 \`accept4\` per 230 ms \`epoll_pwait\` turn; the server itself answered every request it had read within 100 ms, and the
 store's connection was never waited on for more than 17 ms (kysely-sqlite's lock woke its waiters in order; no busy
 timeout, retry or long hold was seen). Since then the server starts requests in arrival order, as many per turn as fit in
-about 10 ms (\`server/request-turns.ts\`), so connections are let in many times a second. The bare baseline server
-still shows the starved connections in its p99.9 and timeouts. Between warm-up and run the benchmark now waits 1 s, so the
-warm-up's connections left in the accept queue do not count against the run.
+about 10 ms (\`server/request-turns.ts\`), so connections are let in many times a second. The bare baseline server keeps
+Node's behaviour: its p99.9 was 1.3 to 9.8 s in the 10 s runs of the same day. Between warm-up and run the benchmark now
+waits 1 s, so the warm-up's connections left in the accept queue do not count against the run.
+
+**Where the time goes** (\`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…"\` and \`BENCH_TRACE=1\`, 10 s runs on 2026-11-30): every
+server here is CPU-bound (7 to 10 % idle). On SQLite, Rapport's server spends 33 % of its CPU in the store (its statements,
+and the group commit's COMMIT with its fsync, 11 %), 12 % in Zod (validation) and 12 % in Kysely; the baseline spends 55 to
+60 % in the store, mostly one fsync per sign-up. Building the sign-up form's definition anew for every post cost about a
+tenth more until it was built once per options (\`features/newsletter/subscribe.ts\`). A p99 under 250 ms at 100 connections
+needs well over 400 answers/s (Little's law: the mean wait is 100 ÷ throughput), more than this machine gave while another
+helper built sites on it. On PostgreSQL, Rapport sends 14.6 statements per sign-up against the baseline's 6.3, each a
+round trip and a socket write: \`writev\` to PostgreSQL's sockets is 24 % of the server's CPU, Kysely 9 %, Zod 8 %.
 `;
 writeSection('Form throughput', section);
 writeRaw('forms', { seconds: DURATION, rows });
