@@ -9,6 +9,7 @@ import { writeBuildInfo } from './core/build-info.ts';
 import type { FeatureContext, FeatureRoute } from './core/feature.ts';
 import type { RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './site/build/after-build.ts';
+import { clearOutput } from './site/build/clear-output.ts';
 import { scanPages } from './site/build/scan-pages.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
@@ -40,6 +41,9 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let serverDir: URL | undefined;
   let root: URL;
   let privacy: PreparedStatement | undefined;
+  /** The output folder Astro empties at each build (unset when the site keeps it: `vite.build.emptyOutDir: false`). */
+  let outDir: URL | undefined;
+  let clearing: Promise<void> = Promise.resolve();
 
   const afterBuildIntegration = (): AstroIntegration => ({
     name: 'rapport:after-build',
@@ -50,6 +54,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         } finally {
           await cardRenderer?.close();
           cardRenderer = undefined;
+          await clearing;
         }
       },
     },
@@ -121,6 +126,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
       },
       'astro:config:done': ({ injectTypes, config: astro, buildOutput }) => {
         serverDir = buildOutput === 'server' ? astro.build.server : undefined;
+        outDir = astro.vite.build?.emptyOutDir === false ? undefined : astro.outDir;
         injectTypes({
           filename: 'virtual.d.ts',
           content: `/// <reference path=${JSON.stringify(fileURLToPath(new URL('./virtual.d.ts', import.meta.url)))} />\n`,
@@ -136,6 +142,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         server.httpServer?.once('close', () => void dev.close());
       },
       'astro:build:start': () => {
+        // The last build's files are deleted alongside this build rather than before it (see clearOutput).
+        if (outDir) clearing = clearOutput(fileURLToPath(outDir));
         // Social cards render in worker threads while Astro generates the pages (see announceCard).
         if (config.features.ogImages) {
           cardRenderer = new CardRenderer(new FileCache(fileURLToPath(new URL('og/', cacheDir))));
