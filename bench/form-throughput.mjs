@@ -174,8 +174,8 @@ server here is CPU-bound (7 to 10 % idle). On SQLite, Rapport's server spends 33
 and the group commit's COMMIT with its fsync, 11 %), 12 % in Zod (validation) and 12 % in Kysely; the baseline spends 55 to
 60 % in the store, mostly one fsync per sign-up. Building the sign-up form's definition anew for every post cost about a
 tenth more until it was built once per options (\`features/newsletter/subscribe.ts\`). A p99 under 250 ms at 100 connections
-needs well over 400 answers/s (Little's law: the mean wait is 100 ÷ throughput), more than this machine gave while another
-helper built sites on it. On PostgreSQL, Rapport sends 14.6 statements per sign-up against the baseline's 6.3, each a
+needs well over 400 answers/s (Little's law: the mean wait is 100 ÷ throughput): on the quiet machine Rapport gave 841/s
+and a p99 of 178 ms, with another helper's site build taking a core 538/s and 340 ms (30 s runs, 2026-11-30). On PostgreSQL, Rapport sends 14.6 statements per sign-up against the baseline's 6.3, each a
 round trip and a socket write: \`writev\` to PostgreSQL's sockets is 24 % of the server's CPU, Kysely 9 %, Zod 8 %.
 `;
 writeSection('Form throughput', section);
