@@ -10,8 +10,7 @@ const burn = (ms: number) => {
   while (performance.now() < until);
 };
 /** A stand-in for a request the queue only looks at (its socket) and hands on. */
-const fakeRequest = (url: string, destroyed = false) =>
-  [{ url, socket: { destroyed } } as unknown as http.IncomingMessage, {} as http.ServerResponse] as const;
+const fakeRequest = (url: string, destroyed = false) => [{ url, socket: { destroyed } } as unknown as http.IncomingMessage, {} as http.ServerResponse] as const;
 
 describe('requests started in arrival order, a few per turn', () => {
   it('starts requests in the order they came, and skips one whose visitor hung up', async () => {
@@ -81,9 +80,7 @@ describe('a server under load lets new visitors in', () => {
     const client = async () => {
       while (busy) {
         await new Promise<void>((resolve, reject) =>
-          http
-            .get({ host: '127.0.0.1', port, path: '/busy', agent }, (res) => res.resume().on('end', resolve))
-            .on('error', reject),
+          http.get({ host: '127.0.0.1', port, path: '/busy', agent }, (res) => res.resume().on('end', resolve)).on('error', reject),
         );
       }
     };
