@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
@@ -56,8 +57,9 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
     const question = 'Can I plant bulbs in raised beds?';
     expect((await formClient(base, SECRET).post('/faq/ask', { question, email: 'raised.beds@example.com' })).status).toBe(303);
 
-    // The CLI creates the editor and prints a one-time sign-in link.
-    const cli = execFileSync(
+    // The CLI creates the editor and prints a one-time sign-in link. Run without blocking this
+    // process: the server under test lives in it, and its store must go on committing meanwhile.
+    const { stdout: cli } = await promisify(execFile)(
       process.execPath,
       [path.join(project, 'integrations/rapport/cli/rapport.ts'), 'users', 'add', 'editor@example.com', '--role', 'editor', '--name', 'Edie Tor'],
       {
