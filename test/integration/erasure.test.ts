@@ -263,4 +263,47 @@ describe.each(drivers)('erasing a person on $name', (driver) => {
     const left = (await store.db.selectFrom('contacts').select('id').where('id', 'in', [quentin, stray.id]).execute()).map((r) => r.id);
     expect(left).toEqual([quentin]);
   });
+  it('takes an underscore in an address literally: erasing jo_ann@ leaves joxann@’s links, mail and counters', async () => {
+    const gone = await upsertContact(store.db, { email: 'jo_ann@example.com', name: 'Jo Ann' }, () => now);
+    const kept = await upsertContact(store.db, { email: 'joxann@example.com', name: 'Joxann' }, () => now);
+    const at = now.toISOString();
+    await store.db
+      .insertInto('tokens')
+      .values({
+        hash: `h-${kept.id}`,
+        purpose: 'test',
+        contact_id: null,
+        payload: JSON.stringify({ email: kept.email }),
+        created_at: at,
+        expires_at: at,
+        used_at: null,
+      })
+      .execute();
+    await store.db
+      .insertInto('mail_outbox')
+      .values({
+        id: `m-${kept.id}`,
+        to_address: 'staff@shop.example',
+        subject: 'A message',
+        text_body: `From ${kept.email}`,
+        html_body: null,
+        headers: null,
+        status: 'sent',
+        next_attempt_at: at,
+        last_error: null,
+        created_at: at,
+        sent_at: at,
+      })
+      .execute();
+    await store.db
+      .insertInto('rate_limits')
+      .values({ key: `mail:${kept.email}`, points: 1, expire: null })
+      .execute();
+    expect(await erasePerson(store.db, declarations, gone.id, { at: now })).toBe('erased');
+    expect(await store.db.selectFrom('tokens').select('hash').where('hash', '=', `h-${kept.id}`).execute()).toHaveLength(1);
+    expect(await store.db.selectFrom('mail_outbox').select('id').where('id', '=', `m-${kept.id}`).execute()).toHaveLength(1);
+    expect(await store.db.selectFrom('rate_limits').select('key').where('key', '=', `mail:${kept.email}`).execute()).toHaveLength(1);
+    const exported = await exportPerson(store.db, declarations, kept.id);
+    expect(exported?.rate_limits).toEqual([expect.objectContaining({ key: `mail:${kept.email}` })]);
+  });
 });

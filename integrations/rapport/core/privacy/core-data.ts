@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { withPermit } from '../store/append-only.ts';
+import { likeEscaped, likeLiteral } from '../store/like.ts';
 import type { Database } from '../store/schema.ts';
 import { CORE_RETENTION } from './core-retention.ts';
 import type { PersonalData } from './personal-data.ts';
@@ -29,7 +30,7 @@ async function redactAudit(trx: Kysely<Database>, contactId: string, needles: st
         const rows = await trx
           .selectFrom('audit_log')
           .select(['id', 'summary', 'data'])
-          .where((eb) => eb.or([eb('summary', 'like', `%${escapeLike(form)}%`), eb('data', 'like', `%${escapeLike(form)}%`)]))
+          .where((eb) => eb.or([likeEscaped(eb.ref('summary'), `%${likeLiteral(form)}%`), likeEscaped(eb.ref('data'), `%${likeLiteral(form)}%`)]))
           .execute();
         for (const row of rows) {
           await trx
@@ -42,10 +43,6 @@ async function redactAudit(trx: Kysely<Database>, contactId: string, needles: st
     }
   });
 }
-
-// LIKE has no portable ESCAPE default; the few patterns that matter (`%`, `_`) are rare in names and
-// addresses, and a wider match only costs a row read: the replacement itself is exact.
-const escapeLike = (s: string) => s;
 
 /**
  * The CRM store's own records about a person: the contact, their timeline, consent ledger,
@@ -96,7 +93,11 @@ export const coreData = (): PersonalData => ({
         .execute(),
       mail_events: await db.selectFrom('mail_events').selectAll().where('email', '=', person.email).orderBy('created_at').execute(),
       mail_suppressions: await db.selectFrom('mail_suppressions').selectAll().where('email', '=', person.email).execute(),
-      rate_limits: await db.selectFrom('rate_limits').selectAll().where('key', 'like', `%:${person.email}`).execute(),
+      rate_limits: await db
+        .selectFrom('rate_limits')
+        .selectAll()
+        .where((eb) => likeEscaped(eb.ref('key'), `%:${likeLiteral(person.email)}`))
+        .execute(),
       audit_log: await db
         .selectFrom('audit_log')
         .select(['created_at', 'action', 'summary'])
@@ -112,17 +113,23 @@ export const coreData = (): PersonalData => ({
     const id = person.contactId;
     await trx.deleteFrom('activities').where('contact_id', '=', id).execute();
     await trx.deleteFrom('tokens').where('contact_id', '=', id).execute();
-    await trx.deleteFrom('tokens').where('payload', 'like', `%${person.email}%`).execute();
+    await trx
+      .deleteFrom('tokens')
+      .where((eb) => likeEscaped(eb.ref('payload'), `%${likeLiteral(person.email)}%`))
+      .execute();
     await trx.deleteFrom('mail_outbox').where('to_address', '=', person.email).execute();
     // Staff's copies of their messages, orders and questions name them in the text and the Reply-To.
-    const mentions = `%${person.email}%`;
+    const mentions = `%${likeLiteral(person.email)}%`;
     await trx
       .deleteFrom('mail_outbox')
-      .where((eb) => eb.or((['subject', 'text_body', 'html_body', 'headers', 'vars'] as const).map((c) => eb(eb.fn('lower', [c]), 'like', mentions))))
+      .where((eb) => eb.or((['subject', 'text_body', 'html_body', 'headers', 'vars'] as const).map((c) => likeEscaped(eb.fn('lower', [c]), mentions))))
       .execute();
     await trx.deleteFrom('mail_events').where('email', '=', person.email).execute();
     await trx.deleteFrom('mail_suppressions').where('email', '=', person.email).execute();
-    await trx.deleteFrom('rate_limits').where('key', 'like', `%:${person.email}`).execute();
+    await trx
+      .deleteFrom('rate_limits')
+      .where((eb) => likeEscaped(eb.ref('key'), `%:${likeLiteral(person.email)}`))
+      .execute();
     const needles = [
       person.email,
       ...(person.name.trim().length >= 2 ? [person.name.trim()] : []),

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { likeEscaped, likeLiteral } from '../../core/store/like.ts';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../core/store/schema.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -10,7 +11,7 @@ export async function readAudit(
 ) {
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.actor) query = query.where('actor', '=', filter.actor);
-  if (filter.action) query = query.where(sql<boolean>`action like ${`${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (filter.action) query = query.where((eb) => likeEscaped(eb.ref('action'), `${likeLiteral(filter.action!)}%`));
   if (filter.subject) query = query.where('subject_id', '=', filter.subject);
   const rows = await query
     .orderBy('created_at', 'desc')

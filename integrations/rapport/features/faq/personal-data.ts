@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PersonalData, RetentionRule } from '../../core/privacy/personal-data.ts';
+import { likeEscaped, likeLiteral } from '../../core/store/like.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { STAFF_QUESTION_SUBJECT } from './ask.ts';
 
@@ -73,7 +74,11 @@ export const questionsData = (): PersonalData => ({
       .where('details', 'is not', null)
       .execute();
     for (const { details } of detailed) {
-      await trx.deleteFrom('mail_outbox').where('subject', 'like', `${STAFF_QUESTION_SUBJECT}%`).where('text_body', 'like', `%${details!}%`).execute();
+      await trx
+        .deleteFrom('mail_outbox')
+        .where((eb) => likeEscaped(eb.ref('subject'), `${likeLiteral(STAFF_QUESTION_SUBJECT)}%`))
+        .where((eb) => likeEscaped(eb.ref('text_body'), `%${likeLiteral(details!)}%`))
+        .execute();
     }
     await trx.updateTable('faq_questions').set(UNLINKED).where('contact_id', '=', person.contactId).where('status', '=', 'published').execute();
     const others = await trx.selectFrom('faq_questions').select('id').where('contact_id', '=', person.contactId).execute();

@@ -1,3 +1,5 @@
+import { likeLiteral } from '../../core/store/like.ts';
+
 /** Reading a console list's query string: every value is checked, anything else falls back to the default. */
 
 /** The page number (1 when absent or nonsense; capped so an offset stays reasonable). */
@@ -24,4 +26,4 @@ export const searchText = (url: URL, name = 'q'): string | undefined => {
 };
 
 /** A `LIKE` pattern matching `text` anywhere, with the wildcards in it taken literally (use with `escape '\'`). */
-export const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const containsPattern = (text: string) => `%${likeLiteral(text.toLowerCase())}%`;
