@@ -77,20 +77,25 @@ function pendingRow(
  * exists exactly when the submission does.
  */
 export async function enqueueMail(db: Kysely<Database>, mail: OutgoingMail, clock: Clock = systemClock): Promise<string> {
-  const id = randomUUID();
-  await db
-    .insertInto('mail_outbox')
-    .values(
-      pendingRow(id, clock().toISOString(), {
-        to_address: mail.to,
-        subject: mail.subject,
-        text_body: mail.text,
-        html_body: mail.html ?? null,
-        headers: mail.headers ? JSON.stringify(mail.headers) : null,
-      }),
-    )
-    .execute();
-  return id;
+  const [id] = await enqueueMails(db, [mail], clock);
+  return id!;
+}
+
+/** Queues several messages in one statement (a submission that mails the visitor and the staff). */
+export async function enqueueMails(db: Kysely<Database>, mails: OutgoingMail[], clock: Clock = systemClock): Promise<string[]> {
+  if (mails.length === 0) return [];
+  const now = clock().toISOString();
+  const rows = mails.map((mail) =>
+    pendingRow(randomUUID(), now, {
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html ?? null,
+      headers: mail.headers ? JSON.stringify(mail.headers) : null,
+    }),
+  );
+  await db.insertInto('mail_outbox').values(rows).execute();
+  return rows.map((row) => row.id);
 }
 
 /** A message to merge from a stored template (`mail_templates`, see `merge.ts`). */

@@ -9,6 +9,14 @@ interface StoreRow {
   expire: number | null;
 }
 
+interface Waiting {
+  key: string;
+  points: number;
+  msDuration: number;
+  resolve(row: StoreRow): void;
+  reject(error: unknown): void;
+}
+
 /**
  * rate-limiter-flexible's limiter (fixed window, blocking, rewards) with its counters in the CRM
  * store, so limits hold across several servers sharing one database. The storage is one portable
@@ -17,6 +25,8 @@ interface StoreRow {
  */
 export class StoreRateLimiter extends RateLimiterStoreAbstract {
   readonly #db: Kysely<Database>;
+  /** Relaxed counts waiting for this turn's statement (see #flush). */
+  #waiting: Waiting[] = [];
 
   constructor(db: Kysely<Database>, options: { keyPrefix: string; points: number; duration: number }) {
     super({ ...options, storeClient: db });
@@ -24,27 +34,72 @@ export class StoreRateLimiter extends RateLimiterStoreAbstract {
   }
 
   async _upsert(key: string, points: number, msDuration: number, forceExpire = false, options: { db?: Kysely<Database> } = {}): Promise<StoreRow> {
-    // Inside a submission's transaction the count commits with it; on its own it is a relaxed
-    // write, made durable by the submission's commit that follows (one fsync per submission).
-    return options.db
-      ? this.#write(options.db, key, points, msDuration, forceExpire)
-      : writeRelaxed(this.#db, (db) => this.#write(db, key, points, msDuration, forceExpire));
+    // Inside a submission's transaction the count commits with it.
+    if (options.db) return this.#write(options.db, [{ key, points }], msDuration, forceExpire).then((rows) => rows.get(key)!);
+    // On its own it is a relaxed write, made durable by the submission's commit that follows (one
+    // fsync per submission); block/set (forceExpire) are rare and go alone.
+    if (forceExpire) return writeRelaxed(this.#db, (db) => this.#write(db, [{ key, points }], msDuration, true)).then((rows) => rows.get(key)!);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ key, points, msDuration, resolve, reject });
+      if (this.#waiting.length === 1) setImmediate(() => this.#flush());
+    });
   }
 
-  async #write(db: Kysely<Database>, key: string, points: number, msDuration: number, forceExpire: boolean): Promise<StoreRow> {
+  /**
+   * Writes the counts taken during one turn of the event loop in one statement: a flood from one
+   * address (or many visitors at once) costs one round trip per turn, not one per post. Each
+   * caller gets the count as if the writes had been made one after another in arrival order.
+   * One limiter has one window length, so the batch's first is everyone's.
+   */
+  #flush(): void {
+    const batch = this.#waiting.splice(0);
+    const msDuration = batch[0]!.msDuration;
+    const sums = new Map<string, number>();
+    for (const w of batch) sums.set(w.key, (sums.get(w.key) ?? 0) + w.points);
+    writeRelaxed(this.#db, (db) =>
+      this.#write(
+        db,
+        [...sums].map(([key, points]) => ({ key, points })),
+        msDuration,
+        false,
+      ),
+    ).then(
+      (rows) => {
+        // The last caller of a key sees the final count; each earlier one, the count before the later ones.
+        const after = new Map<string, number>();
+        for (let i = batch.length - 1; i >= 0; i--) {
+          const w = batch[i]!;
+          const row = rows.get(w.key)!;
+          const later = after.get(w.key) ?? 0;
+          w.resolve({ points: row.points - later, expire: row.expire });
+          after.set(w.key, later + w.points);
+        }
+      },
+      (error: unknown) => {
+        for (const w of batch) w.reject(error);
+      },
+    );
+  }
+
+  async #write(db: Kysely<Database>, counts: { key: string; points: number }[], msDuration: number, forceExpire: boolean): Promise<Map<string, StoreRow>> {
     const now = Date.now();
     const expire = msDuration > 0 ? now + msDuration : null;
     // An expired window starts again; forceExpire (block/set) overwrites.
     const stale = sql`(rate_limits.expire is not null and rate_limits.expire <= ${now})`;
     const force = forceExpire ? sql`true` : stale;
-    const { rows } = await sql<StoreRow>`
-      insert into rate_limits (key, points, expire) values (${key}, ${points}, ${expire})
-      on conflict (key) do update set
-        points = case when ${force} then excluded.points else rate_limits.points + excluded.points end,
-        expire = case when ${force} then excluded.expire else rate_limits.expire end
-      returning points, expire`.execute(db);
-    const row = rows[0]!;
-    return { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) };
+    const rows = new Map<string, StoreRow>();
+    // 300 keys (900 parameters) per statement, well within SQLite's and PostgreSQL's limits.
+    for (let start = 0; start < counts.length; start += 300) {
+      const values = counts.slice(start, start + 300).map(({ key, points }) => sql`(${key}, ${points}, ${expire})`);
+      const result = await sql<StoreRow & { key: string }>`
+        insert into rate_limits (key, points, expire) values ${sql.join(values)}
+        on conflict (key) do update set
+          points = case when ${force} then excluded.points else rate_limits.points + excluded.points end,
+          expire = case when ${force} then excluded.expire else rate_limits.expire end
+        returning key, points, expire`.execute(db);
+      for (const row of result.rows) rows.set(row.key, { points: Number(row.points), expire: row.expire === null ? null : Number(row.expire) });
+    }
+    return rows;
   }
 
   async _get(key: string): Promise<StoreRow | null> {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { openSqlite } from './open-sqlite.ts';
 import { GroupCommitDialect, sharedCommitter, type GroupCommitOptions, type GroupCommitStats } from './sqlite-group-commit.ts';
@@ -39,17 +39,19 @@ export function openStore(options: StoreOptions = {}): Store {
     const url = new URL(options.databaseUrl);
     if (!/^postgres(ql)?:$/.test(url.protocol)) throw new Error(`DATABASE_URL must start with postgres://, got ${url.protocol}//…`);
     const location = `${url.host}${url.pathname}`;
-    const pool = postgresPool(options.databaseUrl, location, options.schema, options.log ?? ((line) => console.error(line)));
+    const outage = outageReporter(location, options.log ?? ((line: string) => console.error(line)));
+    const pool = postgresPool(options.databaseUrl, options.schema, outage);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    // The counter's commit need not wait for its own WAL flush: the submission's commit that
+    // The counters' own connections commit without waiting for the WAL flush (a session setting,
+    // so a counter is one statement, not begin/set/write/commit): the submission's commit that
     // follows flushes the log up to its own record, the counter's included.
-    relaxedWriters.set(db, (write) =>
-      db.transaction().execute(async (trx) => {
-        await sql`set local synchronous_commit = off`.execute(trx);
-        return write(trx);
-      }),
-    );
-    return { db, dialect: 'postgres', location, close: () => db.destroy() };
+    const relaxedPool = postgresPool(options.databaseUrl, options.schema, outage, { max: 3, relaxed: true });
+    const relaxed = new Kysely<Database>({ dialect: new PostgresDialect({ pool: relaxedPool }) });
+    relaxedWriters.set(db, (write) => write(relaxed));
+    const close = async () => {
+      await Promise.all([db.destroy(), relaxed.destroy()]);
+    };
+    return { db, dialect: 'postgres', location, close };
   }
   const file = options.sqliteFile ?? 'var/rapport.sqlite';
   const grouping = options.groupCommit ?? true;
@@ -83,34 +85,48 @@ export function writeRelaxed<T>(db: Kysely<Database>, write: (db: Kysely<Databas
  * (form posts answer 503) and the first query after it is back opens a fresh connection: no
  * restart needed.
  */
-function postgresPool(connectionString: string, location: string, schema: string | undefined, log: (line: string) => void): pg.Pool {
+function postgresPool(connectionString: string, schema: string | undefined, outage: OutageReporter, { max = 10, relaxed = false } = {}): pg.Pool {
+  const settings = [...(schema ? [`search_path=${schema}`] : []), ...(relaxed ? ['synchronous_commit=off'] : [])];
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max,
     // An unreachable server (or a pool with every connection busy) fails the query in seconds
     // rather than holding the visitor's request until the OS gives up on the TCP connect.
     connectionTimeoutMillis: 5_000,
     // Detect a connection that died without a word (failover, a firewall dropping idle flows).
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(settings.length ? { options: settings.map((setting) => `-c ${setting}`).join(' ') } : {}),
   });
-  let lost = false;
-  const onError = (error: Error) => {
-    if (lost) return;
-    lost = true;
-    log(
-      `PostgreSQL connection lost (${location}): ${error.message}. Until it is back, whatever needs the database fails (form posts answer 503, nothing is stored); the server carries on and reconnects by itself.`,
-    );
-  };
-  pool.on('error', onError);
+  pool.on('error', outage.onError);
   pool.on('connect', (client) => {
     // Stays for the client's life: the pool listens only while the client is idle.
-    client.on('error', onError);
-    if (lost) {
-      lost = false;
-      log(`PostgreSQL connection is back (${location}).`);
-    }
+    client.on('error', outage.onError);
+    outage.onConnect();
   });
   return pool;
+}
+
+interface OutageReporter {
+  onError(error: Error): void;
+  onConnect(): void;
+}
+
+/** One report per outage and one when it ends, whichever of the store's pools sees it first. */
+function outageReporter(location: string, log: (line: string) => void): OutageReporter {
+  let lost = false;
+  return {
+    onError(error) {
+      if (lost) return;
+      lost = true;
+      log(
+        `PostgreSQL connection lost (${location}): ${error.message}. Until it is back, whatever needs the database fails (form posts answer 503, nothing is stored); the server carries on and reconnects by itself.`,
+      );
+    },
+    onConnect() {
+      if (!lost) return;
+      lost = false;
+      log(`PostgreSQL connection is back (${location}).`);
+    },
+  };
 }

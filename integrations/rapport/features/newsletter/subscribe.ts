@@ -72,20 +72,30 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
     await s.db.transaction().execute(async (trx) => {
       const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '' }, s.clock);
       const now = s.clock().toISOString();
-      const confirmed = new Set(
-        (await trx.selectFrom('list_subscriptions').select('list').where('contact_id', '=', contact.id).where('status', '=', 'confirmed').execute()).map(
-          (r) => r.list,
-        ),
+      // One upsert for every list ticked: a list already confirmed is left as it is and not
+      // returned, so what comes back is what this sign-up still has to confirm.
+      const rows = data.lists.map((list) => ({
+        contact_id: contact.id,
+        list,
+        status: 'pending' as const,
+        created_at: now,
+        confirmed_at: null,
+        updated_at: now,
+      }));
+      const pendingLists = new Set(
+        (
+          await trx
+            .insertInto('list_subscriptions')
+            .values([...new Map(rows.map((row) => [row.list, row])).values()])
+            .onConflict((oc) =>
+              oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'pending', updated_at: now }).where('list_subscriptions.status', '<>', 'confirmed'),
+            )
+            .returning('list')
+            .execute()
+        ).map((r) => r.list),
       );
-      const wanted = [...new Set(data.lists)].filter((l) => !confirmed.has(l));
+      const wanted = [...new Set(data.lists)].filter((l) => pendingLists.has(l));
       if (wanted.length === 0) return;
-      for (const list of wanted) {
-        await trx
-          .insertInto('list_subscriptions')
-          .values({ contact_id: contact.id, list, status: 'pending', created_at: now, confirmed_at: null, updated_at: now })
-          .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'pending', updated_at: now }))
-          .execute();
-      }
       if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'none') return;

@@ -5,7 +5,7 @@ import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../
 import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
 import { groupParams, type FormValues } from '../../core/forms/read-form.ts';
-import { enqueueMail } from '../../core/mail/outbox.ts';
+import { enqueueMails } from '../../core/mail/outbox.ts';
 import { mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../../core/security/spam-traps.ts';
@@ -382,9 +382,15 @@ export const orderEndpoint: FormEndpoint = {
           shipTo,
         };
         const permission = await mailPermission(trx, s, contact);
-        if (permission !== 'none')
-          await enqueueMail(trx, acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary), s.clock);
-        await enqueueMail(trx, staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null), s.clock);
+        // The customer's acknowledgement (within the unsolicited-mail limit) and the staff's copy, in one statement.
+        await enqueueMails(
+          trx,
+          [
+            ...(permission === 'none' ? [] : [acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary)]),
+            staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null),
+          ],
+          s.clock,
+        );
         return { number };
       })
       .catch(async (error: unknown) => {
