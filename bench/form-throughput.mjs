@@ -170,13 +170,20 @@ Node's behaviour: its p99.9 was 1.3 to 9.8 s in the 10 s runs of the same day. B
 waits 1 s, so the warm-up's connections left in the accept queue do not count against the run.
 
 **Where the time goes** (\`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…"\` and \`BENCH_TRACE=1\`, 10 s runs on 2026-11-30): every
-server here is CPU-bound (7 to 10 % idle). On SQLite, Rapport's server spends 33 % of its CPU in the store (its statements,
-and the group commit's COMMIT with its fsync, 11 %), 12 % in Zod (validation) and 12 % in Kysely; the baseline spends 55 to
-60 % in the store, mostly one fsync per sign-up. Building the sign-up form's definition anew for every post cost about a
-tenth more until it was built once per options (\`features/newsletter/subscribe.ts\`). A p99 under 250 ms at 100 connections
-needs well over 400 answers/s (Little's law: the mean wait is 100 ÷ throughput): on the quiet machine Rapport gave 841/s
-and a p99 of 178 ms, with another helper's site build taking a core 538/s and 340 ms (30 s runs, 2026-11-30). On PostgreSQL, Rapport sends 14.6 statements per sign-up against the baseline's 6.3, each a
-round trip and a socket write: \`writev\` to PostgreSQL's sockets is 24 % of the server's CPU, Kysely 9 %, Zod 8 %.
+server here is CPU-bound. On PostgreSQL each statement is what costs, a round trip over loopback TCP whose \`writev\` is 28 to
+31 % of the CPU of Rapport's server and of the baseline's alike, so the ratio follows the statements per sign-up. They were
+14.6 against the baseline's 6.1: the per-IP count was a transaction of its own (begin, \`set local synchronous_commit\`,
+upsert, commit) and the lists a select plus an upsert each. Now the per-IP counts taken in one turn of the event loop are one
+statement (\`core/security/rate-limit.ts\`, on connections whose commits do not wait for the WAL flush) and the lists one
+upsert: 8.6 statements per sign-up. Rapport on PostgreSQL went from 380/s (0.47×, p99 366 ms) to 715/s (0.59×, p99 210 ms) in
+the 30 s runs; on SQLite the same change took it from 841/s to 1,928/s (1.84×). What still separates Rapport from the baseline
+on PostgreSQL is the two per-address limits inside the sign-up's transaction (one confirmation mail per address per ten
+minutes, three mails per day to an address that has confirmed nothing), which the baseline does not enforce: two of the 2.5
+round trips it sends beyond the baseline's. Joining them would change what they mean (the second counts only when the first lets a mail through) and dropping
+them would let the form mail-bomb an address, so the 0.7× goal is missed here by design; the rest of the profile (\`writev\`
+28 %, Kysely 9 %, 14 % idle waiting for PostgreSQL, which shares the two cores) has nothing else of that size. On SQLite, the
+group commit's COMMIT with its fsync is 11 % of the server's CPU, Zod 12 %, Kysely 12 %. A p99 under 250 ms at 100 connections
+needs well over 400 answers/s (Little's law: the mean wait is 100 ÷ throughput).
 `;
 writeSection('Form throughput', section);
 writeRaw('forms', { seconds: DURATION, rows });
