@@ -1,5 +1,5 @@
 // Where the browser tests find Chromium: CHROMIUM_PATH, then the usual Debian/Ubuntu paths.
-// No test tool downloads a browser (see scripts/ensure-chromium.mjs).
+// No test tool downloads a browser (see scripts/ensure-system-packages.mjs).
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM_CANDIDATES = [
