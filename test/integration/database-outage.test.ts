@@ -93,9 +93,21 @@ describe('PostgreSQL stops and starts again under a running server', () => {
     const home = await client.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('<html');
+    // The load balancer's health check says so, in time, with why: this server should get no traffic.
+    const started = Date.now();
+    const down = await client.get('/health');
+    expect(down.status, down.text).toBe(503);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(JSON.parse(down.text)).toMatchObject({
+      status: 'unavailable',
+      store: { dialect: 'postgres', ok: false, reason: expect.stringMatching(/^The store/) },
+    });
     expect(alive(child), server.stderr()).toBe(true);
 
     await db.start();
+    const up = await client.get('/health');
+    expect(up.status, up.text).toBe(200);
+    expect(JSON.parse(up.text)).toMatchObject({ status: 'ok', store: { dialect: 'postgres', ok: true } });
     for (let i = 0; i < 4; i++) {
       const email = `after.${i}@example.com`;
       const answer = await subscribe(email);

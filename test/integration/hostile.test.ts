@@ -176,6 +176,37 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     expect(await db().selectFrom('contacts').select('id').where('email', '=', 'options-victim@example.com').executeTakeFirst()).toBeUndefined();
   });
 
+  it('answers /health with the store and build only, no cookie, to GET and HEAD; any other method gets 405 with Allow', async () => {
+    const headers = { Host: host(), Cookie: 'rapport_session=forged; rapport_cart=x.y', 'X-Forwarded-For': '203.0.113.9', Accept: 'text/html' };
+    for (const target of ['/health', '/health?verbose=1&%ff', 'http://evil.example/health']) {
+      const answer = await send(port, request('GET', target, headers));
+      expectClearAnswer(answer, `GET ${target}`);
+      expect(answer.status, target).toBe(200);
+      expect(answer.head).toMatch(/\r\nCache-Control: no-store/i);
+      expect(answer.head).not.toMatch(/\r\nSet-Cookie:/i);
+      const body = JSON.parse(answer.body) as { status: string; store: { dialect: string; ok: boolean; ms: number }; build: { id: string; builtAt: string } };
+      expect(body.status).toBe('ok');
+      expect(body.store).toMatchObject({ dialect: driver.name, ok: true });
+      expect(body.store.ms).toBeLessThan(STALLED_MS);
+      expect(body.build.id).toMatch(/^[\w-]{8}$/);
+      expect(Number.isNaN(Date.parse(body.build.builtAt))).toBe(false);
+      // Nothing but those three: no address, path, version of anything or person.
+      expect(Object.keys(body).sort()).toEqual(['build', 'status', 'store']);
+    }
+    const head = await send(port, request('HEAD', '/health', { Host: host() }));
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND']) {
+      const answer = await send(port, request(method, '/health', { Host: host(), Origin: origin(), 'Content-Type': 'application/json' }, '{"status":"down"}'));
+      expectClearAnswer(answer, `${method} /health`);
+      expect(answer.status, method).toBe(405);
+      expect(answer.head).toMatch(/\r\nAllow: GET, HEAD\r\n/i);
+    }
+    const oversized = await send(port, request('POST', '/health', { Host: host() }, 'x'.repeat(200_000)));
+    expect(oversized.status).toBe(405);
+    await alive();
+  });
+
   it('does not let the forms mail a stranger more than three times a day, or carry their text (finding 3)', async () => {
     const victim = `victim.${driver.name}@example.com`;
     const phish = 'Your account is locked: verify at http://phish.example/login';
@@ -236,6 +267,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/track',
       '/admin/api/v1',
       '/admin/status',
+      '/health',
+      '/health?x=%ff',
       '/privacy/',
       '/orders/123456-ABCDEF',
       '/webhooks/mail/mailgun',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RapportConfig } from '../config/schema.ts';
@@ -13,13 +14,18 @@ export interface BuildInfo {
   privacyVersion?: string | undefined;
   /** The retention periods from the editor's privacy settings, by kind: what the statement prints and the retention job enforces. */
   retention?: Partial<Record<string, Period>> | undefined;
+  /** Names this build apart from every other (`/health` shows it: the servers of a cluster serve the same one). */
+  id?: string | undefined;
+  /** When the build was made, ISO 8601. */
+  builtAt?: string | undefined;
 }
 
 export const BUILD_INFO_FILE = 'rapport.json';
 
-/** Writes the build's record into the server bundle's folder. */
-export function writeBuildInfo(serverDir: URL, info: BuildInfo): void {
-  writeFileSync(new URL(BUILD_INFO_FILE, serverDir), `${JSON.stringify(info)}\n`);
+/** Writes the build's record into the server bundle's folder, with a fresh id and the time. */
+export function writeBuildInfo(serverDir: URL, info: Omit<BuildInfo, 'id' | 'builtAt'>): void {
+  const record: BuildInfo = { ...info, id: randomBytes(6).toString('base64url'), builtAt: new Date().toISOString() };
+  writeFileSync(new URL(BUILD_INFO_FILE, serverDir), `${JSON.stringify(record)}\n`);
 }
 
 /** Reads what a build recorded; throws, saying what to do, when the folder holds no Rapport build. */

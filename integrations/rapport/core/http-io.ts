@@ -14,6 +14,8 @@ export async function readBody(req: http.IncomingMessage, max: number): Promise<
 
 /** A JSON answer that no cache keeps. */
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  // A length rather than chunks: one read for a load balancer's health check or a script.
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }

@@ -18,6 +18,7 @@ import type { Clock } from '../core/store/contacts.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { bodyLimits, featureContext, formEndpoints } from '../features/declared.ts';
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
+import { HEALTH_PATH, healthCheck } from './health.ts';
 import { startJobs } from './jobs.ts';
 import { liveBuilds } from './live-builds.ts';
 import { logUnhandledRejections, refuse, withErrorBoundary } from './request-boundary.ts';
@@ -143,6 +144,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       })
     : undefined;
   const handlerContext = { services, publish: () => publishing?.schedule() };
+  const health = healthCheck(store, () => live.dir);
   // Pages rendered per request (search, forms, order pages) are compressed on the fly; static
   // files are served from their precompressed copies instead.
   const compress = compression() as unknown as (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
@@ -150,6 +152,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     new Promise<void>((resolve, reject) => compress(req, res, () => void inner().then(() => resolve(), reject)));
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const { pathname } = readTarget(req, siteOrigin);
+    if (pathname === HEALTH_PATH) return health(req, res);
     const method = req.method ?? 'GET';
     const handler = findHandler(runtimes.handlers, method, pathname);
     if (method === 'GET' || method === 'HEAD') {
