@@ -12,6 +12,7 @@ import { openStore } from '../core/store/open-store.ts';
 import { FEATURES } from '../features/index.ts';
 import { createServices } from '../server/services.ts';
 import { mailCommand } from './mail-commands.ts';
+import { storeCommand } from './store-commands.ts';
 
 const FOOTER = `The store is DATABASE_URL, else var/rapport.sqlite. Links in mail start with SITE_URL, else the built site's URL;
 the sign-in link \`users add\` prints starts with SITE_URL, else the address \`npm start\` is listening on.`;
@@ -19,7 +20,7 @@ the sign-in link \`users add\` prints starts with SITE_URL, else the address \`n
 /** Every group: the features' (whether or not the last build enabled them: a chore may concern old data), then core's. */
 async function commandGroups(): Promise<CliCommand[]> {
   const fromFeatures = await Promise.all(FEATURES.map(async (f) => (await f.runtime?.())?.commands ?? []));
-  return [...fromFeatures.flat(), mailCommand];
+  return [...fromFeatures.flat(), mailCommand, storeCommand];
 }
 
 const builtInfo = () => findBuildInfo(path.resolve('dist'));
@@ -77,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
     const built = builtInfo();
     const env: CliEnv = {
       db: store.db,
+      store,
       built,
       siteUrl,
       reachableUrl,

@@ -8,6 +8,7 @@ import type { PageFacts } from './page-facts.ts';
 import type { FeaturePrivacy } from './privacy/declaration.ts';
 import type { Permission } from './security/roles.ts';
 import type { Services } from './services.ts';
+import type { Store } from './store/open-store.ts';
 import type { Database } from './store/schema.ts';
 
 /**
@@ -116,6 +117,21 @@ export interface RuntimeEnv {
   site: string;
   /** `astro dev` rather than Rapport's server. */
   dev: boolean;
+  /** The content repository several servers share (`RAPPORT_CONTENT_REPO`), when there is one: every Git write goes through it. */
+  shared?: SharedContent | undefined;
+}
+
+/**
+ * The project's working copy of a content repository shared with other servers. A write runs
+ * alone on the freshly fetched copy and is pushed before it resolves; when another server changed
+ * the same thing first it rejects (an error named `ContentConflict`, its message for people) and
+ * nothing of it is kept.
+ */
+export interface SharedContent {
+  /** Fetches and brings the copy up to date, unless that was done less than `maxAgeMs` ago. */
+  refresh(maxAgeMs?: number): Promise<void>;
+  /** Runs `write` (commits in the working copy), then pushes what it moved. */
+  write<T>(write: () => Promise<T>): Promise<T>;
 }
 
 /** What a raw request handler is given besides the request. */
@@ -162,6 +178,8 @@ export interface FeatureRuntime {
 /** What a CLI command is given: the store, and what the build and the environment say. */
 export interface CliEnv {
   db: Kysely<Database>;
+  /** The store `db` belongs to: its dialect and where it lives (for chores on the store as a whole). */
+  store: Store;
   /** What the last build recorded (`dist/server/rapport.json`), if there is one. */
   built: BuildInfo | undefined;
   /** Where links in mail start: SITE_URL, else the built site's URL. */
