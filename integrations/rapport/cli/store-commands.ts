@@ -43,7 +43,7 @@ export const storeCommand: CliCommand = {
       const done = await restoreStore(env.store, path.resolve(file), { databaseUrl, replace });
       printCounts(done.tables.map((t) => ({ name: t.name, rows: t.rows })));
       console.log(
-        `Restored ${file} into ${env.store.location}${done.replaced > 0 ? `, replacing the ${done.replaced} rows it held` : ''}. Start the servers again.`,
+        `Restored ${file} into ${env.store.location}${done.replaced > 0 ? `, replacing the ${done.replaced} rows it held` : ''}. Start the servers you stopped.`,
       );
       return 0;
     } catch (error) {
