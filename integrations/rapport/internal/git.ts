@@ -26,6 +26,12 @@ export class GitError extends Error {
 export class Repo {
   readonly dir: string;
   readonly #committer: Author;
+  /**
+   * Where a workflow branch's status lives: the branch description (local Git config, as
+   * decap-server keeps it), or, when several servers share the repository, a ref
+   * (`refs/cms-status/<collection>/<slug>` → a blob), which is pushed and fetched with the branch.
+   */
+  statusInRefs = false;
 
   constructor(dir: string, committer: Author = { name: 'Rapport', email: 'rapport@localhost' }) {
     this.dir = dir;
@@ -85,11 +91,20 @@ export class Repo {
   }
 
   async description(branch: string): Promise<string> {
+    if (this.statusInRefs) return this.text(['cat-file', 'blob', statusRef(branch)]).catch(() => '');
     return this.text(['config', '--get', `branch.${branch}.description`]).catch(() => '');
   }
 
   async setDescription(branch: string, value: string): Promise<void> {
-    await this.run(['config', `branch.${branch}.description`, value]);
+    if (!this.statusInRefs) return void (await this.run(['config', `branch.${branch}.description`, value]));
+    const blob = await this.text(['hash-object', '-w', '--stdin'], { input: value });
+    await this.run(['update-ref', statusRef(branch), blob]);
+  }
+
+  /** Deletes a workflow branch and its status; rejects when the branch does not exist. */
+  async deleteBranch(branch: string): Promise<void> {
+    await this.run(['branch', '-D', branch]);
+    if (this.statusInRefs) await this.run(['update-ref', '-d', statusRef(branch)]).catch(() => undefined);
   }
 
   /** `git diff --name-status base branch`: what the branch changes. */
@@ -134,6 +149,10 @@ export class Repo {
     }
   }
 }
+
+/** Where a shared workflow branch's status is kept. */
+export const STATUS_REFS = 'refs/cms-status/';
+const statusRef = (branch: string) => `${STATUS_REFS}${branch.startsWith(CMS_BRANCH_PREFIX) ? branch.slice(CMS_BRANCH_PREFIX.length) : branch}`;
 
 const run = promisify(execFile);
 

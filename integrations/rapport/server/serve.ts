@@ -27,6 +27,7 @@ import { inArrivalOrder } from './request-turns.ts';
 import { findHandler, handlesPath, startRuntimes } from './runtimes.ts';
 import { createServices } from './services.ts';
 import { serveBuildStatus, STATUS_PATH } from './status-page.ts';
+import { startSharedContent, type SharedContentOptions } from './shared-content.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
 type NodeHandler = (
@@ -66,6 +67,12 @@ export interface ServeOptions {
   clock?: Clock | undefined;
   /** Wait after a publish before building, so quick successive publishes make one build. @default 1500 */
   publishDebounceMs?: number;
+  /**
+   * A content repository shared with other servers (`RAPPORT_CONTENT_REPO`): the project is this
+   * server's clone of it (`dir`, cloned at start when missing), every content write is pushed, and
+   * a new live commit from any server is built and switched to here too (`sharedContentFromEnv`).
+   */
+  sharedContent?: SharedContentOptions | undefined;
 }
 
 export interface RunningServer {
@@ -102,8 +109,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     clock: options.clock,
   });
   const locals = { rapport: { services } };
-  const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
-  const runtimes = await startRuntimes(featureContext(built.config, true), services, { projectRoot, site: built.site, dev: false });
+  // A new live commit from another server is built as a local publish is, once publishing exists.
+  let liveMoved = (): void => undefined;
+  const shared = options.sharedContent
+    ? await startSharedContent(
+        { ...options.sharedContent, projectRoot: path.resolve(options.projectRoot ?? process.cwd()), branch: built.config.cms.branch },
+        { store, databaseUrl: options.store?.databaseUrl, log: services.log, onLive: () => liveMoved() },
+      ).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      })
+    : undefined;
+  const projectRoot = shared?.repo.dir ?? path.resolve(options.projectRoot ?? process.cwd());
+  const runtimes = await startRuntimes(featureContext(built.config, true), services, { projectRoot, site: built.site, dev: false, shared: shared?.repo });
   // The build being served; publishing from the CMS swaps it for a fresh one in one assignment.
   let live = await loadBuild(distDir);
   await runtimes.load(distDir);
@@ -125,24 +143,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // Paths and origins are read against the site the build was made for, never against `Host`.
   const siteOrigin = new URL(built.site).origin;
   const astro = async (req: http.IncomingMessage, res: http.ServerResponse) => void (await live.handler(req, res, undefined, locals));
-  const publishing = runtimes.publishes
-    ? liveBuilds({
-        root: projectRoot,
-        buildsDir: path.join(projectRoot, 'var', 'builds'),
-        initial: distDir,
-        ...(options.publishDebounceMs !== undefined ? { debounceMs: options.publishDebounceMs } : {}),
-        log: services.log,
-        switchTo: async (dir) => {
-          const next = await loadBuild(dir);
-          // The features read their artefacts first, then the build goes live with them in the same turn.
-          await runtimes.load(dir);
-          live = next;
-          services.privacyVersion = readBuildInfo(dir).privacyVersion ?? 'none';
-          await runtimes.published(dir);
-          await jobs.runAll(); // tell askers whose entries just went live
-        },
-      })
-    : undefined;
+  const publishing =
+    runtimes.publishes || shared
+      ? liveBuilds({
+          root: projectRoot,
+          buildsDir: path.join(projectRoot, 'var', 'builds'),
+          initial: distDir,
+          ...(options.publishDebounceMs !== undefined ? { debounceMs: options.publishDebounceMs } : {}),
+          log: services.log,
+          switchTo: async (dir) => {
+            const next = await loadBuild(dir);
+            // The features read their artefacts first, then the build goes live with them in the same turn.
+            await runtimes.load(dir);
+            live = next;
+            services.privacyVersion = readBuildInfo(dir).privacyVersion ?? 'none';
+            await runtimes.published(dir);
+            await jobs.runAll(); // tell askers whose entries just went live
+          },
+        })
+      : undefined;
+  liveMoved = () => publishing?.schedule();
   const handlerContext = { services, publish: () => publishing?.schedule() };
   const health = healthCheck(store, () => live.dir);
   // Pages rendered per request (search, forms, order pages) are compressed on the fly; static
@@ -214,6 +234,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     store,
     publishing,
     close: async () => {
+      await shared?.close();
       publishing?.stop();
       await publishing?.settled();
       await new Promise<void>((resolve) => server.close(() => resolve()));

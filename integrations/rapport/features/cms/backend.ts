@@ -6,7 +6,9 @@ import { parse } from 'yaml';
 import type { RapportConfig } from '../../config/schema.ts';
 import { decapConfig, SELF_STATUS_COLLECTIONS } from './decap-config.ts';
 import { HttpError } from '../../core/errors.ts';
+import type { SharedContent } from '../../core/feature.ts';
 import { CMS_BRANCH_PREFIX, GitError, Repo, type Author } from '../../internal/git.ts';
+import { ContentConflict, ContentUnavailable } from '../../internal/shared-repo.ts';
 
 /**
  * Rapport's Decap backend: the proxy-backend protocol decap-server speaks (`POST /admin/api/v1`,
@@ -83,12 +85,17 @@ export class CmsBackend {
   /** What each staff member last read of each path (sha256): a save over someone else's newer save is a conflict. */
   readonly #reads = new Map<string, string>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** The repository shared with other servers, when there is one: reads fetch first, writes are pushed. */
+  readonly #shared: SharedContent | undefined;
 
   readonly root: string;
 
-  constructor(root: string, config: RapportConfig, site: string) {
+  constructor(root: string, config: RapportConfig, site: string, shared?: SharedContent) {
     this.root = root;
     this.repo = new Repo(root);
+    this.#shared = shared;
+    // Statuses travel with the branches when other servers must see them.
+    this.repo.statusInRefs = shared !== undefined;
     this.#contentDir = config.contentDir.replace(/\/+$/, '');
     this.#branch = config.cms.branch;
     this.#maxUpload = config.cms.maxUploadMb * 1_000_000;
@@ -134,9 +141,24 @@ export class CmsBackend {
 
   /** One request; git work is serialised (one operation at a time, as in decap-server). */
   handle(body: unknown, staff: Staff): Promise<unknown> {
-    const run = this.#queue.then(() => this.#dispatch(body, staff));
+    const run = this.#queue.then(() => (this.#shared ? this.#sharedDispatch(this.#shared, body, staff) : this.#dispatch(body, staff)));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * With a shared repository, a read sees what other servers pushed (fetched at most once a
+   * second), and a write runs on the freshly fetched copy and is pushed before the editor is
+   * answered; another server's change to the same entry in between is a conflict (409).
+   */
+  async #sharedDispatch(shared: SharedContent, body: unknown, staff: Staff): Promise<unknown> {
+    const action = body && typeof body === 'object' ? (body as { action?: unknown }).action : undefined;
+    if (typeof action === 'string' && WRITES.has(action)) return sharedWrite(shared, () => this.#dispatch(body, staff));
+    await shared.refresh(1_000).catch((error: unknown) => {
+      // Reading the last fetched copy beats refusing to show anything.
+      if (!(error instanceof ContentUnavailable)) throw error;
+    });
+    return this.#dispatch(body, staff);
   }
 
   async #dispatch(body: unknown, staff: Staff): Promise<unknown> {
@@ -194,7 +216,7 @@ export class CmsBackend {
       }
       case 'deleteUnpublishedEntry': {
         const branch = this.#workflowBranch(str(p.collection, 'collection'), str(p.slug, 'slug'));
-        await this.repo.run(['branch', '-D', branch]).catch(() => {
+        await this.repo.deleteBranch(branch).catch(() => {
           throw new BackendError(404, 'Not Found');
         });
         return { message: `deleted branch: ${branch}` };
@@ -219,7 +241,7 @@ export class CmsBackend {
             await this.repo.run(['merge', '--abort']).catch(() => undefined);
             throw new BackendError(409, `Publishing failed; nothing changed: ${error instanceof Error ? error.message : String(error)}`);
           });
-        await this.repo.run(['branch', '-D', branch]);
+        await this.repo.deleteBranch(branch);
         return { message: `branch ${branch} merged to ${this.#branch}` };
       }
       case 'getMedia': {
@@ -318,7 +340,7 @@ export class CmsBackend {
    * an unpublished entry of that slug exists already: the caller picks another slug.
    */
   addEntry(collectionName: string, slug: string, content: Buffer, message: string, author: Author): Promise<boolean> {
-    const run = this.#queue.then(async () => {
+    const add = async () => {
       const collection = this.#collections.get(collectionName);
       if (!collection?.folder) throw new BackendError(422, `There is no folder collection "${collectionName}"`);
       const file = this.#writable(`${collection.folder}/${slug}${collection.extension}`, 'path', { entries: [collection], media: [] });
@@ -326,7 +348,12 @@ export class CmsBackend {
       await this.#onLiveBranch();
       await this.#writeAndCommit([[file, Buffer.from(this.#checkFields(collection, content.toString('utf8')))]], message, author);
       return true;
-    });
+    };
+    // Another server taking the same slug at the same moment is a slug taken: the caller picks another.
+    const shared = this.#shared;
+    const run = this.#queue.then(() =>
+      shared ? shared.write(add).catch((error: unknown) => (error instanceof ContentConflict ? false : Promise.reject(error))) : add(),
+    );
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -495,6 +522,27 @@ export class CmsBackend {
     const staged = await this.repo.text(['diff', '--cached', '--name-only', '--', ...paths]);
     if (staged) await this.repo.run(['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths], { author });
   }
+}
+
+/** The actions that change the repository (with a shared one, they are pushed). */
+const WRITES = new Set([
+  'persistEntry',
+  'persistMedia',
+  'deleteFile',
+  'deleteFiles',
+  'deleteUnpublishedEntry',
+  'updateUnpublishedEntryStatus',
+  'publishUnpublishedEntry',
+]);
+
+/** A write pushed to the shared repository: another server's change first is a conflict, an unreachable repository a 503. */
+function sharedWrite<T>(shared: SharedContent, write: () => Promise<T>): Promise<T> {
+  return shared.write(write).catch((error: unknown) => {
+    if (error instanceof ContentConflict) throw new BackendError(409, error.message);
+    if (error instanceof ContentUnavailable)
+      throw new BackendError(503, 'The shared content repository cannot be reached; nothing was saved. Try again in a minute.');
+    throw error;
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ const DECAP_FILE = /^\/_astro\/decap-cms\.[0-9a-f]+\/([\w.-]+\.(js|wasm))$/;
 export const cmsRuntime = (): FeatureRuntime => ({
   async start(s, env) {
     if (s.config.cms.backend.name !== 'rapport') return;
-    s.cms = new CmsBackend(env.projectRoot, s.config, env.site);
+    s.cms = new CmsBackend(env.projectRoot, s.config, env.site, env.shared);
     s.cmsBackend = (await s.cms.repo.isRepository()) ? s.cms : undefined;
   },
   publishes: (s) => s.cmsBackend !== undefined,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
+import type { SharedContent } from '../../core/feature.ts';
 import { commitIfRepository } from '../../internal/git.ts';
 
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
@@ -48,25 +49,39 @@ export function draftFile(entry: DraftEntry): string {
  * Writes drafts into the FAQ folder of the local working copy and, when that folder is in a Git
  * repository, commits just that file (as "Rapport", whatever else is staged).
  */
-export function workingCopyDrafts(folder: string, log: (message: string) => void = console.error): ContentDrafts {
+export function workingCopyDrafts(folder: string, log: (message: string) => void = console.error, shared?: SharedContent): ContentDrafts {
+  /** Writes the draft under `slug` and commits it; false when that slug is taken. */
+  const write = async (slug: string, entry: DraftEntry): Promise<boolean> => {
+    const file = path.join(folder, `${slug}.md`);
+    try {
+      // `wx`: fails if the file exists, so an entry is never overwritten, even by a race.
+      await writeFile(file, draftFile(entry), { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    const commit = commitIfRepository(folder, file, `FAQ: new visitor question awaiting an answer (${slug})`);
+    // With a shared repository the commit must reach it: a failure there is the write's failure.
+    if (shared) await commit;
+    else
+      await commit.catch((error: unknown) =>
+        log(`The draft ${file} is written but could not be committed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    return true;
+  };
   return {
     async create(entry) {
       await mkdir(folder, { recursive: true });
       const base = draftSlug(entry.question);
       for (let n = 1; n < 1000; n++) {
         const slug = n === 1 ? base : `${base}-${n}`;
-        const file = path.join(folder, `${slug}.md`);
-        try {
-          // `wx`: fails if the file exists, so an entry is never overwritten, even by a race.
-          await writeFile(file, draftFile(entry), { flag: 'wx' });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-          throw error;
-        }
-        await commitIfRepository(folder, file, `FAQ: new visitor question awaiting an answer (${slug})`).catch((error: unknown) =>
-          log(`The draft ${file} is written but could not be committed: ${error instanceof Error ? error.message : String(error)}`),
-        );
-        return slug;
+        // Another server taking the same slug at the same moment is a slug taken (ContentConflict).
+        const written = shared
+          ? await shared
+              .write(() => write(slug, entry))
+              .catch((error: unknown) => (error instanceof Error && error.name === 'ContentConflict' ? false : Promise.reject(error)))
+          : await write(slug, entry);
+        if (written) return slug;
       }
       throw new Error(`No free slug for a draft FAQ entry starting ${base}`);
     },

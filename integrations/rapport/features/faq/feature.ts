@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
-import type { RapportFeature } from '../../core/feature.ts';
+import type { RapportFeature, SharedContent } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
 import { answerText } from './answer-text.ts';
 import { askEndpoint } from './ask.ts';
@@ -64,14 +64,16 @@ export const faqFeature: RapportFeature = {
   runtime: async () => {
     let outcomes: QuestionOutcome[] = [];
     let projectRoot = '';
+    let shared: SharedContent | undefined;
     // Where new questions become drafts: entries committed through the built-in CMS (in its queue),
     // else files in the FAQ folder. Chosen at the first run, once every feature has started (the
     // CMS backend among them).
     const draftsOf = (s: Services) =>
-      (s.drafts ??= s.cmsBackend ? liveDrafts(s.cmsBackend) : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir)));
+      (s.drafts ??= s.cmsBackend ? liveDrafts(s.cmsBackend) : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir), s.log, shared));
     return {
       async start(_s, env) {
         projectRoot = env.projectRoot;
+        shared = env.shared;
       },
       load(buildDir) {
         const file = path.join(buildDir, 'server', OUTCOMES_FILE);

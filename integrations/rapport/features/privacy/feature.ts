@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RapportFeature } from '../../core/feature.ts';
+import type { RapportFeature, SharedContent } from '../../core/feature.ts';
 import { describeError } from '../../core/errors.ts';
 import { commitIfRepository } from '../../internal/git.ts';
 import { readBuildInfo } from '../../core/build-info.ts';
@@ -59,6 +59,7 @@ export const privacyFeature: RapportFeature = {
   privacy: (ctx) => (ctx.server ? [rightsPrivacy(ctx)] : []),
   runtime: async () => {
     let contentDir = '';
+    let shared: SharedContent | undefined;
     // The live build's retention periods (the editor's settings as the statement prints them); a publish replaces them.
     let periods: Partial<Record<string, Period>> = {};
     return {
@@ -68,6 +69,7 @@ export const privacyFeature: RapportFeature = {
       jobs: [retentionJob(() => periods)],
       async start(s, env) {
         contentDir = path.join(env.projectRoot, s.config.contentDir);
+        shared = env.shared;
         s.personalData = personalDeclarations(s.config);
       },
       // A published build may have added a version to the history (an editor changed the settings, or
@@ -75,7 +77,9 @@ export const privacyFeature: RapportFeature = {
       async published(_buildDir, s) {
         const file = path.join(contentDir, PRIVACY_HISTORY_FILE);
         if (!existsSync(file)) return;
-        await commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${s.privacyVersion}`).catch((error: unknown) =>
+        const commit = () => commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${s.privacyVersion}`);
+        // Every server builds the same commit: the first to push records the version, the others' identical commit is dropped.
+        await (shared ? shared.write(commit) : commit()).catch((error: unknown) =>
           s.log(`The privacy statement's history could not be committed (it is kept in ${file}): ${describeError(error)}`),
         );
       },

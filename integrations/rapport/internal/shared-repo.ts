@@ -1,0 +1,288 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { CMS_BRANCH_PREFIX, GitError, Repo, STATUS_REFS } from './git.ts';
+
+/** What every server's clone calls the shared repository. */
+export const SHARED_REMOTE = 'shared';
+const TRACKING = `refs/remotes/${SHARED_REMOTE}/`;
+/** Where a fetch puts the shared repository's workflow statuses (`refs/cms-status/*`), before they are mirrored. */
+const TRACKING_STATUS = 'refs/shared-status/';
+
+/** Another server changed the same thing first; nothing of this write was kept. The message is for people. */
+export class ContentConflict extends Error {
+  override readonly name = 'ContentConflict';
+}
+
+/** The shared repository could not be reached (or refused the push for another reason); nothing was kept. */
+export class ContentUnavailable extends Error {
+  override readonly name = 'ContentUnavailable';
+}
+
+export interface SharedRepoOptions {
+  /** The shared repository: a path to a bare repository, or a Git URL. */
+  url: string;
+  /** This server's working copy: cloned there when it is not a repository yet. */
+  dir: string;
+  /** The live branch. */
+  branch: string;
+  log(message: string): void;
+  /** The live branch moved: a fetch brought another server's commit, or this server pushed one. */
+  onLive?(commit: string): void;
+  /** This server pushed (a live commit, whose id it is given, or workflow branches), to tell the others at once. */
+  onPushed?(liveCommit: string): void;
+}
+
+/**
+ * A working copy that several servers share through one Git repository. Every write runs alone
+ * on the freshly fetched copy and is pushed with a compare-and-swap on each ref it moved
+ * (`--force-with-lease`, all refs or none); when another server pushed first, a live-branch commit
+ * that touches other files is rebased and pushed again, and anything else is a `ContentConflict`
+ * after which the copy is put back as the shared repository has it. Workflow branches
+ * (`cms/*`) and their statuses are mirrored from the shared repository, never merged.
+ */
+export class SharedRepo {
+  readonly repo: Repo;
+  readonly #options: SharedRepoOptions;
+  readonly #live: string;
+  #lock: Promise<unknown> = Promise.resolve();
+  #fetchedAt = 0;
+  #liveTip: string | undefined;
+
+  private constructor(options: SharedRepoOptions) {
+    this.#options = options;
+    this.repo = new Repo(options.dir);
+    this.#live = `refs/heads/${options.branch}`;
+  }
+
+  /** Clones the shared repository into `dir` when it is not a working copy yet, and brings it up to date. */
+  static async open(options: SharedRepoOptions): Promise<SharedRepo> {
+    const dir = path.resolve(options.dir);
+    if (!existsSync(path.join(dir, '.git'))) {
+      if (existsSync(dir) && readdirSync(dir).length > 0)
+        throw new Error(`${dir} is neither empty nor a Git working copy: point the content folder at an empty folder, or clone ${options.url} there.`);
+      await mkdir(path.dirname(dir), { recursive: true });
+      await new Repo(path.dirname(dir))
+        .run(['clone', '--quiet', '--origin', SHARED_REMOTE, '--branch', options.branch, options.url, dir])
+        .catch((error: unknown) => {
+          throw new Error(
+            `Could not clone the shared content repository ${options.url} into ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+    }
+    const shared = new SharedRepo({ ...options, dir });
+    const git = shared.repo;
+    const remotes = (await git.text(['remote'])).split('\n');
+    await git.run(['remote', remotes.includes(SHARED_REMOTE) ? 'set-url' : 'add', SHARED_REMOTE, options.url]);
+    await git.run(['config', '--replace-all', `remote.${SHARED_REMOTE}.fetch`, `+refs/heads/*:${TRACKING}*`]);
+    await git.run(['config', '--add', `remote.${SHARED_REMOTE}.fetch`, `+${STATUS_REFS}*:${TRACKING_STATUS}*`]);
+    const head = await git.text(['symbolic-ref', '--short', 'HEAD']).catch(() => '');
+    if (head !== options.branch)
+      options.log(`The content working copy ${dir} is on "${head}", not the live branch "${options.branch}": the CMS will refuse to publish.`);
+    await shared.#fetch();
+    await shared.#follow(false);
+    return shared;
+  }
+
+  get dir(): string {
+    return this.repo.dir;
+  }
+
+  /** Fetches and brings the copy up to date, unless that was done less than `maxAgeMs` ago. */
+  refresh(maxAgeMs = 0): Promise<void> {
+    return this.#exclusive(async () => {
+      if (Date.now() - this.#fetchedAt < maxAgeMs) return;
+      await this.#fetch();
+      await this.#follow(true);
+    });
+  }
+
+  /**
+   * Runs `write` (commits on the live branch or workflow branches of the working copy) alone on
+   * the freshly fetched copy, then pushes every ref it moved. Throws `ContentConflict` when
+   * another server changed the same entry first, `ContentUnavailable` when the shared repository
+   * cannot be reached; either way the copy is left as the shared repository has it.
+   */
+  write<T>(write: () => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#fetch();
+      await this.#follow(true);
+      const before = await this.#refs('local');
+      let result: T;
+      try {
+        result = await write();
+      } catch (error) {
+        await this.#discardIfMoved(before);
+        throw error;
+      }
+      const after = await this.#refs('local');
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((ref) => before.get(ref) !== after.get(ref));
+      if (changed.length > 0) {
+        try {
+          await this.#push(before, changed);
+        } catch (error) {
+          await this.#discard().catch((e: unknown) => this.#options.log(`The content working copy could not be put back: ${String(e)}`));
+          throw error;
+        }
+      }
+      return result;
+    });
+  }
+
+  async #push(before: Map<string, string>, changed: string[]) {
+    const expected = new Map(before);
+    for (let attempt = 0; ; attempt++) {
+      const leases = changed.map((ref) => `--force-with-lease=${ref}:${expected.get(ref) ?? ''}`);
+      const now = await this.#refs('local');
+      const specs = changed.map((ref) => (now.has(ref) ? `${ref}:${ref}` : `:${ref}`));
+      try {
+        await this.repo.run(['push', '--quiet', '--atomic', SHARED_REMOTE, ...leases, ...specs]);
+        const tip = now.get(this.#live);
+        if (changed.includes(this.#live) && tip) {
+          this.#liveTip = tip;
+          this.#options.onLive?.(tip);
+        }
+        if (tip) this.#options.onPushed?.(tip);
+        return;
+      } catch (error) {
+        if (!(error instanceof GitError) || attempt >= 4) throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
+        const pushError = error;
+        await this.#fetch();
+        const remote = await this.#refs('remote');
+        let moved = false;
+        for (const ref of changed) {
+          if (remote.get(ref) === expected.get(ref)) continue;
+          moved = true;
+          if (ref !== this.#live)
+            throw new ContentConflict(`${describeRef(ref)} was changed on another server at the same time. Reload it and apply your change again.`);
+          await this.#rebaseLive(expected.get(ref)!, remote.get(ref)!);
+          expected.set(ref, remote.get(ref)!);
+        }
+        if (!moved) throw new ContentUnavailable(`The shared content repository refused the change: ${describe(pushError)}`);
+      }
+    }
+  }
+
+  /**
+   * Another server's commits arrived on the live branch while this one committed: ours go on top
+   * of theirs unless both changed the same file differently (then nobody's text is overwritten).
+   */
+  async #rebaseLive(base: string, theirs: string) {
+    const names = async (from: string, to: string) => (await this.repo.text(['diff', '--name-only', from, to])).split('\n').filter(Boolean);
+    const theirFiles = new Set(await names(base, theirs));
+    const both = (await names(base, 'HEAD')).filter((f) => theirFiles.has(f));
+    const same =
+      both.length === 0 ||
+      (await this.repo.run(['diff', '--quiet', theirs, 'HEAD', '--', ...both]).then(
+        () => true,
+        () => false,
+      ));
+    if (!same) throw new ContentConflict(`${both.join(', ')} was changed on another server at the same time. Reload it and apply your change again.`);
+    await this.repo.run(['rebase', '--quiet', '--autostash', '--rebase-merges', '--onto', theirs, base]).catch(async (error: unknown) => {
+      await this.repo.run(['rebase', '--abort']).catch(() => undefined);
+      throw new ContentConflict(
+        `Your change could not be combined with one made on another server at the same time (${describe(error)}). Reload and apply it again.`,
+      );
+    });
+  }
+
+  /** Puts the copy back as the shared repository has it (after a refused write). */
+  async #discard() {
+    await this.repo.run(['rebase', '--abort']).catch(() => undefined);
+    const remote = await this.#refs('remote');
+    const tip = remote.get(this.#live);
+    if (tip) await this.repo.run(['reset', '--quiet', '--keep', tip]);
+    await this.#mirror();
+  }
+
+  async #discardIfMoved(before: Map<string, string>) {
+    const now = await this.#refs('local');
+    const moved = [...new Set([...before.keys(), ...now.keys()])].some((ref) => before.get(ref) !== now.get(ref));
+    if (moved) await this.#discard().catch((e: unknown) => this.#options.log(`The content working copy could not be put back: ${String(e)}`));
+  }
+
+  async #fetch() {
+    await this.repo.run(['fetch', '--quiet', '--prune', SHARED_REMOTE]).catch((error: unknown) => {
+      throw new ContentUnavailable(`The shared content repository ${this.#options.url} cannot be reached: ${describe(error)}`);
+    });
+    this.#fetchedAt = Date.now();
+  }
+
+  /** The live branch fast-forwarded to the fetched one (the working tree with it), workflow branches mirrored. */
+  async #follow(announce: boolean) {
+    const remote = (await this.#refs('remote')).get(this.#live);
+    const local = await this.repo.tip(this.#options.branch);
+    if (remote && local !== remote) {
+      const behind =
+        !local ||
+        (await this.repo.run(['merge-base', '--is-ancestor', local, remote]).then(
+          () => true,
+          () => false,
+        ));
+      if (behind) {
+        await this.repo
+          .run(['merge', '--quiet', '--ff-only', remote])
+          .catch((error: unknown) => this.#options.log(`The content working copy could not take the shared live branch: ${describe(error)}`));
+      } else if (
+        !(await this.repo.run(['merge-base', '--is-ancestor', remote, local]).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        this.#options.log(
+          `The content working copy's ${this.#options.branch} has commits the shared repository does not, and the other way round: it is left as it is.`,
+        );
+      }
+    }
+    await this.#mirror();
+    const tip = await this.repo.tip(this.#options.branch);
+    if (tip && tip !== this.#liveTip) {
+      const first = this.#liveTip === undefined;
+      this.#liveTip = tip;
+      if (announce && !first) this.#options.onLive?.(tip);
+    }
+  }
+
+  /** Local workflow branches and statuses made equal to the shared repository's. */
+  async #mirror() {
+    const remote = await this.#refs('remote');
+    const local = await this.#refs('local');
+    const commands: string[] = [];
+    for (const [ref, id] of remote) if (ref !== this.#live && local.get(ref) !== id) commands.push(`update ${ref} ${id}`);
+    for (const ref of local.keys()) if (ref !== this.#live && !remote.has(ref)) commands.push(`delete ${ref}`);
+    if (commands.length > 0) await this.repo.run(['update-ref', '--stdin'], { input: `${commands.join('\n')}\n` });
+  }
+
+  /** The refs shared: the live branch, workflow branches and statuses, by their name in the shared repository. */
+  async #refs(side: 'local' | 'remote'): Promise<Map<string, string>> {
+    const patterns =
+      side === 'local'
+        ? [this.#live, `refs/heads/${CMS_BRANCH_PREFIX}`, STATUS_REFS]
+        : [`${TRACKING}${this.#options.branch}`, `${TRACKING}${CMS_BRANCH_PREFIX}`, TRACKING_STATUS];
+    const out = await this.repo.text(['for-each-ref', '--format=%(objectname) %(refname)', ...patterns]);
+    const refs = new Map<string, string>();
+    for (const line of out ? out.split('\n') : []) {
+      const [id = '', name = ''] = line.split(' ');
+      if (side === 'local') {
+        if (name === this.#live || name.startsWith(`refs/heads/${CMS_BRANCH_PREFIX}`) || name.startsWith(STATUS_REFS)) refs.set(name, id);
+      } else if (name.startsWith(TRACKING_STATUS)) refs.set(`${STATUS_REFS}${name.slice(TRACKING_STATUS.length)}`, id);
+      else if (name === `${TRACKING}${this.#options.branch}` || name.startsWith(`${TRACKING}${CMS_BRANCH_PREFIX}`))
+        refs.set(`refs/heads/${name.slice(TRACKING.length)}`, id);
+    }
+    return refs;
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** "faq/pea-seeds" for `refs/heads/cms/faq/pea-seeds` or its status ref: what an editor calls the entry. */
+function describeRef(ref: string): string {
+  const name = ref.startsWith(STATUS_REFS) ? ref.slice(STATUS_REFS.length) : ref.replace(`refs/heads/${CMS_BRANCH_PREFIX}`, '');
+  return `The unpublished entry ${name}`;
+}

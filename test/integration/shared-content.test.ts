@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { buildSite } from '../helpers/built-site.ts';
+import { formClient, raw } from '../helpers/form-client.ts';
+import { waitFor } from '../helpers/smtp-sink.ts';
+
+const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+const repo = path.resolve(import.meta.dirname, '../..');
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
+
+/**
+ * Three servers on one PostgreSQL schema and one bare repository, each on its own clone (cloned
+ * at start): A where the editor works, B told by NOTIFY, C with NOTIFY off that finds new
+ * commits by its periodic fetch. Only B builds (A's and C's builds are scheduled a long way off),
+ * so the test costs the fixture build and one publish.
+ */
+describe('content shared through Git by several servers', () => {
+  const schema = `rapport_shared_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  let fixtures: string;
+  let bare: string;
+  let build: Awaited<ReturnType<typeof buildSite>>;
+  const servers: Record<'a' | 'b' | 'c', RunningServer> = {} as never;
+  const clones: Record<'a' | 'b' | 'c', string> = {} as never;
+  const cookies: string[] = [];
+  const base = (name: 'a' | 'b' | 'c') => serverUrl(servers[name].server);
+  const cms = async (server: 'a' | 'b' | 'c', editor: number, action: string, params: Record<string, unknown>) => {
+    const answer = await raw(`${base(server)}/admin/api/v1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base(server), cookie: cookies[editor]! },
+      body: JSON.stringify({ action, params: { branch: 'main', ...params } }),
+    });
+    return { status: answer.status, body: JSON.parse(answer.text) as any };
+  };
+  const shared = (...args: string[]) => git(bare, ...args);
+
+  beforeAll(async () => {
+    process.env.FIXTURE_CMS = '1';
+    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
+    // The site's astro.config.mjs finds Rapport three folders up: every clone sits in .rapport/fixtures/.
+    const seed = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'shared-'));
+    fixtures = seed;
+    await cp(path.join(repo, 'test/fixtures/questions'), seed, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
+    git(seed, 'init', '--quiet', '--initial-branch=main');
+    build = await buildSite(seed);
+    // The build recorded the privacy statement's first version: it belongs to the shared content.
+    git(seed, 'add', '.');
+    git(seed, 'commit', '--quiet', '-m', 'site');
+    bare = await mkdtemp(path.join(os.tmpdir(), 'rapport-shared-'));
+    execFileSync('git', ['clone', '--quiet', '--bare', seed, path.join(bare, 'site.git')]);
+    bare = path.join(bare, 'site.git');
+    await admin(`CREATE SCHEMA ${schema}`);
+    const start = (name: 'a' | 'b' | 'c', content: { notify: boolean; fetchEveryMs: number }, publishDebounceMs: number) => {
+      clones[name] = `${seed}-${name}`;
+      return startServer({
+        distDir: build.outDir,
+        port: 0,
+        host: '127.0.0.1',
+        store: { databaseUrl: DATABASE_URL, schema },
+        secret: SECRET,
+        projectRoot: clones[name],
+        publishDebounceMs,
+        sharedContent: { url: bare, ...content },
+      });
+    };
+    const never = 3_600_000;
+    servers.a = await start('a', { notify: true, fetchEveryMs: never }, never);
+    // B builds what A publishes; publishes a few seconds apart make one build.
+    servers.b = await start('b', { notify: true, fetchEveryMs: never }, 4_000);
+    servers.c = await start('c', { notify: false, fetchEveryMs: 300 }, never);
+    for (const email of ['one@questions.example', 'two@questions.example']) {
+      const contact = await upsertContact(servers.a.store.db, { email, name: email, kind: 'partner' });
+      const id = randomUUID();
+      await servers.a.store.db.insertInto('accounts').values({ id, contact_id: contact.id, role: 'editor', created_at: new Date().toISOString() }).execute();
+      cookies.push(`${SESSION_COOKIE}=${await createSession(servers.a.store.db, id)}`);
+    }
+  });
+  afterAll(async () => {
+    for (const s of Object.values(servers)) await s?.close();
+    await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await build?.cleanup();
+    for (const dir of [fixtures, ...Object.values(clones), bare && path.dirname(bare)]) if (dir) await rm(dir, { recursive: true, force: true });
+    delete process.env.FIXTURE_CMS;
+  });
+
+  it('clones the shared repository for each server at start', () => {
+    for (const name of ['a', 'b', 'c'] as const) expect(git(clones[name], 'rev-parse', 'HEAD')).toBe(shared('rev-parse', 'main'));
+  });
+
+  it('shows the CMS on one server the workflow entries made on another, and refuses the second of two editors changing the same entry', async () => {
+    const file = 'content/faq/when-do-seeds-ship.md';
+    const slug = 'when-do-seeds-ship';
+    const persist = (server: 'a' | 'b', editor: number, raw: string) =>
+      cms(server, editor, 'persistEntry', {
+        entry: { slug, path: file, raw },
+        assets: [],
+        options: { collectionName: 'faq', commitMessage: `Edit by ${editor}`, useWorkflow: true, status: 'draft' },
+      });
+    const original = (await cms('a', 0, 'getEntry', { path: file })).body.data as string;
+    expect((await cms('b', 1, 'getEntry', { path: file })).body.data).toBe(original);
+    // Both editors opened the live entry; the first to save on A makes the unpublished entry.
+    expect((await persist('a', 0, original.concat('\nEditor one was here.\n'))).status).toBe(200);
+    expect(shared('for-each-ref', '--format=%(refname)', 'refs/heads/cms/')).toBe('refs/heads/cms/faq/when-do-seeds-ship');
+    // B lists it (told by NOTIFY, else fetching before it answers a read), with its status, as A does.
+    await waitFor(
+      async () => ((await cms('b', 1, 'unpublishedEntries', {})).body.includes('faq/when-do-seeds-ship') ? true : undefined),
+      'B to list the entry',
+    );
+    expect((await cms('b', 1, 'unpublishedEntry', { collection: 'faq', slug })).body.status).toBe(
+      (await cms('a', 0, 'unpublishedEntry', { collection: 'faq', slug })).body.status,
+    );
+    // The second editor saves over the live version they opened: a conflict, and editor one's text stays.
+    const second = await persist('b', 1, original.concat('\nEditor two was here.\n'));
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatch(/already exists|changed by someone else|another server/);
+    // Having read the unpublished entry, editor two saves on B; editor one, who has not seen that save, is refused on A.
+    const onBranch = (await cms('b', 1, 'unpublishedEntryDataFile', { collection: 'faq', slug, path: file })).body.data as string;
+    expect(onBranch).toContain('Editor one was here.');
+    expect((await persist('b', 1, onBranch.concat('Editor two agrees.\n'))).status).toBe(200);
+    const stale = await persist('a', 0, original.concat('\nEditor one again.\n'));
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toContain('changed by someone else since you opened it');
+    const kept = shared('show', `refs/heads/cms/faq/${slug}:${file}`);
+    expect(kept).toContain('Editor one was here.');
+    expect(kept).toContain('Editor two agrees.');
+    expect(kept).not.toContain('Editor one again.');
+    // Tidy: the entry is withdrawn (on A), and gone from B's list.
+    expect((await cms('a', 0, 'deleteUnpublishedEntry', { collection: 'faq', slug })).status).toBe(200);
+    await waitFor(async () => ((await cms('b', 1, 'unpublishedEntries', {})).body.length === 0 ? true : undefined), 'B to drop the entry');
+  });
+
+  it('takes a question asked on B to the CMS on A, and A’s published answer live on B (NOTIFY) and to C’s copy (periodic fetch)', async () => {
+    const question = 'Can I sow peas in autumn?';
+    expect((await formClient(base('b'), SECRET).post('/faq/ask', { question, email: 'asker@example.com' })).status).toBe(303);
+    const listed = await waitFor(
+      async () =>
+        (
+          (await cms('a', 0, 'entriesByFolder', { folder: 'content/faq', extension: 'md', depth: 1 })).body as Array<{ data: string; file: { path: string } }>
+        ).find((e) => e.data.includes(question)),
+      'the question drafted on B in the CMS on A',
+    );
+    const file = listed.file.path;
+    const slug = path.posix.basename(file, '.md');
+    expect(shared('log', '-1', '--format=%s', 'main', '--', file)).toContain('FAQ: new visitor question');
+    const answered = `${listed.data.replace('category: Unsorted', 'category: Sowing').replace('status: pending_review', 'status: published')}\nIn mild places, yes: sow in October and the peas crop early.\n`;
+    const saved = await cms('a', 0, 'persistEntry', {
+      entry: { slug, path: file, raw: answered },
+      assets: [],
+      options: { collectionName: 'faq', commitMessage: 'Answer', useWorkflow: true, status: 'pending_review' },
+    });
+    expect(saved.status).toBe(200);
+    expect((await cms('a', 0, 'publishUnpublishedEntry', { collection: 'faq', slug })).status).toBe(200);
+    const published = shared('rev-parse', 'main');
+    expect(git(clones.a, 'rev-parse', 'HEAD')).toBe(published);
+    // B heard of it at once (its own fetch runs hourly) and builds it as a publish of its own.
+    await waitFor(() => (git(clones.b, 'rev-parse', 'HEAD') === published ? true : undefined), 'B to take the published commit', 5_000);
+    // C, with NOTIFY off, fetched it and scheduled the same build.
+    await waitFor(() => (git(clones.c, 'rev-parse', 'HEAD') === published ? true : undefined), 'C to fetch the published commit', 5_000);
+    expect(servers.c.publishing!.status.state).toBe('scheduled');
+    await waitFor(() => (servers.b.publishing!.status.state === 'live' ? true : undefined), 'B’s new build to go live', 150_000);
+    console.log(`Published on A, live on B: ${servers.b.publishing!.status.seconds} s`);
+    const page = await raw(`${base('b')}/faq/${slug}/`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('the peas crop early');
+    // A scheduled its own build but has not made it: its page is still the old build's.
+    expect((await raw(`${base('a')}/faq/${slug}/`)).status).toBe(404);
+  });
+});
