@@ -138,14 +138,24 @@ describe('moving the store between SQLite and PostgreSQL', () => {
     expect(rows).toEqual([{ type: 'bigint' }]);
   });
 
-  it('refuses a target that already holds data, and leaves it as it was', async () => {
+  it('refuses a target that already holds data and leaves it as it was, or replaces it all with --replace', async () => {
     await upsertContact(sqlite.db, { email: 'late@example.com', name: 'Late Comer' }, () => now);
     const result = await cli(tmp, {}, 'store', 'copy', '--to', pgA.url);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/already holds data \(contacts: \d+, .*\)\. Nothing was copied\. .*--replace/);
     expect(await storeSnapshot(postgres, { schema: pgA.schema })).toEqual(before);
     await expect(copyStore(sqlite, sqlite)).rejects.toThrow(CopyRefused);
+
+    // --replace empties it first, the append-only ledger and audit log included (under a permit).
+    const replaced = await cli(tmp, {}, 'store', 'copy', '--to', pgA.url, '--replace');
+    expect(replaced.code).toBe(0);
+    const withLate = await storeSnapshot(sqlite, {});
+    expect(withLate.contacts).toHaveLength(before.contacts!.length + 1);
+    expect(await storeSnapshot(postgres, { schema: pgA.schema })).toEqual(withLate);
     await sqlite.db.deleteFrom('contacts').where('email', '=', 'late@example.com').execute();
+    await copyStore(sqlite, postgres, { replace: true });
+    expect(await storeSnapshot(postgres, { schema: pgA.schema })).toEqual(before);
+    expect(await postgres.db.selectFrom('append_only_permits').selectAll().execute()).toEqual([]);
   });
 
   it('copies PostgreSQL back into SQLite: the same rows, integers stored as integers', async () => {
@@ -185,6 +195,37 @@ describe('moving the store between SQLite and PostgreSQL', () => {
     expect(after.slice(0, -1)).toEqual(history);
     expect(after.at(-1)).toMatchObject({ action: 'withdrawn', source: 'mail:one-click' });
     await expect(store.db.deleteFrom('consent_ledger').where('contact_id', '=', bart.id).execute()).rejects.toThrow(/append-only/);
+  });
+
+  it.each(['postgres', 'sqlite'] as const)('the copy in %s keeps the store contract: foreign keys, checks, the append-only audit log', async (kind) => {
+    const store = kind === 'postgres' ? postgres : copyBack;
+    await expect(
+      appendConsent(store.db, {
+        contact_id: 'no-such-contact',
+        purpose: 'x',
+        action: 'granted',
+        form_id: 'f',
+        wording_hash: 'h',
+        policy_version: 'v',
+        source: 's',
+      }),
+    ).rejects.toThrow(/foreign key|violates/i);
+    await expect(
+      sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('k1', 'k@example.com', 'K', 'alien', 'now', 'now')`.execute(store.db),
+    ).rejects.toThrow(/check/i);
+    const audit = await store.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+    expect(audit.length).toBeGreaterThan(0);
+    await expect(store.db.updateTable('audit_log').set({ summary: 'Something else' }).execute()).rejects.toThrow(/append-only/);
+    expect(await store.db.selectFrom('audit_log').selectAll().orderBy('id').execute()).toEqual(audit);
+    // Orders keep their lines, and a line's total still has to add up.
+    const line = await store.db.selectFrom('order_lines').selectAll().limit(1).executeTakeFirstOrThrow();
+    await expect(
+      store.db
+        .updateTable('order_lines')
+        .set({ total_cents: line.total_cents + 1 })
+        .where('id', '=', line.id)
+        .execute(),
+    ).rejects.toThrow(/check/i);
   });
 
   it('copies a table a later migration adds without being told of it, and moves PostgreSQL sequences past the copied ids', async () => {
