@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { dkimFromEnv } from '../integrations/rapport/core/mail/dkim.ts';
 import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
+import { sharedContentFromEnv } from '../integrations/rapport/server/shared-content.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -39,6 +40,8 @@ const running = await startServer({
   secretFile: path.join(root, 'var', 'rapport-secret'),
   trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
   projectRoot: root,
+  // RAPPORT_CONTENT_REPO: content shared with other servers through one Git repository (RAPPORT_CONTENT_DIR: this server's clone).
+  sharedContent: sharedContentFromEnv(process.env),
 });
 console.log(
   `CRM store: ${running.store.dialect} (${running.store.location}); mail: ${process.env.SMTP_URL ? 'SMTP' : 'files in var/mail/'}${process.env.DKIM_DOMAIN ? `, DKIM-signed for ${process.env.DKIM_DOMAIN}` : ''}`,

@@ -16,6 +16,7 @@ import { prepareStatement, privacyModule, recordVersion, type PreparedStatement 
 import { accountSections, activeFeatures, consoleSections, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
+import { headCommit } from './internal/git.ts';
 import { projectInfo } from './internal/project.ts';
 import { ModuleList, vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 
@@ -40,6 +41,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
   let cardRenderer: CardRenderer | undefined;
   let serverDir: URL | undefined;
   let root: URL;
+  let commit: string | undefined;
   let privacy: PreparedStatement | undefined;
   /** The output folder Astro empties at each build (unset when the site keeps it: `vite.build.emptyOutDir: false`). */
   let outDir: URL | undefined;
@@ -142,6 +144,8 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         server.httpServer?.once('close', () => void dev.close());
       },
       'astro:build:start': () => {
+        // What the content was when the build started (a server sharing content compares it with its copy).
+        commit = headCommit(fileURLToPath(root));
         // The last build's files are deleted alongside this build rather than before it (see clearOutput).
         if (outDir) clearing = clearOutput(fileURLToPath(outDir));
         // Social cards render in worker threads while Astro generates the pages (see announceCard).
@@ -154,7 +158,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         // Facts of unchanged pages come from the previous build's scan (see scanPages).
         pages = await scanPages(fileURLToPath(dir), fileURLToPath(new URL('page-facts.json', cacheDir)));
         // Rapport's server reads the site URL (origin check, links in mail) and the options from here.
-        if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version, retention: privacy?.statement.periods });
+        if (serverDir) writeBuildInfo(serverDir, { site, config, privacyVersion: privacy?.statement.version, retention: privacy?.statement.periods, commit });
         if (privacy) recordVersion(privacy, logger);
         byPath = new Map(pages.map((p) => [p.pathname.replace(/\/$/, '') || '/', p]));
       },

@@ -1,13 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
+import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
+import { ContentConflict, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { LISTENER_NAME, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
 import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
@@ -15,6 +18,15 @@ import { waitFor } from '../helpers/smtp-sink.ts';
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 const repo = path.resolve(import.meta.dirname, '../..');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const admin = async (statement: string) => {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+};
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 
@@ -26,15 +38,6 @@ const git = (cwd: string, ...args: string[]) =>
  */
 describe('content shared through Git by several servers', () => {
   const schema = `rapport_shared_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
   let fixtures: string;
   let bare: string;
   let build: Awaited<ReturnType<typeof buildSite>>;
@@ -182,5 +185,103 @@ describe('content shared through Git by several servers', () => {
     expect(page.text).toContain('the peas crop early');
     // A scheduled its own build but has not made it: its page is still the old build's.
     expect((await raw(`${base('a')}/faq/${slug}/`)).status).toBe(404);
+  });
+});
+
+/** Two working copies of one bare repository, without servers or builds: how writes race. */
+describe('a shared content repository under concurrent writes', () => {
+  let dir: string;
+  let bare: string;
+  const seen: string[] = [];
+  const open = (name: string) =>
+    SharedRepo.open({ url: bare, dir: path.join(dir, name), branch: 'main', log: () => undefined, onLive: (c) => seen.push(`${name} ${c}`) });
+  const edit = (copy: SharedRepo, file: string, text: string) => async () => {
+    await writeFile(path.join(copy.dir, file), text);
+    git(copy.dir, 'add', file);
+    git(copy.dir, 'commit', '--quiet', '-m', `Edit ${file}`);
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-shared-race-'));
+    const seed = path.join(dir, 'seed');
+    await mkdir(seed);
+    git(seed, 'init', '--quiet', '--initial-branch=main');
+    await writeFile(path.join(seed, 'one.md'), 'one\n');
+    await writeFile(path.join(seed, 'two.md'), 'two\n');
+    git(seed, 'add', '.');
+    git(seed, 'commit', '--quiet', '-m', 'seed');
+    bare = path.join(dir, 'shared.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', seed, bare]);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('puts a commit on top of another server’s that changed other files, and refuses one that changed the same file', async () => {
+    const a = await open('a');
+    const b = await open('b');
+    // A pushes while B is committing: B's commit touches another file, so it goes on top of A's.
+    await b.write(async () => {
+      await a.write(edit(a, 'one.md', 'one, by A\n'));
+      await edit(b, 'two.md', 'two, by B\n')();
+    });
+    expect(git(bare, 'show', 'main:one.md')).toBe('one, by A');
+    expect(git(bare, 'show', 'main:two.md')).toBe('two, by B');
+    expect(git(b.dir, 'rev-parse', 'HEAD')).toBe(git(bare, 'rev-parse', 'main'));
+    expect(seen).toContain(`b ${git(bare, 'rev-parse', 'main')}`);
+    // The same file changed on both: B's write is refused and B's copy is the shared one again.
+    const refused = b.write(async () => {
+      await a.write(edit(a, 'two.md', 'two, by A\n'));
+      await edit(b, 'two.md', 'two, by B again\n')();
+    });
+    await expect(refused).rejects.toThrow(ContentConflict);
+    await expect(refused).rejects.toThrow('two.md was changed on another server at the same time');
+    expect(git(bare, 'show', 'main:two.md')).toBe('two, by A');
+    expect(await readFile(path.join(b.dir, 'two.md'), 'utf8')).toBe('two, by A\n');
+    expect(git(b.dir, 'status', '--porcelain')).toBe('');
+    // The same change made on both sides is no conflict (every server records the same privacy version).
+    await b.write(async () => {
+      await a.write(edit(a, 'one.md', 'one, agreed\n'));
+      await edit(b, 'one.md', 'one, agreed\n')();
+    });
+    expect(git(bare, 'show', 'main:one.md')).toBe('one, agreed');
+    // Publishing (merging a workflow branch, deleting it) while A changed another file: merged on top of A's commit.
+    await b.write(() =>
+      b.repo.commitToBranch('cms/faq/two', 'main', new Map([['two.md', Buffer.from('two, reviewed\n')]]), 'Review', { name: 'B', email: 'b@b' }),
+    );
+    await b.write(async () => {
+      await a.write(edit(a, 'one.md', 'one, meanwhile\n'));
+      git(b.dir, 'merge', '--quiet', '--no-ff', '--no-edit', 'refs/heads/cms/faq/two');
+      await b.repo.deleteBranch('cms/faq/two');
+    });
+    expect(git(bare, 'show', 'main:one.md')).toBe('one, meanwhile');
+    expect(git(bare, 'show', 'main:two.md')).toBe('two, reviewed');
+    expect(git(bare, 'for-each-ref', 'refs/heads/cms/')).toBe('');
+  });
+
+  it('tells the other servers by NOTIFY, and hears again after its listening connection was cut', async () => {
+    const store = openStore({ databaseUrl: DATABASE_URL });
+    const lives: string[] = [];
+    let heard = 0;
+    const x = await startSharedContent(
+      { url: bare, projectRoot: path.join(dir, 'listen-x'), branch: 'main', fetchEveryMs: 3_600_000, notify: true },
+      { store, databaseUrl: DATABASE_URL, log: () => undefined, onLive: () => undefined },
+    );
+    const y = await startSharedContent(
+      { url: bare, projectRoot: path.join(dir, 'listen-y'), branch: 'main', fetchEveryMs: 3_600_000, notify: true },
+      { store, databaseUrl: DATABASE_URL, log: (m) => lives.push(m), onLive: () => heard++ },
+    );
+    try {
+      await x.repo.write(edit(x.repo, 'one.md', 'one, noticed\n'));
+      await waitFor(() => (heard === 1 ? true : undefined), 'Y to hear of the commit');
+      expect(git(y.repo.dir, 'show', 'HEAD:one.md')).toBe('one, noticed');
+      // The database drops the listening connection; it comes back by itself.
+      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${LISTENER_NAME} ${process.pid}'`);
+      await waitFor(() => (lives.some((m) => m.includes('is back')) ? true : undefined), 'the listener to come back');
+      await x.repo.write(edit(x.repo, 'one.md', 'one, noticed again\n'));
+      await waitFor(() => (git(y.repo.dir, 'show', 'HEAD:one.md') === 'one, noticed again' ? true : undefined), 'Y to hear of the second commit');
+    } finally {
+      await x.close();
+      await y.close();
+      await store.close();
+    }
   });
 });

@@ -18,6 +18,8 @@ export interface BuildInfo {
   id?: string | undefined;
   /** When the build was made, ISO 8601. */
   builtAt?: string | undefined;
+  /** The commit the project's Git repository was at when the build started, if it has one: a server sharing content builds again at start when its copy has moved on. */
+  commit?: string | undefined;
 }
 
 export const BUILD_INFO_FILE = 'rapport.json';

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { rm } from 'node:fs/promises';
 
@@ -175,4 +175,15 @@ export async function commitIfRepository(folder: string, file: string, message: 
   };
   await run('git', ['add', '--', file], { cwd: folder, env });
   await run('git', ['commit', '--quiet', '--no-verify', '-m', message, '--only', '--', file], { cwd: folder, env });
+}
+
+/** The commit `HEAD` names in the Git repository `dir` is in, or undefined (no repository, no commit yet). */
+export function headCommit(dir: string): string | undefined {
+  try {
+    return (
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
 }

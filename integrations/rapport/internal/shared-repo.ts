@@ -88,6 +88,11 @@ export class SharedRepo {
     return this.repo.dir;
   }
 
+  /** The live branch's commit in this copy. */
+  get liveCommit(): string | undefined {
+    return this.#liveTip;
+  }
+
   /** Fetches and brings the copy up to date, unless that was done less than `maxAgeMs` ago. */
   refresh(maxAgeMs = 0): Promise<void> {
     return this.#exclusive(async () => {

@@ -163,6 +163,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         })
       : undefined;
   liveMoved = () => publishing?.schedule();
+  // Down while others published, or built from elsewhere: what the shared repository holds is built now.
+  if (shared && built.commit && built.commit !== shared.repo.liveCommit) {
+    services.log(`The build served (${built.commit.slice(0, 8)}) is not the shared content's live commit: building ${shared.repo.liveCommit?.slice(0, 8)}.`);
+    publishing?.schedule();
+  }
   const handlerContext = { services, publish: () => publishing?.schedule() };
   const health = healthCheck(store, () => live.dir);
   // Pages rendered per request (search, forms, order pages) are compressed on the fly; static

@@ -5,6 +5,8 @@ import { SharedRepo } from '../internal/shared-repo.ts';
 
 /** Where servers sharing a content repository tell each other about a new live commit. @default 'rapport_content' */
 export const CONTENT_CHANNEL = 'rapport_content';
+/** The LISTEN connection's `application_name`, followed by the process id. */
+export const LISTENER_NAME = 'rapport content listener';
 
 export interface SharedContentOptions {
   /** The shared repository (`RAPPORT_CONTENT_REPO`): a path to a bare repository or a Git URL. */
@@ -72,7 +74,8 @@ function listen(databaseUrl: string, channel: string, onNotice: () => void, log:
   let retry: NodeJS.Timeout | undefined;
   let reported = false;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    // Named, so an operator (or a test) can tell it from the pool's connections in pg_stat_activity.
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: `${LISTENER_NAME} ${process.pid}` });
     const lost = (error?: unknown) => {
       if (client !== next || closed) return;
       client = undefined;
