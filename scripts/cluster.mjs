@@ -114,8 +114,8 @@ export async function startCluster(options) {
     rmSync(state, { force: true });
   };
   try {
-    // One at a time: each migrates the store (under PostgreSQL's advisory lock) and runs its jobs once.
-    for (const server of servers) await startServerProcess(server);
+    // All at once, as after a reboot: each migrates the store (one at a time under PostgreSQL's advisory lock).
+    await Promise.all(servers.map(startServerProcess));
     const haproxyLog = path.join(dir, 'haproxy.log');
     const out = openSync(haproxyLog, 'a');
     balancer = spawn(haproxy, ['-f', HAPROXY_CONFIG, '-db'], {
@@ -143,10 +143,13 @@ export async function startCluster(options) {
     await stop();
     throw error;
   }
-  writeFileSync(
-    state,
-    `${JSON.stringify({ url, haproxy: balancer.pid, servers: servers.map((s) => ({ name: s.name, url: s.url, pid: s.child.pid })) }, null, 2)}\n`,
-  );
+  // What `stop` from another process needs: the pids (a restart below records the new one).
+  const record = () =>
+    writeFileSync(
+      state,
+      `${JSON.stringify({ url, haproxy: balancer.pid, servers: servers.map((s) => ({ name: s.name, url: s.url, pid: s.child.pid })) }, null, 2)}\n`,
+    );
+  record();
 
   return {
     /** HAProxy's address: what visitors use. */
@@ -166,9 +169,11 @@ export async function startCluster(options) {
       await waitUntil(
         async () => (seen = (await backendStates(socket)).get(name)?.split(' ').slice(0, -1).join(' ') ?? '') === status,
         () => undefined,
-        `HAProxy to report ${name} ${status} (last: ${seen})`,
+        `HAProxy to report ${name} ${status}`,
         { timeoutMs },
-      );
+      ).catch((error) => {
+        throw new Error(`${error.message} It says ${seen || 'nothing'}.`);
+      });
     },
     /** Kills one server (SIGKILL by default: no goodbye) and waits until it is gone. */
     async kill(name, signal = 'SIGKILL') {
@@ -180,6 +185,7 @@ export async function startCluster(options) {
       const server = servers.find((s) => s.name === name);
       if (!server) throw new Error(`No server ${name} in this cluster.`);
       await startServerProcess(server);
+      record();
     },
     stop,
   };
