@@ -78,7 +78,7 @@ export async function startCluster(options) {
         secretFile: path.join(home, 'rapport-secret'),
         trustProxy: true,
         projectRoot: home,
-        // Links in mail lead to HAProxy, whichever server sent them.
+        // Links in mail lead to HAProxy, whichever server sent them (unless `serve.siteUrl` says otherwise).
         siteUrl: url,
         ...options.serve,
         mail: { mailDir: path.join(home, 'mail'), ...options.serve?.mail },
@@ -329,7 +329,8 @@ if (import.meta.main) {
         port: Number(process.env.HAPROXY_PORT ?? 8080),
         servers: Number(process.env.CLUSTER_SERVERS ?? 3),
         detached: true,
-        serve: { mail: { smtpUrl: process.env.SMTP_URL } },
+        // Links in mail name SITE_URL when set (the site's real address), else HAProxy's.
+        serve: { ...(process.env.SITE_URL ? { siteUrl: process.env.SITE_URL } : {}), mail: { smtpUrl: process.env.SMTP_URL } },
       });
       for (const s of cluster.servers) console.log(`${s.name}: ${s.url} (pid ${s.pid}, log ${path.relative(root, s.log)})`);
       console.log(`HAProxy (pid ${cluster.haproxy.pid}) answers on ${cluster.url}; every server is UP. Stop with: node scripts/cluster.mjs stop`);
