@@ -58,7 +58,8 @@ export class SharedRepo {
   /** Clones the shared repository into `dir` when it is not a working copy yet, and brings it up to date. */
   static async open(options: SharedRepoOptions): Promise<SharedRepo> {
     const dir = path.resolve(options.dir);
-    if (!existsSync(path.join(dir, '.git'))) {
+    const cloned = !existsSync(path.join(dir, '.git'));
+    if (cloned) {
       if (existsSync(dir) && readdirSync(dir).length > 0)
         throw new Error(`${dir} is neither empty nor a Git working copy: point the content folder at an empty folder, or clone ${options.url} there.`);
       await mkdir(path.dirname(dir), { recursive: true });
@@ -79,7 +80,11 @@ export class SharedRepo {
     const head = await git.text(['symbolic-ref', '--short', 'HEAD']).catch(() => '');
     if (head !== options.branch)
       options.log(`The content working copy ${dir} is on "${head}", not the live branch "${options.branch}": the CMS will refuse to publish.`);
-    await shared.#fetch();
+    // A copy made before serves what it holds while the shared repository is away (the periodic fetch catches up).
+    await shared.#fetch().catch((error: unknown) => {
+      if (cloned) throw error;
+      options.log(`${describe(error)}; serving the content as this copy has it.`);
+    });
     await shared.#follow(false);
     return shared;
   }
@@ -226,7 +231,8 @@ export class SharedRepo {
         ));
       if (behind) {
         await this.repo
-          .run(['merge', '--quiet', '--ff-only', remote])
+          // A file the last build rewrote (the privacy history) may differ from what is committed: set aside and put back.
+          .run(['merge', '--quiet', '--ff-only', '--autostash', remote])
           .catch((error: unknown) => this.#options.log(`The content working copy could not take the shared live branch: ${describe(error)}`));
       } else if (
         !(await this.repo.run(['merge-base', '--is-ancestor', remote, local]).then(
