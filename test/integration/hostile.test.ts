@@ -190,6 +190,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       expect(body.store.ms).toBeLessThan(STALLED_MS);
       expect(body.build.id).toMatch(/^[\w-]{8}$/);
       expect(Number.isNaN(Date.parse(body.build.builtAt))).toBe(false);
+      expect(Object.keys(body.build).sort()).toEqual(['builtAt', 'commit', 'id']);
       // Nothing but those three: no address, path, version of anything or person.
       expect(Object.keys(body).sort()).toEqual(['build', 'status', 'store']);
     }

@@ -22,19 +22,20 @@ interface StoreHealth {
 
 /**
  * `GET /health`: 200 when the store answers a trivial query in time, 503 (with the reason) when it
- * does not, with the live build's id and time either way, so an operator sees that every server of
- * a cluster serves the same build. It carries nothing personal and sets no cookie. Polled every
- * second or so by each balancer: requests that arrive while a query is out share it.
+ * does not, with the live build's id, time and content commit either way, so an operator sees that
+ * every server of a cluster serves the same content (after a publish, the same commit). It carries
+ * nothing personal and sets no cookie. Polled every second or so by each balancer: requests that
+ * arrive while a query is out share it.
  */
 export function healthCheck(store: Store, liveDir: () => string, { timeoutMs = STORE_TIMEOUT_MS } = {}) {
   let inFlight: Promise<StoreHealth> | undefined;
   const probe = () => (inFlight ??= queryStore(store, timeoutMs).finally(() => (inFlight = undefined)));
-  const builds = new Map<string, { id: string | null; builtAt: string | null }>();
+  const builds = new Map<string, { id: string | null; builtAt: string | null; commit: string | null }>();
   const build = (dir: string) => {
     let facts = builds.get(dir);
     if (!facts) {
       const info = readBuildInfo(dir);
-      facts = { id: info.id ?? null, builtAt: info.builtAt ?? null };
+      facts = { id: info.id ?? null, builtAt: info.builtAt ?? null, commit: info.commit ?? null };
       builds.clear(); // only the live build is ever asked for
       builds.set(dir, facts);
     }
