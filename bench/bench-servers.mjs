@@ -98,8 +98,9 @@ export const TIMEOUT_SECONDS = 10;
  * 5 s before); `fields(run, i)` gives the i-th post's fields (unique per run). Counts answers by
  * status; latency percentiles are of the answered posts, and a post not answered within
  * `TIMEOUT_SECONDS` is a timeout (autocannon then drops its connection and opens a new one).
+ * `onAnswer(status, fields)` hears each answer with the fields of the post it answers.
  */
-export async function postLoad(url, { path: formPath, seconds, secret, fields }) {
+export async function postLoad(url, { path: formPath, seconds, secret, fields, onAnswer }) {
   let n = 0;
   const run = `${process.pid}-${Date.now()}`;
   const shown = issueTimeTrap(secret, new Date(Date.now() - 5_000));
@@ -112,12 +113,19 @@ export async function postLoad(url, { path: formPath, seconds, secret, fields })
     requests: [
       {
         method: 'POST',
-        setupRequest: (req) => ({
-          ...req,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
-          body: new URLSearchParams({ shown, ...fields(run, n++) }).toString(),
-        }),
-        onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
+        // One request at a time per connection, so the connection's context holds what it sent.
+        setupRequest: (req, context) => {
+          context.sent = fields(run, n++);
+          return {
+            ...req,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+            body: new URLSearchParams({ shown, ...context.sent }).toString(),
+          };
+        },
+        onResponse: (status, _body, context) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          onAnswer?.(status, context.sent);
+        },
       },
     ],
   });
