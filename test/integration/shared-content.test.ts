@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
+import { workingCopyDrafts } from '../../integrations/rapport/features/faq/drafts.ts';
 import { ContentConflict, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { LISTENER_NAME, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
@@ -214,6 +215,7 @@ describe('a shared content repository under concurrent writes', () => {
     execFileSync('git', ['clone', '--quiet', '--bare', seed, bare]);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+  const shared = (...args: string[]) => git(bare, ...args);
 
   it('puts a commit on top of another server’s that changed other files, and refuses one that changed the same file', async () => {
     const a = await open('a');
@@ -255,6 +257,24 @@ describe('a shared content repository under concurrent writes', () => {
     expect(git(bare, 'show', 'main:one.md')).toBe('one, meanwhile');
     expect(git(bare, 'show', 'main:two.md')).toBe('two, reviewed');
     expect(git(bare, 'for-each-ref', 'refs/heads/cms/')).toBe('');
+  });
+
+  it('drafts a visitor’s question once when two servers draft it, one after the other or at the same moment', async () => {
+    const a = await open('drafts-a');
+    const b = await open('drafts-b');
+    const drafts = (copy: SharedRepo) => workingCopyDrafts(path.join(copy.dir, 'faq'), () => undefined, copy);
+    const first = { question: 'Do peas need support?', submission: 'q-1', updated: new Date('2026-11-30T10:00:00Z') };
+    expect(await drafts(a).create(first)).toBe('do-peas-need-support');
+    expect(await drafts(b).create(first)).toBe('do-peas-need-support');
+    const second = { question: 'Can peas grow in pots?', submission: 'q-2', updated: new Date('2026-11-30T10:00:00Z') };
+    expect(await Promise.all([drafts(a).create(second), drafts(b).create(second)])).toEqual(['can-peas-grow-in-pots', 'can-peas-grow-in-pots']);
+    // Another question with the same words is another entry.
+    expect(await drafts(b).create({ ...first, submission: 'q-3' })).toBe('do-peas-need-support-2');
+    expect(shared('ls-tree', '--name-only', 'main', 'faq/').split('\n')).toEqual([
+      'faq/can-peas-grow-in-pots.md',
+      'faq/do-peas-need-support-2.md',
+      'faq/do-peas-need-support.md',
+    ]);
   });
 
   it('tells the other servers by NOTIFY, and hears again after its listening connection was cut', async () => {

@@ -344,9 +344,13 @@ export class CmsBackend {
       const collection = this.#collections.get(collectionName);
       if (!collection?.folder) throw new BackendError(422, `There is no folder collection "${collectionName}"`);
       const file = this.#writable(`${collection.folder}/${slug}${collection.extension}`, 'path', { entries: [collection], media: [] });
-      if (existsSync(path.join(this.root, file)) || (await this.repo.tip(this.#workflowBranch(collection.name, slug)))) return false;
+      const entry = Buffer.from(this.#checkFields(collection, content.toString('utf8')));
+      // Exactly this entry is there already (another server drafted the same question first): written, not a slug taken.
+      const existing = await readFile(path.join(this.root, file)).catch(() => undefined);
+      if (existing) return existing.equals(entry);
+      if (await this.repo.tip(this.#workflowBranch(collection.name, slug))) return false;
       await this.#onLiveBranch();
-      await this.#writeAndCommit([[file, Buffer.from(this.#checkFields(collection, content.toString('utf8')))]], message, author);
+      await this.#writeAndCommit([[file, entry]], message, author);
       return true;
     };
     // Another server taking the same slug at the same moment is a slug taken: the caller picks another.

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
@@ -57,7 +57,8 @@ export function workingCopyDrafts(folder: string, log: (message: string) => void
       // `wx`: fails if the file exists, so an entry is never overwritten, even by a race.
       await writeFile(file, draftFile(entry), { flag: 'wx' });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      // Exactly this draft is there already (another server drafted the same question first): written, not a slug taken.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8').catch(() => '')) === draftFile(entry);
       throw error;
     }
     const commit = commitIfRepository(folder, file, `FAQ: new visitor question awaiting an answer (${slug})`);
