@@ -131,6 +131,12 @@ describe('content shared through Git by several servers', () => {
     expect((await cms('b', 1, 'unpublishedEntry', { collection: 'faq', slug })).body.status).toBe(
       (await cms('a', 0, 'unpublishedEntry', { collection: 'faq', slug })).body.status,
     );
+    // A status set on one server is the status on the other.
+    expect((await cms('a', 0, 'updateUnpublishedEntryStatus', { collection: 'faq', slug, newStatus: 'pending_review' })).status).toBe(200);
+    await waitFor(
+      async () => ((await cms('b', 1, 'unpublishedEntry', { collection: 'faq', slug })).body.status === 'pending_review' ? true : undefined),
+      'B to show the new status',
+    );
     // The second editor saves over the live version they opened: a conflict, and editor one's text stays.
     const second = await persist('b', 1, original.concat('\nEditor two was here.\n'));
     expect(second.status).toBe(409);
