@@ -43,7 +43,7 @@ describe('content shared through Git by several servers', () => {
   let bare: string;
   let build: Awaited<ReturnType<typeof buildSite>>;
   const servers: Record<'a' | 'b' | 'c', RunningServer> = {} as never;
-  const clones: Record<'a' | 'b' | 'c', string> = {} as never;
+  const clones: Record<'a' | 'b' | 'c', string> & Record<string, string> = {} as never;
   const cookies: string[] = [];
   const base = (name: 'a' | 'b' | 'c') => serverUrl(servers[name].server);
   const cms = async (server: 'a' | 'b' | 'c', editor: number, action: string, params: Record<string, unknown>) => {
@@ -192,6 +192,34 @@ describe('content shared through Git by several servers', () => {
     expect(page.text).toContain('the peas crop early');
     // A scheduled its own build but has not made it: its page is still the old build's.
     expect((await raw(`${base('a')}/faq/${slug}/`)).status).toBe(404);
+  });
+
+  it('builds at start what the shared repository holds when the build it was given was made from another commit', async () => {
+    const info = path.join(build.outDir, 'server', 'rapport.json');
+    const original = await readFile(info, 'utf8');
+    const startWith = async (commit: string, name: string) => {
+      await writeFile(info, JSON.stringify({ ...JSON.parse(original), commit }));
+      clones[name] = `${fixtures}-${name}`;
+      return startServer({
+        distDir: build.outDir,
+        port: 0,
+        host: '127.0.0.1',
+        store: { databaseUrl: DATABASE_URL, schema },
+        secret: SECRET,
+        projectRoot: `${fixtures}-${name}`,
+        publishDebounceMs: 3_600_000,
+        sharedContent: { url: bare, notify: false },
+      });
+    };
+    const behind = await startWith(shared('rev-list', '--max-parents=0', 'main'), 'behind');
+    const current = await startWith(shared('rev-parse', 'main'), 'current').finally(() => writeFile(info, original));
+    try {
+      expect(behind.publishing!.status.state).toBe('scheduled');
+      expect(current.publishing!.status.state).toBe('idle');
+    } finally {
+      await behind.close();
+      await current.close();
+    }
   });
 });
 
