@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { CliCommand } from '../core/feature.ts';
 import { backupStore, BackupRefused, restoreStore } from '../core/store/backup.ts';
 import { copyStore, CopyRefused } from '../core/store/copy-store.ts';
@@ -62,14 +63,29 @@ async function copy(source: Store, to: string | undefined, replace: boolean): Pr
     return 2;
   }
   const postgres = /^postgres(ql)?:\/\//.test(to);
-  const target = postgres ? openStore({ databaseUrl: to }) : openStore({ sqliteFile: path.resolve(to) });
+  const where = postgres ? to.replace(/:[^:@/]*@/, ':…@') : path.resolve(to);
+  const cannotOpen = (error: unknown) => {
+    console.error(`Cannot open the target (${where}): ${error instanceof Error ? error.message : String(error)}. Nothing was copied.`);
+    return 1;
+  };
+  let target: Store;
   try {
+    target = postgres ? openStore({ databaseUrl: to }) : openStore({ sqliteFile: path.resolve(to) });
+  } catch (error) {
+    return cannotOpen(error);
+  }
+  try {
+    try {
+      await sql`select 1`.execute(target.db);
+    } catch (error) {
+      return cannotOpen(error);
+    }
     console.log(`Copying ${source.location} (${source.dialect}) into ${target.location} (${target.dialect})…`);
     const tables = await copyStore(source, target, { replace });
     printCounts(tables.map((t) => ({ name: t.name, rows: t.target, source: t.source })));
     const rows = tables.reduce((sum, t) => sum + t.target, 0);
     console.log(
-      `Copied ${rows} rows in ${tables.length} tables; every table's count matches the source. Point the servers at ${target.dialect === 'postgres' ? `it with DATABASE_URL=${to.replace(/:[^:@/]*@/, ':…@')}` : `it (it is a store file; move it to var/rapport.sqlite)`}.`,
+      `Copied ${rows} rows in ${tables.length} tables; every table's count matches the source. Point the servers at ${target.dialect === 'postgres' ? `it with DATABASE_URL=${where}` : `it (it is a store file; move it to var/rapport.sqlite)`}.`,
     );
     return 0;
   } finally {
