@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -9,7 +9,7 @@ import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/s
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
 import { workingCopyDrafts } from '../../integrations/rapport/features/faq/drafts.ts';
-import { ContentConflict, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
+import { ContentConflict, ContentUnavailable, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { LISTENER_NAME, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
 import { buildSite } from '../helpers/built-site.ts';
@@ -291,6 +291,22 @@ describe('a shared content repository under concurrent writes', () => {
     expect(git(bare, 'show', 'main:one.md')).toBe('one, meanwhile');
     expect(git(bare, 'show', 'main:two.md')).toBe('two, reviewed');
     expect(git(bare, 'for-each-ref', 'refs/heads/cms/')).toBe('');
+  });
+
+  it('keeps nothing of a write the shared repository did not take (away), and takes writes again when it is back', async () => {
+    const a = await open('away-a');
+    const before = git(a.dir, 'rev-parse', 'HEAD');
+    const refused = a.write(async () => {
+      await edit(a, 'one.md', 'one, never pushed\n')();
+      await rename(bare, `${bare}.away`);
+    });
+    await expect(refused).rejects.toThrow(ContentUnavailable);
+    await rename(`${bare}.away`, bare);
+    expect(git(a.dir, 'rev-parse', 'HEAD')).toBe(before);
+    expect(await readFile(path.join(a.dir, 'one.md'), 'utf8')).not.toContain('never pushed');
+    expect(git(a.dir, 'status', '--porcelain')).toBe('');
+    await a.write(edit(a, 'one.md', 'one, pushed\n'));
+    expect(git(bare, 'show', 'main:one.md')).toBe('one, pushed');
   });
 
   it('drafts a visitor’s question once when two servers draft it, one after the other or at the same moment', async () => {

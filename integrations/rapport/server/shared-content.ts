@@ -47,8 +47,19 @@ export async function startSharedContent(
         .catch((error: unknown) => log(`Could not tell the other servers about commit ${commit} (they will fetch it within a minute): ${String(error)}`));
     },
   });
+  // Once per outage in the log, not once a minute.
+  let failing = false;
   const refresh = () =>
-    repo.refresh().catch((error: unknown) => log(`Fetching the shared content repository failed: ${error instanceof Error ? error.message : String(error)}`));
+    repo.refresh().then(
+      () => {
+        if (failing) log('The shared content repository answers again.');
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) log(`Fetching the shared content repository failed (retrying): ${error instanceof Error ? error.message : String(error)}`);
+        failing = true;
+      },
+    );
   const timer = setInterval(refresh, options.fetchEveryMs ?? 60_000);
   timer.unref();
   const listener = notifying ? listen(context.databaseUrl!, channel, refresh, log) : undefined;
