@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
@@ -13,6 +13,12 @@ import { backupStore, BackupRefused, restoreStore } from '../../integrations/rap
 import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { copyStore, CopyRefused } from '../../integrations/rapport/core/store/copy-store.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
+import * as crm from '../../integrations/rapport/core/store/migrations/0001-crm.ts';
+import * as rateLimits from '../../integrations/rapport/core/store/migrations/0002-rate-limits.ts';
+import * as faqQuestions from '../../integrations/rapport/core/store/migrations/0003-faq-questions.ts';
+import * as orders from '../../integrations/rapport/core/store/migrations/0004-orders.ts';
+import * as confirmedAddresses from '../../integrations/rapport/core/store/migrations/0005-confirmed-addresses.ts';
+import * as staffConsole from '../../integrations/rapport/core/store/migrations/0006-console.ts';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { storeTables } from '../../integrations/rapport/core/store/store-tables.ts';
 import { personalDeclarations } from '../../integrations/rapport/features/privacy/personal-declarations.ts';
@@ -64,6 +70,30 @@ const cli = (cwd: string, env: Record<string, string>, ...args: string[]) =>
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
+
+/** A store as an older Rapport left it: the first six migrations (before campaigns and privacy rights). */
+async function olderStore(store: Store, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: {
+      getMigrations: () =>
+        Promise.resolve({
+          '0001-crm': { up: (db) => crm.up(db, store.dialect) },
+          '0002-rate-limits': { up: (db) => rateLimits.up(db) },
+          '0003-faq-questions': { up: (db) => faqQuestions.up(db) },
+          '0004-orders': { up: (db) => orders.up(db) },
+          '0005-confirmed-addresses': { up: (db) => confirmedAddresses.up(db) },
+          '0006-console': { up: (db) => staffConsole.up(db, store.dialect) },
+        }),
+    },
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+  await sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('old-1', 'old@example.com', 'Olde', 'customer', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`.execute(
+    store.db,
+  );
+}
 
 /** Every integer column holds integers (not text that looks like one), on SQLite, where a column's type does not enforce it. */
 async function integersAreIntegers(store: Store): Promise<Record<string, number>> {
@@ -345,6 +375,44 @@ describe('backups and the restore drill', () => {
     } finally {
       await store.close();
       await admin(`DROP SCHEMA ${pgC.schema} CASCADE`);
+    }
+  });
+
+  it('restores a backup an older version made, and brings it up to this version (SQLite, and PostgreSQL)', async () => {
+    const latest = async (store: Store) => (await sql<{ name: string }>`select max(name) as name from kysely_migration`.execute(store.db)).rows[0]!.name;
+    const old = openStore({ sqliteFile: path.join(tmp, 'old', 'rapport.sqlite') });
+    const fresh = openStore({ sqliteFile: path.join(tmp, 'fresh', 'rapport.sqlite') });
+    try {
+      await olderStore(old);
+      expect((await backupStore(old, path.join(tmp, 'old.sqlite'))).version).toBe('0006-console');
+      await migrateToLatest(fresh);
+      await restoreStore(fresh, path.join(tmp, 'old.sqlite'));
+      expect(await fresh.db.selectFrom('contacts').select(['email', 'erased_at']).execute()).toEqual([{ email: 'old@example.com', erased_at: null }]);
+      expect(await latest(fresh)).toBe('0008-privacy-rights');
+    } finally {
+      await old.close();
+      await fresh.close();
+    }
+
+    const pgOld = pgSchema();
+    await admin(`CREATE SCHEMA ${pgOld.schema}`);
+    let store = pgOld.open();
+    try {
+      await olderStore(store, pgOld.schema);
+      const file = path.join(tmp, 'old.dump');
+      expect((await backupStore(store, file, { databaseUrl: PG_URL })).version).toBe('0006-console');
+      await store.close();
+      // A new database for it, set up by this version (as `npx rapport` does before restoring).
+      await admin(`DROP SCHEMA ${pgOld.schema} CASCADE; CREATE SCHEMA ${pgOld.schema}`);
+      store = pgOld.open();
+      await migrateToLatest(store);
+      const restored = await restoreStore(store, file, { databaseUrl: PG_URL });
+      expect(restored.replaced).toBe(0);
+      expect(await store.db.selectFrom('contacts').select(['email', 'erased_at']).execute()).toEqual([{ email: 'old@example.com', erased_at: null }]);
+      expect(await latest(store)).toBe('0008-privacy-rights');
+    } finally {
+      await store.close();
+      await admin(`DROP SCHEMA ${pgOld.schema} CASCADE`);
     }
   });
 

@@ -17,7 +17,7 @@ import { currentSchema, storeTables } from './store-tables.ts';
  * with `pg_restore`. Nothing home-made: the file is what those tools make and read.
  */
 export interface BackupOptions {
-  /** The store's `postgres://` address (pg_dump and pg_restore connect by themselves). */
+  /** The store's `postgres://` address (pg_dump and psql connect by themselves). */
   databaseUrl?: string | undefined;
   /** Backup: overwrite an existing file. Restore: replace a store that holds data. */
   replace?: boolean | undefined;
@@ -74,7 +74,7 @@ export async function backupStore(store: Store, file: string, options: BackupOpt
  * Puts a backup's data back into the store. A store that holds data is refused unless
  * `replace`. An SQLite backup is copied in (in one transaction, after bringing a copy of it up to
  * this version), so it also restores into PostgreSQL; a pg_dump file goes through `pg_restore`
- * in one transaction. Either way the store is then migrated to this version.
+ * and `psql`, in one transaction. Either way the store is then migrated to this version.
  */
 export async function restoreStore(store: Store, file: string, options: BackupOptions = {}): Promise<RestoreSummary> {
   const format = await formatOf(file);
@@ -92,33 +92,36 @@ export async function restoreStore(store: Store, file: string, options: BackupOp
     );
 
   if (format === 'sqlite') await restoreSqliteBackup(store, file);
-  else {
-    const schema = await currentSchema(store.db);
-    if (dump!.schema && dump!.schema !== schema)
-      throw new BackupRefused(
-        `${file} holds the schema "${dump!.schema}" and this store uses "${schema}"; restoring it would not reach this store. Nothing was changed.`,
-      );
-    // The schema itself is left alone (its owner and grants are the server's business); its objects are dropped and recreated.
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-restore-'));
-    try {
-      const list = path.join(dir, 'objects.list');
-      await writeFile(list, dump!.list.filter((line) => !/^\d+; \d+ \d+ (COMMENT - )?SCHEMA - /.test(line)).join('\n'));
-      await tool('pg_restore', [
-        '--clean',
-        '--if-exists',
-        '--no-owner',
-        '--single-transaction',
-        '--exit-on-error',
-        `--use-list=${list}`,
-        `--dbname=${requireUrl(options)}`,
-        file,
-      ]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  else await restoreDump(store, file, dump!, requireUrl(options));
   await migrateToLatest(store);
   return { format, tables: await rowCounts(store.db, await storeTables(store)), replaced };
+}
+
+/**
+ * pg_restore writes the dump out as SQL, and psql runs it in one transaction after dropping the
+ * store's tables: its own `--clean` drops only what the dump holds, so a table a newer version
+ * added (pointing at contacts) would stop an older backup from going back. The schema itself is
+ * left alone (its owner and grants are the server's business).
+ */
+async function restoreDump(store: Store, file: string, dump: { list: string[]; schema: string | undefined }, url: string): Promise<void> {
+  const schema = await currentSchema(store.db);
+  if (dump.schema && dump.schema !== schema)
+    throw new BackupRefused(
+      `${file} holds the schema "${dump.schema}" and this store uses "${schema}"; restoring it would not reach this store. Nothing was changed.`,
+    );
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-restore-'));
+  try {
+    const list = path.join(dir, 'objects.list');
+    await writeFile(list, dump.list.filter((line) => !/^\d+; \d+ \d+ (COMMENT - )?SCHEMA - /.test(line)).join('\n'));
+    const script = path.join(dir, 'restore.sql');
+    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', `--use-list=${list}`, `--file=${script}`, file]);
+    const tables = (await store.db.introspection.getTables({ withInternalKyselyTables: true })).filter((t) => t.schema === schema && !t.isView);
+    const drops = path.join(dir, 'drop.sql');
+    await writeFile(drops, tables.map((t) => `${store.db.withSchema(schema).schema.dropTable(t.name).ifExists().cascade().compile().sql};`).join('\n'));
+    await tool('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', `--file=${drops}`, `--file=${script}`, `--dbname=${url}`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function restoreSqliteBackup(store: Store, file: string): Promise<void> {
@@ -183,12 +186,12 @@ async function readDump(file: string): Promise<{ list: string[]; schema: string 
 }
 
 function requireUrl(options: BackupOptions): string {
-  if (!options.databaseUrl) throw new Error('The PostgreSQL store needs its address (DATABASE_URL) for pg_dump and pg_restore.');
+  if (!options.databaseUrl) throw new Error('The PostgreSQL store needs its address (DATABASE_URL) for pg_dump and psql.');
   return options.databaseUrl;
 }
 
 /** Runs one of PostgreSQL's client programs, turning "not installed" and its complaints into messages. */
-async function tool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<{ stdout: string }> {
+async function tool(name: 'pg_dump' | 'pg_restore' | 'psql', args: string[]): Promise<{ stdout: string }> {
   try {
     return await run(name, args, { maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
