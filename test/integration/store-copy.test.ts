@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Migrator, sql } from 'kysely';
@@ -366,6 +367,13 @@ describe('backups and the restore drill', () => {
       await expect(restoreStore(sqliteStore, file)).rejects.toThrow(/PostgreSQL dump and this store is SQLite.*store copy/);
       await sqliteStore.close();
 
+      // A damaged backup (cut short: a full disk, a copy interrupted) is found out before anything changes.
+      const whole = await readFile(file);
+      await writeFile(path.join(tmp, 'cut.dump'), whole.subarray(0, Math.floor(whole.length * 0.8)));
+      const bob = await storeSnapshot(store, { schema: pgC.schema });
+      await expect(restoreStore(store, path.join(tmp, 'cut.dump'), { databaseUrl: PG_URL, replace: true })).rejects.toThrow(/pg_restore failed/);
+      expect(await storeSnapshot(store, { schema: pgC.schema })).toEqual(bob);
+
       const restored = await restoreStore(store, file, { databaseUrl: PG_URL, replace: true });
       expect(restored.replaced).toBe(4);
       expect(restored.tables.find((t) => t.name === 'contacts')).toEqual({ name: 'contacts', rows: 1 });
@@ -421,6 +429,15 @@ describe('backups and the restore drill', () => {
     try {
       await expect(restoreStore(store, path.join(tmp, 'missing.sqlite'), { replace: true })).rejects.toThrow(/Cannot read .*missing\.sqlite: no such file/);
       await expect(restoreStore(store, path.resolve('package.json'), { replace: true })).rejects.toThrow(/neither an SQLite database nor a pg_dump/);
+      // An SQLite backup cut short, and an SQLite database that is not a store.
+      await backupStore(store, path.join(tmp, 'whole.sqlite'));
+      const whole = await readFile(path.join(tmp, 'whole.sqlite'));
+      await writeFile(path.join(tmp, 'cut.sqlite'), whole.subarray(0, Math.floor(whole.length / 2)));
+      await expect(restoreStore(store, path.join(tmp, 'cut.sqlite'), { replace: true })).rejects.toThrow(/cut\.sqlite is damaged \(/);
+      const other = new DatabaseSync(path.join(tmp, 'other-app.sqlite'));
+      other.exec('create table notes (id integer primary key, body text)');
+      other.close();
+      await expect(restoreStore(store, path.join(tmp, 'other-app.sqlite'), { replace: true })).rejects.toThrow(/not a Rapport store/);
     } finally {
       await store.close();
     }

@@ -101,7 +101,7 @@ export async function restoreStore(store: Store, file: string, options: BackupOp
  * pg_restore writes the dump out as SQL, and psql runs it in one transaction after dropping the
  * store's tables: its own `--clean` drops only what the dump holds, so a table a newer version
  * added (pointing at contacts) would stop an older backup from going back. The schema itself is
- * left alone (its owner and grants are the server's business).
+ * left alone, and so are owners and grants (the tables become the restoring role's, as a new server's roles differ).
  */
 async function restoreDump(store: Store, file: string, dump: { list: string[]; schema: string | undefined }, url: string): Promise<void> {
   const schema = await currentSchema(store.db);
@@ -114,7 +114,7 @@ async function restoreDump(store: Store, file: string, dump: { list: string[]; s
     const list = path.join(dir, 'objects.list');
     await writeFile(list, dump.list.filter((line) => !/^\d+; \d+ \d+ (COMMENT - )?SCHEMA - /.test(line)).join('\n'));
     const script = path.join(dir, 'restore.sql');
-    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', `--use-list=${list}`, `--file=${script}`, file]);
+    await tool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', `--use-list=${list}`, `--file=${script}`, file]);
     const tables = (await store.db.introspection.getTables({ withInternalKyselyTables: true })).filter((t) => t.schema === schema && !t.isView);
     const drops = path.join(dir, 'drop.sql');
     await writeFile(drops, tables.map((t) => `${store.db.withSchema(schema).schema.dropTable(t.name).ifExists().cascade().compile().sql};`).join('\n'));
@@ -162,16 +162,21 @@ async function formatOf(file: string): Promise<'sqlite' | 'pg_dump'> {
 
 /** Opens an SQLite backup read-only and checks it is whole and is a Rapport store. */
 function checkSqliteBackup(file: string): { version: string } {
-  const db = new DatabaseSync(file, { readOnly: true });
+  let db: DatabaseSync | undefined;
   try {
+    db = new DatabaseSync(file, { readOnly: true });
     const integrity = db.prepare('pragma integrity_check').get() as { integrity_check: string };
     if (integrity.integrity_check !== 'ok') throw new BackupRefused(`${file} is damaged (SQLite's integrity check: ${integrity.integrity_check}).`);
     const hasMigrations = db.prepare(`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`).get();
     const last = hasMigrations ? (db.prepare('select max(name) as name from kysely_migration').get() as { name: string | null }).name : null;
     if (!last) throw new BackupRefused(`${file} is an SQLite database but not a Rapport store (it has no migrations table).`);
     return { version: last };
+  } catch (error) {
+    if (error instanceof BackupRefused) throw error;
+    // A file cut short (a full disk, an interrupted copy) fails before the integrity check can answer.
+    throw new BackupRefused(`${file} is damaged (${error instanceof Error ? error.message : String(error)}); it cannot be restored.`);
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
