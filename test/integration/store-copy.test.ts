@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
@@ -312,6 +312,7 @@ describe('backups and the restore drill', () => {
       const backup = await cli(tmp, {}, 'store', 'backup', 'backups/nightly.sqlite');
       expect(backup.stderr).toBe('');
       expect(backup.stdout).toMatch(/^Backed up .*rapport\.sqlite \(version 0008-privacy-rights\) to .*nightly\.sqlite: \d+ KB, an SQLite database\.$/m);
+      expect((await stat(path.join(tmp, 'backups', 'nightly.sqlite'))).mode & 0o777).toBe(0o600);
       const again = await cli(tmp, {}, 'store', 'backup', 'backups/nightly.sqlite');
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('already exists; not overwriting it');

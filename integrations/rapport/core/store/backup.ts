@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -63,6 +63,8 @@ export async function backupStore(store: Store, file: string, options: BackupOpt
       const { rows } = await sql<{ name: string | null }>`select max(name) as name from kysely_migration`.execute(store.db);
       version = rows[0]?.name ?? 'none';
     }
+    // It holds the customers' personal data: readable by the store's owner only, whatever the umask.
+    await chmod(partial, 0o600);
     await rename(partial, file);
     return { file, bytes: (await stat(file)).size, format: store.dialect === 'sqlite' ? 'sqlite' : 'pg_dump', version };
   } finally {
