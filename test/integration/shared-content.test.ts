@@ -9,6 +9,7 @@ import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/s
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
 import { workingCopyDrafts } from '../../integrations/rapport/features/faq/drafts.ts';
+import { Repo } from '../../integrations/rapport/internal/git.ts';
 import { ContentConflict, ContentUnavailable, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { LISTENER_NAME, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
@@ -307,6 +308,20 @@ describe('a shared content repository under concurrent writes', () => {
     expect(git(a.dir, 'status', '--porcelain')).toBe('');
     await a.write(edit(a, 'one.md', 'one, pushed\n'));
     expect(git(bare, 'show', 'main:one.md')).toBe('one, pushed');
+  });
+
+  it('shares the unpublished entries a server had before it shared its content, with their status', async () => {
+    const own = path.join(dir, 'one-server');
+    execFileSync('git', ['clone', '--quiet', bare, own]);
+    const repo = new Repo(own);
+    await repo.commitToBranch('cms/faq/peas', 'main', new Map([['two.md', Buffer.from('two, unpublished\n')]]), 'Draft', { name: 'E', email: 'e@e' });
+    await repo.setDescription('cms/faq/peas', 'decap-cms/pending_review');
+    const copy = await open('one-server');
+    expect(git(bare, 'show', 'refs/heads/cms/faq/peas:two.md')).toBe('two, unpublished');
+    expect(git(bare, 'cat-file', 'blob', 'refs/cms-status/faq/peas')).toBe('decap-cms/pending_review');
+    expect(git(copy.dir, 'rev-parse', 'refs/heads/cms/faq/peas')).toBe(git(bare, 'rev-parse', 'refs/heads/cms/faq/peas'));
+    await copy.write(() => new Repo(copy.dir).deleteBranch('cms/faq/peas').then(() => git(copy.dir, 'update-ref', '-d', 'refs/cms-status/faq/peas')));
+    expect(git(bare, 'for-each-ref', 'refs/heads/cms/', 'refs/cms-status/')).toBe('');
   });
 
   it('drafts a visitor’s question once when two servers draft it, one after the other or at the same moment', async () => {

@@ -48,6 +48,8 @@ export class SharedRepo {
   #lock: Promise<unknown> = Promise.resolve();
   #fetchedAt = 0;
   #liveTip: string | undefined;
+  /** This copy's own unpublished entries were pushed (or it had none): from now on it mirrors the shared ones. */
+  #adopted = false;
 
   private constructor(options: SharedRepoOptions) {
     this.#options = options;
@@ -81,11 +83,16 @@ export class SharedRepo {
     if (head !== options.branch)
       options.log(`The content working copy ${dir} is on "${head}", not the live branch "${options.branch}": the CMS will refuse to publish.`);
     // A copy made before serves what it holds while the shared repository is away (the periodic fetch catches up).
-    await shared.#fetch().catch((error: unknown) => {
-      if (cloned) throw error;
-      options.log(`${describe(error)}; serving the content as this copy has it.`);
-    });
-    await shared.#follow(false);
+    const fetched = await shared.#fetch().then(
+      () => true,
+      (error: unknown) => {
+        if (cloned) throw error;
+        options.log(`${describe(error)}; serving the content as this copy has it.`);
+        return false;
+      },
+    );
+    if (fetched) await shared.#follow(false);
+    shared.#liveTip ??= await git.tip(options.branch);
     return shared;
   }
 
@@ -140,9 +147,12 @@ export class SharedRepo {
   }
 
   async #push(before: Map<string, string>, changed: string[]) {
-    const expected = new Map(before);
     for (let attempt = 0; ; attempt++) {
-      const leases = changed.map((ref) => `--force-with-lease=${ref}:${expected.get(ref) ?? ''}`);
+      const theirs = (await this.#refs('remote')).get(this.#live);
+      // The live branch goes on top of the shared one, never over it: a commit pushed meanwhile, or one this copy never had.
+      if (changed.includes(this.#live) && theirs && !(await this.#isAncestor(theirs, this.#live))) await this.#rebaseLive(theirs);
+      // Compare-and-swap: workflow refs must still be what this write started from, the live branch what was just fetched.
+      const leases = changed.map((ref) => `--force-with-lease=${ref}:${(ref === this.#live ? theirs : before.get(ref)) ?? ''}`);
       const now = await this.#refs('local');
       const specs = changed.map((ref) => (now.has(ref) ? `${ref}:${ref}` : `:${ref}`));
       try {
@@ -156,34 +166,30 @@ export class SharedRepo {
         return;
       } catch (error) {
         if (!(error instanceof GitError) || attempt >= 4) throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
-        const pushError = error;
         await this.#fetch();
-        const remote = await this.#refs('remote');
-        let moved = false;
-        for (const ref of changed) {
-          if (remote.get(ref) === expected.get(ref)) continue;
-          moved = true;
-          if (ref !== this.#live)
-            throw new ContentConflict(`${describeRef(ref)} was changed on another server at the same time. Reload it and apply your change again.`);
-          await this.#rebaseLive(expected.get(ref)!, remote.get(ref)!);
-          expected.set(ref, remote.get(ref)!);
-        }
-        if (!moved) throw new ContentUnavailable(`The shared content repository refused the change: ${describe(pushError)}`);
+        const fresh = await this.#refs('remote');
+        const workflow = changed.find((ref) => ref !== this.#live && fresh.get(ref) !== before.get(ref));
+        if (workflow)
+          throw new ContentConflict(`${describeRef(workflow)} was changed on another server at the same time. Reload it and apply your change again.`);
+        // Another server's live commit: go round, on top of it. Nothing moved: refused for another reason.
+        if (!changed.includes(this.#live) || fresh.get(this.#live) === theirs)
+          throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
       }
     }
   }
 
   /**
-   * Another server's commits arrived on the live branch while this one committed: ours go on top
-   * of theirs unless both changed the same file differently (then nobody's text is overwritten).
+   * Commits on the live branch the shared one does not have go on top of `theirs`, unless both
+   * sides changed the same file differently (then nobody's text is overwritten: a conflict).
    */
-  async #rebaseLive(base: string, theirs: string) {
+  async #rebaseLive(theirs: string) {
+    const base = await this.repo.text(['merge-base', this.#live, theirs]);
     const names = async (from: string, to: string) => (await this.repo.text(['diff', '--name-only', from, to])).split('\n').filter(Boolean);
     const theirFiles = new Set(await names(base, theirs));
-    const both = (await names(base, 'HEAD')).filter((f) => theirFiles.has(f));
+    const both = (await names(base, this.#live)).filter((f) => theirFiles.has(f));
     const same =
       both.length === 0 ||
-      (await this.repo.run(['diff', '--quiet', theirs, 'HEAD', '--', ...both]).then(
+      (await this.repo.run(['diff', '--quiet', theirs, this.#live, '--', ...both]).then(
         () => true,
         () => false,
       ));
@@ -194,6 +200,13 @@ export class SharedRepo {
         `Your change could not be combined with one made on another server at the same time (${describe(error)}). Reload and apply it again.`,
       );
     });
+  }
+
+  #isAncestor(ancestor: string, of: string): Promise<boolean> {
+    return this.repo.run(['merge-base', '--is-ancestor', ancestor, of]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Puts the copy back as the shared repository has it (after a refused write). */
@@ -220,29 +233,23 @@ export class SharedRepo {
 
   /** The live branch fast-forwarded to the fetched one (the working tree with it), workflow branches mirrored. */
   async #follow(announce: boolean) {
+    // Never fetched (the shared repository was away at start): nothing to follow, and mirroring would drop this copy's branches.
+    if (this.#fetchedAt === 0) return;
+    if (!this.#adopted) {
+      await this.#adopt();
+      this.#adopted = true;
+    }
     const remote = (await this.#refs('remote')).get(this.#live);
     const local = await this.repo.tip(this.#options.branch);
     if (remote && local !== remote) {
-      const behind =
-        !local ||
-        (await this.repo.run(['merge-base', '--is-ancestor', local, remote]).then(
-          () => true,
-          () => false,
-        ));
-      if (behind) {
+      if (!local || (await this.#isAncestor(local, remote))) {
         await this.repo
           // A file the last build rewrote (the privacy history) may differ from what is committed: set aside and put back.
           .run(['merge', '--quiet', '--ff-only', '--autostash', remote])
           .catch((error: unknown) => this.#options.log(`The content working copy could not take the shared live branch: ${describe(error)}`));
-      } else if (
-        !(await this.repo.run(['merge-base', '--is-ancestor', remote, local]).then(
-          () => true,
-          () => false,
-        ))
-      ) {
-        this.#options.log(
-          `The content working copy's ${this.#options.branch} has commits the shared repository does not, and the other way round: it is left as it is.`,
-        );
+      } else if (!(await this.#isAncestor(remote, local))) {
+        // The next save puts this copy's commits on top of the shared ones (or reports the conflict).
+        this.#options.log(`The content working copy's ${this.#options.branch} and the shared one have both moved on: it is left as it is until the next save.`);
       }
     }
     await this.#mirror();
@@ -252,6 +259,37 @@ export class SharedRepo {
       this.#liveTip = tip;
       if (announce && !first) this.#options.onLive?.(tip);
     }
+  }
+
+  /**
+   * Unpublished entries this copy had before it was shared (one server becoming several) go to the
+   * shared repository with their status, before mirroring would drop them. Throws, naming them,
+   * when they cannot.
+   */
+  async #adopt() {
+    const remote = await this.#refs('remote');
+    const own = [...(await this.#refs('local')).keys()].filter((ref) => ref.startsWith(`refs/heads/${CMS_BRANCH_PREFIX}`) && !remote.has(ref));
+    if (own.length === 0) return;
+    const refs = [...own];
+    for (const ref of own) {
+      const branch = ref.slice('refs/heads/'.length);
+      const label = await this.repo.text(['config', '--get', `branch.${branch}.description`]).catch(() => '');
+      const status = `${STATUS_REFS}${branch.slice(CMS_BRANCH_PREFIX.length)}`;
+      if (!label || remote.has(status)) continue;
+      await this.repo.run(['update-ref', status, await this.repo.text(['hash-object', '-w', '--stdin'], { input: label })]);
+      refs.push(status);
+    }
+    await this.repo
+      .run(['push', '--quiet', '--atomic', SHARED_REMOTE, ...refs.map((r) => `--force-with-lease=${r}:`), ...refs.map((r) => `${r}:${r}`)])
+      .catch((error: unknown) => {
+        throw new Error(
+          `This copy has unpublished entries the shared repository does not (${own.join(', ')}), and they could not be pushed: ${describe(error)}. Push them (git push ${SHARED_REMOTE} 'refs/heads/cms/*:refs/heads/cms/*') or delete them, then start again.`,
+        );
+      });
+    this.#options.log(
+      `Shared this copy's unpublished entries with the other servers: ${own.map((r) => r.slice(`refs/heads/${CMS_BRANCH_PREFIX}`.length)).join(', ')}.`,
+    );
+    await this.#fetch();
   }
 
   /** Local workflow branches and statuses made equal to the shared repository's. */
