@@ -12,7 +12,7 @@ import { workingCopyDrafts } from '../../integrations/rapport/features/faq/draft
 import { Repo } from '../../integrations/rapport/internal/git.ts';
 import { ContentConflict, ContentUnavailable, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { LISTENER_NAME, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
+import { LISTENER_NAME, sharedContentFromEnv, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
 import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
@@ -368,5 +368,29 @@ describe('a shared content repository under concurrent writes', () => {
       await y.close();
       await store.close();
     }
+  });
+});
+
+describe('RAPPORT_CONTENT_* settings', () => {
+  it('reads the shared repository, the clone, the fetch interval and NOTIFY from the environment, and refuses a bad interval', () => {
+    expect(sharedContentFromEnv({})).toBeUndefined();
+    expect(sharedContentFromEnv({ RAPPORT_CONTENT_REPO: '  ' })).toBeUndefined();
+    expect(sharedContentFromEnv({ RAPPORT_CONTENT_REPO: '/srv/content.git' })).toEqual({
+      url: '/srv/content.git',
+      dir: undefined,
+      fetchEveryMs: 60_000,
+      notify: true,
+    });
+    expect(
+      sharedContentFromEnv({
+        RAPPORT_CONTENT_REPO: 'git@content.internal:/srv/content.git',
+        RAPPORT_CONTENT_DIR: '/srv/rapport/site',
+        RAPPORT_CONTENT_FETCH_SECONDS: '15',
+        RAPPORT_CONTENT_NOTIFY: '0',
+      }),
+    ).toEqual({ url: 'git@content.internal:/srv/content.git', dir: '/srv/rapport/site', fetchEveryMs: 15_000, notify: false });
+    expect(() => sharedContentFromEnv({ RAPPORT_CONTENT_REPO: '/srv/content.git', RAPPORT_CONTENT_FETCH_SECONDS: 'soon' })).toThrowErrorMatchingInlineSnapshot(
+      `[Error: RAPPORT_CONTENT_FETCH_SECONDS must be a number of seconds (1 or more), got "soon".]`,
+    );
   });
 });
