@@ -12,7 +12,7 @@ import { parseOptions } from '../../integrations/rapport/config/parse-options.ts
 import { erasePerson } from '../../integrations/rapport/core/privacy/erasure.ts';
 import { backupStore, BackupRefused, restoreStore } from '../../integrations/rapport/core/store/backup.ts';
 import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
-import { copyStore, CopyRefused } from '../../integrations/rapport/core/store/copy-store.ts';
+import { copyStore, CopyRefused, rowCounts } from '../../integrations/rapport/core/store/copy-store.ts';
 import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import * as crm from '../../integrations/rapport/core/store/migrations/0001-crm.ts';
 import * as rateLimits from '../../integrations/rapport/core/store/migrations/0002-rate-limits.ts';
@@ -257,6 +257,26 @@ describe('moving the store between SQLite and PostgreSQL', () => {
         .where('id', '=', line.id)
         .execute(),
     ).rejects.toThrow(/check/i);
+  });
+
+  it('stops at a value PostgreSQL will not take, says which table, and leaves the target as it was', async () => {
+    const loose = openStore({ sqliteFile: path.join(tmp, 'loose.sqlite') });
+    const target = pgB.open();
+    try {
+      await migrateToLatest(loose);
+      await upsertContact(loose.db, { email: 'ann@example.com', name: 'Ann' }, () => now);
+      // SQLite keeps text in an integer column when it does not read as a number.
+      await sql`insert into rate_limits (key, points, expire) values ('form:x', 'lots', null)`.execute(loose.db);
+      await expect(copyStore(loose, target)).rejects.toThrow(
+        /^Copying rate_limits \(rows from key = form:x\) failed: invalid input syntax for type integer: "lots"\. Nothing was copied/,
+      );
+      const counts = await rowCounts(target.db, await storeTables(target));
+      expect(counts.filter((c) => c.rows > 0)).toEqual([]);
+    } finally {
+      await loose.close();
+      await target.close();
+      await admin(`DROP SCHEMA ${pgB.schema} CASCADE; CREATE SCHEMA ${pgB.schema}`);
+    }
   });
 
   it('copies a table a later migration adds without being told of it, and moves PostgreSQL sequences past the copied ids', async () => {

@@ -12,8 +12,6 @@ export interface CopyOptions {
   replace?: boolean | undefined;
   /** Rows read and inserted at a time. @default 500 */
   batchRows?: number | undefined;
-  /** Progress lines, one per table copied. */
-  log?: ((line: string) => void) | undefined;
 }
 
 export interface CopiedTable {
@@ -34,7 +32,6 @@ export class CopyRefused extends Error {}
  * both sides. The source is read in one transaction too, so it is a consistent picture of it.
  */
 export async function copyStore(source: Store, target: Store, options: CopyOptions = {}): Promise<CopiedTable[]> {
-  const log = options.log ?? (() => {});
   if (await sameStore(source, target)) throw new CopyRefused(`The target (${target.location}) is the store itself; copy it somewhere else.`);
   await migrateToLatest(target);
   const [versionFrom, versionTo] = await Promise.all([migrationsOf(source), migrationsOf(target)]);
@@ -57,25 +54,25 @@ export async function copyStore(source: Store, target: Store, options: CopyOptio
     const counts = await rowCounts(from, tables);
     await (target.db as unknown as AnyDb).transaction().execute(async (to) => {
       if (holding.length > 0) await emptyTables(to, tables);
-      for (const table of tables) {
-        const source = counts.find((c) => c.name === table.name)!.rows;
-        if (source > 0) await copyTable(from, to, table, target.dialect, options.batchRows ?? 500);
-        log(`${table.name}: ${source} row${source === 1 ? '' : 's'}`);
-      }
+      for (const table of tables)
+        if (counts.find((c) => c.name === table.name)!.rows > 0) await copyTable(from, to, table, target.dialect, options.batchRows ?? 500);
       if (target.dialect === 'postgres') await resetSequences(to);
+      // Counted before the commit, so a copy that came out short is rolled back, not left behind.
+      differences(counts, await rowCounts(to, tables));
     });
     return counts;
   });
-
   const after = await rowCounts(target.db, tables);
-  const result = tables.map((t) => ({
-    name: t.name,
-    source: counted.find((c) => c.name === t.name)!.rows,
-    target: after.find((c) => c.name === t.name)!.rows,
-  }));
-  const wrong = result.filter((r) => r.source !== r.target);
-  if (wrong.length > 0) throw new Error(`The copy's row counts differ: ${wrong.map((r) => `${r.name} ${r.source} → ${r.target}`).join(', ')}.`);
-  return result;
+  differences(counted, after);
+  return tables.map((t) => ({ name: t.name, source: counted.find((c) => c.name === t.name)!.rows, target: after.find((c) => c.name === t.name)!.rows }));
+}
+
+function differences(source: Array<{ name: string; rows: number }>, target: Array<{ name: string; rows: number }>): void {
+  const wrong = source.filter((s) => target.find((t) => t.name === s.name)?.rows !== s.rows);
+  if (wrong.length > 0)
+    throw new Error(
+      `The copy's row counts differ from the source's: ${wrong.map((s) => `${s.name} ${s.rows} → ${target.find((t) => t.name === s.name)?.rows}`).join(', ')}.`,
+    );
 }
 
 async function sameStore(a: Store, b: Store): Promise<boolean> {
@@ -162,10 +159,19 @@ async function copyTable(source: AnyDb, to: AnyDb, table: StoreTable, targetDial
     else if (last) query = query.where((eb) => after(eb, key, last!));
     const rows = await query.limit(rowsPerInsert).execute();
     if (rows.length === 0) return;
-    await to
-      .insertInto(table.name)
-      .values(rows.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, asStored(row[c.name], c.dataType, targetDialect)]))))
-      .execute();
+    try {
+      await to
+        .insertInto(table.name)
+        .values(rows.map((row) => Object.fromEntries(table.columns.map((c) => [c.name, asStored(row[c.name], c.dataType, targetDialect)]))))
+        .execute();
+    } catch (error) {
+      // SQLite keeps whatever it is given (text in an integer column); PostgreSQL does not. Say where.
+      const first = table.primaryKey.length > 0 ? ` (rows from ${table.primaryKey.map((k) => `${k} = ${String(rows[0]![k])}`).join(', ')})` : '';
+      throw new CopyRefused(
+        `Copying ${table.name}${first} failed: ${error instanceof Error ? error.message : String(error)}. Nothing was copied; correct that row in the source and run the copy again.`,
+        { cause: error },
+      );
+    }
     last = rows.at(-1);
     offset += rows.length;
     if (rows.length < rowsPerInsert) return;
