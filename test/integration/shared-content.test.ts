@@ -88,8 +88,7 @@ describe('content shared through Git by several servers', () => {
     };
     const never = 3_600_000;
     servers.a = await start('a', { notify: true, fetchEveryMs: never }, never);
-    // B builds what A publishes; publishes a few seconds apart make one build.
-    servers.b = await start('b', { notify: true, fetchEveryMs: never }, 4_000);
+    servers.b = await start('b', { notify: true, fetchEveryMs: never }, 100);
     servers.c = await start('c', { notify: false, fetchEveryMs: 300 }, never);
     for (const email of ['one@questions.example', 'two@questions.example']) {
       const contact = await upsertContact(servers.a.store.db, { email, name: email, kind: 'partner' });
@@ -171,6 +170,12 @@ describe('content shared through Git by several servers', () => {
     const file = listed.file.path;
     const slug = path.posix.basename(file, '.md');
     expect(shared('log', '-1', '--format=%s', 'main', '--', file)).toContain('FAQ: new visitor question');
+    // A hidden draft is no reason to build: C took the commit and builds nothing, nor does B, which pushed it.
+    const drafted = shared('rev-parse', 'main');
+    await waitFor(() => (git(clones.c, 'rev-parse', 'HEAD') === drafted ? true : undefined), 'C to fetch the draft');
+    await servers.c.sharedContent!.refresh(); // the fetch that brought it has finished with it
+    expect(servers.c.publishing!.status.state).toBe('idle');
+    expect(servers.b.publishing!.status.state).toBe('idle');
     const answered = `${listed.data.replace('category: Unsorted', 'category: Sowing').replace('status: pending_review', 'status: published')}\nIn mild places, yes: sow in October and the peas crop early.\n`;
     const saved = await cms('a', 0, 'persistEntry', {
       entry: { slug, path: file, raw: answered },
@@ -185,6 +190,7 @@ describe('content shared through Git by several servers', () => {
     await waitFor(() => (git(clones.b, 'rev-parse', 'HEAD') === published ? true : undefined), 'B to take the published commit', 5_000);
     // C, with NOTIFY off, fetched it and scheduled the same build.
     await waitFor(() => (git(clones.c, 'rev-parse', 'HEAD') === published ? true : undefined), 'C to fetch the published commit', 5_000);
+    await servers.c.sharedContent!.refresh();
     expect(servers.c.publishing!.status.state).toBe('scheduled');
     await waitFor(() => (servers.b.publishing!.status.state === 'live' ? true : undefined), 'B’s new build to go live', 150_000);
     console.log(`Published on A, live on B: ${servers.b.publishing!.status.seconds} s`);

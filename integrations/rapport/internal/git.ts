@@ -150,6 +150,16 @@ export class Repo {
   }
 }
 
+/**
+ * The trailer on a commit that changes nothing the site shows (a visitor's question as a hidden
+ * draft, the privacy history the build that wrote it already shows): servers sharing content
+ * take it without building.
+ */
+export const NO_BUILD_TRAILER = 'Rapport-Build: not needed';
+
+/** `message` with the trailer that spares the other servers a build. */
+export const noBuildNeeded = (message: string) => `${message}\n\n${NO_BUILD_TRAILER}`;
+
 /** Where a shared workflow branch's status is kept. */
 export const STATUS_REFS = 'refs/cms-status/';
 const statusRef = (branch: string) => `${STATUS_REFS}${branch.startsWith(CMS_BRANCH_PREFIX) ? branch.slice(CMS_BRANCH_PREFIX.length) : branch}`;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CMS_BRANCH_PREFIX, GitError, Repo, STATUS_REFS } from './git.ts';
+import { CMS_BRANCH_PREFIX, GitError, NO_BUILD_TRAILER, Repo, STATUS_REFS } from './git.ts';
 
 /** What every server's clone calls the shared repository. */
 export const SHARED_REMOTE = 'shared';
@@ -158,10 +158,7 @@ export class SharedRepo {
       try {
         await this.repo.run(['push', '--quiet', '--atomic', SHARED_REMOTE, ...leases, ...specs]);
         const tip = now.get(this.#live);
-        if (changed.includes(this.#live) && tip) {
-          this.#liveTip = tip;
-          this.#options.onLive?.(tip);
-        }
+        if (changed.includes(this.#live) && tip) await this.#moved(tip);
         if (tip) this.#options.onPushed?.(tip);
         return;
       } catch (error) {
@@ -255,10 +252,23 @@ export class SharedRepo {
     await this.#mirror();
     const tip = await this.repo.tip(this.#options.branch);
     if (tip && tip !== this.#liveTip) {
-      const first = this.#liveTip === undefined;
+      if (announce && this.#liveTip !== undefined) await this.#moved(tip);
       this.#liveTip = tip;
-      if (announce && !first) this.#options.onLive?.(tip);
     }
+  }
+
+  /** The live branch is at `tip` now: `onLive`, unless every new commit says the site needs no build for it. */
+  async #moved(tip: string) {
+    const from = this.#liveTip;
+    this.#liveTip = tip;
+    const bodies = from ? await this.repo.text(['log', '--format=%B%x00', `${from}..${tip}`]).catch(() => undefined) : undefined;
+    const commits =
+      bodies
+        ?.split('\0')
+        .map((b) => b.trim())
+        .filter(Boolean) ?? [];
+    if (commits.length > 0 && commits.every((b) => b.split('\n').includes(NO_BUILD_TRAILER))) return;
+    this.#options.onLive?.(tip);
   }
 
   /**

@@ -27,6 +27,7 @@ import { inArrivalOrder } from './request-turns.ts';
 import { findHandler, handlesPath, startRuntimes } from './runtimes.ts';
 import { createServices } from './services.ts';
 import { serveBuildStatus, STATUS_PATH } from './status-page.ts';
+import type { SharedRepo } from '../internal/shared-repo.ts';
 import { startSharedContent, type SharedContentOptions } from './shared-content.ts';
 
 /** A Node request handler in the shape `@astrojs/node` exports in `middleware` mode. */
@@ -78,6 +79,8 @@ export interface ServeOptions {
 export interface RunningServer {
   server: http.Server;
   store: Store;
+  /** The working copy of the shared content repository, when there is one (`sharedContent`). */
+  sharedContent: SharedRepo | undefined;
   /** Publishing to live (with the CMS on a Git repository): build status and a way to wait for it. */
   publishing: ReturnType<typeof liveBuilds> | undefined;
   /** Stops accepting requests, then closes the store. */
@@ -238,6 +241,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server,
     store,
     publishing,
+    sharedContent: shared?.repo,
     close: async () => {
       await shared?.close();
       publishing?.stop();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { slugify } from '../../internal/slug.ts';
 import type { SharedContent } from '../../core/feature.ts';
-import { commitIfRepository } from '../../internal/git.ts';
+import { commitIfRepository, noBuildNeeded } from '../../internal/git.ts';
 
 /** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
 export interface DraftEntry {
@@ -61,7 +61,7 @@ export function workingCopyDrafts(folder: string, log: (message: string) => void
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8').catch(() => '')) === draftFile(entry);
       throw error;
     }
-    const commit = commitIfRepository(folder, file, `FAQ: new visitor question awaiting an answer (${slug})`);
+    const commit = commitIfRepository(folder, file, noBuildNeeded(`FAQ: new visitor question awaiting an answer (${slug})`));
     // With a shared repository the commit must reach it: a failure there is the write's failure.
     if (shared) await commit;
     else
@@ -110,7 +110,8 @@ export function liveDrafts(writer: EntryWriter, collection = 'faq'): ContentDraf
           collection,
           slug,
           Buffer.from(draftFile(entry)),
-          `FAQ: new visitor question awaiting an answer (${slug})`,
+          // Hidden until answered and published: a draft alone is no reason to build the site.
+          noBuildNeeded(`FAQ: new visitor question awaiting an answer (${slug})`),
           RAPPORT,
         );
         if (written) return slug;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportFeature, SharedContent } from '../../core/feature.ts';
 import { describeError } from '../../core/errors.ts';
-import { commitIfRepository } from '../../internal/git.ts';
+import { commitIfRepository, noBuildNeeded } from '../../internal/git.ts';
 import { readBuildInfo } from '../../core/build-info.ts';
 import type { Period } from '../../core/privacy/personal-data.ts';
 import { PRIVACY_HISTORY_FILE } from './history.ts';
@@ -77,7 +77,8 @@ export const privacyFeature: RapportFeature = {
       async published(_buildDir, s) {
         const file = path.join(contentDir, PRIVACY_HISTORY_FILE);
         if (!existsSync(file)) return;
-        const commit = () => commitIfRepository(path.dirname(file), path.basename(file), `Privacy statement: version ${s.privacyVersion}`);
+        // The build that wrote it shows it already, as does every other server's build of the same content.
+        const commit = () => commitIfRepository(path.dirname(file), path.basename(file), noBuildNeeded(`Privacy statement: version ${s.privacyVersion}`));
         // Every server builds the same commit: the first to push records the version, the others' identical commit is dropped.
         await (shared ? shared.write(commit) : commit()).catch((error: unknown) =>
           s.log(`The privacy statement's history could not be committed (it is kept in ${file}): ${describeError(error)}`),
