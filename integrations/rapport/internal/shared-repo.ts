@@ -121,29 +121,37 @@ export class SharedRepo {
    * cannot be reached; either way the copy is left as the shared repository has it.
    */
   write<T>(write: () => Promise<T>): Promise<T> {
-    return this.#exclusive(async () => {
-      await this.#fetch();
-      await this.#follow(true);
-      const before = await this.#refs('local');
-      let result: T;
+    return this.#exclusive(() =>
+      this.#write(write).catch((error: unknown) => {
+        // Editors are told "cannot be reached"; the operator needs the reason.
+        if (error instanceof ContentUnavailable) this.#options.log(error.message);
+        throw error;
+      }),
+    );
+  }
+
+  async #write<T>(write: () => Promise<T>): Promise<T> {
+    await this.#fetch();
+    await this.#follow(true);
+    const before = await this.#refs('local');
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      await this.#discardIfMoved(before);
+      throw error;
+    }
+    const after = await this.#refs('local');
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((ref) => before.get(ref) !== after.get(ref));
+    if (changed.length > 0) {
       try {
-        result = await write();
+        await this.#push(before, changed);
       } catch (error) {
-        await this.#discardIfMoved(before);
+        await this.#discard().catch((e: unknown) => this.#options.log(`The content working copy could not be put back: ${String(e)}`));
         throw error;
       }
-      const after = await this.#refs('local');
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((ref) => before.get(ref) !== after.get(ref));
-      if (changed.length > 0) {
-        try {
-          await this.#push(before, changed);
-        } catch (error) {
-          await this.#discard().catch((e: unknown) => this.#options.log(`The content working copy could not be put back: ${String(e)}`));
-          throw error;
-        }
-      }
-      return result;
-    });
+    }
+    return result;
   }
 
   async #push(before: Map<string, string>, changed: string[]) {
