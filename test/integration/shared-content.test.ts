@@ -300,6 +300,15 @@ describe('a shared content repository under concurrent writes', () => {
     expect(git(bare, 'for-each-ref', 'refs/heads/cms/')).toBe('');
   });
 
+  it('takes every write of three servers writing different files at once', async () => {
+    const copies = await Promise.all(['burst-a', 'burst-b', 'burst-c'].map(open));
+    await Promise.all(copies.flatMap((copy, c) => [0, 1, 2, 3, 4].map((n) => copy.write(edit(copy, `burst-${c}-${n}.md`, `${c}.${n}\n`)))));
+    const files = shared('ls-tree', '--name-only', 'main').split('\n');
+    expect(files.filter((f) => f.startsWith('burst-'))).toHaveLength(15);
+    for (const copy of copies) await copy.refresh();
+    for (const copy of copies) expect(git(copy.dir, 'rev-parse', 'HEAD')).toBe(shared('rev-parse', 'main'));
+  });
+
   it('keeps nothing of a write the shared repository did not take (away), and takes writes again when it is back', async () => {
     const a = await open('away-a');
     const before = git(a.dir, 'rev-parse', 'HEAD');

@@ -9,6 +9,9 @@ const TRACKING = `refs/remotes/${SHARED_REMOTE}/`;
 /** Where a fetch puts the shared repository's workflow statuses (`refs/cms-status/*`), before they are mirrored. */
 const TRACKING_STATUS = 'refs/shared-status/';
 
+/** How often a write goes round (fetch, rebase, push) when other servers keep pushing first. */
+const MAX_PUSH_ATTEMPTS = 10;
+
 /** Another server changed the same thing first; nothing of this write was kept. The message is for people. */
 export class ContentConflict extends Error {
   override readonly name = 'ContentConflict';
@@ -170,7 +173,8 @@ export class SharedRepo {
         if (tip) this.#options.onPushed?.(tip);
         return;
       } catch (error) {
-        if (!(error instanceof GitError) || attempt >= 4) throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
+        if (!(error instanceof GitError) || attempt >= MAX_PUSH_ATTEMPTS - 1)
+          throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
         await this.#fetch();
         const fresh = await this.#refs('remote');
         const workflow = changed.find((ref) => ref !== this.#live && fresh.get(ref) !== before.get(ref));
@@ -179,6 +183,8 @@ export class SharedRepo {
         // Another server's live commit: go round, on top of it. Nothing moved: refused for another reason.
         if (!changed.includes(this.#live) || fresh.get(this.#live) === theirs)
           throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
+        // Servers racing each other again and again (a burst of drafts) take turns after a random pause.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * (attempt + 1)));
       }
     }
   }
