@@ -10,7 +10,12 @@
 // addresses come from HAProxy's X-Forwarded-For. HAProxy runs deploy/haproxy.cfg itself, the
 // addresses given in the environment variables that file reads, and answers on HAPROXY_PORT
 // (default 8080); CLUSTER_SERVERS=1 or 2 starts fewer servers (the others are put in maintenance).
-// The integration test and the benchmark import `startCluster` instead.
+// The content is shared through Git as a deploy shares it: RAPPORT_CONTENT_REPO names the bare
+// repository, else `start` makes var/cluster/content.git from this project's committed state (once;
+// what editors publish goes there, not into this folder); each server works on its own clone
+// (var/cluster/rapportN/site), pushes the CMS's writes and builds every new live commit.
+// CLUSTER_CONTENT=0 leaves the content out (each server serves dist/ with no CMS).
+// The integration tests and the benchmark import `startCluster` instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -37,6 +42,10 @@ const BACKEND = 'rapport';
  * @param {number} [options.port] HAProxy's port (default: a free one).
  * @param {string} [options.secret] RAPPORT_SECRET for all; else one generated into `dir`.
  * @param {object} [options.serve] More of startServer's options for every server (mail, rateLimits, siteUrl…).
+ * @param {object} [options.content] Content shared through Git (startServer's `sharedContent`): every server clones it and builds each new live commit.
+ * @param {string} options.content.repo The shared repository (a bare repository's path or a Git URL).
+ * @param {(name: string) => string} [options.content.dir] Each server's clone, by server name (default: `site` in its folder). A clone must sit where the project's imports resolve (its `node_modules` above it).
+ * @param {number} [options.content.fetchEveryMs] The safety-net fetch (default 60 s).
  * @param {boolean} [options.detached] Keep running after this process exits (`start` from the command line).
  */
 export async function startCluster(options) {
@@ -77,7 +86,10 @@ export async function startCluster(options) {
         secret,
         secretFile: path.join(home, 'rapport-secret'),
         trustProxy: true,
-        projectRoot: home,
+        projectRoot: options.content ? contentDir(options.content, name, home) : home,
+        ...(options.content
+          ? { sharedContent: { url: options.content.repo, dir: contentDir(options.content, name, home), fetchEveryMs: options.content.fetchEveryMs } }
+          : {}),
         // Links in mail lead to HAProxy, whichever server sent them (unless `serve.siteUrl` says otherwise).
         siteUrl: url,
         ...options.serve,
@@ -228,6 +240,26 @@ function buildOnce(dist) {
   return dist;
 }
 
+/** Where a server's clone of the shared content goes. */
+const contentDir = (content, name, home) => path.resolve(content.dir?.(name) ?? path.join(home, 'site'));
+
+/**
+ * The bare repository a cluster started from the command line shares: RAPPORT_CONTENT_REPO, else
+ * var/cluster/content.git, made once from this project's committed state (the build in dist/
+ * was made from it, so no server rebuilds at start unless it has moved on since).
+ */
+function sharedRepository(dir) {
+  if (process.env.RAPPORT_CONTENT_REPO) return process.env.RAPPORT_CONTENT_REPO;
+  const bare = path.join(dir, 'content.git');
+  if (!existsSync(bare)) {
+    mkdirSync(dir, { recursive: true });
+    const made = spawnSync('git', ['clone', '--quiet', '--bare', root, bare], { stdio: 'inherit' });
+    if (made.status !== 0) throw new Error(`Could not make the shared content repository ${bare} from ${root} (see above).`);
+    console.log(`Shared content repository: ${path.relative(root, bare)} (from this project's last commit).`);
+  }
+  return bare;
+}
+
 function keptSecret(file) {
   if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
@@ -329,6 +361,7 @@ if (import.meta.main) {
         port: Number(process.env.HAPROXY_PORT ?? 8080),
         servers: Number(process.env.CLUSTER_SERVERS ?? 3),
         detached: true,
+        ...(process.env.CLUSTER_CONTENT === '0' ? {} : { content: { repo: sharedRepository(path.join(root, 'var', 'cluster')) } }),
         // Links in mail name SITE_URL when set (the site's real address), else HAProxy's.
         serve: { ...(process.env.SITE_URL ? { siteUrl: process.env.SITE_URL } : {}), mail: { smtpUrl: process.env.SMTP_URL } },
       });

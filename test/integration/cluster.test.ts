@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -6,16 +7,18 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTimeTrap } from '../../integrations/rapport/core/security/spam-traps.ts';
+import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { startCluster } from '../../scripts/cluster.mjs';
 import { formClient, raw, tokenOf, type Answer } from '../helpers/form-client.ts';
+import { insertOrderWithLine } from '../helpers/orders.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/throwaway-postgres.ts';
 
 // Three Rapport servers (processes) behind HAProxy on one PostgreSQL, as scripts/cluster.mjs
 // starts them: what one visitor starts on one server finishes on another, mail goes out once,
-// and a server killed mid-burst loses nothing it answered and is routed around, then back.
+// the background jobs every server runs (after-sale mail, retention) do each thing once, and a server killed mid-burst loses nothing it answered and is routed around, then back.
 // PostgreSQL only (SQLite is one machine's store): DATABASE_URL's server with a schema of this
 // file's own, or a throwaway cluster when DATABASE_URL is not set. Never skipped: a missing
 // HAProxy fails the test, saying how to install it.
@@ -207,6 +210,97 @@ describe('three Rapport servers behind HAProxy on one PostgreSQL', () => {
     const delivered = sink.received.flatMap((m) => m.to.map((to) => key(to, m.parsed.subject ?? ''))).sort();
     expect(delivered).toEqual(queued);
     expect(burst.every((email) => received(email).length === 1)).toBe(true);
+  });
+
+  it('sends each due after-sale e-mail once and ends each expired record once, with all three servers running their jobs at the same moment', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const day = 24 * 60 * 60_000;
+    const ago = (days: number) => new Date(Date.now() - days * day);
+    // Forty delivered orders whose after-sale mail is due (delivered 31 days ago, within implied consent).
+    const customers = Array.from({ length: 40 }, (_, i) => `follow.${tag}.${i}@example.com`);
+    const orderNumbers: string[] = [];
+    for (const [i, email] of customers.entries()) {
+      const contact = await upsertContact(store.db, { email, name: `Fern Follow ${i}`, kind: 'customer' });
+      const number = await insertOrderWithLine(store.db, {
+        contactId: contact.id,
+        number: `F-${tag}-${i}`,
+        status: 'delivered',
+        at: ago(35).toISOString(),
+        subtotalCents: 2400,
+      });
+      await store.db
+        .updateTable('orders')
+        .set({ delivered_at: ago(31).toISOString(), follow_up_due_at: ago(1).toISOString() })
+        .where('number', '=', number)
+        .execute();
+      orderNumbers.push(number);
+    }
+    // Past their periods (contacts 3 years, orders 6 tax years, delivery reports 30 days), and one of each that is not.
+    const inactive = [];
+    for (let i = 0; i < 30; i++)
+      inactive.push((await upsertContact(store.db, { email: `gone.${tag}.${i}@example.com`, name: `Old Contact ${i}` }, () => ago(4 * 366))).id);
+    const oldBuyer = await upsertContact(store.db, { email: `old.buyer.${tag}@example.com`, name: 'Old Buyer', kind: 'customer' });
+    const oldOrders = [0, 1, 2].map((i) => `OLD-${tag}-${i}`);
+    for (const number of oldOrders)
+      await insertOrderWithLine(store.db, { contactId: oldBuyer.id, number, status: 'delivered', at: ago(8 * 366).toISOString(), subtotalCents: 1000 });
+    const report = (id: string, at: Date) => ({
+      id,
+      email: `bounced.${tag}@example.com`,
+      kind: 'soft-bounce' as const,
+      source: 'dsn',
+      outbox_id: null,
+      detail: null,
+      created_at: at.toISOString(),
+    });
+    await store.db
+      .insertInto('mail_events')
+      .values([report(`old-${tag}`, ago(60)), report(`new-${tag}`, ago(1))])
+      .execute();
+
+    // Every server runs each job when it starts (then every ten minutes or hourly): start all three at once.
+    const names = cluster.servers.map((s) => s.name);
+    const logLength = new Map(cluster.servers.map((s) => [s.name, readFileSync(s.log, 'utf8').length]));
+    await Promise.all(names.map((name) => cluster.kill(name, 'SIGTERM')));
+    await Promise.all(names.map((name) => cluster.restart(name)));
+    for (const name of names) await cluster.waitForBackend(name, 'UP', 15_000);
+
+    // Follow-ups: each order claimed once, one mail per customer at the SMTP server, one timeline entry each.
+    await waitFor(
+      async () =>
+        (await store.db.selectFrom('mail_outbox').select('id').where('status', 'in', ['pending', 'sending']).execute()).length === 0 ? true : undefined,
+      'the outbox to drain',
+      30_000,
+    );
+    const orders = await store.db.selectFrom('orders').select(['number', 'followed_up_at']).where('number', 'in', orderNumbers).execute();
+    expect(orders.filter((o) => o.followed_up_at === null)).toEqual([]);
+    const followUps = (email: string) => received(email).filter((m) => /^How are your .* doing\?$/.test(m.parsed.subject ?? ''));
+    expect(customers.map((email) => followUps(email).length)).toEqual(customers.map(() => 1));
+    const entries = await store.db
+      .selectFrom('activities')
+      .innerJoin('contacts', 'contacts.id', 'activities.contact_id')
+      .select(['contacts.email', 'activities.created_at'])
+      .where('activities.type', '=', 'follow-up')
+      .where('contacts.email', 'in', customers)
+      .execute();
+    expect(entries.map((e) => e.email).sort()).toEqual([...customers].sort());
+    // Each run stamps its claims with its own start time: more than one time means the servers shared the work.
+    console.log(`cluster: ${customers.length} after-sale e-mails, claimed by ${new Set(entries.map((e) => e.created_at)).size} job run(s)`);
+
+    // Retention: what was past its period is gone (or erased), what was not is kept.
+    const contacts = await store.db.selectFrom('contacts').select(['id', 'email', 'erased_at']).where('id', 'in', inactive).execute();
+    expect(contacts.filter((c) => c.erased_at === null || c.email.startsWith('gone.'))).toEqual([]);
+    expect(await store.db.selectFrom('orders').select('number').where('number', 'in', oldOrders).execute()).toEqual([]);
+    const reports = await store.db.selectFrom('mail_events').select('id').where('email', '=', `bounced.${tag}@example.com`).execute();
+    expect(reports.map((r) => r.id)).toEqual([`new-${tag}`]);
+    // …and no server's run of a job failed against another's (a deadlock, a duplicate key).
+    const failures = cluster.servers.flatMap((s) =>
+      readFileSync(s.log, 'utf8')
+        .slice(logLength.get(s.name))
+        .split('\n')
+        .filter((line) => /failed/i.test(line))
+        .map((line) => `${s.name}: ${line}`),
+    );
+    expect(failures).toEqual([]);
   });
 
   it('loses no answered sign-up when a server is killed mid-burst; HAProxy routes around it, and to it again once restarted', async () => {
