@@ -1,13 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CMS_BRANCH_PREFIX, GitError, NO_BUILD_TRAILER, Repo, STATUS_REFS } from './git.ts';
-
-/** What every server's clone calls the shared repository. */
-export const SHARED_REMOTE = 'shared';
-const TRACKING = `refs/remotes/${SHARED_REMOTE}/`;
-/** Where a fetch puts the shared repository's workflow statuses (`refs/cms-status/*`), before they are mirrored. */
-const TRACKING_STATUS = 'refs/shared-status/';
+import { GitError, NO_BUILD_TRAILER, Repo } from './git.ts';
+import { adoptWorkflow, configureRemote, describeRef, mirrorWorkflow, SHARED_REMOTE, sharedRefs } from './shared-refs.ts';
 
 /** How often a write goes round (fetch, rebase, push) when other servers keep pushing first. */
 const MAX_PUSH_ATTEMPTS = 10;
@@ -78,10 +73,7 @@ export class SharedRepo {
     }
     const shared = new SharedRepo({ ...options, dir });
     const git = shared.repo;
-    const remotes = (await git.text(['remote'])).split('\n');
-    await git.run(['remote', remotes.includes(SHARED_REMOTE) ? 'set-url' : 'add', SHARED_REMOTE, options.url]);
-    await git.run(['config', '--replace-all', `remote.${SHARED_REMOTE}.fetch`, `+refs/heads/*:${TRACKING}*`]);
-    await git.run(['config', '--add', `remote.${SHARED_REMOTE}.fetch`, `+${STATUS_REFS}*:${TRACKING_STATUS}*`]);
+    await configureRemote(git, options.url);
     const head = await git.text(['symbolic-ref', '--short', 'HEAD']).catch(() => '');
     if (head !== options.branch)
       options.log(`The content working copy ${dir} is on "${head}", not the live branch "${options.branch}": the CMS will refuse to publish.`);
@@ -285,64 +277,20 @@ export class SharedRepo {
     this.#options.onLive?.(tip);
   }
 
-  /**
-   * Unpublished entries this copy had before it was shared (one server becoming several) go to the
-   * shared repository with their status, before mirroring would drop them. Throws, naming them,
-   * when they cannot.
-   */
+  /** Unpublished entries this copy had before it was shared go to the shared repository first (`adoptWorkflow`). */
   async #adopt() {
-    const remote = await this.#refs('remote');
-    const own = [...(await this.#refs('local')).keys()].filter((ref) => ref.startsWith(`refs/heads/${CMS_BRANCH_PREFIX}`) && !remote.has(ref));
-    if (own.length === 0) return;
-    const refs = [...own];
-    for (const ref of own) {
-      const branch = ref.slice('refs/heads/'.length);
-      const label = await this.repo.text(['config', '--get', `branch.${branch}.description`]).catch(() => '');
-      const status = `${STATUS_REFS}${branch.slice(CMS_BRANCH_PREFIX.length)}`;
-      if (!label || remote.has(status)) continue;
-      await this.repo.run(['update-ref', status, await this.repo.text(['hash-object', '-w', '--stdin'], { input: label })]);
-      refs.push(status);
-    }
-    await this.repo
-      .run(['push', '--quiet', '--atomic', SHARED_REMOTE, ...refs.map((r) => `--force-with-lease=${r}:`), ...refs.map((r) => `${r}:${r}`)])
-      .catch((error: unknown) => {
-        throw new Error(
-          `This copy has unpublished entries the shared repository does not (${own.join(', ')}), and they could not be pushed: ${describe(error)}. Push them (git push ${SHARED_REMOTE} 'refs/heads/cms/*:refs/heads/cms/*') or delete them, then start again.`,
-        );
-      });
-    this.#options.log(
-      `Shared this copy's unpublished entries with the other servers: ${own.map((r) => r.slice(`refs/heads/${CMS_BRANCH_PREFIX}`.length)).join(', ')}.`,
-    );
+    const adopted = await adoptWorkflow(this.repo, this.#options.branch);
+    if (adopted.length === 0) return;
+    this.#options.log(`Shared this copy's unpublished entries with the other servers: ${adopted.join(', ')}.`);
     await this.#fetch();
   }
 
-  /** Local workflow branches and statuses made equal to the shared repository's. */
-  async #mirror() {
-    const remote = await this.#refs('remote');
-    const local = await this.#refs('local');
-    const commands: string[] = [];
-    for (const [ref, id] of remote) if (ref !== this.#live && local.get(ref) !== id) commands.push(`update ${ref} ${id}`);
-    for (const ref of local.keys()) if (ref !== this.#live && !remote.has(ref)) commands.push(`delete ${ref}`);
-    if (commands.length > 0) await this.repo.run(['update-ref', '--stdin'], { input: `${commands.join('\n')}\n` });
+  #mirror() {
+    return mirrorWorkflow(this.repo, this.#options.branch);
   }
 
-  /** The refs shared: the live branch, workflow branches and statuses, by their name in the shared repository. */
-  async #refs(side: 'local' | 'remote'): Promise<Map<string, string>> {
-    const patterns =
-      side === 'local'
-        ? [this.#live, `refs/heads/${CMS_BRANCH_PREFIX}`, STATUS_REFS]
-        : [`${TRACKING}${this.#options.branch}`, `${TRACKING}${CMS_BRANCH_PREFIX}`, TRACKING_STATUS];
-    const out = await this.repo.text(['for-each-ref', '--format=%(objectname) %(refname)', ...patterns]);
-    const refs = new Map<string, string>();
-    for (const line of out ? out.split('\n') : []) {
-      const [id = '', name = ''] = line.split(' ');
-      if (side === 'local') {
-        if (name === this.#live || name.startsWith(`refs/heads/${CMS_BRANCH_PREFIX}`) || name.startsWith(STATUS_REFS)) refs.set(name, id);
-      } else if (name.startsWith(TRACKING_STATUS)) refs.set(`${STATUS_REFS}${name.slice(TRACKING_STATUS.length)}`, id);
-      else if (name === `${TRACKING}${this.#options.branch}` || name.startsWith(`${TRACKING}${CMS_BRANCH_PREFIX}`))
-        refs.set(`refs/heads/${name.slice(TRACKING.length)}`, id);
-    }
-    return refs;
+  #refs(side: 'local' | 'remote'): Promise<Map<string, string>> {
+    return sharedRefs(this.repo, this.#options.branch, side);
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -353,9 +301,3 @@ export class SharedRepo {
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** "faq/pea-seeds" for `refs/heads/cms/faq/pea-seeds` or its status ref: what an editor calls the entry. */
-function describeRef(ref: string): string {
-  const name = ref.startsWith(STATUS_REFS) ? ref.slice(STATUS_REFS.length) : ref.replace(`refs/heads/${CMS_BRANCH_PREFIX}`, '');
-  return `The unpublished entry ${name}`;
-}
