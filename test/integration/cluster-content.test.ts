@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,5 +201,15 @@ describe('three servers behind HAProxy sharing their content through one Git rep
     const row = await store.db.selectFrom('faq_questions').select(['status', 'notified_at']).where('question', '=', question).executeTakeFirstOrThrow();
     expect(row.status).toBe('published');
     expect(row.notified_at).not.toBeNull();
+    // Each server built and switched by itself, and nothing on the way failed (a push refused, a fetch, a build, a job).
+    const logs = cluster.servers.map((s) => ({ name: s.name, text: readFileSync(s.log, 'utf8') }));
+    for (const log of logs) expect(log.text, log.name).toContain('Published: the new build is live');
+    const failures = logs.flatMap((s) =>
+      s.text
+        .split('\n')
+        .filter((line) => /fail|could not|error/i.test(line))
+        .map((line) => `${s.name}: ${line}`),
+    );
+    expect(failures).toEqual([]);
   });
 });
