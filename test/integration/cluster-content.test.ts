@@ -70,7 +70,8 @@ describe('three servers behind HAProxy sharing their content through one Git rep
       distDir: build.outDir,
       dir,
       secret: SECRET,
-      content: { repo: bare, dir: (name: string) => `${seed}-${name}` },
+      // The safety-net fetch is ten minutes away: a server the editor is not using learns of a publish by NOTIFY.
+      content: { repo: bare, dir: (name: string) => `${seed}-${name}`, fetchEveryMs: 600_000 },
       serve: {
         publishDebounceMs: 200,
         rateLimits: { perIp: { points: 100_000, duration: 600 } },
