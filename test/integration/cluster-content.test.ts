@@ -130,10 +130,27 @@ describe('three servers behind HAProxy sharing their content through one Git rep
     }
   });
 
-  // Not yet: syncDrafts (features/faq/questions.ts) inserts its `pending_review` event even when its
-  // guarded update found the question drafted already by another server's job, so a question's
-  // history shows the draft step up to three times (17 events for 6 questions in one run).
-  it.todo('records one "drafted" step in each question’s history, whichever server drafted it');
+  it('records one "drafted" step in each question’s history, whichever server drafted it', async () => {
+    const ids = (
+      await store.db
+        .selectFrom('faq_questions')
+        .select('id')
+        .where(
+          'question',
+          'in',
+          asked.map((q) => q.question),
+        )
+        .execute()
+    ).map((q) => q.id);
+    expect(ids).toHaveLength(asked.length);
+    const events = await store.db
+      .selectFrom('faq_question_events')
+      .select('question_id')
+      .where('question_id', 'in', ids)
+      .where('status', '=', 'pending_review')
+      .execute();
+    expect(events.map((e) => e.question_id).sort()).toEqual([...ids].sort());
+  });
 
   it('takes a publish made through HAProxy live on all three servers, and tells the asker once', async () => {
     const { question, email } = asked[0]!;

@@ -68,12 +68,14 @@ export async function syncDrafts(db: Kysely<Database>, drafts: ContentDrafts, cl
     const slug = await drafts.create({ question: q.question, submission: q.id, updated: new Date(q.created_at) });
     const now = clock().toISOString();
     await db.transaction().execute(async (trx) => {
-      await trx
+      const drafted = await trx
         .updateTable('faq_questions')
         .set({ status: 'pending_review', entry_slug: slug, updated_at: now })
         .where('id', '=', q.id)
         .where('status', '=', 'received')
-        .execute();
+        .executeTakeFirst();
+      // Another server's job drafted it meanwhile (the same file, written twice): its history has the step already.
+      if (drafted.numUpdatedRows === 0n) return;
       await trx
         .insertInto('faq_question_events')
         .values({ id: crypto.randomUUID(), question_id: q.id, status: 'pending_review', note: `draft ${slug}`, created_at: now })
