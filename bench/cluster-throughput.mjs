@@ -108,8 +108,19 @@ Goals (issue 21):
 
 All of it runs on this machine's two cores: the servers, HAProxy, PostgreSQL and the load generator share them, so more
 servers cannot mean more CPU here, only more processes taking turns; the goal is that the extra hop and the extra
-processes cost nothing that matters. A killed server's open connections end without an answer (autocannon counts them
-as errors); nothing it answered is lost, because every 303 follows a commit.
+processes cost nothing that matters. A post that was being answered by the server when it was killed would come back
+as HAProxy's 502 (it would show under Answers; a post whose connection is refused, HAProxy sends to another server),
+and nothing the killed server answered is lost, because every 303 follows a commit.
+
+**What this predicts for three real machines** (an estimate from the figures, not a measurement). Here every process
+shares two cores, so three servers mean three Node processes and three pools of ten PostgreSQL connections taking turns
+(30 backends on two cores) for the same CPU: what the ratio measures is that overhead, not capacity. On separate
+machines each server keeps its own cores, and a sign-up's cost that does not move is PostgreSQL's: 8.6 statements per
+sign-up (\`BENCH_TRACE=1\` in \`npm run bench:forms\`). In the form benchmark PostgreSQL served the bare baseline's 6.1
+statements × 1,245 sign-ups/s, over 7,500 statements/s, while sharing the same two cores with the server, so a two-core
+PostgreSQL machine of its own should carry at least ~880 Rapport sign-ups/s; three two-core servers (~700/s each on
+their own, from the same benchmark) would then wait on PostgreSQL, and a bigger database machine, not a fourth server,
+is the next step.
 `;
 writeSection('Several servers behind HAProxy', section);
 writeRaw('cluster', { seconds: DURATION, rows: [...rows, killed] });
