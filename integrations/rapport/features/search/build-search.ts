@@ -39,7 +39,9 @@ export async function buildSearch(options: {
   if (reused) return { ...reused, reused: true };
 
   const records: SearchRecord[] = [];
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+  // No forced language: Pagefind makes one index per page language (`<html lang="fr-CA">` → `fr-ca`,
+  // with French stemming) and the browser loads the one its page's `lang` names.
+  const { index, errors } = await pagefind.createIndex();
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
   try {
     for (const { url, html } of indexable) {

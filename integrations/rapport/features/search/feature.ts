@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
 import { kb } from '../../site/build/weight-report.ts';
 import { buildSearch } from './build-search.ts';
-import { SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from './site-search.ts';
+import { SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION, SiteSearch, type SearchIndexFile } from './site-search.ts';
 
 /** Site search: Pagefind in the browser, and `/search?q=` rendered by the server (lunr) when there is one. */
 export const searchFeature: RapportFeature = {
@@ -21,7 +21,9 @@ export const searchFeature: RapportFeature = {
   runtime: async () => ({
     load(buildDir, s) {
       const file = path.join(buildDir, 'server', SEARCH_INDEX_FILE);
-      s.search = existsSync(file) ? new SiteSearch(JSON.parse(readFileSync(file, 'utf8')) as SearchIndexFile) : undefined;
+      const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SearchIndexFile) : undefined;
+      // An index from an older build is read by other pipelines: /search says it has none until the next build.
+      s.search = saved?.version === SEARCH_INDEX_VERSION ? new SiteSearch(saved) : undefined;
     },
   }),
 };

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { SearchBuild } from './build-search.ts';
 
 /** Bump when what the search build writes changes without its inputs changing. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const SERVER_INDEX = 'server-index.json';
 const SUMMARY = 'summary.json';
 

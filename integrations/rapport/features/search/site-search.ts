@@ -1,12 +1,16 @@
 import escapeHtml from 'escape-html';
 import lunr from 'lunr';
 import type { SearchRecord } from '../../site/build/extract.ts';
+import { languageReader, searchLanguage, type LanguageReader, type SearchLanguage } from './search-languages.ts';
+
+/** One page as the server shows it in results. */
+type SearchDoc = Omit<SearchRecord, 'url' | 'lang'>;
 
 /** The server's search index, written at build time next to the server bundle. */
 export interface SearchIndexFile {
-  version: 1;
-  index: object;
-  docs: Record<string, Omit<SearchRecord, 'url'>>;
+  version: typeof SEARCH_INDEX_VERSION;
+  /** One lunr index per language, over that language's pages, each read with its own stemming and stop words. */
+  languages: Partial<Record<SearchLanguage, { index: object; docs: Record<string, SearchDoc> }>>;
 }
 
 export interface SearchHit {
@@ -19,71 +23,99 @@ export interface SearchHit {
 }
 
 export const SEARCH_INDEX_FILE = 'search-index.json';
+/** Bump when the file's shape or its pipelines change: a server refuses an index of another version. */
+export const SEARCH_INDEX_VERSION = 2;
 const EXCERPT_CHARS = 180;
 
-/** A lunr index over the same records Pagefind indexes (title boosted, positions kept for excerpts). */
+/** lunr indexes over the same records Pagefind indexes, one per page language (title boosted, positions kept for excerpts). */
 export function buildSearchIndex(records: readonly SearchRecord[]): SearchIndexFile {
-  const index = lunr(function () {
-    this.ref('url');
-    this.field('title', { boost: 5 });
-    this.field('text');
-    this.metadataWhitelist = ['position'];
-    for (const r of records) this.add({ url: r.url, title: r.title, text: r.text });
-  });
-  const docs = Object.fromEntries(records.map(({ url, ...doc }) => [url, doc]));
-  return { version: 1, index: index.toJSON(), docs };
+  const byLanguage = Map.groupBy(records, (r) => searchLanguage(r.lang));
+  const languages: SearchIndexFile['languages'] = {};
+  for (const [language, group] of byLanguage) {
+    const reader = languageReader(language);
+    const index = lunr(function () {
+      reader.configure(this);
+      this.ref('url');
+      this.field('title', { boost: 5 });
+      this.field('text');
+      this.metadataWhitelist = ['position'];
+      for (const r of group) this.add({ url: r.url, title: r.title, text: r.text });
+    });
+    const docs = Object.fromEntries(group.map(({ url, title, section, category, text }) => [url, { title, section, category, text }]));
+    languages[language] = { index: index.toJSON(), docs };
+  }
+  return { version: SEARCH_INDEX_VERSION, languages };
 }
 
-/** Site search on the server: no JavaScript in the browser, one typo forgiven per word. */
+/** Site search on the server: no JavaScript in the browser, one typo forgiven per word, each language searched in its own words. */
 export class SiteSearch {
-  readonly #index: lunr.Index;
-  readonly #docs: SearchIndexFile['docs'];
+  readonly #languages = new Map<SearchLanguage, { index: lunr.Index; docs: Record<string, SearchDoc>; reader: LanguageReader }>();
+  /** The language with the most pages, searched when a query's language has none (as Pagefind does). */
+  readonly #fallback: SearchLanguage | undefined;
 
   constructor(file: SearchIndexFile) {
-    this.#index = lunr.Index.load(file.index);
-    this.#docs = file.docs;
+    for (const [language, { index, docs }] of Object.entries(file.languages) as Array<[SearchLanguage, { index: object; docs: Record<string, SearchDoc> }]>)
+      this.#languages.set(language, { index: lunr.Index.load(index), docs, reader: languageReader(language) });
+    this.#fallback = [...this.#languages].sort((a, b) => Object.keys(b[1].docs).length - Object.keys(a[1].docs).length)[0]?.[0];
   }
 
-  /** Sections present in the index, for the filter. */
-  sections(): string[] {
-    return [...new Set(Object.values(this.#docs).map((d) => d.section))].sort();
+  #in(lang: string | undefined) {
+    const wanted = this.#languages.get(searchLanguage(lang));
+    return wanted ?? (this.#fallback && this.#languages.get(this.#fallback));
+  }
+
+  /** Sections present among the pages of a language (`lang` as `search` takes it), for the filter. */
+  sections(lang?: string): string[] {
+    return [...new Set(Object.values(this.#in(lang)?.docs ?? {}).map((d) => d.section))].sort();
   }
 
   /**
    * `match: 'all'` (the search box) wants every word, then falls back to any; `'any'` (a question in
    * a visitor's own words, most of them not in the answer) ranks pages by how many words they share.
+   * `lang` (a tag such as `fr-CA`) is the language of the page the query comes from: its pages are
+   * searched, read with its stemming and stop words.
    */
-  search(query: string, options: { section?: string | undefined; limit?: number; match?: 'all' | 'any' } = {}): { hits: SearchHit[]; total: number } {
-    const words = queryWords(query);
-    if (words.length === 0) return { hits: [], total: 0 };
+  search(
+    query: string,
+    options: { lang?: string | undefined; section?: string | undefined; limit?: number; match?: 'all' | 'any' } = {},
+  ): { hits: SearchHit[]; total: number } {
+    const language = this.#in(options.lang);
+    if (!language) return { hits: [], total: 0 };
+    const terms = queryTerms(query, language.reader);
+    if (terms.length === 0) return { hits: [], total: 0 };
     // Every word must match (within one edit of its stem), as in Pagefind; when that finds
     // nothing, any word will do. Exact words (stemmed like the index) rank first.
-    const all = options.match === 'any' ? [] : this.#query(words, true);
-    const results = all.length > 0 ? all : this.#query(words, false);
+    const all = options.match === 'any' ? [] : runQuery(language.index, terms, true);
+    const results = all.length > 0 ? all : runQuery(language.index, terms, false);
     const section = options.section?.toLowerCase();
-    const matching = results.filter((r) => !section || this.#docs[r.ref]?.section.toLowerCase() === section);
+    const matching = results.filter((r) => !section || language.docs[r.ref]?.section.toLowerCase() === section);
     const hits = matching.slice(0, options.limit ?? 10).map((r) => {
-      const doc = this.#docs[r.ref]!;
+      const doc = language.docs[r.ref]!;
       return { url: r.ref, title: doc.title, section: doc.section, category: doc.category, excerpt: excerpt(doc.text, positions(r.matchData, 'text')) };
     });
     return { hits, total: matching.length };
   }
-
-  #query(words: string[], requireAll: boolean): lunr.Index.Result[] {
-    return this.#index.query((q) => {
-      for (const word of words) {
-        const stem = lunr.stemmer(new lunr.Token(word, {})).toString();
-        q.term(word, { boost: 10 });
-        q.term(stem, { editDistance: 1, usePipeline: false, boost: 1, ...(requireAll ? { presence: lunr.Query.presence.REQUIRED } : {}) });
-      }
-    });
-  }
 }
 
-/** The query's words as lunr tokenizes them, less stop words ("the", "how", …), at most 10. */
-function queryWords(query: string): string[] {
-  const tokens = lunr.tokenizer(query.slice(0, 200)).filter((t) => lunr.stopWordFilter(t) !== undefined);
-  return [...new Set(tokens.map((t) => t.toString().replace(/[^\p{L}\p{N}'-]/gu, '')).filter((w) => w.length > 0))].slice(0, 10);
+function runQuery(index: lunr.Index, terms: string[], requireAll: boolean): lunr.Index.Result[] {
+  return index.query((q) => {
+    for (const term of terms) {
+      q.term(term, { usePipeline: false, boost: 10 });
+      q.term(term, { editDistance: 1, usePipeline: false, boost: 1, ...(requireAll ? { presence: lunr.Query.presence.REQUIRED } : {}) });
+    }
+  });
+}
+
+/** The query's words as lunr tokenizes them, less stop words ("the", "les", …), at most 10, as the index's terms. */
+function queryTerms(query: string, reader: LanguageReader): string[] {
+  const words = lunr
+    .tokenizer(query.slice(0, 200))
+    .map((t) => t.toString())
+    .filter((w) => !reader.isStopWord(w))
+    .map((w) => w.replace(/[^\p{L}\p{M}\p{N}'’-]/gu, ''))
+    .filter((w) => w.length > 0);
+  const terms = words.map((w) => reader.term(w)).filter((t) => t !== undefined);
+  return [...new Set(terms)].slice(0, 10);
 }
 
 function positions(matchData: lunr.MatchData, field: string): Array<[number, number]> {

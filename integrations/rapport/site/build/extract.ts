@@ -9,6 +9,8 @@ export interface SearchRecord {
   category: string | undefined;
   /** Plain text of the page's searchable region. */
   text: string;
+  /** The page's language, from `<html lang>` (`en-CA`, `fr-CA`), as Pagefind splits its indexes by it. */
+  lang: string | undefined;
 }
 
 const BLOCK = new Set(['p', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dd', 'dt', 'td', 'th', 'br', 'div', 'section', 'article', 'blockquote', 'figcaption']);
@@ -26,11 +28,13 @@ export function extractRecord(url: string, html: string): SearchRecord | undefin
   let inH1 = false;
   let title = '';
   let text = '';
+  let lang: string | undefined;
   const filters = new Map<string, string>();
   const parser = new Parser(
     {
       onopentag(name, attrs) {
         if (depth === 0) {
+          if (name === 'html') lang = attrs['lang']?.trim() || undefined;
           if (!('data-pagefind-body' in attrs) || found) return;
           found = true;
           depth = 1;
@@ -65,5 +69,6 @@ export function extractRecord(url: string, html: string): SearchRecord | undefin
     section: filters.get('section') ?? 'Pages',
     category: filters.get('category'),
     text: text.replace(/\s+/g, ' ').trim(),
+    lang,
   };
 }
