@@ -4,6 +4,7 @@ import sitemap from '@astrojs/sitemap';
 import type { AstroIntegration } from 'astro';
 import { AstroError } from 'astro/errors';
 import { wantsServer } from './config/effective-config.ts';
+import { astroI18n } from './config/locales.ts';
 import { parseOptions } from './config/parse-options.ts';
 import { writeBuildInfo } from './core/build-info.ts';
 import type { FeatureContext, FeatureRoute } from './core/feature.ts';
@@ -82,7 +83,16 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         ctx = featureContext(userConfig, !!astro.adapter);
         config = ctx.config;
         root = astro.root;
-        const project = projectInfo(astro);
+        // The site's locales are Rapport's option, the one place they are decided: Astro's i18n is set from it.
+        const i18n = astroI18n(config.site);
+        // (An `i18n` equal to Rapport's own is what a second setup of the same config sees.)
+        if (astro.i18n && JSON.stringify([astro.i18n.defaultLocale, astro.i18n.locales]) !== JSON.stringify([i18n?.defaultLocale, i18n?.locales])) {
+          throw new AstroError(
+            "Rapport sets Astro's `i18n` routing from its own `site.locales` option, and this project sets `i18n` in defineConfig() too.",
+            'Remove `i18n` from defineConfig() and list the languages in rapport({ site: { locales: ["en-CA", "fr-CA"] } }), the default first.',
+          );
+        }
+        const project = projectInfo(astro, i18n);
         site = project.site;
         cacheDir = new URL('rapport/', astro.cacheDir);
         reportFile = new URL('.rapport/weight-report.json', astro.root);
@@ -103,6 +113,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
 
         const hasSitemap = astro.integrations.some((i) => i.name === '@astrojs/sitemap');
         updateConfig({
+          ...(i18n ? { i18n } : {}),
           build: { inlineStylesheets: 'always' },
           security: { checkOrigin: false },
           vite: {

@@ -6,14 +6,16 @@ export interface ProjectInfo {
   site: string;
   base: string;
   trailingSlash: AstroConfig['trailingSlash'];
-  /** Locales configured in Astro's `i18n` (empty when not configured). */
+  /** Locales of Astro's `i18n`, as Rapport sets it from `site.locales` (empty for a site in one language). */
   locales: { code: string; path: string }[];
   defaultLocale: string | undefined;
 }
 
-export function projectInfo(config: AstroConfig): ProjectInfo {
+type I18n = Pick<NonNullable<AstroConfig['i18n']>, 'locales' | 'defaultLocale'> | undefined;
+
+/** The project's facts; `i18n` is the routing Rapport gives Astro (`astroI18n`), not read back from Astro. */
+export function projectInfo(config: AstroConfig, i18n: I18n): ProjectInfo {
   if (!config.site) throw new Error('site missing'); // checked earlier with a friendly message
-  const i18n = config.i18n;
   return {
     site: new URL(config.base, config.site).href.replace(/\/$/, ''),
     base: config.base,

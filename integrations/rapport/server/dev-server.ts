@@ -11,6 +11,7 @@ import { migrateToLatest } from '../core/store/migrate.ts';
 import { openStore } from '../core/store/open-store.ts';
 import { featureContext, formEndpoints } from '../features/declared.ts';
 import { serveForm } from './form-server.ts';
+import { requestLocale } from '../config/locales.ts';
 import { startJobs } from './jobs.ts';
 import { withErrorBoundary } from './request-boundary.ts';
 import { readTarget } from './request-target.ts';
@@ -55,7 +56,8 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     const handler = findHandler(runtimes.handlers, method, pathname);
     if (handler && method !== 'POST') return handler.handle(req, res, handlerContext);
     Reflect.set(req, LOCALS, locals);
-    const endpoint = endpoints.get(pathname);
+    const { locale, path: formPath } = requestLocale(config.site, pathname);
+    const endpoint = endpoints.get(formPath);
     // Only POST reaches a form handler or a feature's handler; other methods there are refused.
     if ((endpoint || handlesPath(runtimes.handlers, pathname)) && !['GET', 'HEAD', 'POST'].includes(method)) {
       throw new HttpError(405, `This address takes forms sent with POST, not ${method.slice(0, 20)}.`, { headers: { Allow: 'GET, HEAD, POST' } });
@@ -69,6 +71,7 @@ export async function devMiddleware(config: RapportConfig, site: string, root: s
     await runtimes.devRefresh(endpoint.path, `http://${req.headers.host ?? 'localhost'}`);
     return serveForm(endpoint, req, res, {
       services,
+      locale,
       astro: (rq, _rs, _n, l) => {
         Reflect.set(rq, LOCALS, l);
         next();

@@ -6,6 +6,8 @@ import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest } f
 import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
 import { readBody } from '../core/http-io.ts';
+import { localizedPath } from '../config/locales.ts';
+import { translator } from '../i18n/translate.ts';
 
 /** What server-rendered pages find in `Astro.locals.rapport`. */
 export interface RapportLocals {
@@ -16,34 +18,43 @@ export interface RapportLocals {
 
 type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: undefined, locals: { rapport: RapportLocals }) => unknown;
 
-const UNAVAILABLE = 'We could not save this just now, and nothing was stored. Please send the form again in a minute.';
-
 /**
  * Answers form posts in Rapport's own server layer: read the body, run the form, and answer
  * `303` (or a one-click `200`) without Astro's request pipeline, which costs more than the
  * database write itself. A form to draw again with messages goes to its Astro page, with the
- * state in `locals`.
+ * state in `locals`. `locale` is the request's (`requestLocale`): its messages, and the page the
+ * form is drawn again on (`/fr/contact` for a post to `/fr/contact`).
  */
 export async function serveForm(
   endpoint: FormEndpoint,
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  context: { services: Services; astro: AstroHandler; trustProxy: boolean; maxBodyBytes: number; onAccepted?: (() => void) | undefined },
+  context: {
+    services: Services;
+    locale?: string | undefined;
+    astro: AstroHandler;
+    trustProxy: boolean;
+    maxBodyBytes: number;
+    onAccepted?: (() => void) | undefined;
+  },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const site = context.services.config.site;
+  const say = translator(site, context.locale);
   const body = await readBody(req, context.maxBodyBytes);
-  if (body === undefined) return answer(res, 413, 'That is more than this form accepts.');
+  if (body === undefined) return answer(res, 413, say('form.body-too-large'));
   const allowance = fieldAllowance(endpointForm(endpoint, context.services));
   if (countFields(req.headers['content-type'], body, allowance) > allowance) {
-    return answer(res, 413, `This form has at most ${allowance} fields, and far more were sent. Reload the page and send it again.`);
+    return answer(res, 413, say('form.too-many-fields', { allowance }));
   }
   const params = await formParams(req.headers['content-type'], body);
-  if (!params) return answer(res, 415, 'Send the form as application/x-www-form-urlencoded or multipart/form-data, without files.');
+  if (!params) return answer(res, 415, say('form.wrong-encoding'));
   const request: FormRequest = {
     ip: clientIp(req, context.trustProxy),
     cookies: req.headers.cookie ? parseCookie(req.headers.cookie) : {},
     secure: isSecure(req, context.trustProxy),
     query: url.searchParams,
+    locale: say.locale,
   };
   let outcome: FormOutcome;
   try {
@@ -51,7 +62,10 @@ export async function serveForm(
   } catch (error) {
     context.services.log(`Form ${endpoint.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const values = Object.fromEntries([...params].filter(([k]) => k !== 'token'));
-    outcome = { kind: 'invalid', state: { form: endpointForm(endpoint, context.services).id, values, errors: {}, message: UNAVAILABLE, status: 503 } };
+    outcome = {
+      kind: 'invalid',
+      state: { form: endpointForm(endpoint, context.services).id, values, errors: {}, message: say('form.unavailable'), status: 503 },
+    };
   }
   switch (outcome.kind) {
     case 'redirect':
@@ -63,7 +77,7 @@ export async function serveForm(
       return answer(res, outcome.status, outcome.body);
     case 'invalid': {
       // Astro draws the form page; it reads the state from locals, not from the body.
-      req.url = endpoint.page ?? endpoint.path;
+      req.url = localizedPath(site, say.locale, endpoint.page ?? endpoint.path);
       (req as { body?: unknown }).body = body;
       await context.astro(req, res, undefined, { rapport: { services: context.services, form: outcome.state } });
     }

@@ -18,6 +18,7 @@ import type { Clock } from '../core/store/contacts.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { bodyLimits, featureContext, formEndpoints } from '../features/declared.ts';
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
+import { requestLocale } from '../config/locales.ts';
 import { HEALTH_PATH, healthCheck } from './health.ts';
 import { startJobs } from './jobs.ts';
 import { liveBuilds } from './live-builds.ts';
@@ -192,7 +193,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         live.statics(req, res, () => void compressed(req, res, () => astro(req, res)).then(resolve, reject));
       });
     }
-    const endpoint = endpoints.get(pathname);
+    // A form is found by its path without the locale's prefix (`/fr/contact` is the contact form, in French).
+    const { locale, path: formPath } = requestLocale(services.config.site, pathname);
+    const endpoint = endpoints.get(formPath);
     const refusal = bodyRefusal(req, handler?.maxBodyBytes?.(services.config) ?? largerBodies.get(pathname) ?? maxBodyBytes);
     if (refusal) throw new HttpError(refusal.status, refusal.message);
     // Forms and features' own handlers take POST only: anything else never reaches them.
@@ -220,6 +223,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return compressed(req, res, () =>
       serveForm(endpoint, req, res, {
         services,
+        locale,
         astro: live.handler,
         trustProxy: options.trustProxy ?? false,
         maxBodyBytes,

@@ -3,6 +3,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import type { Services } from '../services.ts';
 import type { FormDefinition } from './define-form.ts';
 import type { FormState } from './read-form.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
 
 /** The parts of an HTTP request a form handler may look at. */
 export interface FormRequest {
@@ -11,6 +12,8 @@ export interface FormRequest {
   /** The request came over HTTPS (directly or through a trusted proxy). */
   secure: boolean;
   query: URLSearchParams;
+  /** The locale the form was sent from (`requestLocale`: its path's prefix); the site's default when absent. */
+  locale?: string | undefined;
 }
 
 export type FormOutcome =
@@ -73,8 +76,9 @@ export function siteLink(services: Pick<Services, 'site'>, path: string, query?:
   return url.href;
 }
 
-/** A wait in words: "40 seconds", "3 minutes". */
-export const waitText = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
+/** A wait in words: "40 seconds", "3 minutes" (in `say`'s locale). */
+export const waitText = (seconds: number, say: Translator = DEFAULT_TRANSLATOR) =>
+  seconds < 90 ? say('form.wait.seconds', { seconds }) : say('form.wait.minutes', { minutes: Math.ceil(seconds / 60) });
 
 /** What a handler received, as values to draw the form again with (numbers as typed). */
 export const echoValues = (data: Record<string, unknown>): Record<string, string> =>

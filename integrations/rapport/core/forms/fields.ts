@@ -1,11 +1,15 @@
 import { z } from 'astro/zod';
 import type { DataCategory, FieldPrivacy } from '../privacy/vocabulary.ts';
 import { CONTACT_KINDS } from '../store/schema.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** The privacy marking of a field (see `FieldPrivacy`); the statement lists the field under it. */
 export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivacy, 'category'> = {}): { privacy: FieldPrivacy } => ({
   privacy: { category, ...more },
 });
+
+// Validation messages are catalogue texts (i18n/en-CA.ts): `fieldMessage` gives zod the default
+// wording, and a form read for a page in another language says it in that language (readForm).
 
 // Control characters (line breaks included) never belong in a one-line field: in a name or an
 // address they are how header injection starts.
@@ -18,9 +22,9 @@ export const personName = () =>
   z
     .string()
     .trim()
-    .min(1, 'Enter your name.')
-    .max(100, 'Use at most 100 characters for your name.')
-    .regex(ONE_LINE, 'Write your name on one line.')
+    .min(1, fieldMessage('field.name.missing'))
+    .max(100, fieldMessage('field.name.too-long', { max: 100 }))
+    .regex(ONE_LINE, fieldMessage('field.name.one-line'))
     .meta({ title: 'Your name', autocomplete: 'name', ...collects('identity') });
 
 /**
@@ -29,8 +33,8 @@ export const personName = () =>
  */
 export const emailAddress = () =>
   z
-    .email({ message: 'Enter an e-mail address like name@example.com.' })
-    .max(254, 'That address is too long.')
+    .email({ message: fieldMessage('field.email.invalid') })
+    .max(254, fieldMessage('field.email.too-long'))
     .meta({ title: 'E-mail address', autocomplete: 'email', ...collects('contact') });
 
 /** An optional one-line text field, collecting `category`. */
@@ -38,8 +42,8 @@ export const optionalLine = (title: string, max: number, category: DataCategory,
   z
     .string()
     .trim()
-    .max(max, `Use at most ${max} characters.`)
-    .regex(ONE_LINE, 'Keep this on one line.')
+    .max(max, fieldMessage('field.line.too-long', { max }))
+    .regex(ONE_LINE, fieldMessage('field.line.one-line'))
     .meta({ title, ...(autocomplete ? { autocomplete } : {}), ...collects(category) })
     .optional();
 
@@ -48,9 +52,9 @@ export const message = (title: string, min: number, max: number) =>
   z
     .string()
     .trim()
-    .min(min, min > 1 ? `Write at least ${min} characters.` : 'Write your message.')
-    .max(max, `Use at most ${max.toLocaleString('en')} characters (shorten it, or send two messages).`)
-    .regex(MULTI_LINE, 'Remove the unusual control characters from the text.')
+    .min(min, min > 1 ? fieldMessage('field.text.too-short', { min }) : fieldMessage('field.text.missing'))
+    .max(max, fieldMessage('field.text.too-long', { max }))
+    .regex(MULTI_LINE, fieldMessage('field.text.control-characters'))
     .meta({ title, widget: 'textarea', ...collects('messages') });
 
 /** Who someone is to the business; the labels read as an answer to "I am…". */
@@ -64,7 +68,7 @@ export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
 
 export const contactKind = () =>
   z
-    .enum(CONTACT_KINDS, { message: 'Choose one of the options.' })
+    .enum(CONTACT_KINDS, { message: fieldMessage('field.choice.invalid') })
     .meta({ title: 'I am', ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) })
     .optional();
 

@@ -1,6 +1,7 @@
 import type { z } from 'astro/zod';
 import { describeFields, type FormDefinition } from './define-form.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../security/spam-traps.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
 
 export type FormValues = Record<string, string | string[]>;
 
@@ -48,8 +49,9 @@ export function fieldAllowance(form: FormDefinition): number {
  * Reads a posted form against its definition. Empty fields count as absent (browsers send
  * optional fields empty); a field sent twice that takes one value is refused, as is any field the
  * form does not have. The honeypot and time-trap fields are the caller's business and skipped here.
+ * Messages are said by `say`, the translator of the request's locale (the default text without one).
  */
-export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params: URLSearchParams): ReadResult<S> {
+export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params: URLSearchParams, say: Translator = DEFAULT_TRANSLATOR): ReadResult<S> {
   const fields = describeFields(form);
   const multi = new Set(fields.filter((f) => f.widget === 'checkboxes').map((f) => f.name));
   const known = new Set(fields.map((f) => f.name));
@@ -59,7 +61,7 @@ export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params:
     if (name === HONEYPOT_FIELD || name === TIME_TRAP_FIELD) continue;
     const all = values.filter((v) => v !== '');
     if (multi.has(name)) input[name] = all;
-    else if (all.length > 1) errors[name] = 'This field was sent more than once. Reload the page and send the form again.';
+    else if (all.length > 1) errors[name] = say('field.sent-twice');
     else if (all.length === 1) input[name] = all[0]!;
   }
   // Echo back only what the form has, so a re-rendered page never carries foreign fields.
@@ -75,23 +77,25 @@ export function readForm<S extends z.ZodObject>(form: FormDefinition<S>, params:
       const field = issue.path[0];
       if (issue.code === 'unrecognized_keys') {
         const quoted = issue.keys.slice(0, MAX_NAMES_QUOTED).map((k) => `“${k.slice(0, 40)}”`);
-        if (issue.keys.length > MAX_NAMES_QUOTED) quoted.push(`${issue.keys.length - MAX_NAMES_QUOTED} more`);
-        message = `This form does not have the field${issue.keys.length > 1 ? 's' : ''} ${quoted.join(', ')}. Reload the page and send it again.`;
+        if (issue.keys.length > MAX_NAMES_QUOTED) quoted.push(say('form.unknown-fields.more', { count: issue.keys.length - MAX_NAMES_QUOTED }));
+        message = say('form.unknown-fields', { count: issue.keys.length, names: quoted.join(', ') });
       } else if (typeof field === 'string' && !(field in errors)) {
-        errors[field] = issue.code === 'invalid_type' && input[field] === undefined ? missingMessage(form, field, multi.has(field)) : issue.message;
+        errors[field] = say.text(
+          issue.code === 'invalid_type' && input[field] === undefined ? missingMessage(form, field, multi.has(field), say) : issue.message,
+        );
       }
     }
   }
   if (parsed.success && Object.keys(errors).length === 0) return { ok: true, data: parsed.data as z.infer<S> };
   return {
     ok: false,
-    state: { form: form.id, values, errors, message: message ?? 'Please correct the fields marked below.', status: 422 },
+    state: { form: form.id, values, errors, message: message ?? say('form.fix-fields'), status: 422 },
   };
 }
 
 /** A required field left empty gets the message its schema gives an empty value ("Enter your name."). */
-function missingMessage(form: FormDefinition, field: string, multiple: boolean): string {
+function missingMessage(form: FormDefinition, field: string, multiple: boolean, say: Translator): string {
   const schema = (form.schema.shape as Record<string, z.ZodType | undefined>)[field];
   const empty = schema?.safeParse(multiple ? [] : '');
-  return empty && !empty.success ? empty.error.issues[0]!.message : 'Fill in this field.';
+  return empty && !empty.success ? empty.error.issues[0]!.message : say('field.missing');
 }

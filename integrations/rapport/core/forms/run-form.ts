@@ -3,17 +3,19 @@ import { checkTimeTrap, DEFAULT_TIME_TRAP, HONEYPOT_FIELD, issueTimeTrap, STATIC
 import { take } from '../security/rate-limit.ts';
 import { endpointForm, waitText, type FormEndpoint, type FormOutcome, type FormRequest } from './endpoint.ts';
 import { groupParams, readForm } from './read-form.ts';
+import { translator } from '../../i18n/translate.ts';
 
 /**
  * One form post, start to end: spam traps, validation, the per-IP limit, then the handler.
  * A bot caught by the honeypot or a forged time trap is sent to the result page as if it had
  * succeeded, and nothing is stored; a post sent too soon after the form was drawn comes back to
- * be sent again, since a person can be that quick too.
+ * be sent again, since a person can be that quick too. Every message is in the request's locale.
  */
 export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, services: Services, request: FormRequest): Promise<FormOutcome> {
   const intercepted = await endpoint.intercept?.(params, services, request);
   if (intercepted) return intercepted;
   const form = endpointForm(endpoint, services);
+  const say = translator(services.config.site, request.locale);
   if (form.traps !== false) {
     if (params.get(HONEYPOT_FIELD)) return { kind: 'redirect', location: endpoint.decoy };
     const now = services.clock();
@@ -24,23 +26,21 @@ export async function runForm(endpoint: FormEndpoint, params: URLSearchParams, s
       // Autofill, a password manager or a quick typist is not a bot: nothing is stored yet, the
       // form comes back as sent, and a second send is accepted however quick (its trap is
       // issued as if the form had been shown the minimum time ago).
-      const message = 'That was quicker than we expected, so nothing was sent yet. Check the form and press the button again.';
-      return sendAgain(form.id, params, message, 422, issueTimeTrap(services.secret, new Date(now.getTime() - DEFAULT_TIME_TRAP.minMs)));
+      return sendAgain(form.id, params, say('form.too-fast'), 422, issueTimeTrap(services.secret, new Date(now.getTime() - DEFAULT_TIME_TRAP.minMs)));
     }
     if (verdict === 'expired') {
-      const read = readForm(form, params);
-      const message = 'This page was open for more than a day. Check the fields and send the form again.';
+      const read = readForm(form, params, say);
+      const message = say('form.expired');
       return read.ok ? sendAgain(form.id, params, message, 422) : { kind: 'invalid', state: { ...read.state, message } };
     }
   }
-  const read = readForm(form, params);
+  const read = readForm(form, params, say);
   if (!read.ok) return { kind: 'invalid', state: read.state };
   // The count is a relaxed write (see writeRelaxed): it does not wait for a commit of its own but
   // becomes durable with the handler's, so a submission still costs one fsync.
   const wait = await take(services.limits.perIp, request.ip);
   if (wait > 0) {
-    const message = `Too many forms have been sent from your network in the last few minutes. Nothing was lost from this page: wait ${waitText(wait)} and send it again.`;
-    return sendAgain(form.id, params, message, 429);
+    return sendAgain(form.id, params, say('form.too-many', { wait: waitText(wait, say) }), 429);
   }
   return endpoint.handle(read.data, services, request);
 }
