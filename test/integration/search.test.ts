@@ -133,6 +133,30 @@ describe.each(drivers)('search against the running server on $name', (driver) =>
     expect($('input[name=q]').attr('value')).toBe('<script>alert(1)</script> tulips');
   });
 
+  it('takes the language of the page asking as `lang`: one the site has no pages in searches the site’s own, and any value is only a hint', async () => {
+    const english = await serverTop('deer');
+    expect(english[0]).toBe('/faq/deer-resistant-bulbs/');
+    expect(
+      (await html('q=deer&lang=fr-CA'))('.results > li > a')
+        .map((_, a) => a.attribs.href)
+        .get(),
+    ).toEqual(english);
+    const hostile = '"><script>alert(1)</script>'.repeat(4);
+    const answer = await raw(`${base}/search?${new URLSearchParams({ q: 'planting', lang: hostile })}`);
+    expect(answer.status).toBe(200);
+    const $ = load(answer.text);
+    expect($('script').filter((_, el) => $(el).text().includes('alert(1)'))).toHaveLength(0);
+    expect($('.results > li').length).toBeGreaterThan(2);
+    // The section links keep what was asked, cut to a tag's length, as a query parameter.
+    const faq = new URL(
+      $('nav[aria-label="Limit to one part of the site"] a')
+        .filter((_, a) => $(a).text() === 'FAQ')
+        .attr('href')!,
+      base,
+    );
+    expect(faq.searchParams.get('lang')).toBe(hostile.slice(0, 35));
+  });
+
   // Static hosting (no /search: Pagefind) and Save-Data/2G are in test/e2e/visitor-details.test.ts.
   it('with JavaScript: fetches nothing of search until the visitor types, then shows the server’s /search results under the box', async () => {
     const tab = await browser.newPage();

@@ -15,8 +15,11 @@ export function searchLanguage(tag: string | null | undefined): SearchLanguage {
 
 // lunr-languages adds lunr.fr to lunr itself: a trimmer that keeps accented letters, Snowball's
 // French stop words and stemmer, and a French accent fold (é → e, œ → oe).
-stemmerSupport(lunr);
-french(lunr);
+// Only once per lunr: a build in the same process as a server (tests, the dev server) loads this module twice.
+if (!('fr' in lunr)) {
+  stemmerSupport(lunr);
+  french(lunr);
+}
 const fr = (lunr as unknown as { fr: Record<'trimmer' | 'stopWordFilter' | 'accentFold' | 'stemmer', lunr.PipelineFunction> }).fr;
 
 /**
@@ -26,14 +29,21 @@ const fr = (lunr as unknown as { fr: Record<'trimmer' | 'stopWordFilter' | 'acce
  * lunr.fr does, since a query without accents must stem as its page's words did. Excerpts come
  * from the page's own text, accents kept.
  */
-const foldDiacritics: lunr.PipelineFunction = (token) => token.update((word) => word.normalize('NFD').replace(/\p{M}/gu, ''));
+const foldDiacritics = registered('rapport-fold-diacritics', (token) => token.update((word) => word.normalize('NFD').replace(/\p{M}/gu, '')));
 
 /** `l’hiver` → `hiver`, `qu’il` → `il`: the elided words (those Lucene's French analyser strips) hide the word they join. */
-const elision: lunr.PipelineFunction = (token) => token.update((word) => word.replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]/, ''));
+const elision = registered('rapport-elision-fr', (token) => token.update((word) => word.replace(/^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]/, '')));
 
-// Registered by name: a saved index names its pipeline's functions, and loading it looks them up.
-lunr.Pipeline.registerFunction(foldDiacritics, 'rapport-fold-diacritics');
-lunr.Pipeline.registerFunction(elision, 'rapport-elision-fr');
+/**
+ * A pipeline function registered under its name, which a saved index records and loading it looks
+ * up; the one already registered when this module is loaded a second time on the same lunr.
+ */
+function registered(label: string, fn: lunr.PipelineFunction): lunr.PipelineFunction {
+  const known = (lunr.Pipeline as unknown as { registeredFunctions: Record<string, lunr.PipelineFunction> }).registeredFunctions[label];
+  if (known) return known;
+  lunr.Pipeline.registerFunction(fn, label);
+  return fn;
+}
 
 interface Analyser {
   /** What each word of a page goes through before it is indexed. */
