@@ -4,7 +4,7 @@ import { CATALOGUES, MESSAGE_KEYS, SOURCE_LOCALE, catalogueFor } from '../../int
 import { fieldMessage, translator, variablesOf } from '../../integrations/rapport/i18n/translate.ts';
 import { astroI18n, localizedPath, requestLocale } from '../../integrations/rapport/config/locales.ts';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
-import { emailAddress, message, optionalLine, personName } from '../../integrations/rapport/core/forms/fields.ts';
+import { KIND_LABELS, emailAddress, message, optionalLine, personName } from '../../integrations/rapport/core/forms/fields.ts';
 import { readForm } from '../../integrations/rapport/core/forms/read-form.ts';
 import { waitText } from '../../integrations/rapport/core/forms/endpoint.ts';
 import type { FormDefinition } from '../../integrations/rapport/core/forms/define-form.ts';
@@ -98,6 +98,11 @@ describe('translator', () => {
     expect(translator(bilingual, 'fr-CA').text(text)).toBe('Utilisez au plus 120 caractères.');
     expect(translator(bilingual, 'fr-CA').text('Something a feature wrote.')).toBe('Something a feature wrote.');
     expect(waitText(300, translator(bilingual, 'fr-CA'))).toBe('5 minutes');
+    // The labels of the fields every form shares, as the form draws them.
+    const fr = translator(bilingual, 'fr-CA');
+    expect(fr.text(z.toJSONSchema(emailAddress()).title!)).toBe('Adresse courriel');
+    expect(fr.text(KIND_LABELS.partner)).toBe('Un partenaire (centre de jardinage, club, revendeur)');
+    expect(translator(bilingual).text(KIND_LABELS.partner)).toBe('A partner (garden centre, club, reseller)');
     expect(waitText(45)).toBe('45 seconds');
   });
 });

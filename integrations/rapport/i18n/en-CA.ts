@@ -28,7 +28,15 @@ const messages = {
   'form.consent.statement': 'Privacy statement',
   'form.consent.what-we-do': 'What we do with this and how long we keep it:',
   'form.consent.statement-link': 'privacy statement',
-  // Shared by every form: what one field is told.
+  // Shared by every form: its common fields, and what one field is told.
+  'field.name.label': 'Your name',
+  'field.email.label': 'E-mail address',
+  'field.kind.label': 'I am',
+  'field.kind.customer': 'A customer or gardener',
+  'field.kind.prospect': 'Just looking',
+  'field.kind.supplier': 'A supplier',
+  'field.kind.partner': 'A partner (garden centre, club, reseller)',
+  'field.kind.investor': 'An investor',
   'field.sent-twice': 'This field was sent more than once. Reload the page and send the form again.',
   'field.missing': 'Fill in this field.',
   'field.name.missing': 'Enter your name.',

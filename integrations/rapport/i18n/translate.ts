@@ -17,7 +17,7 @@ export interface TranslationSite {
 export interface Translator {
   (key: MessageKey, vars?: MessageVars): string;
   readonly locale: string;
-  /** A validation text from a field's schema (see `fieldMessage`) in this locale; any other text as it is. */
+  /** A text from a field's schema (see `fieldMessage`) in this locale; any other text as it is. */
   text(message: string): string;
 }
 
@@ -67,13 +67,14 @@ export function translator(site: TranslationSite, locale: string = site.locale):
   return say;
 }
 
-/** Field messages by their default text, so a form read in another locale can say them in it. */
+/** Field texts by their default wording, so a form drawn or read in another locale can say them in it. */
 const fieldTexts = new Map<string, { key: MessageKey; vars: MessageVars | undefined }>();
 
 /**
- * A validation message for a field's zod schema: the default (source) text, which zod carries
- * and anything outside a form (the CLI, the staff console) shows as it is, remembered with its
- * key and values so `Translator.text` says it in the visitor's locale.
+ * A text a field's zod schema carries (a validation message, a label, an option's label): the
+ * default (source) text, which anything outside a form (the CLI, the staff console, the privacy
+ * statement) shows as it is, remembered with its key and values so `Translator.text` says it in
+ * the visitor's locale.
  */
 export function fieldMessage(key: MessageKey, vars?: MessageVars): string {
   const text = format(SOURCE_LOCALE, CATALOGUES[SOURCE_LOCALE]![key], vars);

@@ -8,8 +8,9 @@ export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivac
   privacy: { category, ...more },
 });
 
-// Validation messages are catalogue texts (i18n/en-CA.ts): `fieldMessage` gives zod the default
-// wording, and a form read for a page in another language says it in that language (readForm).
+// Labels and validation messages are catalogue texts (i18n/en-CA.ts): `fieldMessage` gives zod the
+// default wording, and a form drawn or read for a page in another language says it in that
+// language (RapportForm, readForm).
 
 // Control characters (line breaks included) never belong in a one-line field: in a name or an
 // address they are how header injection starts.
@@ -25,7 +26,7 @@ export const personName = () =>
     .min(1, fieldMessage('field.name.missing'))
     .max(100, fieldMessage('field.name.too-long', { max: 100 }))
     .regex(ONE_LINE, fieldMessage('field.name.one-line'))
-    .meta({ title: 'Your name', autocomplete: 'name', ...collects('identity') });
+    .meta({ title: fieldMessage('field.name.label'), autocomplete: 'name', ...collects('identity') });
 
 /**
  * An e-mail address, checked strictly before nodemailer ever sees it: zod's address pattern
@@ -35,7 +36,7 @@ export const emailAddress = () =>
   z
     .email({ message: fieldMessage('field.email.invalid') })
     .max(254, fieldMessage('field.email.too-long'))
-    .meta({ title: 'E-mail address', autocomplete: 'email', ...collects('contact') });
+    .meta({ title: fieldMessage('field.email.label'), autocomplete: 'email', ...collects('contact') });
 
 /** An optional one-line text field, collecting `category`. */
 export const optionalLine = (title: string, max: number, category: DataCategory, autocomplete?: string) =>
@@ -59,17 +60,17 @@ export const message = (title: string, min: number, max: number) =>
 
 /** Who someone is to the business; the labels read as an answer to "I am…". */
 export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
-  customer: 'A customer or gardener',
-  prospect: 'Just looking',
-  supplier: 'A supplier',
-  partner: 'A partner (garden centre, club, reseller)',
-  investor: 'An investor',
+  customer: fieldMessage('field.kind.customer'),
+  prospect: fieldMessage('field.kind.prospect'),
+  supplier: fieldMessage('field.kind.supplier'),
+  partner: fieldMessage('field.kind.partner'),
+  investor: fieldMessage('field.kind.investor'),
 };
 
 export const contactKind = () =>
   z
     .enum(CONTACT_KINDS, { message: fieldMessage('field.choice.invalid') })
-    .meta({ title: 'I am', ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) })
+    .meta({ title: fieldMessage('field.kind.label'), ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) })
     .optional();
 
 /** The single-use token carried by a link's button page. */
