@@ -115,6 +115,8 @@ describe('the locales option', () => {
     expect(astroI18n(site)).toBeUndefined();
     expect(requestLocale(site, '/fr/contact')).toEqual({ locale: 'en-CA', path: '/fr/contact' });
     expect(localizedPath(site, 'fr-CA', '/contact')).toBe('/contact');
+    // A build made before the option existed recorded no locales: the same as one.
+    expect(requestLocale({ locale: 'en-CA' } as never, '/fr/contact')).toEqual({ locale: 'en-CA', path: '/fr/contact' });
     const french = parseOptions({ ...TEST_OPTIONS, site: { ...TEST_OPTIONS.site, locale: 'fr-CA' } }).site;
     expect([french.locale, french.locales]).toEqual(['fr-CA', ['fr-CA']]);
   });

@@ -37,7 +37,8 @@ export function astroI18n(site: SiteLocales): AstroConfig['i18n'] {
  * request's language is decided (forms, their messages, the page a form is drawn again on).
  */
 export function requestLocale(site: SiteLocales, pathname: string): { locale: string; path: string } {
-  if (site.locales.length > 1) {
+  // (A build made before `locales` existed records none: it is a site in one language.)
+  if (((site.locales as readonly string[] | undefined)?.length ?? 0) > 1) {
     const segment = /^\/([^/]+)(\/.*)?$/.exec(pathname);
     const locale = segment && site.locales.find((code) => code !== site.locale && localePath(code) === segment[1]);
     if (locale) return { locale, path: segment[2] || '/' };
