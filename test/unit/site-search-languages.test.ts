@@ -1,6 +1,11 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Services } from '../../integrations/rapport/core/services.ts';
+import { searchFeature } from '../../integrations/rapport/features/search/feature.ts';
 import { searchLanguage } from '../../integrations/rapport/features/search/search-languages.ts';
-import { buildSearchIndex, SiteSearch, type SearchIndexFile } from '../../integrations/rapport/features/search/site-search.ts';
+import { buildSearchIndex, SEARCH_INDEX_FILE, SiteSearch, type SearchIndexFile } from '../../integrations/rapport/features/search/site-search.ts';
 import type { SearchRecord } from '../../integrations/rapport/site/build/extract.ts';
 
 const page = (url: string, lang: string | undefined, title: string, text: string, section = 'Pages'): SearchRecord => ({
@@ -103,5 +108,24 @@ describe('server search in English and French', () => {
     const frenchOnly = new SiteSearch(buildSearchIndex(RECORDS.filter((r) => r.lang?.startsWith('fr'))));
     expect(frenchOnly.search('pivoine', { lang: 'en-CA' }).hits.map((h) => h.url)).toEqual(['/fr/pivoines/']);
     expect(frenchOnly.search('pivoine', {}).hits.map((h) => h.url)).toEqual(['/fr/pivoines/']);
+  });
+});
+
+describe('the server loading a build’s index', () => {
+  it('reads this version’s index, and leaves one from an older build unread (its words were indexed otherwise)', async () => {
+    const buildDir = await mkdtemp(path.join(os.tmpdir(), 'rapport-search-load-'));
+    try {
+      await mkdir(path.join(buildDir, 'server'));
+      const runtime = await searchFeature.runtime!();
+      const services = {} as Services;
+      await writeFile(path.join(buildDir, 'server', SEARCH_INDEX_FILE), JSON.stringify(buildSearchIndex(RECORDS)));
+      await runtime.load!(buildDir, services);
+      expect(services.search?.search('deja', { lang: 'fr-CA' }).hits[0]?.url).toBe('/fr/crocus/');
+      await writeFile(path.join(buildDir, 'server', SEARCH_INDEX_FILE), JSON.stringify({ version: 1, index: {}, docs: {} }));
+      await runtime.load!(buildDir, services);
+      expect(services.search).toBeUndefined();
+    } finally {
+      await rm(buildDir, { recursive: true, force: true });
+    }
   });
 });
