@@ -211,8 +211,10 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   it('does not let the forms mail a stranger more than three times a day, or carry their text (finding 3)', async () => {
     const victim = `victim.${driver.name}@example.com`;
     const phish = 'Your account is locked: verify at http://phish.example/login';
+    // The sign-up goes first, so its confirmation is among the three mails (the rest race each other for the other two).
+    const signUp = await client.post('/subscribe', { email: victim, name: phish.slice(0, 60), lists: 'news' });
+    expect(signUp.status, signUp.text.slice(0, 200)).toBe(303);
     const posts = [
-      client.post('/subscribe', { email: victim, name: phish.slice(0, 60), lists: 'news' }),
       client.post('/account/register', { email: victim, name: 'Urgent notice', kind: 'customer' }),
       client.post('/account/sign-in', { email: victim }),
       ...[1, 2, 3].map((n) => client.post('/contact/message', { name: 'Security team', email: victim, subject: `Notice ${n}`, message: `${phish} (${n})` })),
