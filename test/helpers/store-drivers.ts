@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { pgAdmin } from './pg-admin.ts';
 import { openStore, type Store, type StoreOptions } from '../../integrations/rapport/core/store/open-store.ts';
 
 /**
@@ -34,15 +34,7 @@ function sqliteDriver(): Driver {
 
 function postgresDriver(url: string): Driver {
   const schema = `rapport_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => pgAdmin(url, statement);
   return {
     name: 'postgres',
     options: () => ({ databaseUrl: url, schema }),

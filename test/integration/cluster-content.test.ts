@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { startCluster } from '../../scripts/cluster.mjs';
@@ -12,6 +11,7 @@ import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw, type Answer } from '../helpers/form-client.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
 import { signedIn } from '../helpers/staff.ts';
+import { pgAdmin } from '../helpers/pg-admin.ts';
 
 // Three Rapport servers behind HAProxy on one PostgreSQL and one bare Git repository, as
 // scripts/cluster.mjs starts them with `content`: each server works on its own clone. Visitors'
@@ -24,15 +24,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
-const admin = async (statement: string) => {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-};
+const admin = (statement: string) => pgAdmin(DATABASE_URL, statement);
 const servedBy = (answer: Answer) => String(answer.headers['x-served-by']);
 
 describe('three servers behind HAProxy sharing their content through one Git repository', () => {

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
@@ -16,19 +15,12 @@ import { LISTENER_NAME, sharedContentFromEnv, startSharedContent } from '../../i
 import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
+import { pgAdmin } from '../helpers/pg-admin.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 const repo = path.resolve(import.meta.dirname, '../..');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const admin = async (statement: string) => {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-};
+const admin = (statement: string) => pgAdmin(DATABASE_URL, statement);
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
 

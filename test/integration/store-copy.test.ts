@@ -5,7 +5,7 @@ import os from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
@@ -13,13 +13,7 @@ import { erasePerson } from '../../integrations/rapport/core/privacy/erasure.ts'
 import { backupStore, BackupRefused, restoreStore } from '../../integrations/rapport/core/store/backup.ts';
 import { appendConsent, consentHistory, upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { copyStore, CopyRefused, rowCounts } from '../../integrations/rapport/core/store/copy-store.ts';
-import { migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
-import * as crm from '../../integrations/rapport/core/store/migrations/0001-crm.ts';
-import * as rateLimits from '../../integrations/rapport/core/store/migrations/0002-rate-limits.ts';
-import * as faqQuestions from '../../integrations/rapport/core/store/migrations/0003-faq-questions.ts';
-import * as orders from '../../integrations/rapport/core/store/migrations/0004-orders.ts';
-import * as confirmedAddresses from '../../integrations/rapport/core/store/migrations/0005-confirmed-addresses.ts';
-import * as staffConsole from '../../integrations/rapport/core/store/migrations/0006-console.ts';
+import { migrateTo, migrateToLatest } from '../../integrations/rapport/core/store/migrate.ts';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { storeTables } from '../../integrations/rapport/core/store/store-tables.ts';
 import { personalDeclarations } from '../../integrations/rapport/features/privacy/personal-declarations.ts';
@@ -73,24 +67,8 @@ const cli = (cwd: string, env: Record<string, string>, ...args: string[]) =>
   );
 
 /** A store as an older Rapport left it: the first six migrations (before campaigns and privacy rights). */
-async function olderStore(store: Store, schema?: string): Promise<void> {
-  const migrator = new Migrator({
-    db: store.db,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: {
-      getMigrations: () =>
-        Promise.resolve({
-          '0001-crm': { up: (db) => crm.up(db, store.dialect) },
-          '0002-rate-limits': { up: (db) => rateLimits.up(db) },
-          '0003-faq-questions': { up: (db) => faqQuestions.up(db) },
-          '0004-orders': { up: (db) => orders.up(db) },
-          '0005-confirmed-addresses': { up: (db) => confirmedAddresses.up(db) },
-          '0006-console': { up: (db) => staffConsole.up(db, store.dialect) },
-        }),
-    },
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+async function olderStore(store: Store): Promise<void> {
+  await migrateTo(store, '0006-console');
   await sql`insert into contacts (id, email, name, kind, created_at, updated_at) values ('old-1', 'old@example.com', 'Olde', 'customer', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`.execute(
     store.db,
   );
@@ -427,7 +405,7 @@ describe('backups and the restore drill', () => {
     await admin(`CREATE SCHEMA ${pgOld.schema}`);
     let store = pgOld.open();
     try {
-      await olderStore(store, pgOld.schema);
+      await olderStore(store);
       const file = path.join(tmp, 'old.dump');
       expect((await backupStore(store, file, { databaseUrl: PG_URL })).version).toBe('0006-console');
       await store.close();

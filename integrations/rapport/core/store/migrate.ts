@@ -1,4 +1,4 @@
-import { Migrator, sql, type Migration } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely';
 import lockfile from 'proper-lockfile';
 import * as crm from './migrations/0001-crm.ts';
 import * as rateLimits from './migrations/0002-rate-limits.ts';
@@ -29,7 +29,16 @@ function migrations(store: Store): Record<string, Migration> {
  * migrators with an advisory lock (Kysely) inside one transaction; for SQLite, which has no such
  * lock, a lock file beside the database does the same across processes.
  */
-export async function migrateToLatest(store: Store): Promise<string[]> {
+export function migrateToLatest(store: Store): Promise<string[]> {
+  return migrate(store, (migrator) => migrator.migrateToLatest());
+}
+
+/** Brings the schema to one named migration (as an older version of Rapport left it: tests of upgrades and restores). */
+export function migrateTo(store: Store, name: string): Promise<string[]> {
+  return migrate(store, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(store: Store, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<string[]> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one; another
   // schema's tables (a second site, a test run) would then be taken for ours. Pin it to ours.
   const migrationTableSchema =
@@ -44,7 +53,7 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
       ? await lockfile.lock(store.location, { realpath: false, stale: 30_000, retries: { retries: 60, minTimeout: 50, maxTimeout: 500 } })
       : undefined;
   try {
-    const { error, results = [] } = await migrator.migrateToLatest();
+    const { error, results = [] } = await run(migrator);
     if (error)
       throw new Error(`Migrating the CRM store (${store.location}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
