@@ -14,16 +14,25 @@ export default defineConfig({
         tagline: 'Prairie-hardy flower bulbs, grown in Alberta since 1987',
         description:
           'Tulips, daffodils, lilies and alliums grown on our farm near Lacombe, Alberta, and shipped to gardeners across Canada and the United States.',
-        locale: 'en-CA',
+        // English at /, French at /fr/ (a customer in Quebec is served in French).
+        locales: ['en-CA', 'fr-CA'],
+        translations: {
+          'fr-CA': {
+            tagline: 'Des bulbes rustiques des Prairies, cultivés en Alberta depuis 1987',
+            description:
+              'Tulipes, narcisses, lis et alliums cultivés sur notre ferme près de Lacombe, en Alberta, et expédiés aux jardiniers de partout au Canada et aux États-Unis.',
+            catalogName: 'Bulbes',
+          },
+        },
         logo: '/logo.svg',
         accentColor: '#2f6b3b',
         catalogName: 'Bulbs',
         navigation: [
-          { label: 'Bulbs', href: '/products/' },
+          { label: 'Bulbs', href: '/products/', translations: { 'fr-CA': 'Bulbes' } },
           { label: 'FAQ', href: '/faq/' },
-          { label: 'Newsletter', href: '/newsletter/' },
-          { label: 'About', href: '/about/' },
-          { label: 'Contact', href: '/contact/' },
+          { label: 'Newsletter', href: '/newsletter/', translations: { 'fr-CA': 'Infolettre' } },
+          { label: 'About', href: '/about/', translations: { 'fr-CA': 'À propos' } },
+          { label: 'Contact', href: '/contact/', translations: { 'fr-CA': 'Nous joindre' } },
         ],
       },
       business: {

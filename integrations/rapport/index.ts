@@ -12,13 +12,14 @@ import type { RapportUserConfig } from './config/schema.ts';
 import { afterBuild } from './site/build/after-build.ts';
 import { clearOutput } from './site/build/clear-output.ts';
 import { scanPages } from './site/build/scan-pages.ts';
+import { routeLocales, routesInEveryLocale } from './site/locale-routes.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
 import { accountSections, activeFeatures, consoleSections, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { headCommit } from './internal/git.ts';
-import { projectInfo } from './internal/project.ts';
+import { projectInfo, type ProjectInfo } from './internal/project.ts';
 import { ModuleList, vitePluginRapportVirtual } from './internal/vite-plugin-virtual.ts';
 
 export type { RapportConfig, RapportUserConfig } from './config/schema.ts';
@@ -100,11 +101,13 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         // What the enabled features collect, against the editor's privacy settings: a gap fails here.
         privacy = prepareStatement(userConfig, ctx.server, astro.root, new Date().toISOString().slice(0, 10));
         const results = resultPages(ctx);
-        const routes = [
+        const declared = [
           ...siteRoutes(astro.srcDir, privacy !== undefined),
           ...featureRoutes(ctx),
           ...Object.keys(results).map((pattern) => ({ pattern, entrypoint: siteRoute('routes/result.astro'), private: true })),
         ];
+        project.routes = routeLocales(declared, config.site, astro.srcDir);
+        const routes = routesInEveryLocale(declared, config.site);
         for (const { pattern, entrypoint } of routes) injectRoute({ pattern, entrypoint });
         // Pages per request or per person are never indexed; the sitemap integration cannot read their noindex.
         privatePaths = new Set(routes.filter((r) => r.private).map((r) => r.pattern));
@@ -131,7 +134,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
             ],
           },
           integrations: [
-            ...(hasSitemap ? [] : [sitemap({ serialize: (item) => sitemapItem(item, byPath, privatePaths) })]),
+            ...(hasSitemap ? [] : [sitemap({ ...sitemapI18n(project), serialize: (item) => sitemapItem(item, byPath, privatePaths) })]),
             // Runs after the sitemap integration, so its files are compressed too.
             afterBuildIntegration(),
           ],
@@ -187,6 +190,12 @@ function siteRoutes(srcDir: URL, hasStatement: boolean): FeatureRoute[] {
   if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro') });
   if (hasStatement) routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
   return routes;
+}
+
+/** The sitemap's alternate links between a page's languages (`xhtml:link`), on a site in several. */
+function sitemapI18n(project: ProjectInfo) {
+  if (!project.defaultLocale || project.locales.length < 2) return {};
+  return { i18n: { defaultLocale: project.defaultLocale, locales: Object.fromEntries(project.locales.map((l) => [l.path, l.code])) } };
 }
 
 /** Drops noindex pages from the XML sitemap and dates each entry from its content. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectInfo } from '../../integrations/rapport/internal/project.ts';
 import { absoluteUrl, alternateLinks, ogImagePath } from '../../integrations/rapport/site/seo/urls.ts';
 
-const project: ProjectInfo = { site: 'https://shop.example', base: '/', trailingSlash: 'ignore', locales: [], defaultLocale: undefined };
+const project: ProjectInfo = { site: 'https://shop.example', base: '/', trailingSlash: 'ignore', locales: [], defaultLocale: undefined, routes: [] };
 
 describe('URLs', () => {
   it('maps each page to its social card', () => {
@@ -18,7 +18,7 @@ describe('URLs', () => {
   });
 
   it('adds hreflang alternates only when there is more than one locale', () => {
-    expect(alternateLinks('/about/', project)).toEqual([]);
+    expect(alternateLinks('/about/', project, ['en-CA'])).toEqual([]);
     const bilingual: ProjectInfo = {
       ...project,
       locales: [
@@ -27,10 +27,12 @@ describe('URLs', () => {
       ],
       defaultLocale: 'en',
     };
-    expect(alternateLinks('/fr/about/', bilingual)).toEqual([
+    expect(alternateLinks('/fr/about/', bilingual, ['en-CA', 'fr-CA'])).toEqual([
       { hreflang: 'en-CA', href: 'https://shop.example/about/' },
       { hreflang: 'fr-CA', href: 'https://shop.example/fr/about/' },
       { hreflang: 'x-default', href: 'https://shop.example/about/' },
     ]);
+    // A page not translated has no alternates, not a link to a French page that does not exist.
+    expect(alternateLinks('/about/', bilingual, ['en-CA'])).toEqual([]);
   });
 });

@@ -56,6 +56,38 @@ interface LocaleOptions {
   locale?: string | undefined;
   locales?: string[] | undefined;
   messages?: Record<string, Record<string, string>> | undefined;
+  translations?: Record<string, unknown> | undefined;
+  navigation?: Array<{ translations?: Record<string, string> | undefined }> | undefined;
+}
+
+/** What a page says about the site in one locale. */
+export interface LocalSite {
+  tagline: string | undefined;
+  description: string;
+  catalogName: string;
+  navigation: { label: string; href: string }[];
+}
+
+interface SiteWords extends SiteLocales {
+  tagline?: string | undefined;
+  description: string;
+  catalogName: string;
+  navigation: Array<{ label: string; href: string; translations?: Record<string, string> | undefined }>;
+  translations?: Record<string, { tagline?: string | undefined; description?: string | undefined; catalogName?: string | undefined }> | undefined;
+}
+
+/**
+ * The site's own words in a locale (`site.translations`, each link's `translations`), falling back
+ * to the default locale's; links keep their default-locale path (a page turns them into its locale's).
+ */
+export function localSite(site: SiteWords, locale: string): LocalSite {
+  const own = locale === site.locale ? undefined : site.translations?.[locale];
+  return {
+    tagline: own?.tagline ?? site.tagline,
+    description: own?.description ?? site.description,
+    catalogName: own?.catalogName ?? site.catalogName,
+    navigation: site.navigation.map((item) => ({ label: (locale !== site.locale && item.translations?.[locale]) || item.label, href: item.href })),
+  };
 }
 
 /** Checks the locale options together: one default, one path per language, the project's wording against the catalogues. */
@@ -72,9 +104,14 @@ export function checkLocales(site: LocaleOptions, ctx: z.core.$RefinementCtx<Loc
       issue(['locales', i], `"${code}" has the same language as "${other}": a site has one locale per language (its pages are under /${localePath(code)}/)`);
     else byPath.set(localePath(code), code);
   });
+  const notALocale = (code: string) => `"${code}" is not one of the site's locales (${locales.join(', ')})`;
+  for (const code of Object.keys(site.translations ?? {})) if (!locales.includes(code)) issue(['translations', code], notALocale(code));
+  site.navigation?.forEach((item, i) => {
+    for (const code of Object.keys(item.translations ?? {})) if (!locales.includes(code)) issue(['navigation', i, 'translations', code], notALocale(code));
+  });
   for (const [code, texts] of Object.entries(site.messages ?? {})) {
     if (!locales.includes(code)) {
-      issue(['messages', code], `"${code}" is not one of the site's locales (${locales.join(', ')})`);
+      issue(['messages', code], notALocale(code));
       continue;
     }
     for (const [key, text] of Object.entries(texts)) {

@@ -68,7 +68,35 @@ export const SiteSchema = z
      * @default []
      * @example [{ label: 'Products', href: '/products/' }]
      */
-    navigation: z.array(z.strictObject({ label: z.string().min(1), href: z.string().startsWith('/') })).default([]),
+    navigation: z
+      .array(
+        z.strictObject({
+          label: z.string().min(1),
+          /** The site path in the default locale; each other locale's page of it is found from it (`/faq/` → `/fr/faq/`). */
+          href: z.string().startsWith('/'),
+          /**
+           * The label in the site's other locales.
+           * @example { 'fr-CA': 'Bulbes' }
+           */
+          translations: z.record(LocaleTagSchema, z.string().min(1)).optional(),
+        }),
+      )
+      .default([]),
+    /**
+     * The site's words in its other locales: tagline, description and catalogue name (the name stays one).
+     * @default undefined
+     * @example { 'fr-CA': { tagline: 'Des bulbes rustiques des Prairies', description: '…', catalogName: 'Bulbes' } }
+     */
+    translations: z
+      .record(
+        LocaleTagSchema,
+        z.strictObject({
+          tagline: z.string().max(80).optional(),
+          description: z.string().min(50).max(160).optional(),
+          catalogName: z.string().min(2).max(30).optional(),
+        }),
+      )
+      .optional(),
   })
   .superRefine(checkLocales)
   // One place decides the locales: `locales` is always the full list and `locale` its first.

@@ -28,6 +28,11 @@ export interface FeatureRoute {
   entrypoint: string;
   /** Per request or per person (forms, accounts, result pages, the CMS): `noindex`, out of the sitemap. */
   private?: boolean;
+  /**
+   * Its page speaks each of the site's locales (it reads the request's, see `site/page-locale.ts`),
+   * so a site in several is served it under each other locale's prefix too (`/faq/` and `/fr/faq/`).
+   */
+  localized?: boolean;
 }
 
 /**

@@ -51,6 +51,32 @@ const messages = {
   'field.text.too-long': 'Use at most {max, number} characters (shorten it, or send two messages).',
   'field.text.control-characters': 'Remove the unusual control characters from the text.',
   'field.choice.invalid': 'Choose one of the options.',
+  // The layout every page shares: header, footer, breadcrumbs, the search box.
+  'layout.skip': 'Skip to content',
+  'layout.home': 'Home',
+  'layout.nav': 'Main',
+  'layout.breadcrumb': 'Breadcrumb',
+  'layout.cart': 'Your order',
+  'layout.cart.count': 'Your order ({count, number})',
+  'layout.search.label': 'Search this site',
+  'layout.search.placeholder': 'Search',
+  'layout.search.button': 'Search',
+  'layout.feed.title': '{site} newsletter',
+  'layout.footer.hours': 'Opening hours',
+  'layout.footer.more': 'More',
+  'layout.footer.site-map': 'Site map',
+  'layout.footer.privacy': 'Privacy statement',
+  'layout.footer.subscribe': 'Subscribe by e-mail',
+  'layout.footer.message': 'Send us a message',
+  'layout.footer.account': 'Your account',
+  'layout.footer.track': 'Track a delivery',
+  'layout.footer.feed': 'Newsletter feed (RSS)',
+  'layout.language': 'Language',
+  'layout.in-language': 'This page in {language}',
+  // Search sections (Pagefind's filters and the server search's): what a result is.
+  'section.pages': 'Pages',
+  'section.faq': 'FAQ',
+  'section.newsletter': 'Newsletter',
 } as const;
 
 export default messages;

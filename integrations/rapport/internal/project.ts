@@ -9,6 +9,11 @@ export interface ProjectInfo {
   /** Locales of Astro's `i18n`, as Rapport sets it from `site.locales` (empty for a site in one language). */
   locales: { code: string; path: string }[];
   defaultLocale: string | undefined;
+  /**
+   * The site's routes in the default locale (`/faq/[slug]`) and whether each is served in every
+   * locale: a page in another locale links to its own locale's page of these only.
+   */
+  routes: { pattern: string; localized: boolean }[];
 }
 
 type I18n = Pick<NonNullable<AstroConfig['i18n']>, 'locales' | 'defaultLocale'> | undefined;
@@ -22,5 +27,6 @@ export function projectInfo(config: AstroConfig, i18n: I18n): ProjectInfo {
     trailingSlash: config.trailingSlash,
     locales: (i18n?.locales ?? []).map((l) => (typeof l === 'string' ? { code: l, path: l } : { code: l.codes[0] ?? l.path, path: l.path })),
     defaultLocale: i18n?.defaultLocale,
+    routes: [],
   };
 }

@@ -1,9 +1,11 @@
-import { getCollection, type CollectionEntry } from 'astro:content';
+import type { CollectionEntry } from 'astro:content';
+import config from 'virtual:rapport/config';
+import { entriesIn } from '../../content/translations.ts';
 import { clampText } from '../../site/seo/describe.ts';
 
-/** Published FAQ entries in display order: by category, then `order`, then question. */
-export async function publishedFaq(): Promise<CollectionEntry<'faq'>[]> {
-  const entries = await getCollection('faq', (e) => e.data.status === 'published');
+/** Published FAQ entries in one locale (the default's unless told), in display order: by category, then `order`, then question. */
+export async function publishedFaq(locale: string = config.site.locale): Promise<CollectionEntry<'faq'>[]> {
+  const entries = await entriesIn('faq', locale, (e) => e.data.status === 'published');
   return entries.sort(
     (a, b) => a.data.category.localeCompare(b.data.category) || a.data.order - b.data.order || a.data.question.localeCompare(b.data.question),
   );

@@ -1,5 +1,6 @@
 import { getImage } from 'astro:assets';
-import { getCollection } from 'astro:content';
+import config from 'virtual:rapport/config';
+import { entriesIn } from '../../content/translations.ts';
 import { catalogProduct } from './catalog.ts';
 import type { CatalogProduct } from './pricing.ts';
 
@@ -12,7 +13,8 @@ export const THUMB_CSS_PX = 56;
  * `astro:assets` does not exist in Rapport's server, which reads the catalogue the build wrote.
  */
 export async function catalogFromCollection(): Promise<CatalogProduct[]> {
-  const entries = await getCollection('products');
+  // One product per original: a translation names the same product (and its id) in another language.
+  const entries = await entriesIn('products', config.site.locale);
   const products = await Promise.all(
     entries.map(async (entry) => {
       const product = catalogProduct(entry);

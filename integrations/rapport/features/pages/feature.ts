@@ -7,5 +7,5 @@ const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import
 export const pagesFeature: RapportFeature = {
   id: 'pages',
   enabled: () => true,
-  routes: () => [{ pattern: '/[slug]', entrypoint: route('[slug].astro') }],
+  routes: () => [{ pattern: '/[slug]', entrypoint: route('[slug].astro'), localized: true }],
 };

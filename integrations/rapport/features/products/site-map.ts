@@ -1,9 +1,9 @@
-import { getCollection } from 'astro:content';
+import { entriesIn } from '../../content/translations.ts';
 import { itemsOrCategories, type SiteMapPart } from '../../site/seo/site-map.ts';
 
 /** The catalogue in the HTML site map. */
 const productsPart: SiteMapPart = async (config) => {
-  const products = (await getCollection('products')).sort((a, b) => a.data.name.localeCompare(b.data.name));
+  const products = (await entriesIn('products', config.site.locale)).sort((a, b) => a.data.name.localeCompare(b.data.name));
   const links = itemsOrCategories(
     products,
     (p) => ({ title: p.data.name, href: `/products/${p.id}/` }),

@@ -1,4 +1,4 @@
-import { getCollection } from 'astro:content';
+import { entriesIn } from '../../content/translations.ts';
 import privacy from 'virtual:rapport/privacy';
 import siteMapParts from 'virtual:rapport/site-map-sections';
 import type { RapportConfig } from '../../config/schema.ts';
@@ -9,8 +9,8 @@ export interface SiteMapSection {
   links: { title: string; href: string }[];
 }
 
-/** A feature's part of the HTML site map (the default export of the file it names in `siteMap()`). */
-export type SiteMapPart = (config: RapportConfig) => Promise<SiteMapSection | undefined>;
+/** A feature's part of the HTML site map (the default export of the file it names in `siteMap()`), in the site map page's locale. */
+export type SiteMapPart = (config: RapportConfig, locale: string) => Promise<SiteMapSection | undefined>;
 
 /** Above this many products or answers, the site map lists their category pages instead of each one. */
 const ITEM_LIMIT = 200;
@@ -23,12 +23,12 @@ export function itemsOrCategories<T>(items: readonly T[], item: (t: T) => { titl
 }
 
 /** Every indexable page generated from content (or its category pages, on large sites), grouped for the HTML site map. */
-export async function siteMapSections(config: RapportConfig): Promise<SiteMapSection[]> {
-  const pages = (await getCollection('pages', (p) => !p.data.noindex)).map((p) => ({
+export async function siteMapSections(config: RapportConfig, locale: string = config.site.locale): Promise<SiteMapSection[]> {
+  const pages = (await entriesIn('pages', locale, (p) => !p.data.noindex)).map((p) => ({
     title: p.id === 'home' ? 'Home' : p.data.title,
     href: p.id === 'home' ? '/' : `/${p.id}/`,
   }));
-  const audiences = (await getCollection('audiences')).sort((a, b) => a.data.order - b.data.order);
+  const audiences = (await entriesIn('audiences', locale)).sort((a, b) => a.data.order - b.data.order);
   const about: SiteMapSection = {
     heading: 'About us',
     links: [
@@ -38,6 +38,6 @@ export async function siteMapSections(config: RapportConfig): Promise<SiteMapSec
     ],
   };
   // The enabled features' parts (products, questions and answers, newsletter), in their order.
-  const parts = await Promise.all(siteMapParts.map((part) => part(config)));
+  const parts = await Promise.all(siteMapParts.map((part) => part(config, locale)));
   return [about, ...parts.filter((p) => p !== undefined)];
 }
