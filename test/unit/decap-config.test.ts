@@ -115,4 +115,36 @@ describe('Decap configuration generated from the content schemas', () => {
       view_filters: expect.arrayContaining([{ label: 'Published', field: 'status', pattern: 'published' }]),
     });
   });
+
+  it('edits a site in two languages side by side: words per language, the rest copied from the default', () => {
+    const one = decapConfig(parseOptions(options), 'https://test.example');
+    expect(one).not.toHaveProperty('i18n');
+    expect(one.collections.every((c) => !('i18n' in c))).toBe(true);
+
+    const two = decapConfig(parseOptions({ ...options, site: { ...options.site, locales: ['en-CA', 'fr-CA'] } }), 'https://test.example');
+    // Decap's multiple_files layout is the one the content loader reads: about.en.md beside about.fr.md.
+    expect(two.i18n).toEqual({ structure: 'multiple_files', locales: ['en', 'fr'], default_locale: 'en' });
+    const products = two.collections.find((c) => c.name === 'products') as { i18n?: unknown; fields: Array<{ name: string; i18n?: unknown }> };
+    expect(products.i18n).toBe(true);
+    const i18nOf = (name: string) => products.fields.find((f) => f.name === name)?.i18n;
+    expect([i18nOf('name'), i18nOf('description'), i18nOf('category'), i18nOf('images'), i18nOf('body')]).toEqual([true, true, true, true, true]);
+    expect([i18nOf('sku'), i18nOf('price'), i18nOf('currency'), i18nOf('availability'), i18nOf('featured'), i18nOf('updated')]).toEqual(
+      Array(6).fill('duplicate'),
+    );
+    const faq = two.collections.find((c) => c.name === 'faq') as { fields: Array<{ name: string; i18n?: unknown }> };
+    // The merged-into answer is named by its slug, the same in every language; the status is one decision.
+    expect(Object.fromEntries(faq.fields.map((f) => [f.name, f.i18n]))).toMatchObject({
+      question: true,
+      category: true,
+      status: 'duplicate',
+      mergedInto: 'duplicate',
+      submission: 'duplicate',
+    });
+    // The privacy settings: one file per language, each editable on its own.
+    const settings = two.collections.find((c) => c.name === 'settings') as { files: Array<{ name: string; label: string; file: string }> };
+    expect(settings.files.map(({ name, label, file }) => ({ name, label, file }))).toEqual([
+      { name: 'privacy', label: 'Privacy statement', file: 'content/settings/privacy.md' },
+      { name: 'privacy-fr', label: 'Privacy statement (Français)', file: 'content/settings/privacy.fr.md' },
+    ]);
+  });
 });

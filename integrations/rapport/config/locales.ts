@@ -46,6 +46,12 @@ export function requestLocale(site: SiteLocales, pathname: string): { locale: st
   return { locale: site.locale, path: pathname };
 }
 
+/** A language's name in itself, capitalised (`fr-CA` → `Français`): how a link to it reads to those who speak it. */
+export function languageName(locale: string): string {
+  const name = new Intl.DisplayNames([locale], { type: 'language' }).of(localePath(locale)) ?? locale;
+  return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+}
+
 /** A site path in a locale: `/contact` in `fr-CA` → `/fr/contact`; the default locale's paths are unchanged. */
 export function localizedPath(site: SiteLocales, locale: string, path: string): string {
   if (locale === site.locale || !site.locales.includes(locale)) return path;

@@ -45,6 +45,8 @@ interface Collection {
   files?: Set<string> | undefined;
   /** A folder collection's entries end in this (`.md`). */
   extension: string;
+  /** What an entry's file is called after its slug: the extension, or on a site in several languages the default one's and the extension (`.en.md`). */
+  original: string;
   /** The front matter fields, and those Decap requires (the body is not front matter). */
   fields: Set<string>;
   required: Set<string>;
@@ -114,6 +116,7 @@ export class CmsBackend {
               name: c.name,
               files: new Set(c.files.map((f) => f.file)),
               extension: '',
+              original: '',
               fields: new Set(fields.map((x) => x.name)),
               required: required(fields),
               media: siteMedia,
@@ -129,6 +132,7 @@ export class CmsBackend {
             name: c.name,
             folder: c.folder,
             extension: `.${c.extension}`,
+            original: `${decap.i18n && 'i18n' in c ? `.${decap.i18n.default_locale}` : ''}.${c.extension}`,
             fields: new Set(c.fields.map((f) => f.name)),
             required: required(c.fields),
             media: own,
@@ -343,7 +347,7 @@ export class CmsBackend {
     const add = async () => {
       const collection = this.#collections.get(collectionName);
       if (!collection?.folder) throw new BackendError(422, `There is no folder collection "${collectionName}"`);
-      const file = this.#writable(`${collection.folder}/${slug}${collection.extension}`, 'path', { entries: [collection], media: [] });
+      const file = this.#writable(`${collection.folder}/${slug}${collection.original}`, 'path', { entries: [collection], media: [] });
       const entry = Buffer.from(this.#checkFields(collection, content.toString('utf8')));
       // Exactly this entry is there already (another server drafted the same question first): written, not a slug taken.
       const existing = await readFile(path.join(this.root, file)).catch(() => undefined);
@@ -366,7 +370,7 @@ export class CmsBackend {
   async hasEntry(collectionName: string, slug: string): Promise<boolean> {
     const collection = this.#collections.get(collectionName);
     if (!collection?.folder) return false;
-    if (existsSync(path.join(this.root, collection.folder, `${slug}${collection.extension}`))) return true;
+    if (existsSync(path.join(this.root, collection.folder, `${slug}${collection.original}`))) return true;
     return !!(await this.repo.tip(this.#workflowBranch(collection.name, slug)));
   }
 

@@ -3,6 +3,7 @@ import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
 import { audienceSchema, FAQ_STATUS_LABELS, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
 import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/feature.ts';
+import { languageName, localePath } from '../../config/locales.ts';
 
 /** One Decap field, as config.yml spells it. */
 export interface DecapField {
@@ -33,6 +34,8 @@ export interface DecapField {
   search_fields?: string[];
   display_fields?: string[];
   options_length?: number;
+  /** On a site in several languages: `true` edited per language, `duplicate` copied from the default language's. */
+  i18n?: true | 'duplicate';
 }
 
 interface JsonSchema {
@@ -188,11 +191,32 @@ function faqFields(fields: DecapField[]): DecapField[] {
 }
 
 /**
+ * Which fields an editor writes in each language: words (text, Markdown, lists and groups that hold
+ * words, such as pictures with their descriptions) are translated; numbers, dates, switches and
+ * fixed choices (a price, a status) are the same in every language, copied from the default one.
+ */
+export function translatable(field: DecapField): DecapField {
+  // A relation that stores a slug (FAQ "merged into") names the same entry in every language.
+  const words = ['string', 'text', 'markdown', 'relation', 'list', 'object'].includes(field.widget) && !field.pattern && field.value_field !== '{{slug}}';
+  return { ...field, i18n: words ? true : 'duplicate' };
+}
+
+/**
+ * Decap's side-by-side editing of a site in several languages: each entry's languages are files beside each
+ * other (`about.en.md`, `about.fr.md`: the `multiple_files` layout `content/translations.ts` reads).
+ */
+export function decapI18n(config: RapportConfig) {
+  if (config.site.locales.length < 2) return undefined;
+  return { structure: 'multiple_files' as const, locales: config.site.locales.map(localePath), default_locale: localePath(config.site.locale) };
+}
+
+/**
  * Decap's config.yml, generated from the content schemas: a schema change shows up here with no
  * hand edit. `backend` is Rapport's own (`/admin/api/v1`) unless the options name a Git host.
  */
 export function decapConfig(config: RapportConfig, site: string) {
   const dir = (name: string) => `${config.contentDir}/${name}`;
+  const i18n = decapI18n(config);
   // Previews never run what an editor (or a visitor's question) put in the text.
   const body = (hint: string): DecapField & { sanitize_preview: boolean } => ({
     name: 'body',
@@ -218,7 +242,8 @@ export function decapConfig(config: RapportConfig, site: string) {
     format: 'frontmatter',
     slug: '{{slug}}',
     ...extra,
-    fields: [...adapt(fieldsOf(schema)), body(bodyHint)],
+    ...(i18n ? { i18n: true } : {}),
+    fields: [...adapt(fieldsOf(schema)), body(bodyHint)].map((f) => (i18n ? translatable(f) : f)),
   });
   const collections = [
     // `preview_path`: "View Live" opens the entry's own page (on the server being edited, see admin.astro).
@@ -269,11 +294,13 @@ export function decapConfig(config: RapportConfig, site: string) {
       name: 'settings',
       label: 'Settings',
       editor: { preview: false },
-      files: [
-        {
-          name: 'privacy',
-          label: 'Privacy statement',
-          file: `${config.contentDir}/${PRIVACY_SETTINGS_FILE}`,
+      // The privacy settings in each language: one file each (`privacy.md`, `privacy.fr.md`), each a whole statement's settings.
+      files: config.site.locales.map((locale) => {
+        const other = locale === config.site.locale ? undefined : localePath(locale);
+        return {
+          name: other ? `privacy-${other}` : 'privacy',
+          label: other ? `Privacy statement (${languageName(locale)})` : 'Privacy statement',
+          file: `${config.contentDir}/${other ? PRIVACY_SETTINGS_FILE.replace(/\.md$/, `.${other}.md`) : PRIVACY_SETTINGS_FILE}`,
           fields: [
             ...fieldsOf(privacySettingsSchema),
             {
@@ -281,8 +308,8 @@ export function decapConfig(config: RapportConfig, site: string) {
               required: false,
             },
           ],
-        },
-      ],
+        };
+      }),
     },
   ];
   return {
@@ -295,6 +322,7 @@ export function decapConfig(config: RapportConfig, site: string) {
     display_url: site,
     ...(config.site.logo ? { logo_url: config.site.logo } : {}),
     locale: 'en',
+    ...(i18n ? { i18n } : {}),
     media_folder: `${config.contentDir}/media`,
     public_folder: '/media',
     collections,

@@ -9,6 +9,8 @@ import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database, QuestionStatus } from '../../core/store/schema.ts';
 import type { ContentDrafts } from './drafts.ts';
+import { localePath, type SiteLocales } from '../../config/locales.ts';
+import { entryId } from '../../content/entry-id.ts';
 
 /** What a build found about an entry that came from a visitor's question. */
 export interface QuestionOutcome {
@@ -28,18 +30,21 @@ const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---/;
 
 /**
  * Build side: the FAQ folder's entries that carry a `submission` reference. `answerOf(slug)`
- * gives a published entry's answer as text (from the built page).
+ * gives a published entry's answer as text (from the built page). On a site in several languages
+ * the original (`x.md` or `x.en.md`) tells the asker; its translations (`x.fr.md`) do not again.
  */
-export async function collectOutcomes(folder: string, answerOf: (slug: string) => Promise<string | undefined>): Promise<QuestionOutcome[]> {
+export async function collectOutcomes(folder: string, answerOf: (slug: string) => Promise<string | undefined>, site: SiteLocales): Promise<QuestionOutcome[]> {
   const files = await readdir(folder).catch(() => [] as string[]);
   const outcomes: QuestionOutcome[] = [];
+  const languages = site.locales.map(localePath);
   for (const file of files.filter((f) => f.endsWith('.md')).sort()) {
+    const slug = entryId(file, languages, localePath(site.locale));
+    if (slug.includes('/')) continue;
     const match = FRONT_MATTER.exec(await readFile(path.join(folder, file), 'utf8'));
     if (!match) continue;
     const data = (parse(match[1]!) ?? {}) as { submission?: unknown; status?: unknown; mergedInto?: unknown };
     if (typeof data.submission !== 'string') continue;
     const status = (typeof data.status === 'string' ? data.status : 'published') as QuestionOutcome['status'];
-    const slug = file.slice(0, -3);
     outcomes.push({
       slug,
       submission: data.submission,
