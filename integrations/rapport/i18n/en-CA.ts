@@ -77,6 +77,27 @@ const messages = {
   'section.pages': 'Pages',
   'section.faq': 'FAQ',
   'section.newsletter': 'Newsletter',
+  // The FAQ's pages (index, answers, category pages) and its part of the site map.
+  'faq.breadcrumb': 'FAQ',
+  'faq.all-questions': 'All questions',
+  'faq.index.title': 'Frequently asked questions',
+  'faq.index.description': '{count, plural, one {Answer to # common question} other {Answers to # common questions}} about {topics}.',
+  'faq.index.search.label': 'Find an answer',
+  'faq.index.search.placeholder': 'For example: deer, shipping, planting depth',
+  'faq.index.ask.lead': 'No answer to your question?',
+  'faq.index.ask.link': 'Ask us',
+  'faq.index.ask.after': ': we answer it here, for everyone.',
+  'faq.index.categories': 'FAQ categories',
+  'faq.index.category.all': 'All {count, number} questions about {topic}',
+  'faq.index.category.read': 'Read all answers about {topic}',
+  'faq.answer.updated': 'Updated',
+  'faq.answer.related': 'More about {topic}',
+  'faq.answer.nav': 'FAQ',
+  'faq.category.title': '{category}: questions and answers',
+  'faq.category.page': '(page {page, number})',
+  'faq.category.description': '{count, plural, one {# answer} other {# answers}} about {topic}{page}: {questions}',
+  'faq.category.first-page': 'First page of {category}',
+  'faq.site-map.heading': 'Questions and answers',
 } as const;
 
 export default messages;

@@ -24,9 +24,10 @@ export const faqFeature: RapportFeature = {
   enabled: ({ config }) => config.features.faq,
   siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 20 }),
   routes: ({ config }) => [
-    { pattern: '/faq', entrypoint: route('index.astro') },
-    { pattern: '/faq/[slug]', entrypoint: route('[slug].astro') },
-    { pattern: '/faq/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro') },
+    // In each locale (`/fr/faq/…`); the index is a rest route so a locale without answers has no page.
+    { pattern: '/faq/[...index]', entrypoint: route('index.astro'), localized: true },
+    { pattern: '/faq/[slug]', entrypoint: route('[slug].astro'), localized: true },
+    { pattern: '/faq/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro'), localized: true },
     ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true }] : []),
   ],
   forms: ({ config }) => (questionsOn(config) ? [askEndpoint] : []),
@@ -55,10 +56,14 @@ export const faqFeature: RapportFeature = {
   async afterBuild({ config, serverDir, outDir, root }) {
     if (!serverDir || !questionsOn(config)) return;
     const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), root));
-    const outcomes = await collectOutcomes(folder, async (slug) => {
-      const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
-      return html === undefined ? undefined : answerText(slug, html);
-    });
+    const outcomes = await collectOutcomes(
+      folder,
+      async (slug) => {
+        const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
+        return html === undefined ? undefined : answerText(slug, html);
+      },
+      config.site,
+    );
     await writeFile(path.join(serverDir, OUTCOMES_FILE), `${JSON.stringify(outcomes)}\n`);
   },
   runtime: async () => {

@@ -11,6 +11,15 @@ export async function publishedFaq(locale: string = config.site.locale): Promise
   );
 }
 
+/**
+ * The site's locales whose published FAQ has this page (`has` is asked of each locale's answers):
+ * the locales a FAQ page is translated into, for its `hreflang` links and language switch.
+ */
+export async function faqLocales(has: (entries: CollectionEntry<'faq'>[], locale: string) => boolean): Promise<string[]> {
+  const found = await Promise.all(config.site.locales.map(async (locale) => has(await publishedFaq(locale), locale)));
+  return config.site.locales.filter((_, i) => found[i]);
+}
+
 /** Plain text of rendered HTML, for descriptions. */
 export function textOf(html: string): string {
   return html
