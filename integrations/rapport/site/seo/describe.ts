@@ -3,7 +3,8 @@ export const DESCRIPTION_MAX = 158;
 
 /** Shortens text to whole words within `max` characters, ending with `…` when it was cut. */
 export function clampText(text: string, max = DESCRIPTION_MAX): string {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  // No-break spaces stay: French puts them before a colon, inside « » and between thousands; no line breaks there.
+  const clean = text.replace(/[^\S\u00a0\u202f]+/g, ' ').trim();
   if (clean.length <= max) return clean;
   const cut = clean.slice(0, max - 1);
   const end = cut.lastIndexOf(' ');
