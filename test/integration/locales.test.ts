@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { readPages, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
+import { jsonLd, readPages, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
 
 /**
  * The reference site in two languages (`site.locales: ['en-CA', 'fr-CA']`), from the build every
@@ -39,6 +39,21 @@ describe('a site in two languages', () => {
     expect(about.$('.skip-link').text()).toBe('Aller au contenu');
     expect(about.$('nav.breadcrumbs li').first().text()).toBe('Accueil');
     expect(about.$('a[hreflang="en-CA"]').attr('href')).toBe('/about/');
+  });
+
+  it('describes the site in the language of its home page, searched in it', () => {
+    const site = (file: string) =>
+      jsonLd(page(file).$).find((d) => d['@type'] === 'WebSite') as { inLanguage: string; url: string; potentialAction: { target: { urlTemplate: string } } };
+    expect(site('index.html')).toMatchObject({
+      inLanguage: 'en-CA',
+      url: `${SITE}/`,
+      potentialAction: { target: { urlTemplate: `${SITE}/search?q={search_term_string}` } },
+    });
+    expect(site('fr/index.html')).toMatchObject({
+      inLanguage: 'fr-CA',
+      url: `${SITE}/fr/`,
+      potentialAction: { target: { urlTemplate: `${SITE}/fr/search?q={search_term_string}` } },
+    });
   });
 
   it('gives every page a lang attribute and a title and description of its own, in each language', () => {

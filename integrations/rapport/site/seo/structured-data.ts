@@ -11,6 +11,7 @@ import type {
   WebSite,
   WithContext,
 } from 'schema-dts';
+import { localizedPath } from '../../config/locales.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 
 /** Absolute URL for a site path. */
@@ -66,18 +67,20 @@ export function organizationJsonLd(config: RapportConfig, absolute: Absolute): W
 }
 
 /** `WebSite` with a `SearchAction` pointing at the server-rendered `/search?q=`. */
-export function webSiteJsonLd(config: RapportConfig, absolute: Absolute): WithContext<WebSite> {
+/** The site in one of its languages (its home page's): searched in that language. */
+export function webSiteJsonLd(config: RapportConfig, absolute: Absolute, locale: string = config.site.locale): WithContext<WebSite> {
+  const home = localizedPath(config.site, locale, '/');
   return {
     '@context': 'https://schema.org',
     '@type': 'WebSite',
-    '@id': absolute('/#website'),
+    '@id': absolute(`${home}#website`),
     name: config.site.name,
-    url: absolute('/'),
-    inLanguage: config.site.locale,
+    url: absolute(home),
+    inLanguage: locale,
     publisher: { '@id': absolute('/#organization') },
     potentialAction: {
       '@type': 'SearchAction',
-      target: { '@type': 'EntryPoint', urlTemplate: `${absolute('/search')}?q={search_term_string}` },
+      target: { '@type': 'EntryPoint', urlTemplate: `${absolute(localizedPath(config.site, locale, '/search'))}?q={search_term_string}` },
       'query-input': 'required name=search_term_string',
     },
   } as WithContext<WebSite>;
