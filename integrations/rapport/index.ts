@@ -184,10 +184,11 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
 function siteRoutes(srcDir: URL, hasStatement: boolean): FeatureRoute[] {
   const routes: FeatureRoute[] = [
     { pattern: '/robots.txt', entrypoint: siteRoute('seo/routes/robots.txt.ts') },
-    { pattern: '/sitemap', entrypoint: siteRoute('seo/routes/sitemap.astro') },
+    { pattern: '/sitemap', entrypoint: siteRoute('seo/routes/sitemap.astro'), localized: true },
   ];
   const ownNotFound = ['astro', 'md', 'mdx', 'html'].some((ext) => existsSync(new URL(`pages/404.${ext}`, srcDir)));
-  if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro') });
+  // `/fr/404` is Astro's 404 for the addresses under `/fr/` (and Rapport's server's, see server/not-found.ts).
+  if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro'), localized: true });
   if (hasStatement) routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
   return routes;
 }

@@ -20,6 +20,7 @@ import { bodyLimits, featureContext, formEndpoints } from '../features/declared.
 import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
 import { requestLocale } from '../config/locales.ts';
 import { HEALTH_PATH, healthCheck } from './health.ts';
+import { notFoundPages, sendNotFound } from './not-found.ts';
 import { startJobs } from './jobs.ts';
 import { liveBuilds } from './live-builds.ts';
 import { logUnhandledRejections, refuse, withErrorBoundary } from './request-boundary.ts';
@@ -146,7 +147,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const largerBodies = bodyLimits(featureContext(built.config, true));
   // Paths and origins are read against the site the build was made for, never against `Host`.
   const siteOrigin = new URL(built.site).origin;
-  const astro = async (req: http.IncomingMessage, res: http.ServerResponse) => void (await live.handler(req, res, undefined, locals));
+  // An address no route matches gets the 404 page of its language (see not-found.ts); Astro renders a
+  // project's own 404 that is not prerendered.
+  const astro = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const build = live;
+    const notFound = () => sendNotFound(build.notFound, new URL(req.url ?? '/', siteOrigin).pathname, req, res) || build.handler(req, res, undefined, locals);
+    await build.handler(req, res, notFound, locals);
+  };
   const publishing =
     runtimes.publishes || shared
       ? liveBuilds({
@@ -272,7 +279,8 @@ async function loadBuild(dir: string) {
       else res.setHeader('Cache-Control', 'public, max-age=0, must-revalidate');
     },
   });
-  return { dir, handler, statics };
+  const notFound = notFoundPages(path.join(dir, 'client'), readBuildInfo(dir).config.site);
+  return { dir, handler, statics, notFound };
 }
 
 /** Methods an Astro page or endpoint can be asked with, besides GET and HEAD. */

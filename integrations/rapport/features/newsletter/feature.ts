@@ -30,9 +30,10 @@ export const newsletterFeature: RapportFeature = {
       : []),
     ...(config.features.newsletter
       ? [
-          { pattern: '/newsletter', entrypoint: route('index.astro') },
-          { pattern: '/newsletter/[slug]', entrypoint: route('[slug].astro') },
-          { pattern: '/newsletter/rss.xml', entrypoint: route('rss.xml.ts') },
+          // In each locale: the issues written in it, and a feed of them (`/fr/newsletter/rss.xml`).
+          { pattern: '/newsletter', entrypoint: route('index.astro'), localized: true },
+          { pattern: '/newsletter/[slug]', entrypoint: route('[slug].astro'), localized: true },
+          { pattern: '/newsletter/rss.xml', entrypoint: route('rss.xml.ts'), localized: true },
         ]
       : []),
     // The issues for the server to send as campaigns: written by the build, then moved out of the public folder.

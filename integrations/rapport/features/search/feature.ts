@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { localizedPath } from '../../config/locales.ts';
 import type { RapportFeature } from '../../core/feature.ts';
 import { kb } from '../../site/build/weight-report.ts';
 import { buildSearch } from './build-search.ts';
@@ -11,15 +10,9 @@ import { SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION, SiteSearch, type SearchIndexFi
 export const searchFeature: RapportFeature = {
   id: 'search',
   enabled: ({ config }) => config.features.search,
-  // One results page per locale (`/search`, `/fr/search`): the path says which language's pages to search.
-  routes: ({ server, config }) =>
-    server
-      ? config.site.locales.map((locale) => ({
-          pattern: localizedPath(config.site, locale, '/search'),
-          entrypoint: fileURLToPath(new URL('./routes/search.astro', import.meta.url)),
-          private: true,
-        }))
-      : [],
+  // In each locale (`/search`, `/fr/search`): the path says which language's pages to search.
+  routes: ({ server }) =>
+    server ? [{ pattern: '/search', entrypoint: fileURLToPath(new URL('./routes/search.astro', import.meta.url)), private: true, localized: true }] : [],
   async afterBuild({ pages, outDir, serverDir, cacheDir, logger }) {
     const started = performance.now();
     const search = await buildSearch({ pages, outDir, serverDir, cacheDir });

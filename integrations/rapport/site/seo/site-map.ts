@@ -1,4 +1,6 @@
-import { entriesIn } from '../../content/translations.ts';
+import { entriesIn, slugOf } from '../../content/translations.ts';
+import { translator } from '../../i18n/translate.ts';
+import { localHref } from '../page-locale.ts';
 import privacy from 'virtual:rapport/privacy';
 import siteMapParts from 'virtual:rapport/site-map-sections';
 import type { RapportConfig } from '../../config/schema.ts';
@@ -22,19 +24,21 @@ export function itemsOrCategories<T>(items: readonly T[], item: (t: T) => { titl
     : items.map(item);
 }
 
-/** Every indexable page generated from content (or its category pages, on large sites), grouped for the HTML site map. */
+/** Every indexable page generated from content (or its category pages, on large sites), grouped for the HTML site map, in one locale. */
 export async function siteMapSections(config: RapportConfig, locale: string = config.site.locale): Promise<SiteMapSection[]> {
-  const pages = (await entriesIn('pages', locale, (p) => !p.data.noindex)).map((p) => ({
-    title: p.id === 'home' ? 'Home' : p.data.title,
-    href: p.id === 'home' ? '/' : `/${p.id}/`,
-  }));
+  const say = translator(config.site, locale);
+  const href = (path: string) => localHref(locale, path);
+  const pages = (await entriesIn('pages', locale, (p) => !p.data.noindex)).map((p) => {
+    const slug = slugOf(p);
+    return slug === 'home' ? { title: say('sitemap.home'), href: href('/') } : { title: p.data.title, href: href(`/${slug}/`) };
+  });
   const audiences = (await entriesIn('audiences', locale)).sort((a, b) => a.data.order - b.data.order);
   const about: SiteMapSection = {
-    heading: 'About us',
+    heading: say('sitemap.about'),
     links: [
       ...pages,
-      ...audiences.map((a) => ({ title: a.data.title, href: `/${a.id}/` })),
-      ...(privacy ? [{ title: 'Privacy statement', href: '/privacy' }] : []),
+      ...audiences.map((a) => ({ title: a.data.title, href: href(`/${slugOf(a)}/`) })),
+      ...(privacy ? [{ title: say('sitemap.privacy'), href: href('/privacy') }] : []),
     ],
   };
   // The enabled features' parts (products, questions and answers, newsletter), in their order.
