@@ -37,6 +37,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         '0006-console',
         '0007-campaigns',
         '0008-privacy-rights',
+        '0009-languages',
       ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
@@ -92,6 +93,17 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
     expect(rows).toHaveLength(1);
   });
 
+  it('keeps the language of the latest form a contact sent, and keeps it when staff or a command add them', async () => {
+    const first = await upsertContact(store.db, { email: 'lang@example.com', name: 'Lou', language: 'en-CA' });
+    expect(first.language).toBe('en-CA');
+    // A later form in French: the person's latest choice.
+    expect((await upsertContact(store.db, { email: 'LANG@example.com', name: 'Lou', language: 'fr-CA' })).language).toBe('fr-CA');
+    // Staff or the CLI add the same address without a language: the person's choice stays.
+    expect((await upsertContact(store.db, { email: 'lang@example.com', name: 'Lou', kind: 'partner' })).language).toBe('fr-CA');
+    // A contact nobody's form created has none (their mail goes in the site's default).
+    expect((await upsertContact(store.db, { email: 'staff-added@example.com', name: 'Sam' })).language).toBeNull();
+  });
+
   it('stores markup in a name as plain text', async () => {
     const name = '<script>alert("x")</script> Zoë';
     const contact = await upsertContact(store.db, { email: 'markup@example.com', name });
@@ -109,13 +121,16 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       policy_version: '2026-11-01+abc123',
       source: 'web:/subscribe',
     };
-    await appendConsent(store.db, { ...base, action: 'granted' }, clock('2026-04-01T09:00:00.000Z'));
+    await appendConsent(store.db, { ...base, action: 'granted', language: 'fr-CA' }, clock('2026-04-01T09:00:00.000Z'));
     await appendConsent(store.db, { ...base, action: 'withdrawn', source: 'mail:one-click' }, clock('2026-05-01T09:00:00.000Z'));
     const history = await consentHistory(store.db, contact.id);
-    expect(history.map((h) => [h.action, h.source, h.created_at])).toEqual([
-      ['granted', 'web:/subscribe', '2026-04-01T09:00:00.000Z'],
-      ['withdrawn', 'mail:one-click', '2026-05-01T09:00:00.000Z'],
+    expect(history.map((h) => [h.action, h.source, h.language, h.created_at])).toEqual([
+      ['granted', 'web:/subscribe', 'fr-CA', '2026-04-01T09:00:00.000Z'],
+      ['withdrawn', 'mail:one-click', null, '2026-05-01T09:00:00.000Z'],
     ]);
+    await expect(store.db.updateTable('consent_ledger').set({ language: 'en-CA' }).where('contact_id', '=', contact.id).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(store.db.updateTable('consent_ledger').set({ action: 'granted' }).where('contact_id', '=', contact.id).execute()).rejects.toThrow(
       /append-only/,
     );

@@ -82,6 +82,9 @@ export function fieldMessage(key: MessageKey, vars?: MessageVars): string {
   return text;
 }
 
+/** Whether a text is a catalogue text a translator says in its own locale (see `fieldMessage`), rather than words written in code. */
+export const isCatalogueText = (message: string): boolean => fieldTexts.has(message);
+
 /** The names of the values a message takes (`{max, number}` → `max`), for checking translations against the source. */
 export function variablesOf(text: string): Set<string> {
   const names = new Set<string>();

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'astro/zod';
 import type { FieldPrivacy, Purpose } from '../privacy/vocabulary.ts';
+import { SOURCE_LOCALE } from '../../i18n/catalogues.ts';
+import { DEFAULT_TRANSLATOR, isCatalogueText, type Translator } from '../../i18n/translate.ts';
 
 export interface FieldOption {
   value: string;
@@ -39,11 +41,18 @@ export interface FormDefinition<S extends z.ZodObject = z.ZodObject> {
 /** `subscribe@1`: what the ledger records as the form a consent came from. */
 export const formKey = (form: FormDefinition) => `${form.id}@${form.version}`;
 
-/** SHA-256 of the exact wording a visitor agreed to (the consent text, else the button). */
-export const wordingHash = (form: FormDefinition) =>
-  createHash('sha256')
-    .update(form.consent ?? form.submit)
-    .digest('hex');
+/**
+ * The exact wording a visitor agrees to (the consent text, else the button) as the form shows it
+ * in `say`'s locale: a catalogue text (`fieldMessage`) in that language, any other text as written.
+ */
+export const shownWording = (form: FormDefinition, say: Translator = DEFAULT_TRANSLATOR) => say.text(form.consent ?? form.submit);
+
+/** The language that wording was shown in: `say`'s for a catalogue text, else the one Rapport's code is written in (en-CA). */
+export const wordingLanguage = (form: FormDefinition, say: Translator = DEFAULT_TRANSLATOR) =>
+  isCatalogueText(form.consent ?? form.submit) ? say.locale : SOURCE_LOCALE;
+
+/** SHA-256 of the exact wording a visitor agreed to, in the language it was shown in. */
+export const wordingHash = (form: FormDefinition, say: Translator = DEFAULT_TRANSLATOR) => createHash('sha256').update(shownWording(form, say)).digest('hex');
 
 export interface FieldView {
   name: string;

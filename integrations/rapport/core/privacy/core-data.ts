@@ -147,6 +147,7 @@ export const coreData = (): PersonalData => ({
         organisation: null,
         notes: null,
         email_confirmed_at: null,
+        language: null,
         erased_at: at.toISOString(),
         updated_at: at.toISOString(),
       })

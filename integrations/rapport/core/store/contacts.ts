@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { ConsentLedgerTable, Contact, ContactKind, Database } from './schema.ts';
 
 /** The current time as the store writes it. Passed in so tests control it. */
@@ -9,11 +9,12 @@ export const systemClock: Clock = () => new Date();
 /**
  * Finds or creates the contact for an e-mail address (compared case-insensitively). An existing
  * contact keeps its name and kind: a form cannot overwrite what the business already knows
- * (a name is only filled in when none was known).
+ * (a name is only filled in when none was known). A `language` (the locale of the form sent) is
+ * the person's latest choice and replaces the one stored; without one (staff, the CLI) it stays.
  */
 export async function upsertContact(
   db: Kysely<Database>,
-  input: { email: string; name: string; organisation?: string | null | undefined; kind?: ContactKind | undefined },
+  input: { email: string; name: string; organisation?: string | null | undefined; kind?: ContactKind | undefined; language?: string | undefined },
   clock: Clock = systemClock,
 ): Promise<Contact> {
   const now = clock().toISOString();
@@ -27,16 +28,25 @@ export async function upsertContact(
       kind: input.kind ?? 'prospect',
       created_at: now,
       updated_at: now,
+      language: input.language ?? null,
     })
     .onConflict((oc) =>
-      oc.column('email').doUpdateSet({ updated_at: now, name: sql<string>`case when contacts.name = '' then excluded.name else contacts.name end` }),
+      oc.column('email').doUpdateSet({
+        updated_at: now,
+        name: sql<string>`case when contacts.name = '' then excluded.name else contacts.name end`,
+        language: sql<string | null>`coalesce(excluded.language, contacts.language)`,
+      }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-/** Appends one consent event. The ledger is never changed afterwards (the database enforces it). */
-export async function appendConsent(db: Kysely<Database>, record: Omit<ConsentLedgerTable, 'id' | 'created_at'>, clock: Clock = systemClock): Promise<void> {
+/** Appends one consent event (`language`: the one its wording was shown in). The ledger is never changed afterwards (the database enforces it). */
+export async function appendConsent(
+  db: Kysely<Database>,
+  record: Omit<Insertable<ConsentLedgerTable>, 'id' | 'created_at'>,
+  clock: Clock = systemClock,
+): Promise<void> {
   await db
     .insertInto('consent_ledger')
     .values({ ...record, id: randomUUID(), created_at: clock().toISOString() })

@@ -8,6 +8,7 @@ import * as confirmedAddresses from './migrations/0005-confirmed-addresses.ts';
 import * as staffConsole from './migrations/0006-console.ts';
 import * as campaigns from './migrations/0007-campaigns.ts';
 import * as privacyRights from './migrations/0008-privacy-rights.ts';
+import * as languages from './migrations/0009-languages.ts';
 import type { Store } from './open-store.ts';
 
 /** Versioned migrations, in order. Names are permanent: never rename or edit a shipped one. */
@@ -21,6 +22,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0006-console': { up: (db) => staffConsole.up(db, store.dialect) },
     '0007-campaigns': { up: (db) => campaigns.up(db) },
     '0008-privacy-rights': { up: (db) => privacyRights.up(db, store.dialect) },
+    '0009-languages': { up: (db) => languages.up(db) },
   };
 }
 

@@ -54,6 +54,8 @@ export interface ContactsTable {
   notes: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the person's data was erased; the row stays, holding nothing about them, for what still points at it. */
   erased_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The language (BCP 47, e.g. `fr-CA`) of the last form they sent; their mail is written in it. Null: the site's default. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Append-only: the database refuses UPDATE and DELETE on this table. */
@@ -64,8 +66,10 @@ export interface ConsentLedgerTable {
   purpose: string;
   action: 'granted' | 'withdrawn';
   form_id: string;
-  /** SHA-256 of the exact wording shown next to the checkbox or button. */
+  /** SHA-256 of the exact wording shown next to the checkbox or button, in `language`. */
   wording_hash: string;
+  /** The language (BCP 47) the wording was shown in; null for consents recorded before languages were (the site's default). */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   policy_version: string;
   /** Where it happened, e.g. `web:/subscribe` or `mail:one-click`. */
   source: string;
