@@ -59,8 +59,28 @@ export default defineConfig({
       },
       crm: {
         lists: [
-          { id: 'news', label: 'The Chinook newsletter', description: 'New varieties, planting tips and farm news, four times a year.' },
-          { id: 'reminders', label: 'Planting reminders', description: 'A short note when it is time to order, plant or lift bulbs on the Prairies.' },
+          {
+            id: 'news',
+            label: 'The Chinook newsletter',
+            description: 'New varieties, planting tips and farm news, four times a year.',
+            translations: {
+              'fr-CA': {
+                label: 'L’infolettre Chinook',
+                description: 'Nouvelles variétés, conseils de plantation et nouvelles de la ferme, quatre fois par année.',
+              },
+            },
+          },
+          {
+            id: 'reminders',
+            label: 'Planting reminders',
+            description: 'A short note when it is time to order, plant or lift bulbs on the Prairies.',
+            translations: {
+              'fr-CA': {
+                label: 'Rappels de plantation',
+                description: 'Un mot bref quand vient le temps de commander, de planter ou d’arracher les bulbes dans les Prairies.',
+              },
+            },
+          },
         ],
         orders: {
           currency: 'CAD',

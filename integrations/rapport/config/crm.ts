@@ -1,4 +1,5 @@
 import { z } from 'astro/zod';
+import { LocaleTagSchema } from './locales.ts';
 import { OrdersSchema } from './orders.ts';
 
 /** One mailing list a visitor can subscribe to. */
@@ -9,7 +10,22 @@ export const MailingListSchema = z.strictObject({
   label: z.string().min(1).max(80),
   /** One sentence on what and how often. @example 'Planting tips and first pick of new bulbs, four times a year.' */
   description: z.string().min(1).max(200),
+  /**
+   * Its label and description in the site's other locales.
+   * @default undefined
+   * @example { 'fr-CA': { label: 'L’infolettre', description: 'Conseils de plantation, quatre fois par année.' } }
+   */
+  translations: z.record(LocaleTagSchema, z.strictObject({ label: z.string().min(1).max(80), description: z.string().min(1).max(200) })).optional(),
 });
+
+/** A list as a visitor reading `locale` meets it: its words in that locale where the options give them. */
+export function listIn<L extends { label: string; description: string; translations?: Record<string, { label: string; description: string }> | undefined }>(
+  list: L,
+  locale: string,
+): L {
+  const own = list.translations?.[locale];
+  return own ? { ...list, label: own.label, description: own.description } : list;
+}
 
 /** Visitors' questions (`/faq/ask`): each becomes a draft FAQ entry for an editor to answer. */
 export const QuestionsSchema = z
