@@ -12,8 +12,10 @@ export const productsFeature: RapportFeature = {
   enabled: ({ config }) => config.features.products,
   siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 10 }),
   routes: () => [
-    { pattern: '/products', entrypoint: route('index.astro') },
-    { pattern: '/products/[slug]', entrypoint: route('[slug].astro') },
-    { pattern: '/products/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro') },
+    // In every locale: each lists that locale's products only (a product without a translation is left out of it).
+    // The list is a rest route so that a locale without products gets no page, as an untranslated product gets none.
+    { pattern: '/products/[...index]', entrypoint: route('index.astro'), localized: true },
+    { pattern: '/products/[slug]', entrypoint: route('[slug].astro'), localized: true },
+    { pattern: '/products/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro'), localized: true },
   ],
 };

@@ -1,6 +1,9 @@
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Price in the site's locale, e.g. `$14.95` for en-CA/CAD and `US$14.95` for en-CA/USD. */
+/** Price in a locale, e.g. `$14.95` for en-CA/CAD, `US$14.95` for en-CA/USD and `14,95 $` for fr-CA/CAD. */
 export function formatPrice(amount: number, currency: string, locale: string): string {
   const key = `${locale}|${currency}`;
   let format = formatters.get(key);
@@ -8,14 +11,16 @@ export function formatPrice(amount: number, currency: string, locale: string): s
   return format.format(amount);
 }
 
-const AVAILABILITY_LABELS: Record<string, string> = {
-  in_stock: 'In stock',
-  out_of_stock: 'Sold out',
-  preorder: 'Pre-order: ships in season',
-  backorder: 'Backorder: ships when restocked',
-  discontinued: 'No longer available',
+const AVAILABILITY_LABELS: Record<string, MessageKey> = {
+  in_stock: 'products.availability.in-stock',
+  out_of_stock: 'products.availability.out-of-stock',
+  preorder: 'products.availability.preorder',
+  backorder: 'products.availability.backorder',
+  discontinued: 'products.availability.discontinued',
 };
 
-export function availabilityLabel(availability: string): string {
-  return AVAILABILITY_LABELS[availability] ?? availability;
+/** How a product's availability is said to a visitor (in the default texts when no translator is given: the CMS, the order page). */
+export function availabilityLabel(availability: string, say: Translator = DEFAULT_TRANSLATOR): string {
+  const key = AVAILABILITY_LABELS[availability];
+  return key ? say(key) : availability;
 }
