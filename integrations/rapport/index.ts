@@ -15,7 +15,16 @@ import { scanPages } from './site/build/scan-pages.ts';
 import { routeLocales, routesInEveryLocale } from './site/locale-routes.ts';
 import type { PageFacts } from './core/page-facts.ts';
 import { prepareStatement, privacyModule, recordVersion, type PreparedStatement } from './features/privacy/prepare-statement.ts';
-import { accountSections, activeFeatures, consoleSections, featureContext, featureRoutes, resultPages, siteMapParts } from './features/declared.ts';
+import {
+  accountSections,
+  activeFeatures,
+  consoleSections,
+  featureContext,
+  featureRoutes,
+  resultPages,
+  resultPagesInEveryLocale,
+  siteMapParts,
+} from './features/declared.ts';
 import { CardRenderer } from './site/seo/og-image/card-renderer.ts';
 import { FileCache } from './internal/file-cache.ts';
 import { headCommit } from './internal/git.ts';
@@ -104,7 +113,12 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
         const declared = [
           ...siteRoutes(astro.srcDir, privacy !== undefined),
           ...featureRoutes(ctx),
-          ...Object.keys(results).map((pattern) => ({ pattern, entrypoint: siteRoute('routes/result.astro'), private: true })),
+          ...Object.entries(results).map(([pattern, page]) => ({
+            pattern,
+            entrypoint: siteRoute('routes/result.astro'),
+            private: true,
+            localized: page.localized === true,
+          })),
         ];
         project.routes = routeLocales(declared, config.site, astro.srcDir);
         const routes = routesInEveryLocale(declared, config.site);
@@ -125,7 +139,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
                 config,
                 project,
                 privacy: privacyModule(privacy),
-                results,
+                results: resultPagesInEveryLocale(ctx),
                 'account-sections': new ModuleList(accountSections(ctx).map((s) => s.entrypoint)),
                 'site-map-sections': new ModuleList(siteMapParts(ctx)),
                 'console-sections': consoleSections(ctx).map(({ id, label, path, order, permission }) => ({ id, label, path, order, permission })),

@@ -135,6 +135,30 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     expect(exempt.body).toContain('link');
   });
 
+  it('holds the French form routes to the same rules: origin check, POST only, one-click exemption only for /fr/unsubscribe', async () => {
+    const form = { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const body = 'email=fr-victim%40example.com&lists=news';
+    for (const path of ['/fr/subscribe', '/fr/subscribe/confirm', '/fr/subscribe/preferences', '/fr/faq/ask', '/fr/contact/message']) {
+      const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
+      expectClearAnswer(crossSite, `cross-site ${path}`);
+      expect(crossSite.status, path).toBe(403);
+      const put = await send(port, request('PUT', path, { ...form, Origin: origin() }, body));
+      expect(put.status, path).toBe(405);
+      expect(put.head).toMatch(/\r\nAllow: GET, HEAD, POST, OPTIONS/i);
+    }
+    // No Origin at all (a mail client's one click): only the unsubscribe form takes it, in either language.
+    const oneClick = await send(port, request('POST', '/fr/unsubscribe?token=x', form, 'List-Unsubscribe=One-Click'));
+    expectClearAnswer(oneClick, 'one-click /fr/unsubscribe');
+    expect(oneClick.status).toBe(400);
+    expect(oneClick.body).toContain('Ce lien est expiré ou a déjà servi. Les liens de nos courriels ne fonctionnent qu’une fois, et pour un temps limité.');
+    expect((await send(port, request('POST', '/fr/subscribe', form, body))).status).toBe(403);
+    // A locale the site does not have is no form: /de/subscribe is a page that does not exist.
+    const unknown = await send(port, request('POST', '/de/subscribe', { ...form, Origin: origin() }, body));
+    expectClearAnswer(unknown, '/de/subscribe');
+    expect(unknown.status).not.toBe(303);
+    expect(await db().selectFrom('contacts').select('id').where('email', '=', 'fr-victim@example.com').executeTakeFirst()).toBeUndefined();
+  });
+
   it('refuses a post with thousands of made-up field names before reading it (finding 2)', async () => {
     const names = Array.from({ length: 6_000 }, (_, i) => `f${i}=1`).join('&');
     expect(names.length).toBeLessThan(65_536);
@@ -249,6 +273,13 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/subscribe',
       '/subscribe/confirm',
       '/unsubscribe',
+      '/fr/subscribe',
+      '/fr/subscribe/confirm',
+      '/fr/subscribe/preferences',
+      '/fr/subscribe/check-your-inbox',
+      '/fr/unsubscribe',
+      '/fr/faq/ask',
+      '/fr/contact/message',
       '/order',
       '/cart',
       '/faq/ask',

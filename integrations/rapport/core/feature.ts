@@ -10,6 +10,7 @@ import type { Permission } from './security/roles.ts';
 import type { Services } from './services.ts';
 import type { Store } from './store/open-store.ts';
 import type { Database } from './store/schema.ts';
+import type { Translator } from '../i18n/translate.ts';
 
 /**
  * What a feature is told when it declares itself. `config` is the options as the site can use
@@ -87,7 +88,13 @@ export interface ResultPage {
   /** Meta description (40–160 characters, unique like every other page's). */
   description: string;
   paragraphs: string[];
+  /** Default-locale paths; a page in another language links each one's page in that language where there is one. */
   links: Array<{ href: string; label: string }>;
+  /**
+   * Its words come from the catalogues (the `say` it was declared with), so it is served in each
+   * of the site's locales (`/fr/subscribe/confirmed`), where a localized form sends its visitor.
+   */
+  localized?: boolean | undefined;
 }
 
 /** What a feature's after-build step is given, once the pages are written. */
@@ -220,7 +227,8 @@ export interface RapportFeature {
   enabled(ctx: FeatureContext): boolean;
   routes?(ctx: FeatureContext): FeatureRoute[];
   forms?(ctx: FeatureContext): FormEndpoint[];
-  resultPages?(ctx: FeatureContext): Record<string, ResultPage>;
+  /** Its result pages by default-locale path, in `say`'s language (asked once per locale of the site). */
+  resultPages?(ctx: FeatureContext, say: Translator): Record<string, ResultPage>;
   /** Its part of the HTML site map: a module whose default export gives the section (`site/seo/site-map.ts`), and where it goes (smallest first). */
   siteMap?(ctx: FeatureContext): { entrypoint: string; order: number };
   /** Its parts of the staff console (when a feature hosts the console). */

@@ -12,6 +12,8 @@ import {
 import type { FormEndpoint } from '../core/forms/endpoint.ts';
 import type { FeaturePrivacy } from '../core/privacy/declaration.ts';
 import { serverPrivacy } from '../core/security/privacy.ts';
+import { localizedPath } from '../config/locales.ts';
+import { translator } from '../i18n/translate.ts';
 import { FEATURES } from './index.ts';
 
 // What the enabled features declare, gathered for the integration, the server, the dev server
@@ -63,9 +65,20 @@ export const siteMapParts = (ctx: FeatureContext): string[] =>
     .sort((a, b) => a.order - b.order)
     .map((p) => p.entrypoint);
 
-/** The pages forms send their visitors to, by path. */
-export function resultPages(ctx: FeatureContext): Record<string, ResultPage> {
-  return Object.assign({}, ...activeFeatures(ctx).map((f) => f.resultPages?.(ctx) ?? {})) as Record<string, ResultPage>;
+/** The pages forms send their visitors to, by path, in one locale (the site's default unless told). */
+export function resultPages(ctx: FeatureContext, locale: string = ctx.config.site.locale): Record<string, ResultPage> {
+  const say = translator(ctx.config.site, locale);
+  return Object.assign({}, ...activeFeatures(ctx).map((f) => f.resultPages?.(ctx, say) ?? {})) as Record<string, ResultPage>;
+}
+
+/** Every result page by the path it is served at: the default locale's, then each localized one in each other locale (`/fr/…`). */
+export function resultPagesInEveryLocale(ctx: FeatureContext): Record<string, ResultPage> {
+  const site = ctx.config.site;
+  const pages = { ...resultPages(ctx) };
+  for (const locale of site.locales.filter((code) => code !== site.locale)) {
+    for (const [path, page] of Object.entries(resultPages(ctx, locale))) if (page.localized) pages[localizedPath(site, locale, path)] = page;
+  }
+  return pages;
 }
 
 /**

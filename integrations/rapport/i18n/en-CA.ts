@@ -175,7 +175,8 @@ const messages = {
   'signup.lists.invalid': 'Choose one of the lists shown.',
   'signup.lists.missing': 'Tick at least one list.',
   'signup.submit': 'Subscribe',
-  'signup.consent': 'I agree to receive the e-mails ticked above from {site}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement.',
+  'signup.consent':
+    'I agree to receive the e-mails ticked above from {site}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement.',
   'signup.page.title': 'Subscribe by e-mail',
   'signup.page.description': 'Get {site}’s news by e-mail. We ask you to confirm first, and every message has a one-click unsubscribe link.',
   'signup.page.lead': 'Tell us where to send it and tick what you would like. We will e-mail you a link to confirm; nothing is sent before you do.',
@@ -202,10 +203,13 @@ const messages = {
   'signup.result.home': 'Back to {site}',
   'signup.result.check.title': 'Check your inbox to confirm',
   'signup.result.check.description': 'Confirm your e-mail subscription with the link we sent: until you do, we send nothing else.',
-  'signup.result.check.sent': 'We have sent a message to the address you gave. Open it and press the button inside to confirm your subscription; until then we send nothing else.',
-  'signup.result.check.spam': 'No message within a few minutes? Look in your spam or promotions folder. The link works for {hours} hours; after that, unconfirmed addresses are deleted.',
+  'signup.result.check.sent':
+    'We have sent a message to the address you gave. Open it and press the button inside to confirm your subscription; until then we send nothing else.',
+  'signup.result.check.spam':
+    'No message within a few minutes? Look in your spam or promotions folder. The link works for {hours} hours; after that, unconfirmed addresses are deleted.',
   'signup.result.check.already': 'Already subscribed? Then nothing changes and no new message is sent.',
-  'signup.result.check.budget': 'Still nothing after several tries today? To keep our forms from being used to send mail to strangers, we send at most three messages a day to an address that has not yet confirmed one; try again tomorrow.',
+  'signup.result.check.budget':
+    'Still nothing after several tries today? To keep our forms from being used to send mail to strangers, we send at most three messages a day to an address that has not yet confirmed one; try again tomorrow.',
   'signup.result.confirmed.title': 'You are subscribed',
   'signup.result.confirmed.description': 'Your e-mail subscription is confirmed; every message has a one-click unsubscribe link.',
   'signup.result.confirmed.text': 'Thank you: your subscription is confirmed. Every message we send has a link to unsubscribe with one click.',
@@ -224,7 +228,8 @@ const messages = {
   'mail.unsubscribe.text': 'Unsubscribe: {url}',
   'mail.and': 'and',
   'mail.subscribe.subject': 'Confirm your subscription to {site}',
-  'mail.subscribe.text': 'Someone, probably you, asked to receive {lists} from {site} at this address. Confirm with the button below and we will start sending.',
+  'mail.subscribe.text':
+    'Someone, probably you, asked to receive {lists} from {site} at this address. Confirm with the button below and we will start sending.',
   'mail.subscribe.action': 'Confirm my subscription',
   'mail.subscribe.ignore': 'If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after {hours} hours.',
   'mail.subscribe.why': 'You get this message because this address was entered on our sign-up form.',
@@ -233,8 +238,10 @@ const messages = {
   'mail.subscribed.preferences': 'To choose other lists, use this link (it works once): {url}',
   'mail.subscribed.why': 'You get this message because you confirmed your subscription.',
   'mail.faq-ask.subject': 'We received your question',
-  'mail.faq-ask.text': 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published.',
-  'mail.faq-ask.text-quoted': 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:',
+  'mail.faq-ask.text':
+    'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published.',
+  'mail.faq-ask.text-quoted':
+    'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:',
   'mail.faq-ask.ignore': 'If you did not ask us anything, ignore this message: someone typed your address on our question form.',
   'mail.faq-ask.why': 'You get this message because this address was entered on our question form.',
   'mail.contact.subject': 'We received your message',
@@ -242,7 +249,8 @@ const messages = {
   'mail.contact.default-subject': 'Message from the website',
   'mail.contact.text': 'Thank you for writing to {site}. We answer every message, usually within one working day.',
   'mail.contact.text-copy': 'Thank you for writing to {site}. We answer every message, usually within one working day. Here is a copy of what you sent:',
-  'mail.contact.ignore': 'If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.',
+  'mail.contact.ignore':
+    'If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.',
   'mail.contact.why': 'You get this message because this address was entered on our contact form.',
   'mail.contact.why-copy': 'You get this message because you wrote to us through our contact form.',
   // The privacy statement (/privacy): its vocabulary, the features' declarations, the laws, the page and its history.

@@ -171,10 +171,13 @@ const messages = {
   'signup.lists.invalid': 'Choisissez l’une des listes affichées.',
   'signup.lists.missing': 'Cochez au moins une liste.',
   'signup.submit': 'M’abonner',
-  'signup.consent': 'J’accepte de recevoir de {site} les courriels cochés ci-dessus. Chaque message contient un lien de désabonnement en un clic. La façon dont nous traitons votre adresse est décrite dans notre politique de confidentialité.',
+  'signup.consent':
+    'J’accepte de recevoir de {site} les courriels cochés ci-dessus. Chaque message contient un lien de désabonnement en un clic. La façon dont nous traitons votre adresse est décrite dans notre politique de confidentialité.',
   'signup.page.title': 'S’abonner par courriel',
-  'signup.page.description': 'Recevez les nouvelles de {site} par courriel. Nous vous demandons d’abord de confirmer, et chaque message contient un lien de désabonnement en un clic.',
-  'signup.page.lead': 'Dites-nous où l’envoyer et cochez ce qui vous intéresse. Nous vous enverrons par courriel un lien pour confirmer; rien n’est envoyé avant.',
+  'signup.page.description':
+    'Recevez les nouvelles de {site} par courriel. Nous vous demandons d’abord de confirmer, et chaque message contient un lien de désabonnement en un clic.',
+  'signup.page.lead':
+    'Dites-nous où l’envoyer et cochez ce qui vous intéresse. Nous vous enverrons par courriel un lien pour confirmer; rien n’est envoyé avant.',
   'signup.short.heading': 'Recevoir l’infolettre par courriel',
   'signup.short.lead': 'Nous vous envoyons d’abord un lien pour confirmer; rien n’est envoyé avant.',
   'signup.short.more-lists': 'Autres listes et détails',
@@ -198,20 +201,25 @@ const messages = {
   'signup.result.home': 'Retour à {site}',
   'signup.result.check.title': 'Vérifiez votre boîte de réception pour confirmer',
   'signup.result.check.description': 'Confirmez votre abonnement par courriel avec le lien envoyé\u00a0: d’ici là, nous n’envoyons rien d’autre.',
-  'signup.result.check.sent': 'Nous avons envoyé un message à l’adresse indiquée. Ouvrez-le et appuyez sur le bouton qu’il contient pour confirmer votre abonnement; d’ici là, nous n’envoyons rien d’autre.',
-  'signup.result.check.spam': 'Aucun message après quelques minutes? Regardez dans vos courriels indésirables ou promotions. Le lien fonctionne pendant {hours} heures; ensuite, les adresses non confirmées sont effacées.',
+  'signup.result.check.sent':
+    'Nous avons envoyé un message à l’adresse indiquée. Ouvrez-le et appuyez sur le bouton qu’il contient pour confirmer votre abonnement; d’ici là, nous n’envoyons rien d’autre.',
+  'signup.result.check.spam':
+    'Aucun message après quelques minutes? Regardez dans vos courriels indésirables ou promotions. Le lien fonctionne pendant {hours} heures; ensuite, les adresses non confirmées sont effacées.',
   'signup.result.check.already': 'Déjà abonné? Alors rien ne change et aucun nouveau message n’est envoyé.',
-  'signup.result.check.budget': 'Toujours rien après plusieurs essais aujourd’hui? Pour que nos formulaires ne servent pas à écrire à des inconnus, nous envoyons au plus trois messages par jour à une adresse qui n’en a encore confirmé aucun; réessayez demain.',
+  'signup.result.check.budget':
+    'Toujours rien après plusieurs essais aujourd’hui? Pour que nos formulaires ne servent pas à écrire à des inconnus, nous envoyons au plus trois messages par jour à une adresse qui n’en a encore confirmé aucun; réessayez demain.',
   'signup.result.confirmed.title': 'Votre abonnement est confirmé',
   'signup.result.confirmed.description': 'Votre abonnement par courriel est confirmé; chaque message contient un lien de désabonnement en un clic.',
-  'signup.result.confirmed.text': 'Merci\u00a0: votre abonnement est confirmé. Chaque message que nous envoyons contient un lien pour vous désabonner en un clic.',
+  'signup.result.confirmed.text':
+    'Merci\u00a0: votre abonnement est confirmé. Chaque message que nous envoyons contient un lien pour vous désabonner en un clic.',
   'signup.result.confirmed.archive': 'Lire les infolettres précédentes',
   'signup.result.saved.title': 'Votre choix est enregistré',
   'signup.result.saved.description': 'Votre choix de listes de courriels est enregistré\u00a0: nous n’envoyons que les listes cochées.',
   'signup.result.saved.text': 'Nous vous enverrons seulement les listes que vous avez cochées.',
   'signup.result.unsubscribed.title': 'Vous êtes désabonné',
   'signup.result.unsubscribed.description': 'Vous êtes désabonné de cette liste et ne la recevrez plus.',
-  'signup.result.unsubscribed.text': 'Nous ne vous enverrons plus cette liste. Si vous vous êtes désabonné par erreur, vous pouvez vous réabonner en tout temps.',
+  'signup.result.unsubscribed.text':
+    'Nous ne vous enverrons plus cette liste. Si vous vous êtes désabonné par erreur, vous pouvez vous réabonner en tout temps.',
   'signup.result.unsubscribed.again': 'Se réabonner',
   'mail.greeting.named': 'Bonjour {name},',
   'mail.greeting.plain': 'Bonjour,',
@@ -220,25 +228,31 @@ const messages = {
   'mail.unsubscribe.text': 'Se désabonner\u00a0: {url}',
   'mail.and': 'et',
   'mail.subscribe.subject': 'Confirmez votre abonnement à {site}',
-  'mail.subscribe.text': 'Quelqu’un, sans doute vous, a demandé à recevoir {lists} de {site} à cette adresse. Confirmez avec le bouton ci-dessous et nous commencerons les envois.',
+  'mail.subscribe.text':
+    'Quelqu’un, sans doute vous, a demandé à recevoir {lists} de {site} à cette adresse. Confirmez avec le bouton ci-dessous et nous commencerons les envois.',
   'mail.subscribe.action': 'Confirmer mon abonnement',
-  'mail.subscribe.ignore': 'Si ce n’était pas vous, ignorez ce message\u00a0: sans confirmation, rien n’est envoyé, et l’adresse est effacée après {hours} heures.',
+  'mail.subscribe.ignore':
+    'Si ce n’était pas vous, ignorez ce message\u00a0: sans confirmation, rien n’est envoyé, et l’adresse est effacée après {hours} heures.',
   'mail.subscribe.why': 'Vous recevez ce message parce que cette adresse a été inscrite dans notre formulaire d’abonnement.',
   'mail.subscribed.subject': 'Votre abonnement à {lists} est confirmé',
   'mail.subscribed.text': 'Merci d’avoir confirmé. Vous recevrez {lists} de {site} à cette adresse.',
   'mail.subscribed.preferences': 'Pour choisir d’autres listes, utilisez ce lien (il ne fonctionne qu’une fois)\u00a0: {url}',
   'mail.subscribed.why': 'Vous recevez ce message parce que vous avez confirmé votre abonnement.',
   'mail.faq-ask.subject': 'Nous avons reçu votre question',
-  'mail.faq-ask.text': 'Merci de votre question. Nous répondons aux questions dans notre FAQ pour que tout le monde puisse lire la réponse; nous vous écrirons une seule fois, quand la vôtre sera publiée.',
-  'mail.faq-ask.text-quoted': 'Merci de votre question. Nous répondons aux questions dans notre FAQ pour que tout le monde puisse lire la réponse; nous vous écrirons une seule fois, quand la vôtre sera publiée. Votre question\u00a0:',
+  'mail.faq-ask.text':
+    'Merci de votre question. Nous répondons aux questions dans notre FAQ pour que tout le monde puisse lire la réponse; nous vous écrirons une seule fois, quand la vôtre sera publiée.',
+  'mail.faq-ask.text-quoted':
+    'Merci de votre question. Nous répondons aux questions dans notre FAQ pour que tout le monde puisse lire la réponse; nous vous écrirons une seule fois, quand la vôtre sera publiée. Votre question\u00a0:',
   'mail.faq-ask.ignore': 'Si vous ne nous avez rien demandé, ignorez ce message\u00a0: quelqu’un a tapé votre adresse dans notre formulaire de questions.',
   'mail.faq-ask.why': 'Vous recevez ce message parce que cette adresse a été inscrite dans notre formulaire de questions.',
   'mail.contact.subject': 'Nous avons reçu votre message',
   'mail.contact.subject-copy': 'Nous avons reçu votre message\u00a0: {subject}',
   'mail.contact.default-subject': 'Message envoyé du site Web',
   'mail.contact.text': 'Merci d’avoir écrit à {site}. Nous répondons à chaque message, habituellement en un jour ouvrable.',
-  'mail.contact.text-copy': 'Merci d’avoir écrit à {site}. Nous répondons à chaque message, habituellement en un jour ouvrable. Voici une copie de ce que vous avez envoyé\u00a0:',
-  'mail.contact.ignore': 'Si vous ne nous avez pas écrit, ignorez ce message\u00a0: quelqu’un a tapé votre adresse dans notre formulaire de contact, et nous ne vous écrirons plus, sauf pour répondre.',
+  'mail.contact.text-copy':
+    'Merci d’avoir écrit à {site}. Nous répondons à chaque message, habituellement en un jour ouvrable. Voici une copie de ce que vous avez envoyé\u00a0:',
+  'mail.contact.ignore':
+    'Si vous ne nous avez pas écrit, ignorez ce message\u00a0: quelqu’un a tapé votre adresse dans notre formulaire de contact, et nous ne vous écrirons plus, sauf pour répondre.',
   'mail.contact.why': 'Vous recevez ce message parce que cette adresse a été inscrite dans notre formulaire de contact.',
   'mail.contact.why-copy': 'Vous recevez ce message parce que vous nous avez écrit par notre formulaire de contact.',
   // La politique de confidentialité (/fr/privacy) : son vocabulaire, les déclarations des fonctions, les lois, la page et son historique.

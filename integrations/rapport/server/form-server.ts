@@ -6,7 +6,7 @@ import { endpointForm, type FormEndpoint, type FormOutcome, type FormRequest } f
 import { fieldAllowance, type FormState } from '../core/forms/read-form.ts';
 import { runForm } from '../core/forms/run-form.ts';
 import { readBody } from '../core/http-io.ts';
-import { localizedPath } from '../config/locales.ts';
+import { localizedPath, type SiteLocales } from '../config/locales.ts';
 import { translator } from '../i18n/translate.ts';
 
 /** What server-rendered pages find in `Astro.locals.rapport`. */
@@ -70,7 +70,11 @@ export async function serveForm(
   switch (outcome.kind) {
     case 'redirect':
       context.onAccepted?.();
-      res.writeHead(303, { Location: outcome.location, 'Cache-Control': 'no-store', ...(outcome.cookies ? { 'Set-Cookie': outcome.cookies } : {}) });
+      res.writeHead(303, {
+        Location: endpoint.localized ? inLocale(site, say.locale, outcome.location) : outcome.location,
+        'Cache-Control': 'no-store',
+        ...(outcome.cookies ? { 'Set-Cookie': outcome.cookies } : {}),
+      });
       res.end();
       return;
     case 'text':
@@ -82,6 +86,13 @@ export async function serveForm(
       await context.astro(req, res, undefined, { rapport: { services: context.services, form: outcome.state } });
     }
   }
+}
+
+/** A site path (query kept) in a locale: `/subscribe/confirmed` → `/fr/subscribe/confirmed`; anything else as it is. */
+function inLocale(site: SiteLocales, locale: string, location: string): string {
+  if (!location.startsWith('/') || location.startsWith('//')) return location;
+  const at = location.search(/[?#]/);
+  return at < 0 ? localizedPath(site, locale, location) : localizedPath(site, locale, location.slice(0, at)) + location.slice(at);
 }
 
 function answer(res: http.ServerResponse, status: number, text: string) {

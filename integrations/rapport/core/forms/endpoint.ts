@@ -45,6 +45,11 @@ export interface FormEndpoint<S extends z.ZodObject = z.ZodObject> {
    * Only for forms whose handler does nothing a bot could abuse without a confirmation (double opt-in).
    */
   drawnOnStaticPages?: boolean | undefined;
+  /**
+   * Its form page and result pages are served in each of the site's locales (`localized` routes and
+   * result pages): a post to `/fr/<path>` is sent on to the French result page (decoy included).
+   */
+  localized?: boolean | undefined;
   /** Looks at the raw post before the form is read; answers it alone when it returns an outcome. */
   intercept?(params: URLSearchParams, services: Services, request: FormRequest): Promise<FormOutcome | undefined>;
   handle(data: z.infer<S>, services: Services, request: FormRequest): Promise<FormOutcome>;

@@ -2,6 +2,7 @@ import type { Services } from '../services.ts';
 import type { Kysely } from 'kysely';
 import { take } from '../security/rate-limit.ts';
 import type { Database } from '../store/schema.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
 
 /**
  * How mail that a visitor's form sends to an address may go out:
@@ -28,5 +29,6 @@ export async function mailPermission(
   return (await take(s.limits.unsolicitedPerAddress, contact.email.toLowerCase(), trx)) > 0 ? 'none' : 'plain';
 }
 
-/** "Hello Ann," for a confirmed address, else "Hello," (a typed name is the visitor's text). */
-export const greeting = (permission: MailPermission, name: string | null | undefined) => (permission === 'confirmed' && name ? `Hello ${name},` : 'Hello,');
+/** "Hello Ann," for a confirmed address, else "Hello," (a typed name is the visitor's text), in `say`'s language. */
+export const greeting = (permission: MailPermission, name: string | null | undefined, say: Translator = DEFAULT_TRANSLATOR) =>
+  permission === 'confirmed' && name ? say('mail.greeting.named', { name }) : say('mail.greeting.plain');

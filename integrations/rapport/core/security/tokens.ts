@@ -2,13 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../store/contacts.ts';
 import type { Database } from '../store/schema.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** The shape of every token issued here; anything else is refused without a database query. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** SHA-256 of a token, as stored. The token itself never reaches the database. */
 /** The one answer for unknown, used, expired and mistyped links: nothing to learn from it. */
-export const LINK_REFUSED = 'This link has expired or has already been used. Links in our e-mails work once and for a limited time.';
+// A catalogue text: a page or form in another language says it in that language (`Translator.text`).
+export const LINK_REFUSED = fieldMessage('link.refused');
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

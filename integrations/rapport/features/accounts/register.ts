@@ -38,9 +38,19 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
   path: '/account/register',
   decoy: '/account/registered',
   form: registerForm,
-  async handle(data, s) {
+  async handle(data, s, request) {
     await s.db.transaction().execute(async (trx) => {
-      const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: data.kind ?? 'customer' }, s.clock);
+      const contact = await upsertContact(
+        trx,
+        {
+          email: data.email,
+          name: data.name,
+          organisation: data.organisation,
+          kind: data.kind ?? 'customer',
+          language: request.locale ?? s.config.site.locale,
+        },
+        s.clock,
+      );
       const existing = await trx.selectFrom('accounts').select('id').where('contact_id', '=', contact.id).executeTakeFirst();
       const now = s.clock().toISOString();
       if (!existing) {

@@ -9,6 +9,7 @@ import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
+import { mailTranslator } from '../../core/mail/mail-language.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
 
 export const contactForm = () =>
@@ -38,11 +39,21 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
   path: '/contact/message',
   decoy: '/contact/sent',
   form: contactForm,
-  async handle(data, s) {
+  async handle(data, s, request) {
     const limited = await s.db.transaction().execute(async (trx) => {
       const wait = await take(s.limits.messagesPerAddress, `contact:${data.email.toLowerCase()}`, trx);
       if (wait > 0) return wait;
-      const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: data.kind ?? 'prospect' }, s.clock);
+      const contact = await upsertContact(
+        trx,
+        {
+          email: data.email,
+          name: data.name,
+          organisation: data.organisation,
+          kind: data.kind ?? 'prospect',
+          language: request.locale ?? s.config.site.locale,
+        },
+        s.clock,
+      );
       const subject = data.subject ?? 'Message from the website';
       await recordActivity(
         trx,
@@ -56,36 +67,40 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       );
       // The copy of the message goes only to an address that has shown it is its owner's.
       const permission = await mailPermission(trx, s, contact);
+      const say = mailTranslator(s.config.site, contact);
+      const site = s.config.site.name;
       if (permission === 'confirmed') {
         await enqueueMail(
           trx,
-          composeMail({
-            to: contact.email,
-            subject: `We received your message: ${subject}`,
-            greeting: greeting(permission, data.name),
-            paragraphs: [
-              `Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day. Here is a copy of what you sent:`,
-            ],
-            quote: data.message,
-            footer: mailFooter(s.config, 'You get this message because you wrote to us through our contact form.'),
-            accent: s.config.site.accentColor,
-          }),
+          composeMail(
+            {
+              to: contact.email,
+              subject: say('mail.contact.subject-copy', { subject: data.subject ?? say('mail.contact.default-subject') }),
+              greeting: greeting(permission, data.name, say),
+              paragraphs: [say('mail.contact.text-copy', { site })],
+              quote: data.message,
+              footer: mailFooter(s.config, say('mail.contact.why-copy')),
+              accent: s.config.site.accentColor,
+            },
+            say,
+          ),
           s.clock,
         );
       } else if (permission === 'plain') {
         await enqueueMail(
           trx,
-          composeMail({
-            to: contact.email,
-            subject: `We received your message`,
-            greeting: greeting(permission, data.name),
-            paragraphs: [`Thank you for writing to ${s.config.site.name}. We answer every message, usually within one working day.`],
-            after: [
-              'If you did not write to us, ignore this message: someone typed your address on our contact form, and we will not write again unless we answer.',
-            ],
-            footer: mailFooter(s.config, 'You get this message because this address was entered on our contact form.'),
-            accent: s.config.site.accentColor,
-          }),
+          composeMail(
+            {
+              to: contact.email,
+              subject: say('mail.contact.subject'),
+              greeting: greeting(permission, data.name, say),
+              paragraphs: [say('mail.contact.text', { site })],
+              after: [say('mail.contact.ignore')],
+              footer: mailFooter(s.config, say('mail.contact.why')),
+              accent: s.config.site.accentColor,
+            },
+            say,
+          ),
           s.clock,
         );
       }

@@ -1,7 +1,7 @@
 import { recordActivity } from '../../core/store/timeline.ts';
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
-import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
 import { limitedOutcome, siteLink, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, message, ONE_LINE, personName } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
@@ -10,6 +10,8 @@ import { enqueueMail } from '../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
+import { mailTranslator } from '../../core/mail/mail-language.ts';
+import { translator } from '../../i18n/translate.ts';
 
 /** A question fits a FAQ entry's title (the FAQ schema allows 160 characters). */
 export const questionText = () =>
@@ -59,12 +61,15 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
   form: askForm,
   async handle(data, s, request) {
     const form = askForm(s.config);
+    const shown = translator(s.config.site, request.locale);
     const now = s.clock().toISOString();
     const wait = await s.db.transaction().execute(async (trx) => {
       const waits = [await take(s.limits.questionsPerIp, request.ip, trx)];
       if (data.email) waits.push(await take(s.limits.messagesPerAddress, `ask:${data.email.toLowerCase()}`, trx));
       if (Math.max(...waits) > 0) return Math.max(...waits);
-      const contact = data.email ? await upsertContact(trx, { email: data.email, name: data.name ?? '', kind: 'prospect' }, s.clock) : undefined;
+      const contact = data.email
+        ? await upsertContact(trx, { email: data.email, name: data.name ?? '', kind: 'prospect', language: shown.locale }, s.clock)
+        : undefined;
       const id = crypto.randomUUID();
       await trx
         .insertInto('faq_questions')
@@ -93,7 +98,8 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
             purpose: 'faq:answer-notice',
             action: 'granted',
             form_id: formKey(form),
-            wording_hash: wordingHash(form),
+            wording_hash: wordingHash(form, shown),
+            language: wordingLanguage(form, shown),
             policy_version: s.privacyVersion,
             source: 'web:/faq/ask',
           },
@@ -103,23 +109,21 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
         // The question is quoted back only to an address that has shown it is its owner's.
         const permission = await mailPermission(trx, s, contact);
         if (permission !== 'none') {
+          const say = mailTranslator(s.config.site, contact);
           await enqueueMail(
             trx,
-            composeMail({
-              to: contact.email,
-              subject: 'We received your question',
-              greeting: greeting(permission, data.name),
-              paragraphs: [
-                permission === 'confirmed'
-                  ? 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published. Your question:'
-                  : 'Thank you for asking. We answer questions on our FAQ page so that everyone can read the answer; we will write to you once, when yours is published.',
-              ],
-              ...(permission === 'confirmed'
-                ? { quote: data.question }
-                : { after: ['If you did not ask us anything, ignore this message: someone typed your address on our question form.'] }),
-              footer: mailFooter(s.config, 'You get this message because this address was entered on our question form.'),
-              accent: s.config.site.accentColor,
-            }),
+            composeMail(
+              {
+                to: contact.email,
+                subject: say('mail.faq-ask.subject'),
+                greeting: greeting(permission, data.name, say),
+                paragraphs: [permission === 'confirmed' ? say('mail.faq-ask.text-quoted') : say('mail.faq-ask.text')],
+                ...(permission === 'confirmed' ? { quote: data.question } : { after: [say('mail.faq-ask.ignore')] }),
+                footer: mailFooter(s.config, say('mail.faq-ask.why')),
+                accent: s.config.site.accentColor,
+              },
+              say,
+            ),
             s.clock,
           );
         }

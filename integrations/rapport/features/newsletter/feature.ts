@@ -22,10 +22,11 @@ export const newsletterFeature: RapportFeature = {
   routes: ({ config, server }) => [
     ...(config.crm.subscribe
       ? [
-          { pattern: '/subscribe', entrypoint: route('subscribe.astro'), private: true },
-          { pattern: '/subscribe/confirm', entrypoint: route('subscribe-confirm.astro'), private: true },
-          { pattern: '/subscribe/preferences', entrypoint: route('preferences.astro'), private: true },
-          { pattern: '/unsubscribe', entrypoint: route('unsubscribe.astro'), private: true },
+          // In each locale: a French page posts to `/fr/subscribe`, and the answer, the mail's links and the pages after stay French.
+          { pattern: '/subscribe', entrypoint: route('subscribe.astro'), private: true, localized: true },
+          { pattern: '/subscribe/confirm', entrypoint: route('subscribe-confirm.astro'), private: true, localized: true },
+          { pattern: '/subscribe/preferences', entrypoint: route('preferences.astro'), private: true, localized: true },
+          { pattern: '/unsubscribe', entrypoint: route('unsubscribe.astro'), private: true, localized: true },
         ]
       : []),
     ...(config.features.newsletter
@@ -58,7 +59,7 @@ export const newsletterFeature: RapportFeature = {
   siteMap: () => ({ entrypoint: fileURLToPath(new URL('./site-map.ts', import.meta.url)), order: 30 }),
   accountSections: () => [{ id: 'lists', entrypoint: fileURLToPath(new URL('./account/ListsSection.astro', import.meta.url)), order: 10 }],
   forms: ({ config }) => (config.crm.subscribe ? [subscribeEndpoint, confirmEndpoint, preferencesEndpoint, unsubscribeEndpoint] : []),
-  resultPages: ({ config }) => (config.crm.subscribe ? newsletterResultPages(config) : {}),
+  resultPages: ({ config }, say) => (config.crm.subscribe ? newsletterResultPages(config, say) : {}),
   privacy: ({ config }) => (config.crm.subscribe ? [newsletterPrivacy(config)] : []),
   async afterBuild({ outDir, serverDir, logger }) {
     const count = await writeIssuesForServer(outDir, serverDir);

@@ -1,6 +1,7 @@
 import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
-import { siteLink } from '../../core/forms/endpoint.ts';
+import { mailLink } from '../../core/mail/mail-language.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
 import { issueTokens } from '../../core/security/tokens.ts';
 import type { Database } from '../../core/store/schema.ts';
 
@@ -11,15 +12,27 @@ const LIST_LINK_TTL_MS = 400 * 86_400_000;
 
 /**
  * The links every list message carries: one-click unsubscribe (also the `List-Unsubscribe`
- * header) and a preferences page. Each is a single-use token made for this message.
+ * header) and a preferences page. Each is a single-use token made for this message; the pages
+ * they open are in the message's language (`say`).
  */
-export async function listMailLinks(db: Kysely<Database>, s: Pick<Services, 'site' | 'clock'>, contactId: string, list: string) {
-  const [links] = await listMailLinksFor(db, s, [{ contactId, list }]);
+export async function listMailLinks(
+  db: Kysely<Database>,
+  s: Pick<Services, 'site' | 'clock' | 'config'>,
+  contactId: string,
+  list: string,
+  say: Translator = DEFAULT_TRANSLATOR,
+) {
+  const [links] = await listMailLinksFor(db, s, [{ contactId, list }], say);
   return links!;
 }
 
 /** The same links for many readers at once (a campaign's batch): their tokens written together. */
-export async function listMailLinksFor(db: Kysely<Database>, s: Pick<Services, 'site' | 'clock'>, readers: ReadonlyArray<{ contactId: string; list: string }>) {
+export async function listMailLinksFor(
+  db: Kysely<Database>,
+  s: Pick<Services, 'site' | 'clock' | 'config'>,
+  readers: ReadonlyArray<{ contactId: string; list: string }>,
+  say: Translator = DEFAULT_TRANSLATOR,
+) {
   const tokens = await issueTokens(
     db,
     readers.flatMap(({ contactId, list }) => [
@@ -29,7 +42,7 @@ export async function listMailLinksFor(db: Kysely<Database>, s: Pick<Services, '
     s.clock,
   );
   return readers.map((_, i) => ({
-    unsubscribe: siteLink(s, '/unsubscribe', { token: tokens[2 * i]! }),
-    preferences: siteLink(s, '/subscribe/preferences', { token: tokens[2 * i + 1]! }),
+    unsubscribe: mailLink(s, say, '/unsubscribe', { token: tokens[2 * i]! }),
+    preferences: mailLink(s, say, '/subscribe/preferences', { token: tokens[2 * i + 1]! }),
   }));
 }

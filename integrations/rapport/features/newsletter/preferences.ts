@@ -3,7 +3,7 @@ import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
-import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { collects, tokenField } from '../../core/forms/fields.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
@@ -12,16 +12,17 @@ import type { Database } from '../../core/store/schema.ts';
 import { PREFERENCES } from './list-links.ts';
 import { LINK_REFUSED } from '../../core/security/tokens.ts';
 import { recallForUnsubscribe } from './campaigns/control.ts';
+import { fieldMessage, translator, type Translator } from '../../i18n/translate.ts';
 
 const listChoice = (config: RapportConfig) =>
   z
-    .array(z.enum(config.crm.lists.map((l) => l.id) as [string, ...string[]], { message: 'Choose one of the lists shown.' }))
+    .array(z.enum(config.crm.lists.map((l) => l.id) as [string, ...string[]], { message: fieldMessage('signup.lists.invalid') }))
     .max(20)
     .optional()
-    .meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) });
+    .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: 'The lists you chose' }) });
 
 const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
-const consentWording = (config: RapportConfig) => `I want the e-mails ticked above from ${config.site.name}, and none of the others.`;
+const consentWording = (config: RapportConfig) => fieldMessage('signup.preferences.consent', { site: config.site.name });
 
 /** The list choice behind a link from one of our e-mails. */
 export const preferencesForm = (config: RapportConfig) =>
@@ -32,7 +33,7 @@ export const preferencesForm = (config: RapportConfig) =>
     purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField(), lists: listChoice(config) }),
     options: listOptions(config),
-    submit: 'Save my choice',
+    submit: fieldMessage('signup.preferences.submit'),
     consent: consentWording(config),
     traps: false,
   }) satisfies FormDefinition;
@@ -46,7 +47,7 @@ export const accountListsForm = (config: RapportConfig) =>
     purpose: 'newsletter',
     schema: z.strictObject({ lists: listChoice(config) }),
     options: listOptions(config),
-    submit: 'Save my choice',
+    submit: fieldMessage('signup.preferences.submit'),
     consent: consentWording(config),
     traps: false,
   }) satisfies FormDefinition;
@@ -69,6 +70,8 @@ export async function applyListChoice(
   chosen: readonly string[],
   form: FormDefinition,
   source: string,
+  /** The language the form was shown in (its wording's hash is of that language's). */
+  shown: Translator = translator(s.config.site),
 ): Promise<void> {
   const now = s.clock().toISOString();
   const current = new Set(await confirmedLists(trx, contactId));
@@ -81,7 +84,8 @@ export async function applyListChoice(
         purpose: `newsletter:${list}`,
         action,
         form_id: formKey(form),
-        wording_hash: wordingHash(form),
+        wording_hash: wordingHash(form, shown),
+        language: wordingLanguage(form, shown),
         policy_version: s.privacyVersion,
         source,
       },
@@ -113,12 +117,14 @@ export async function applyListChoice(
 export const preferencesEndpoint: FormEndpoint<ReturnType<typeof preferencesForm>['schema']> = {
   path: '/subscribe/preferences',
   decoy: '/subscribe/preferences/saved',
+  localized: true,
   form: preferencesForm,
-  async handle(data, s) {
+  async handle(data, s, request) {
     const done = await s.db.transaction().execute(async (trx) => {
       const token = await consumeToken(trx, data.token, PREFERENCES, s.clock);
       if (!token?.contactId) return false;
-      await applyListChoice(trx, s, token.contactId, data.lists ?? [], preferencesForm(s.config), 'web:/subscribe/preferences');
+      const shown = translator(s.config.site, request.locale);
+      await applyListChoice(trx, s, token.contactId, data.lists ?? [], preferencesForm(s.config), 'web:/subscribe/preferences', shown);
       return true;
     });
     if (!done) return { kind: 'invalid', state: { form: 'preferences', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };

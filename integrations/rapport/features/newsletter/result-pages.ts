@@ -1,39 +1,44 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import type { ResultPage } from '../../core/feature.ts';
+import type { Translator } from '../../i18n/translate.ts';
 
-/** Where the sign-up, confirmation, preferences and unsubscribe forms send their visitor. */
-export function newsletterResultPages(config: RapportConfig): Record<string, ResultPage> {
+/** Where the sign-up, confirmation, preferences and unsubscribe forms send their visitor: in every locale, as those forms are. */
+export function newsletterResultPages(config: RapportConfig, say: Translator): Record<string, ResultPage> {
   const pages: Record<string, ResultPage> = {};
-  const home = { href: '/', label: `Back to ${config.site.name}` };
+  const home = { href: '/', label: say('signup.result.home', { site: config.site.name }) };
   // Not just "Check your inbox": that is the page after registering an account, and titles are unique.
   pages['/subscribe/check-your-inbox'] = {
-    title: 'Check your inbox to confirm',
-    description: 'Confirm your e-mail subscription with the link we sent: until you do, we send nothing else.',
+    title: say('signup.result.check.title'),
+    description: say('signup.result.check.description'),
     paragraphs: [
-      'We have sent a message to the address you gave. Open it and press the button inside to confirm your subscription; until then we send nothing else.',
-      `No message within a few minutes? Look in your spam or promotions folder. The link works for ${config.crm.signupExpiryHours} hours; after that, unconfirmed addresses are deleted.`,
-      'Already subscribed? Then nothing changes and no new message is sent.',
-      'Still nothing after several tries today? To keep our forms from being used to send mail to strangers, we send at most three messages a day to an address that has not yet confirmed one; try again tomorrow.',
+      say('signup.result.check.sent'),
+      say('signup.result.check.spam', { hours: config.crm.signupExpiryHours }),
+      say('signup.result.check.already'),
+      say('signup.result.check.budget'),
     ],
     links: [home],
+    localized: true,
   };
   pages['/subscribe/confirmed'] = {
-    title: 'You are subscribed',
-    description: 'Your e-mail subscription is confirmed; every message has a one-click unsubscribe link.',
-    paragraphs: ['Thank you: your subscription is confirmed. Every message we send has a link to unsubscribe with one click.'],
-    links: [{ href: '/newsletter/', label: 'Read past newsletters' }, home],
+    title: say('signup.result.confirmed.title'),
+    description: say('signup.result.confirmed.description'),
+    paragraphs: [say('signup.result.confirmed.text')],
+    links: [{ href: '/newsletter/', label: say('signup.result.confirmed.archive') }, home],
+    localized: true,
   };
   pages['/subscribe/preferences/saved'] = {
-    title: 'Your choice is saved',
-    description: 'Your choice of e-mail lists is saved: we send only the lists you ticked.',
-    paragraphs: ['We will send you only the lists you ticked.'],
+    title: say('signup.result.saved.title'),
+    description: say('signup.result.saved.description'),
+    paragraphs: [say('signup.result.saved.text')],
     links: [home],
+    localized: true,
   };
   pages['/unsubscribe/done'] = {
-    title: 'You are unsubscribed',
-    description: 'You are unsubscribed from this list and will not receive it any more.',
-    paragraphs: ['We will not send you this list any more. If you unsubscribed by mistake, you can sign up again at any time.'],
-    links: [{ href: '/subscribe', label: 'Subscribe again' }, home],
+    title: say('signup.result.unsubscribed.title'),
+    description: say('signup.result.unsubscribed.description'),
+    paragraphs: [say('signup.result.unsubscribed.text')],
+    links: [{ href: '/subscribe', label: say('signup.result.unsubscribed.again') }, home],
+    localized: true,
   };
   return pages;
 }

@@ -4,15 +4,17 @@ import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import { erasedAddressHash } from '../../core/privacy/core-data.ts';
 import type { RapportConfig } from '../../config/schema.ts';
-import { formKey, wordingHash, type FormDefinition } from '../../core/forms/define-form.ts';
+import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
-import { endpointForm, siteLink } from '../../core/forms/endpoint.ts';
+import { endpointForm } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { LINK_REFUSED } from '../../core/security/tokens.ts';
 import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
+import { joined, mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
+import { fieldMessage, translator } from '../../i18n/translate.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { consumeToken, issueToken } from '../../core/security/tokens.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
@@ -26,6 +28,8 @@ interface PendingConsent {
   lists: string[];
   form: string;
   wording: string;
+  /** The language the wording was shown in (absent in tokens issued before languages were recorded). */
+  language?: string;
   policy: string;
   source: string;
 }
@@ -40,17 +44,18 @@ export const subscribeForm = (config: RapportConfig) =>
     purpose: 'newsletter',
     schema: z.strictObject({
       email: emailAddress(),
-      name: optionalLine('Your name (optional)', 100, 'identity', 'name'),
+      name: optionalLine(fieldMessage('signup.name.label'), 100, 'identity', 'name'),
       lists: z
-        .array(z.enum(listIds(config), { message: 'Choose one of the lists shown.' }))
-        .min(1, 'Tick at least one list.')
+        .array(z.enum(listIds(config), { message: fieldMessage('signup.lists.invalid') }))
+        .min(1, fieldMessage('signup.lists.missing'))
         .max(20)
-        .meta({ title: 'Send me', ...collects('preferences', { as: 'The lists you chose' }) }),
+        .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: 'The lists you chose' }) }),
     }),
     options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
     defaults: { lists: [config.crm.lists[0]!.id] },
-    submit: 'Subscribe',
-    consent: `I agree to receive the e-mails ticked above from ${config.site.name}. Every message has a one-click unsubscribe link. How we handle your address is in our privacy statement.`,
+    // Catalogue texts: a French page shows them in French, and the ledger hashes what it showed.
+    submit: fieldMessage('signup.submit'),
+    consent: fieldMessage('signup.consent', { site: config.site.name }),
   }) satisfies FormDefinition;
 
 /**
@@ -62,15 +67,17 @@ export const subscribeForm = (config: RapportConfig) =>
 export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['schema']> = {
   path: '/subscribe',
   decoy: '/subscribe/check-your-inbox',
+  localized: true,
   form: subscribeForm,
   // The short sign-up on the archive, the issues and the home page (NewsletterSignup.astro): a
   // sign-up only asks for a confirmation mail, and those are limited per address and per IP.
   drawnOnStaticPages: true,
-  async handle(data, s) {
+  async handle(data, s, request) {
     // The definition built once per options (its key and wording hash too), not once per sign-up.
     const form = endpointForm(subscribeEndpoint, s);
+    const shown = translator(s.config.site, request.locale);
     await s.db.transaction().execute(async (trx) => {
-      const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '' }, s.clock);
+      const contact = await upsertContact(trx, { email: data.email, name: data.name ?? '', language: shown.locale }, s.clock);
       const now = s.clock().toISOString();
       // One upsert for every list ticked: a list already confirmed is left as it is and not
       // returned, so what comes back is what this sign-up still has to confirm.
@@ -99,29 +106,37 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
       if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'none') return;
-      const pending: PendingConsent = { lists: wanted, form: formKey(form), wording: wordingHash(form), policy: s.privacyVersion, source: 'web:/subscribe' };
+      const pending: PendingConsent = {
+        lists: wanted,
+        form: formKey(form),
+        wording: wordingHash(form, shown),
+        language: wordingLanguage(form, shown),
+        policy: s.privacyVersion,
+        source: 'web:/subscribe',
+      };
       const token = await issueToken(
         trx,
         { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 },
         s.clock,
       );
       const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
+      const say = mailTranslator(s.config.site, contact);
+      const site = s.config.site.name;
       await enqueueMail(
         trx,
-        composeMail({
-          to: contact.email,
-          subject: `Confirm your subscription to ${s.config.site.name}`,
-          greeting: greeting(permission, contact.name),
-          paragraphs: [
-            `Someone, probably you, asked to receive ${names.join(' and ')} from ${s.config.site.name} at this address. Confirm with the button below and we will start sending.`,
-          ],
-          action: { label: 'Confirm my subscription', url: siteLink(s, '/subscribe/confirm', { token }) },
-          after: [
-            `If it was not you, ignore this message: without confirmation nothing is sent, and the address is deleted after ${s.config.crm.signupExpiryHours} hours.`,
-          ],
-          footer: mailFooter(s.config, 'You get this message because this address was entered on our sign-up form.'),
-          accent: s.config.site.accentColor,
-        }),
+        composeMail(
+          {
+            to: contact.email,
+            subject: say('mail.subscribe.subject', { site }),
+            greeting: greeting(permission, contact.name, say),
+            paragraphs: [say('mail.subscribe.text', { lists: joined(say, names), site })],
+            action: { label: say('mail.subscribe.action'), url: mailLink(s, say, '/subscribe/confirm', { token }) },
+            after: [say('mail.subscribe.ignore', { hours: s.config.crm.signupExpiryHours })],
+            footer: mailFooter(s.config, say('mail.subscribe.why')),
+            accent: s.config.site.accentColor,
+          },
+          say,
+        ),
         s.clock,
       );
     });
@@ -136,7 +151,7 @@ export const confirmForm = () =>
     action: '/subscribe/confirm',
     purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField() }),
-    submit: 'Confirm my subscription',
+    submit: fieldMessage('signup.confirm.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
@@ -144,6 +159,7 @@ export const confirmForm = () =>
 export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schema']> = {
   path: '/subscribe/confirm',
   decoy: '/subscribe/confirmed',
+  localized: true,
   form: confirmForm,
   async handle(data, s) {
     const done = await s.db.transaction().execute(async (trx) => {
@@ -159,7 +175,7 @@ export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schem
 
 async function confirmLists(trx: Kysely<Database>, s: Services, contactId: string, pending: PendingConsent) {
   const now = s.clock().toISOString();
-  const contact = await trx.selectFrom('contacts').select(['email', 'name']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  const contact = await trx.selectFrom('contacts').select(['email', 'name', 'language']).where('id', '=', contactId).executeTakeFirstOrThrow();
   // Someone who had their information erased and now signs up again, and confirms it from their
   // mailbox, has given new consent: the mark that kept lists and imports away from them is lifted.
   await trx.deleteFrom('erased_addresses').where('hash', '=', erasedAddressHash(s.secret, contact.email)).execute();
@@ -177,6 +193,7 @@ async function confirmLists(trx: Kysely<Database>, s: Services, contactId: strin
         action: 'granted',
         form_id: pending.form,
         wording_hash: pending.wording,
+        language: pending.language ?? s.config.site.locale,
         policy_version: pending.policy,
         source: pending.source,
       },
@@ -185,19 +202,23 @@ async function confirmLists(trx: Kysely<Database>, s: Services, contactId: strin
   }
   const names = s.config.crm.lists.filter((l) => pending.lists.includes(l.id)).map((l) => l.label);
   await recordActivity(trx, { contactId, type: 'subscribed', summary: `Subscribed to ${names.join(', ')}`, data: { lists: pending.lists } }, now);
-  const links = await listMailLinks(trx, s, contactId, pending.lists[0]!);
+  const say = mailTranslator(s.config.site, contact);
+  const links = await listMailLinks(trx, s, contactId, pending.lists[0]!, say);
   await enqueueMail(
     trx,
-    composeMail({
-      to: contact.email,
-      subject: `You are subscribed to ${names.join(' and ')}`,
-      greeting: contact.name ? `Hello ${contact.name},` : 'Hello,',
-      paragraphs: [`Thank you for confirming. You will receive ${names.join(' and ')} from ${s.config.site.name} at this address.`],
-      after: [`To choose other lists, use this link (it works once): ${links.preferences}`],
-      footer: mailFooter(s.config, 'You get this message because you confirmed your subscription.'),
-      unsubscribeUrl: links.unsubscribe,
-      accent: s.config.site.accentColor,
-    }),
+    composeMail(
+      {
+        to: contact.email,
+        subject: say('mail.subscribed.subject', { lists: joined(say, names) }),
+        greeting: greeting('confirmed', contact.name, say),
+        paragraphs: [say('mail.subscribed.text', { lists: joined(say, names), site: s.config.site.name })],
+        after: [say('mail.subscribed.preferences', { url: links.preferences })],
+        footer: mailFooter(s.config, say('mail.subscribed.why')),
+        unsubscribeUrl: links.unsubscribe,
+        accent: s.config.site.accentColor,
+      },
+      say,
+    ),
     s.clock,
   );
 }

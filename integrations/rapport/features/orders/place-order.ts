@@ -1,7 +1,7 @@
 import { recordActivity } from '../../core/store/timeline.ts';
 import { z } from 'astro/zod';
 import type { RapportConfig } from '../../config/schema.ts';
-import { formKey, wordingHash, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
+import { formKey, wordingHash, wordingLanguage, type FieldOption, type FormDefinition } from '../../core/forms/define-form.ts';
 import { echoValues, limitedOutcome, waitText, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, message, ONE_LINE, optionalLine, personName } from '../../core/forms/fields.ts';
 import { groupParams, type FormValues } from '../../core/forms/read-form.ts';
@@ -16,6 +16,7 @@ import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary 
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
 import { COUNTRIES, countryInSentence, type CountryCode } from '../../config/regions.ts';
+import { translator } from '../../i18n/translate.ts';
 
 const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
   z
@@ -278,6 +279,8 @@ export const orderEndpoint: FormEndpoint = {
       country: countryOf(data),
     };
     const form = orderForm(config, s.catalog);
+    // The language the order form was sent in: the customer's, for their mail; the follow-up wording's as shown.
+    const shown = translator(config.site, request.locale);
     const result = await s.db
       .transaction()
       .execute(async (trx) => {
@@ -286,7 +289,11 @@ export const orderEndpoint: FormEndpoint = {
         if (existing) return { number: existing.number };
         const wait = await take(s.limits.messagesPerAddress, `order:${data.email.toLowerCase()}`, trx);
         if (wait > 0) return { wait };
-        const contact = await upsertContact(trx, { email: data.email, name: data.name, organisation: data.organisation, kind: 'customer' }, s.clock);
+        const contact = await upsertContact(
+          trx,
+          { email: data.email, name: data.name, organisation: data.organisation, kind: 'customer', language: shown.locale },
+          s.clock,
+        );
         // A purchase makes a prospect a customer; other kinds (a partner who orders) stay.
         if (contact.kind === 'prospect') await trx.updateTable('contacts').set({ kind: 'customer' }).where('id', '=', contact.id).execute();
         const now = s.clock();
@@ -361,7 +368,8 @@ export const orderEndpoint: FormEndpoint = {
               purpose: FOLLOW_UP_PURPOSE,
               action: 'granted',
               form_id: formKey(form),
-              wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }),
+              wording_hash: wordingHash({ ...form, consent: FOLLOW_UP_WORDING }, shown),
+              language: wordingLanguage({ ...form, consent: FOLLOW_UP_WORDING }, shown),
               policy_version: s.privacyVersion,
               source: `web:/order ${number}`,
             },
