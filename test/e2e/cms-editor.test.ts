@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { load } from 'cheerio';
@@ -48,6 +49,10 @@ describe('the editor in Decap: in without a second login, previews as the site s
     // A fresh load each time: Decap, moved between entries by the address's hash alone, kept the previous entry's body.
     await page.goto('about:blank');
     await page.goto(`${base}/admin/#/collections/${collection}/entries/${slug}`);
+    // On a site in two languages Decap opens the other language beside the entry; the preview is one click away.
+    const preview = page.locator('button[title="Toggle preview"]');
+    await preview.waitFor();
+    if ((await page.locator('#preview-pane').count()) === 0) await preview.click();
     const frame = page.frameLocator('#preview-pane');
     await frame.locator('main h1').waitFor();
     return frame;
@@ -117,6 +122,15 @@ describe('the editor in Decap: in without a second login, previews as the site s
     await open('products', 'daffodil-dutch-master');
     await page.fill('input[id^="price-field"]', '14.25');
     await expect.poll(() => page.frameLocator('#preview-pane').locator('.price').innerText()).toBe('$14.25');
+    // The French translation beside it: its words are its own, its price is the English one's (copied, not typed twice).
+    await page.getByRole('button', { name: 'Writing in EN' }).first().click();
+    await page.getByRole('menuitem', { name: 'fr', exact: true }).first().click();
+    const description = page.locator('input[id^="description-field"]').first();
+    await expect.poll(() => description.inputValue()).toMatch(/^Le narcisse à trompette classique/);
+    // The French side shows the price just typed on the English one.
+    await expect.poll(() => page.locator('input[id^="price-field"]').first().inputValue()).toBe('14.25');
+    await description.fill('Le grand narcisse jaune de nos champs, 45 cm de haut, que cerfs et rongeurs laissent tranquille année après année.');
+    await expect.poll(() => page.frameLocator('#preview-pane').locator('main').innerText()).toContain('Le grand narcisse jaune de nos champs');
     await page.click('button:text-is("Save")');
     await page.waitForSelector('text=Changes saved');
     await page.click('text=Status: Draft');
@@ -132,6 +146,16 @@ describe('the editor in Decap: in without a second login, previews as the site s
       .toMatch(/^(Live: your change is on the site \(\d+ s\)|Publishing failed)/);
     expect(await banner.innerText(), running.publishing?.status.log).toMatch(/^Live: your change is on the site \(\d+ s\)/);
     expect((await site('/products/daffodil-dutch-master/'))('.price').first().text()).toBe('$14.25');
+    const french = await site('/fr/products/daffodil-dutch-master/');
+    expect(french('meta[name="description"]').attr('content')).toBe(
+      'Le grand narcisse jaune de nos champs, 45 cm de haut, que cerfs et rongeurs laissent tranquille année après année.',
+    );
+    expect(french('.price').first().text().replace(/\s/g, ' ')).toBe('14,25 $');
+    // Each language in its own file on the live branch: the French words in the French one, the English ones untouched, the price in both.
+    const file = (name: string) => execFileSync('git', ['show', `main:content/products/${name}`], { cwd: server.project, encoding: 'utf8' });
+    expect(file('daffodil-dutch-master.fr.md')).toContain('Le grand narcisse jaune de nos champs');
+    expect(file('daffodil-dutch-master.en.md')).toContain('description: The classic all-yellow trumpet daffodil');
+    for (const name of ['daffodil-dutch-master.en.md', 'daffodil-dutch-master.fr.md']) expect(file(name)).toMatch(/^price: 14\.25$/m);
 
     // The next publish has an estimate: the status remembers how long the last one took.
     await waitFor(() => (running.publishing?.status.lastLiveSeconds ? true : undefined), 'the last publish time');
