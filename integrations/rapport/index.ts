@@ -203,7 +203,8 @@ function siteRoutes(srcDir: URL, hasStatement: boolean): FeatureRoute[] {
   const ownNotFound = ['astro', 'md', 'mdx', 'html'].some((ext) => existsSync(new URL(`pages/404.${ext}`, srcDir)));
   // `/fr/404` is Astro's 404 for the addresses under `/fr/` (and Rapport's server's, see server/not-found.ts).
   if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro'), localized: true });
-  if (hasStatement) routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro') });
+  // One statement per locale, the same declarations and version in each (features/privacy/prepare-statement.ts).
+  if (hasStatement) routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro'), localized: true });
   return routes;
 }
 

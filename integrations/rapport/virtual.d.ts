@@ -18,8 +18,16 @@ declare namespace App {
 declare module 'virtual:rapport/privacy' {
   type Statement = import('./features/privacy/build-statement.ts').Statement;
   type HistoryEntry = import('./features/privacy/history.ts').HistoryEntry;
-  /** The privacy statement and its versions, newest first; null when the site collects nothing and has no settings. */
-  const privacy: { statement: Omit<Statement, 'facts' | 'labels'>; history: Array<Omit<HistoryEntry, 'facts' | 'labels'>> } | null;
+  interface Worded {
+    statement: Omit<Statement, 'facts' | 'labels'>;
+    /** `changesIn`: the locale a version's changes are worded in, when not the page's (recorded before it had a statement in it). */
+    history: Array<Omit<HistoryEntry, 'facts' | 'labels' | 'translatedLabels'> & { changesIn?: string }>;
+  }
+  /**
+   * The privacy statement and its versions, newest first, in the site's default locale, and the same
+   * in each other locale (by BCP 47 tag); null when the site collects nothing and has no settings.
+   */
+  const privacy: (Worded & { translations: Record<string, Worded> }) | null;
   export default privacy;
 }
 

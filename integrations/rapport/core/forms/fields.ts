@@ -70,7 +70,7 @@ export const KIND_LABELS: Record<(typeof CONTACT_KINDS)[number], string> = {
 export const contactKind = () =>
   z
     .enum(CONTACT_KINDS, { message: fieldMessage('field.choice.invalid') })
-    .meta({ title: fieldMessage('field.kind.label'), ...collects('preferences', { as: 'Who you are to us (customer, supplier, partner…)' }) })
+    .meta({ title: fieldMessage('field.kind.label'), ...collects('preferences', { as: fieldMessage('privacy.field.kind') }) })
     .optional();
 
 /** The single-use token carried by a link's button page. */

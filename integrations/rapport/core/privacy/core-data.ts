@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { withPermit } from '../store/append-only.ts';
 import { likeEscaped, likeLiteral } from '../store/like.ts';
 import type { Database } from '../store/schema.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 import { CORE_RETENTION } from './core-retention.ts';
 import type { PersonalData } from './personal-data.ts';
 
@@ -156,16 +157,16 @@ export const coreData = (): PersonalData => ({
   },
   keeps: [
     {
-      what: 'The records of the consents you gave and withdrew (when, on which form, the wording you saw), under a number that no longer leads to your name or address',
-      why: 'Canada’s anti-spam law asks us to be able to prove consent; they are deleted when their own retention period ends',
+      what: fieldMessage('privacy.keeps.consents.what'),
+      why: fieldMessage('privacy.keeps.consents.why'),
     },
     {
-      what: 'A keyed fingerprint of your e-mail address (it cannot be turned back into the address)',
-      why: 'so that no list, campaign or import of ours ever writes to you again; signing up again yourself, and confirming it, lifts it',
+      what: fieldMessage('privacy.keeps.address-hash.what'),
+      why: fieldMessage('privacy.keeps.address-hash.why'),
     },
     {
-      what: 'The date of your request and that it was carried out',
-      why: 'to show we answered it',
+      what: fieldMessage('privacy.keeps.request.what'),
+      why: fieldMessage('privacy.keeps.request.why'),
     },
   ],
   retention: CORE_RETENTION,

@@ -1,5 +1,6 @@
 import { withPermit } from '../store/append-only.ts';
 import type { RetentionRule } from './personal-data.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** How many people one run erases at most: a run stays short, the next one goes on. */
 const ERASE_PER_RUN = 200;
@@ -12,8 +13,8 @@ const ERASE_PER_RUN = 200;
 export const inactiveContacts: RetentionRule = {
   kind: 'contacts',
   categories: ['identity', 'contact', 'preferences'],
-  from: 'after the last thing you did with us (an order, a message, a sign-up), once you have no account or subscription',
-  then: 'deleted, except what the law makes us keep (see “What deleting keeps”)',
+  from: fieldMessage('privacy.rule.contacts.from'),
+  then: fieldMessage('privacy.rule.contacts.then'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     const rows = await db
@@ -51,8 +52,8 @@ export const inactiveContacts: RetentionRule = {
 export const endedConsents: RetentionRule = {
   kind: 'consent',
   categories: ['consent'],
-  from: 'after the consent ends (you withdraw it, or your information is deleted)',
-  then: 'deleted',
+  from: fieldMessage('privacy.rule.consent.from'),
+  then: fieldMessage('privacy.rule.deleted'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     // The latest event per person and purpose decides whether that consent has ended.
@@ -92,8 +93,8 @@ export const endedConsents: RetentionRule = {
 export const sentMail: RetentionRule = {
   kind: 'sent-mail',
   categories: ['contact', 'technical'],
-  from: 'after we send it',
-  then: 'deleted (we keep only the fact that it was sent, without its content, in your history)',
+  from: fieldMessage('privacy.rule.sent-mail.from'),
+  then: fieldMessage('privacy.rule.sent-mail.then'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     const result = await db
@@ -123,8 +124,8 @@ export const sentMail: RetentionRule = {
 export const deliveryReports: RetentionRule = {
   kind: 'delivery-reports',
   categories: ['technical'],
-  from: 'after the report arrives',
-  then: 'deleted; if it stopped our e-mails to you, the fact that they are stopped stays',
+  from: fieldMessage('privacy.rule.delivery-reports.from'),
+  then: fieldMessage('privacy.rule.delivery-reports.then'),
   async enforce(db, due) {
     const result = await db.deleteFrom('mail_events').where('created_at', '<', due.cutoff.toISOString()).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -1,6 +1,7 @@
 import type { FeaturePrivacy } from '../privacy/declaration.ts';
 import { coreData } from '../privacy/core-data.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limit.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 const longestLimitHours = Math.max(...Object.values(DEFAULT_RATE_LIMITS).map((l) => l.duration)) / 3600;
 
@@ -11,20 +12,17 @@ export const serverPrivacy = (): FeaturePrivacy => ({
   forms: [],
   stores: [
     {
-      what: 'Your IP address and e-mail address, in counters that limit how many forms one sender can send',
+      what: fieldMessage('privacy.stored.rate-limits'),
       category: 'technical',
       purpose: 'security',
-      kept: `at most ${longestLimitHours} hour${longestLimitHours === 1 ? '' : 's'}, then deleted within ten minutes`,
+      kept: fieldMessage('privacy.stored.rate-limits.kept', { hours: longestLimitHours }),
     },
-    { what: 'A copy of each e-mail the site sends you and whether it was delivered', category: 'contact', purpose: 'security' },
-    { what: 'Error reports: the page and the time of a request that failed, without your IP address', category: 'technical', purpose: 'security' },
+    { what: fieldMessage('privacy.stored.mail-copies'), category: 'contact', purpose: 'security' },
+    { what: fieldMessage('privacy.stored.error-reports'), category: 'technical', purpose: 'security' },
   ],
   legalBases: { security: ['legitimate-interests'] },
   cookies: [],
   processors: [{ role: 'hosting', why: 'runs the site and its database' }],
   personal: coreData(),
-  notCollected: [
-    'We do not use analytics, advertising or social-media trackers, and we set no cookie unless you sign in, fill a cart or open a link to your own information.',
-    'What you type in the site search is used to find pages and is not recorded.',
-  ],
+  notCollected: [fieldMessage('privacy.not-collected.trackers'), fieldMessage('privacy.not-collected.search')],
 });

@@ -6,15 +6,16 @@ import { systemClock, type Clock } from '../store/contacts.ts';
 import type { Database } from '../store/schema.ts';
 import { isStaffRole } from './roles.ts';
 import { hashToken } from './tokens.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 export const SESSION_COOKIE = 'rapport_session';
 export const SESSION_DAYS = 30;
 
 /** The session cookie, as every feature that signs people in declares it in the privacy statement. */
-export const sessionCookieUse = (who: string): CookieUse => ({
+export const sessionCookieUse = (): CookieUse => ({
   name: SESSION_COOKIE,
-  why: `Keeps ${who} signed in. It holds a random number and nothing else, and is sent only to this site.`,
-  lasts: `${SESSION_DAYS} days, or until you sign out`,
+  why: fieldMessage('privacy.cookie.session.why'),
+  lasts: fieldMessage('privacy.cookie.session.lasts', { days: SESSION_DAYS }),
   necessary: true,
 });
 

@@ -6,6 +6,7 @@ import { accountsData } from './personal-data.ts';
 import { registerForm } from './register.ts';
 import { SIGN_IN_TTL_MS } from './sign-in-link.ts';
 import { signInConfirmForm, signInForm, signOutForm } from './sign-in.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** Registration, sign-in by e-mailed link, and the e-mail choice on the account page. */
 export const accountsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
@@ -13,22 +14,22 @@ export const accountsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
   name: 'accounts',
   forms: [registerForm(), signInForm(), signInConfirmForm(), signOutForm(), accountListsForm(config)],
   stores: [
-    { what: 'Your account: when you created it, and your sign-ins', category: 'identity', purpose: 'account' },
+    { what: fieldMessage('privacy.stored.account'), category: 'identity', purpose: 'account' },
     {
-      what: 'One-time sign-in links (only a fingerprint of each, never the link itself)',
+      what: fieldMessage('privacy.stored.sign-in-links'),
       category: 'technical',
       purpose: 'account',
-      kept: `each works once, for ${SIGN_IN_TTL_MS / 60_000} minutes, and is then deleted`,
+      kept: fieldMessage('privacy.stored.sign-in-links.kept', { minutes: SIGN_IN_TTL_MS / 60_000 }),
     },
     {
-      what: 'Sessions of a signed-in browser (a fingerprint of the cookie, never the cookie itself)',
+      what: fieldMessage('privacy.stored.sessions'),
       category: 'technical',
       purpose: 'account',
-      kept: `${SESSION_DAYS} days, or until you sign out`,
+      kept: fieldMessage('privacy.stored.sessions.kept', { days: SESSION_DAYS }),
     },
   ],
   legalBases: { account: ['contract'] },
-  cookies: [sessionCookieUse('you')],
+  cookies: [sessionCookieUse()],
   processors: [
     { role: 'hosting', why: 'keeps accounts and sessions' },
     { role: 'mail', why: 'delivers sign-in links' },

@@ -1,5 +1,6 @@
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { sessionCookieUse } from '../../core/security/sessions.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** The CMS at /admin/: only staff sign in, with the same session cookie. */
 export const cmsPrivacy = (): FeaturePrivacy => ({
@@ -8,6 +9,6 @@ export const cmsPrivacy = (): FeaturePrivacy => ({
   forms: [],
   stores: [],
   legalBases: {},
-  cookies: [{ ...sessionCookieUse('our staff'), why: 'Keeps our staff signed in to edit the site. Visitors never get it from the editor.' }],
+  cookies: [{ ...sessionCookieUse(), why: fieldMessage('privacy.cookie.cms.why') }],
   processors: [],
 });

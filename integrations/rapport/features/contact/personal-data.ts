@@ -1,4 +1,5 @@
 import type { PersonalData, RetentionRule } from '../../core/privacy/personal-data.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** How many messages one run deletes at most: a run stays short, the next one goes on. */
 const DELETE_PER_RUN = 1000;
@@ -10,8 +11,8 @@ const DELETE_PER_RUN = 1000;
 export const oldMessages: RetentionRule = {
   kind: 'messages',
   categories: ['messages'],
-  from: 'after we answer or close it (or after it arrives, if we never do)',
-  then: 'deleted',
+  from: fieldMessage('privacy.rule.messages.from'),
+  then: fieldMessage('privacy.rule.deleted'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     const rows = await db

@@ -1,13 +1,14 @@
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { contactForm } from './message.ts';
 import { contactData } from './personal-data.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** The contact form. */
 export const contactPrivacy = (): FeaturePrivacy => ({
   id: 'contact',
   name: 'contact form',
   forms: [contactForm()],
-  stores: [{ what: 'Your message and our replies, on your record with us', category: 'messages', purpose: 'enquiries' }],
+  stores: [{ what: fieldMessage('privacy.stored.messages'), category: 'messages', purpose: 'enquiries' }],
   legalBases: { enquiries: ['legitimate-interests', 'contract'] },
   cookies: [],
   processors: [

@@ -1,4 +1,5 @@
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** What delivery reports leave about an address. */
 export const deliverabilityPrivacy = (): FeaturePrivacy => ({
@@ -7,7 +8,7 @@ export const deliverabilityPrivacy = (): FeaturePrivacy => ({
   forms: [],
   stores: [
     {
-      what: "Whether mail to your address bounced or was reported as spam (when, and the receiving server's reply), and that no newsletter should go to it again",
+      what: fieldMessage('privacy.stored.delivery-reports'),
       category: 'technical',
       purpose: 'newsletter',
     },

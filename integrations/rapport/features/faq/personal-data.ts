@@ -3,6 +3,7 @@ import type { PersonalData, RetentionRule } from '../../core/privacy/personal-da
 import { likeEscaped, likeLiteral } from '../../core/store/like.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { STAFF_QUESTION_SUBJECT } from './ask.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** Published questions are on the FAQ page for everyone: their wording stays, without who asked or what they added privately. */
 const UNLINKED = { contact_id: null, details: null } as const;
@@ -21,8 +22,8 @@ async function deleteQuestions(trx: Kysely<Database>, ids: string[]): Promise<vo
 export const answeredQuestions: RetentionRule = {
   kind: 'questions',
   categories: ['messages'],
-  from: 'after we answer it or decide not to publish it',
-  then: 'deleted, except a question we published on our FAQ: it stays there, and we keep its wording without your name, address or private details',
+  from: fieldMessage('privacy.rule.questions.from'),
+  then: fieldMessage('privacy.rule.questions.then'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     return db.transaction().execute(async (trx) => {
@@ -89,8 +90,8 @@ export const questionsData = (): PersonalData => ({
   },
   keeps: [
     {
-      what: 'The wording of a question of yours that we published on our FAQ, without your name, address or the details you added',
-      why: 'it is part of a public answer that other readers use, and nothing in our records links it to you any more',
+      what: fieldMessage('privacy.keeps.questions.what'),
+      why: fieldMessage('privacy.keeps.questions.why'),
     },
   ],
   retention: [answeredQuestions],

@@ -2,6 +2,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { askForm } from './ask.ts';
 import { questionsData } from './personal-data.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** Visitors' questions for the FAQ. */
 export const questionsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
@@ -9,8 +10,8 @@ export const questionsPrivacy = (config: RapportConfig): FeaturePrivacy => ({
   name: 'FAQ questions',
   forms: [askForm(config)],
   stores: [
-    { what: 'Your question, which may be published as an FAQ entry with our answer, without your name or address', category: 'messages', purpose: 'questions' },
-    { what: 'Your consent to be told when the answer is published', category: 'consent', purpose: 'questions' },
+    { what: fieldMessage('privacy.stored.question'), category: 'messages', purpose: 'questions' },
+    { what: fieldMessage('privacy.stored.question-consent'), category: 'consent', purpose: 'questions' },
   ],
   legalBases: { questions: ['consent'] },
   cookies: [],

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PersonalData, RetentionRule } from '../../core/privacy/personal-data.ts';
 import type { Database } from '../../core/store/schema.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** The reader references one person was sent campaigns under (their clicks are recorded by these). */
 const refsOf = (db: Kysely<Database>, contactId: string) => db.selectFrom('campaign_recipients').select('ref').where('contact_id', '=', contactId);
@@ -13,8 +14,8 @@ const refsOf = (db: Kysely<Database>, contactId: string) => db.selectFrom('campa
 export const newsletterSends: RetentionRule = {
   kind: 'newsletter-sends',
   categories: ['technical'],
-  from: 'after the newsletter is sent',
-  then: 'deleted; we keep only counts that name nobody (how many people a newsletter went to, how many times each link was clicked)',
+  from: fieldMessage('privacy.rule.newsletter-sends.from'),
+  then: fieldMessage('privacy.rule.newsletter-sends.then'),
   async enforce(db, due) {
     const cutoff = due.cutoff.toISOString();
     const events = await db.deleteFrom('campaign_reader_events').where('created_at', '<', cutoff).executeTakeFirst();

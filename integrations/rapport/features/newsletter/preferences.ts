@@ -19,7 +19,7 @@ const listChoice = (config: RapportConfig) =>
     .array(z.enum(config.crm.lists.map((l) => l.id) as [string, ...string[]], { message: fieldMessage('signup.lists.invalid') }))
     .max(20)
     .optional()
-    .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: 'The lists you chose' }) });
+    .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: fieldMessage('privacy.field.lists') }) });
 
 const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
 const consentWording = (config: RapportConfig) => fieldMessage('signup.preferences.consent', { site: config.site.name });

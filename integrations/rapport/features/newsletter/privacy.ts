@@ -4,6 +4,7 @@ import { newsletterData } from './personal-data.ts';
 import { preferencesForm } from './preferences.ts';
 import { confirmForm, subscribeForm } from './subscribe.ts';
 import { unsubscribeForm } from './unsubscribe.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /**
  * What campaigns record about readers, read from the same options that turn the recording on
@@ -14,27 +15,25 @@ function campaignRecords(config: RapportConfig): { stores: StoredData[]; notColl
   const perPerson = clicks === 'per-person';
   const stores: StoredData[] = [
     {
-      what: 'Which newsletters we sent to your address and when, and whether your mail server accepted them',
+      what: fieldMessage('privacy.stored.newsletter-sends'),
       category: 'technical',
       purpose: 'newsletter',
     },
   ];
   if (perPerson) {
-    stores.push({ what: 'Which links you clicked in our newsletters, and when', category: 'technical', purpose: 'newsletter' });
+    stores.push({ what: fieldMessage('privacy.stored.newsletter-clicks'), category: 'technical', purpose: 'newsletter' });
   }
   if (opens) {
     stores.push({
-      what: perPerson
-        ? 'When you opened a newsletter, learnt from a small image in it that your mail program loads (if it loads images)'
-        : 'How many times a newsletter was opened, counted from a small image in it, without knowing who opened it',
+      what: perPerson ? fieldMessage('privacy.stored.newsletter-opens') : fieldMessage('privacy.stored.newsletter-open-counts'),
       category: 'technical',
       purpose: 'newsletter',
     });
   }
   const notCollected: string[] = [];
-  if (clicks === 'count') notCollected.push('Which links you click in our newsletters: we count clicks per link, without knowing who clicked');
-  if (clicks === 'off') notCollected.push('Which links you click in our newsletters: links go straight to their page');
-  if (!opens) notCollected.push('Whether you open our newsletters: they carry no tracking image');
+  if (clicks === 'count') notCollected.push(fieldMessage('privacy.not-collected.clicks-counted'));
+  if (clicks === 'off') notCollected.push(fieldMessage('privacy.not-collected.clicks-off'));
+  if (!opens) notCollected.push(fieldMessage('privacy.not-collected.opens'));
   return { stores, notCollected };
 }
 
@@ -44,17 +43,17 @@ export const newsletterPrivacy = (config: RapportConfig): FeaturePrivacy => ({
   name: 'newsletter sign-up',
   forms: [subscribeForm(config), confirmForm(), preferencesForm(config), unsubscribeForm()],
   stores: [
-    { what: 'The lists you subscribed to, when you confirmed, and when you unsubscribed', category: 'preferences', purpose: 'newsletter' },
+    { what: fieldMessage('privacy.stored.lists'), category: 'preferences', purpose: 'newsletter' },
     {
-      what: 'A record of each consent you gave or withdrew: when, on which form, the exact wording you saw and the version of this statement',
+      what: fieldMessage('privacy.stored.consents'),
       category: 'consent',
       purpose: 'newsletter',
     },
     {
-      what: 'A sign-up that is never confirmed',
+      what: fieldMessage('privacy.stored.unconfirmed'),
       category: 'contact',
       purpose: 'newsletter',
-      kept: `deleted ${config.crm.signupExpiryHours} hours after the sign-up, with the address if we hold nothing else for it`,
+      kept: fieldMessage('privacy.stored.unconfirmed.kept', { hours: config.crm.signupExpiryHours }),
     },
     ...campaignRecords(config).stores,
   ],

@@ -49,7 +49,7 @@ export const subscribeForm = (config: RapportConfig) =>
         .array(z.enum(listIds(config), { message: fieldMessage('signup.lists.invalid') }))
         .min(1, fieldMessage('signup.lists.missing'))
         .max(20)
-        .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: 'The lists you chose' }) }),
+        .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: fieldMessage('privacy.field.lists') }) }),
     }),
     options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
     defaults: { lists: [config.crm.lists[0]!.id] },

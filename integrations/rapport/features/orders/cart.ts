@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { stringifySetCookie } from 'cookie';
 import type { CookieUse } from '../../core/privacy/declaration.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /**
  * The cart: product SKUs and quantities in one signed cookie, so it works without JavaScript and
@@ -23,8 +24,8 @@ const LINE = /^([A-Z0-9][A-Z0-9-]{2,31})~(\d{1,5})$/;
 /** The cookie as the privacy statement lists it: strictly necessary, since the visitor filled the cart. */
 export const cartCookieUse: CookieUse = {
   name: CART_COOKIE,
-  why: 'Remembers what you put in your cart (product codes and quantities only) until you order or empty it. It is set only when you add a product.',
-  lasts: `${CART_DAYS} days after the cart last changed, or until you order`,
+  why: fieldMessage('privacy.cookie.cart.why'),
+  lasts: fieldMessage('privacy.cookie.cart.lasts', { days: CART_DAYS }),
   necessary: true,
 };
 

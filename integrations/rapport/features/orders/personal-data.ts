@@ -2,9 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PersonalData, RetentionRule } from '../../core/privacy/personal-data.ts';
 import type { Database } from '../../core/store/schema.ts';
 import type { ShipTo } from './orders.ts';
-
-const TAX_RECORDS =
-  'Canadian tax law (the Income Tax Act, and the Excise Tax Act for GST/HST) requires records of every sale for six years after the end of the tax year';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** One person's orders, as a subquery. */
 const ordersOf = (db: Kysely<Database>, contactId: string) => db.selectFrom('orders').select('id').where('contact_id', '=', contactId);
@@ -30,8 +28,8 @@ export function taxDestination(shipTo: string): string {
 export const expiredOrders: RetentionRule = {
   kind: 'orders',
   categories: ['orders', 'address'],
-  from: 'after the end of the tax year of the order',
-  then: 'deleted',
+  from: fieldMessage('privacy.rule.orders.from'),
+  then: fieldMessage('privacy.rule.deleted'),
   minimum: { period: { amount: 6, unit: 'years' }, why: 'Canadian tax law requires records of every sale for six years after the end of the tax year' },
   async enforce(db, due) {
     // A tax year Y ends on 1 January Y+1: it is due when that day is on or before the cutoff, so
@@ -76,8 +74,8 @@ export const ordersData = (): PersonalData => ({
   },
   keeps: [
     {
-      what: 'Your orders: what was bought, the prices and taxes charged, the dates, the payment method, and the province or state and country they were shipped to, without your name or address',
-      why: `${TAX_RECORDS}, and the province decides the tax charged`,
+      what: fieldMessage('privacy.keeps.orders.what'),
+      why: fieldMessage('privacy.keeps.orders.why'),
     },
   ],
   retention: [expiredOrders],

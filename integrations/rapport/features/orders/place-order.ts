@@ -16,7 +16,7 @@ import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary 
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
 import { COUNTRIES, countryInSentence, type CountryCode } from '../../config/regions.ts';
-import { translator } from '../../i18n/translate.ts';
+import { fieldMessage, translator } from '../../i18n/translate.ts';
 
 const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
   z
@@ -56,7 +56,7 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
       .regex(/^\d{1,7}$/, `Enter a whole number from 0 to ${max}.`)
       .transform(Number)
       .refine((n) => n <= max, `You can order up to ${max} of one product here. For more, write to us.`)
-      .meta({ title, widget: 'custom', ...collects('orders', { as: 'Quantity of each product' }) })
+      .meta({ title, widget: 'custom', ...collects('orders', { as: fieldMessage('privacy.field.quantities') }) })
       .optional();
   const rules = orderRules(orders, config.site.locale);
   const money = (c: number) => formatMoney(c, orders.currency, config.site.locale);
@@ -107,17 +107,19 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
         .optional(),
       shipping: z
         .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' })
-        .meta({ title: 'Shipping', ...collects('orders', { as: 'Shipping option' }) }),
-      payment: z
-        .enum(orders.payment, { message: 'Choose how you will pay.' })
-        .meta({ title: 'Payment', description: 'No card details are asked for: you pay after ordering.', ...collects('orders', { as: 'Payment method' }) }),
+        .meta({ title: 'Shipping', ...collects('orders', { as: fieldMessage('privacy.field.shipping') }) }),
+      payment: z.enum(orders.payment, { message: 'Choose how you will pay.' }).meta({
+        title: 'Payment',
+        description: 'No card details are asked for: you pay after ordering.',
+        ...collects('orders', { as: fieldMessage('privacy.field.payment') }),
+      }),
       po_number: optionalLine('Purchase order number (if paying by purchase order)', 40, 'orders'),
       note: message('Notes for us (optional)', 1, 1000).optional(),
       ...(orders.followUp.enabled && orders.followUp.consent === 'express'
         ? {
             follow_up: z
               .literal('yes')
-              .meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: 'Whether you asked for one e-mail after delivery' }) })
+              .meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: fieldMessage('privacy.field.follow-up') }) })
               .optional(),
           }
         : {}),

@@ -6,6 +6,7 @@ import { cartForm } from './cart-form.ts';
 import { ordersData } from './personal-data.ts';
 import { orderForm } from './place-order.ts';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 /** One stand-in product, so the declared form has its quantity field (one per product on the real page). */
 const ONE_PRODUCT = catalogOf([
@@ -31,8 +32,8 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
         {
           what:
             followUp.consent === 'express'
-              ? 'Whether you ticked the box asking for one e-mail after delivery (with the wording you saw), and whether we sent it'
-              : `The date of your last order, which lets us send you one e-mail after delivery for up to ${followUp.impliedConsentMonths} months after it, and whether we sent it`,
+              ? fieldMessage('privacy.stored.follow-up-express')
+              : fieldMessage('privacy.stored.follow-up-implied', { months: followUp.impliedConsentMonths }),
           category: 'consent',
           purpose: 'after-sale',
         },
@@ -45,8 +46,8 @@ export const ordersPrivacy = (config: RapportConfig): FeaturePrivacy => {
     // form the server answers, so the statement lists it like every other.
     forms: [orderForm(config, ONE_PRODUCT), cartForm(config, ONE_PRODUCT) as unknown as FormDefinition],
     stores: [
-      { what: 'Your order: what you ordered, the prices and taxes charged, its status and each change of status', category: 'orders', purpose: 'orders' },
-      { what: 'Shipments: the carrier and tracking number of each parcel', category: 'orders', purpose: 'orders' },
+      { what: fieldMessage('privacy.stored.order'), category: 'orders', purpose: 'orders' },
+      { what: fieldMessage('privacy.stored.shipments'), category: 'orders', purpose: 'orders' },
       ...afterSale,
     ],
     legalBases: {

@@ -2,17 +2,19 @@ import { createHash } from 'node:crypto';
 import { describeFields, type FieldView, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { CookieUse, FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import { atLeast, describePeriod, type Period, type RetentionRule } from '../../core/privacy/personal-data.ts';
-import { JURISDICTION_TEXT, type Jurisdiction } from './jurisdictions.ts';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+import { DEFAULT_TRANSLATOR, isCatalogueText, type Translator } from '../../i18n/translate.ts';
+import { jurisdictionText, JURISDICTION_TEXT, type Jurisdiction } from './jurisdictions.ts';
 import type { PrivacySettings } from './settings.ts';
 import {
   CATEGORY_LABELS,
   DATA_CATEGORIES,
-  LEGAL_BASIS_LABELS,
   PROCESSOR_ROLE_LABELS,
   PURPOSE_TITLES,
   PURPOSES,
   RETENTION_KINDS,
   RETENTION_LABELS,
+  vocabularyKey,
   type DataCategory,
   type RetentionKind,
   type LegalBasis,
@@ -39,6 +41,8 @@ export interface StatementFacts {
   contact: PrivacySettings['contact'];
   requests: string;
   intro: string;
+  /** The same facts as each other locale's statement says them (a site in several): their wording is part of the version too. */
+  translated?: Record<string, Omit<StatementFacts, 'translated'>> | undefined;
 }
 
 export interface PurposeSection {
@@ -53,6 +57,8 @@ export interface PurposeSection {
 }
 
 export interface Statement {
+  /** The locale it is worded in. */
+  locale: string;
   /** `<effective date>+<hash of the facts>`: recorded with every consent. */
   version: string;
   effectiveDate: string;
@@ -76,6 +82,8 @@ export interface Statement {
   regulators: Array<{ name: string; url: string }>;
   showLegalBasis: boolean;
   notCollected: string[];
+  /** Texts it shows in the default locale's words, for want of a translation (the page marks them with their language). */
+  untranslated: string[];
 }
 
 /** The build refuses a statement that would not cover what the site collects; the message names every gap. */
@@ -88,23 +96,24 @@ export class PrivacyDeclarationError extends Error {
   }
 }
 
-const FORM_TITLES: Record<string, string> = {
-  subscribe: 'newsletter sign-up form',
-  preferences: 'e-mail preferences form',
-  'account-lists': 'e-mail choice on the account page',
-  register: 'registration form',
-  'sign-in': 'sign-in form',
-  contact: 'contact form',
-  'faq-ask': 'question form (/faq/ask)',
-  order: 'order form',
-  'account-details': 'form that corrects your details on the account page',
-  'account-delete': 'form that deletes your account',
-  'privacy-request': 'privacy request form',
-  'privacy-open': 'page your privacy link opens',
-  'privacy-delete': 'deletion form your privacy link opens',
-};
-/** How messages and the statement name a form. */
-export const formTitle = (form: Pick<FormDefinition, 'id'>) => FORM_TITLES[form.id] ?? `“${form.id}” form`;
+const FORM_TITLED = new Set([
+  'subscribe',
+  'preferences',
+  'account-lists',
+  'register',
+  'sign-in',
+  'contact',
+  'faq-ask',
+  'order',
+  'account-details',
+  'account-delete',
+  'privacy-request',
+  'privacy-open',
+  'privacy-delete',
+]);
+/** How messages and the statement name a form (`privacy.form.<id>`). */
+export const formTitle = (form: Pick<FormDefinition, 'id'>, say: Translator = DEFAULT_TRANSLATOR) =>
+  FORM_TITLED.has(form.id) ? say(`privacy.form.${form.id}` as MessageKey) : say('privacy.form.other', { id: form.id });
 
 /** How the statement lists a field: its declared family name, else its label without "(optional…)". */
 export const statementLabel = (field: FieldView) => field.privacy?.as ?? field.label.replace(/\s*\(optional[^)]*\)/i, '').trim();
@@ -112,12 +121,40 @@ export const statementLabel = (field: FieldView) => field.privacy?.as ?? field.l
 const fieldKey = (form: FormDefinition, field: FieldView) => `${form.id}.${field.privacy?.as ? field.privacy.as : field.name}`;
 const SETTINGS_PLACE = 'in the CMS (Settings → Privacy statement)';
 
+/** What a statement is built from; `say` words it (the default locale's translator when absent). */
+export interface StatementInput {
+  settings: PrivacySettings;
+  intro: string;
+  features: FeaturePrivacy[];
+  say?: Translator | undefined;
+  /**
+   * A statement in another locale than the site's default: a declaration's text the catalogues do
+   * not translate is listed in `untranslated`, as are `fallbacks` (the editor's texts it takes from
+   * the default locale's settings).
+   */
+  translation?: { fallbacks: Iterable<string> } | undefined;
+}
+
 /**
  * The statement, from the features' declarations and the editor's settings. Throws
  * `PrivacyDeclarationError` naming each field, stored item or processor the settings do not cover.
  */
-export function buildStatement(input: { settings: PrivacySettings; intro: string; features: FeaturePrivacy[] }): Statement {
+export function buildStatement(input: StatementInput): Statement {
   const { settings, features } = input;
+  const say = input.say ?? DEFAULT_TRANSLATOR;
+  const untranslated = new Set<string>(input.translation?.fallbacks ?? []);
+  /** A declaration's text (a catalogue text in the default words) in `say`'s locale. */
+  const tr = (text: string) => {
+    if (input.translation && !isCatalogueText(text)) untranslated.add(text);
+    return say.text(text);
+  };
+  /** A text made of others reads in the default language when one of them does. */
+  const joined = (text: string, ...parts: string[]) => {
+    if (parts.some((p) => untranslated.has(p))) untranslated.add(text);
+    return text;
+  };
+  const word = vocabularyKey;
+  const period = (p: Period) => say(`privacy.period.${p.unit}`, { amount: p.amount });
   const problems: string[] = [];
   const described = new Map(settings.purposes.map((p) => [p.purpose, p.description]));
   const periods = new Map(settings.retention.map((r) => [r.data, r]));
@@ -127,7 +164,10 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
   const periodText = (kind: RetentionKind) => {
     const { rule } = rules.get(kind)!;
     const set = periods.get(kind)!;
-    return `${capitalise(describePeriod({ amount: set.keep, unit: set.unit }))} ${rule.from}, then ${rule.then}.${set.note ? ` ${set.note}` : ''}`;
+    const sentence = capitalise(
+      say('privacy.period.sentence', { period: period({ amount: set.keep, unit: set.unit }), from: tr(rule.from), then: tr(rule.then) }),
+    );
+    return joined(`${sentence}${set.note ? ` ${set.note}` : ''}`, rule.from, rule.then, set.note ?? '');
   };
   const listed = new Set(settings.processors.map((p) => p.role));
   // Who collects each category (for the message when it is not covered), and what each purpose gathers.
@@ -154,8 +194,8 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         const purpose = field.privacy.purpose ?? form.purpose;
         const entry = purposeOf(purpose);
         entry.features.add(feature);
-        entry.fields.set(fieldKey(form, field), { category: field.privacy.category, label: statementLabel(field) });
-        labels[fieldKey(form, field)] = `${statementLabel(field)} (${formTitle(form)})`;
+        entry.fields.set(fieldKey(form, field), { category: field.privacy.category, label: tr(statementLabel(field)) });
+        labels[fieldKey(form, field)] = say('privacy.field.label', { field: tr(statementLabel(field)), form: formTitle(form, say) });
         addTo(sources, field.privacy.category, `the ${where}`);
         if (!described.has(purpose) && !undescribed.has(purpose)) undescribed.set(purpose, `the ${formTitle(form)} (${feature.name})`);
       }
@@ -224,7 +264,8 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
       .flatMap((f) => f.cookies)
       .reduce((m, c) => (m.has(c.name) ? m : m.set(c.name, c)), new Map<string, CookieUse>())
       .values(),
-  ];
+  ].map((c) => ({ ...c, why: tr(c.why), lasts: tr(c.lasts) }));
+  const kept = (what: string, how: string) => joined(say('privacy.kept.item', { what, how }), what, how);
 
   const facts: StatementFacts = {
     jurisdictions: [...settings.jurisdictions].sort(),
@@ -235,7 +276,7 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         description: described.get(p)!,
         legalBases: basesOf(p),
         fields: Object.fromEntries([...entry.fields].map(([k, v]) => [k, v.category])),
-        stores: entry.stores.map((s) => ({ what: s.what, category: s.category, ...(s.kept ? { kept: s.kept } : {}) })),
+        stores: entry.stores.map((s) => ({ what: tr(s.what), category: s.category, ...(s.kept ? { kept: tr(s.kept) } : {}) })),
       };
     }),
     retention: Object.fromEntries(RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => [k, periodText(k)])),
@@ -247,7 +288,7 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     intro: input.intro,
   };
   const effectiveDate = settings.effectiveDate.toISOString().slice(0, 10);
-  const version = `${effectiveDate}+${createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 8)}`;
+  const version = versionOf(effectiveDate, facts);
 
   const purposes: PurposeSection[] = usedPurposes.map((p) => {
     const entry = byPurpose.get(p)!;
@@ -255,15 +296,15 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     const roles = rolesOf(p);
     return {
       purpose: p,
-      title: PURPOSE_TITLES[p],
+      title: say(word('privacy.purpose', p)),
       description: described.get(p)!,
       collected: categories.map((c) => ({
         category: c,
-        label: CATEGORY_LABELS[c],
+        label: say(word('privacy.category', c)),
         items: [
           ...new Set([
             ...[...entry.fields.values()].filter((f) => f.category === c).map((f) => f.label),
-            ...entry.stores.filter((s) => s.category === c).map((s) => s.what),
+            ...entry.stores.filter((s) => s.category === c).map((s) => tr(s.what)),
           ]),
         ],
       })),
@@ -271,16 +312,17 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
         ...RETENTION_KINDS.filter((k) => {
           const r = rules.get(k);
           return r && entry.features.has(r.feature) && r.rule.categories.some((c) => categories.includes(c));
-        }).map((k) => `${RETENTION_LABELS[k]}: ${lowerFirst(periodText(k))}`),
-        ...entry.stores.filter((s) => s.kept).map((s) => `${s.what}: ${s.kept!}`),
+        }).map((k) => kept(say(word('privacy.retention', k)), lowerFirst(periodText(k)))),
+        ...entry.stores.filter((s) => s.kept).map((s) => kept(tr(s.what), tr(s.kept!))),
       ],
-      legalBases: basesOf(p).map((b) => LEGAL_BASIS_LABELS[b]),
+      legalBases: basesOf(p).map((b) => say(word('privacy.basis', b))),
       recipients: settings.processors.filter((x) => roles.has(x.role)).map((x) => x.name),
     };
   });
-  const jurisdictions = settings.jurisdictions.map((id) => ({ id, ...JURISDICTION_TEXT[id] }));
+  const jurisdictions = settings.jurisdictions.map((id) => ({ id, ...jurisdictionText(id, say) }));
   const regulators = jurisdictions.flatMap((j) => (j.regulator ? [j.regulator] : []));
   return {
+    locale: say.locale,
     version,
     effectiveDate,
     facts,
@@ -290,48 +332,33 @@ export function buildStatement(input: { settings: PrivacySettings; intro: string
     contact: settings.contact,
     requests: settings.requests,
     purposes,
-    processors: settings.processors.map((x) => ({ name: x.name, role: PROCESSOR_ROLE_LABELS[x.role], receives: x.receives, location: x.location })),
-    retention: RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => ({ label: RETENTION_LABELS[k], period: periodText(k) })),
+    processors: settings.processors.map((x) => ({ name: x.name, role: say(word('privacy.role', x.role)), receives: x.receives, location: x.location })),
+    retention: RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => ({ label: say(word('privacy.retention', k)), period: periodText(k) })),
     periods: Object.fromEntries(RETENTION_KINDS.filter((k) => rules.has(k)).map((k) => [k, { amount: periods.get(k)!.keep, unit: periods.get(k)!.unit }])),
-    erasureKeeps: features.flatMap((f) => f.personal?.keeps ?? []),
+    erasureKeeps: features.flatMap((f) => f.personal?.keeps ?? []).map((k) => ({ what: tr(k.what), why: tr(k.why) })),
     cookies,
     jurisdictions: jurisdictions.map(({ id, title, paragraphs }) => ({ id, title, paragraphs })),
     rights: [
-      ...COMMON_RIGHTS,
+      ...COMMON_RIGHTS.map((r) => ({ title: say(`privacy.right.${r}.title`), text: say(`privacy.right.${r}.text`) })),
       {
-        title: 'Complain',
-        text:
-          regulators.length > 0
-            ? 'If you are not happy with our answer, you can complain to a regulator named below.'
-            : 'If you are not happy with our answer, you can complain to the privacy regulator where you live.',
+        title: say('privacy.right.complain.title'),
+        text: say(regulators.length > 0 ? 'privacy.right.complain.regulators' : 'privacy.right.complain.anywhere'),
       },
       ...jurisdictions.flatMap((j) => j.rights ?? []),
     ],
     regulators,
     showLegalBasis,
-    notCollected: [...new Set(features.flatMap((f) => f.notCollected ?? []))],
+    notCollected: [...new Set(features.flatMap((f) => f.notCollected ?? []))].map(tr),
+    untranslated: [...untranslated],
   };
 }
 
+/** `<effective date>+<first 8 hex digits of the SHA-256 of the facts>`. */
+export const versionOf = (effectiveDate: string, facts: StatementFacts) =>
+  `${effectiveDate}+${createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 8)}`;
+
 /** The rights every statement offers, whatever the law: access, correction, withdrawal, erasure (and complaint, added with its regulators). */
-const COMMON_RIGHTS = [
-  {
-    title: 'See what we hold',
-    text: 'You can download a copy of everything we hold about you, as a file other programs can read and as a page you can read: from your account page, or through a link we e-mail you from the request page.',
-  },
-  {
-    title: 'Correct it',
-    text: 'You can ask us to correct anything that is wrong or out of date. If you have an account, you can change your name, organisation and the kind of customer you are yourself, on your account page.',
-  },
-  {
-    title: 'Withdraw your consent',
-    text: 'You can withdraw consent at any time: every e-mail has a one-click unsubscribe link, and you can write to us for anything else.',
-  },
-  {
-    title: 'Have it deleted',
-    text: 'You can delete your information yourself, at once: from your account page, or through a link we e-mail you from the request page. We keep only what the law makes us keep, listed below under “What deleting keeps”.',
-  },
-];
+const COMMON_RIGHTS = ['access', 'correct', 'withdraw', 'erase'] as const;
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -2,13 +2,20 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegrationLogger } from 'astro';
 import { AstroError } from 'astro/errors';
 import type { RapportConfig } from '../../config/schema.ts';
-import { buildStatement, PrivacyDeclarationError, type Statement } from './build-statement.ts';
+import { buildStatement, PrivacyDeclarationError, versionOf, type Statement } from './build-statement.ts';
 import { enabledDeclarations } from '../declared.ts';
-import { PRIVACY_HISTORY_FILE, readHistory, withVersion, writeHistory, type HistoryEntry } from './history.ts';
+import { historyIn, PRIVACY_HISTORY_FILE, readHistory, withVersion, writeHistory, type HistoryEntry } from './history.ts';
 import { loadPrivacySettings, PRIVACY_SETTINGS_FILE } from './settings.ts';
+import { loadTranslatedSettings, translatedSettingsFile } from './translated-settings.ts';
+import { translator } from '../../i18n/translate.ts';
 
 export interface PreparedStatement {
+  /** The statement in the site's default locale. */
   statement: Statement;
+  /** The same statement in each of the site's other locales, with the same version. */
+  translations: Statement[];
+  /** The history as each other locale's page tells it, oldest first. */
+  translatedHistory: Record<string, HistoryEntry[]>;
   history: HistoryEntry[];
   /** The version this build adds to the history (to be written when the build succeeds). */
   added: HistoryEntry | undefined;
@@ -34,24 +41,51 @@ export function prepareStatement(config: RapportConfig, server: boolean, root: U
   }
   let statement: Statement;
   try {
-    statement = buildStatement({ ...loaded, features });
+    statement = buildStatement({ ...loaded, features, say: translator(config.site) });
   } catch (error) {
     if (error instanceof PrivacyDeclarationError)
       throw new AstroError(error.message, 'The build stops here so that /privacy never says less than the site collects.');
     throw error;
   }
+  // The other locales say the same declarations against the same settings (so they cannot fail where the default did not), in their words.
+  let translations = config.site.locales
+    .filter((locale) => locale !== config.site.locale)
+    .map((locale) => {
+      const own = loadTranslatedSettings(fileURLToPath(new URL(translatedSettingsFile(locale), contentDir)), locale, loaded);
+      return buildStatement({ ...own, features, say: translator(config.site, locale), translation: { fallbacks: own.fallbacks } });
+    });
+  if (translations.length > 0) {
+    // One version for every language: the default facts carry how each other locale says them.
+    const facts = { ...statement.facts, translated: Object.fromEntries(translations.map((t) => [t.locale, t.facts])) };
+    const version = versionOf(statement.effectiveDate, facts);
+    statement = { ...statement, facts, version };
+    translations = translations.map((t) => ({ ...t, version }));
+  }
   const historyFile = fileURLToPath(new URL(PRIVACY_HISTORY_FILE, contentDir));
-  return { statement, historyFile, ...withVersion(readHistory(historyFile), statement, today) };
+  const { history, added } = withVersion(readHistory(historyFile), statement, today, translations);
+  const translatedHistory = Object.fromEntries(translations.map((t) => [t.locale, historyIn(history, translator(config.site, t.locale), config.site.locale)]));
+  return { statement, translations, translatedHistory, history, added, historyFile };
 }
 
 /** Leaves out the facts and labels kept only to tell versions apart. */
-const shown = <T extends { facts: unknown; labels: unknown }>(value: T): Omit<T, 'facts' | 'labels'> =>
-  Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'facts' && key !== 'labels')) as Omit<T, 'facts' | 'labels'>;
+const shown = <T extends { facts: unknown; labels: unknown }>(value: T): Omit<T, 'facts' | 'labels' | 'translatedLabels'> =>
+  Object.fromEntries(Object.entries(value).filter(([key]) => !['facts', 'labels', 'translatedLabels'].includes(key))) as Omit<
+    T,
+    'facts' | 'labels' | 'translatedLabels'
+  >;
 
-/** What `virtual:rapport/privacy` carries for `/privacy`, the footer and the forms: the statement and its versions, newest first. */
+/**
+ * What `virtual:rapport/privacy` carries for `/privacy`, the footer and the forms: the statement and
+ * its versions, newest first; and the same in each other locale (`/fr/privacy`), by locale.
+ */
 export function privacyModule(prepared: PreparedStatement | undefined) {
   if (!prepared) return null;
-  return { statement: shown(prepared.statement), history: prepared.history.map(shown).reverse() };
+  const { statement, translations, history, translatedHistory } = prepared;
+  return {
+    statement: shown(statement),
+    history: history.map(shown).reverse(),
+    translations: Object.fromEntries(translations.map((t) => [t.locale, { statement: shown(t), history: translatedHistory[t.locale]!.map(shown).reverse() }])),
+  };
 }
 
 /** After a successful build: a new version goes into the history file, and the build says so (warning when the effective date stayed). */

@@ -89,6 +89,11 @@ export type PrivacySettings = z.infer<typeof privacySettingsSchema>;
  * when it does not fit the schema.
  */
 export function loadPrivacySettings(file: string): { settings: PrivacySettings; intro: string } | undefined {
+  return readSettings(file, privacySettingsSchema, 'Settings → Privacy statement');
+}
+
+/** A settings file's front matter read with `schema`, and its body; `place` names where the CMS edits it. */
+export function readSettings<T extends z.ZodType>(file: string, schema: T, place: string): { settings: z.infer<T>; intro: string } | undefined {
   if (!existsSync(file)) return undefined;
   const raw = readFileSync(file, 'utf8');
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(raw);
@@ -98,21 +103,18 @@ export function loadPrivacySettings(file: string): { settings: PrivacySettings; 
   } catch (error) {
     throw new AstroError(
       `The privacy settings in ${file} are not valid YAML: ${(error as Error).message}`,
-      'Fix the front matter, or edit the settings in the CMS (Settings → Privacy statement).',
+      `Fix the front matter, or edit the settings in the CMS (${place}).`,
     );
   }
   if (!match)
     throw new AstroError(
       `The privacy settings in ${file} have no front matter.`,
-      'Start the file with the settings between two `---` lines, or edit them in the CMS (Settings → Privacy statement).',
+      `Start the file with the settings between two \`---\` lines, or edit them in the CMS (${place}).`,
     );
-  const parsed = privacySettingsSchema.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `- ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
-    throw new AstroError(
-      `The privacy settings in ${file} are not valid:\n${problems}`,
-      'Fix these fields in the CMS (Settings → Privacy statement) or in the file.',
-    );
+    throw new AstroError(`The privacy settings in ${file} are not valid:\n${problems}`, `Fix these fields in the CMS (${place}) or in the file.`);
   }
-  return { settings: parsed.data, intro: match[2]!.trim() };
+  return { settings: parsed.data as z.infer<T>, intro: match[2]!.trim() };
 }

@@ -3,6 +3,7 @@ import type { FeaturePrivacy } from '../../../core/privacy/declaration.ts';
 import { deleteAccountForm, detailsForm } from './account-forms.ts';
 import { deleteByLinkForm, openLinkForm, requestForm } from './link-forms.ts';
 import { PRIVACY_REQUEST_TTL_MS, privacyCookieUse } from './privacy-link.ts';
+import { fieldMessage } from '../../../i18n/translate.ts';
 
 /**
  * The forms people use their rights with: on the account page (when accounts are on), and the
@@ -14,13 +15,13 @@ export const rightsPrivacy = ({ config }: FeatureContext): FeaturePrivacy => ({
   forms: [requestForm(), openLinkForm(), deleteByLinkForm(), ...(config.crm.accounts ? [detailsForm(), deleteAccountForm()] : [])],
   stores: [
     {
-      what: 'One-time links to see or delete your information (only a fingerprint of each, never the link itself)',
+      what: fieldMessage('privacy.stored.privacy-links'),
       category: 'technical',
       purpose: 'rights',
-      kept: `each works once, within ${PRIVACY_REQUEST_TTL_MS / 3_600_000} hours, and is then deleted`,
+      kept: fieldMessage('privacy.stored.privacy-links.kept', { hours: PRIVACY_REQUEST_TTL_MS / 3_600_000 }),
     },
     {
-      what: 'A record of each request you make to see, correct or delete your information: which, when, and when it was done',
+      what: fieldMessage('privacy.stored.privacy-requests'),
       category: 'technical',
       purpose: 'rights',
     },

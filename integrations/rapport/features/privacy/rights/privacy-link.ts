@@ -6,6 +6,7 @@ import type { Services } from '../../../core/services.ts';
 import { issueToken, peekToken } from '../../../core/security/tokens.ts';
 import type { Clock } from '../../../core/store/contacts.ts';
 import type { Database } from '../../../core/store/schema.ts';
+import { fieldMessage } from '../../../i18n/translate.ts';
 
 /** The mailed link: opens the person's data once, within a day. */
 export const PRIVACY_REQUEST = 'privacy-request';
@@ -45,7 +46,7 @@ export const clearedPrivacyCookie = (secure: boolean) =>
 /** For the statement's cookie table. */
 export const privacyCookieUse: CookieUse = {
   name: PRIVACY_COOKIE,
-  why: 'Set when you open the link we e-mail from the privacy request page, so you can download or delete your information. It holds a random number and nothing else, and is sent only to our privacy pages.',
-  lasts: `${PRIVACY_SESSION_TTL_MS / 60_000} minutes`,
+  why: fieldMessage('privacy.cookie.privacy-link.why'),
+  lasts: fieldMessage('privacy.cookie.privacy-link.lasts', { minutes: PRIVACY_SESSION_TTL_MS / 60_000 }),
   necessary: true,
 };
