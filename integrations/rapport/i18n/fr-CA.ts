@@ -489,7 +489,7 @@ const messages = {
   'privacy.page.section': 'À propos',
   'privacy.page.title': 'Politique de confidentialité',
   'privacy.page.description':
-    'Les renseignements personnels que {organisation} recueille par ce site, pourquoi, à qui ils sont communiqués, combien de temps ils sont conservés, et comment les consulter, les rectifier ou les supprimer.',
+    'Les renseignements personnels que {organisation} recueille par ce site, pourquoi, qui les reçoit, leur durée de conservation et vos droits.',
   'privacy.page.lead':
     'Les renseignements personnels que {organisation} recueille quand vous utilisez ce site, pourquoi, à qui ils sont communiqués, combien de temps nous les conservons, et ce que vous pouvez nous demander.',
   'privacy.page.effective': 'En vigueur le {date}',
