@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromiumPath, referenceServer } from '../helpers/browser.ts';
 
 const distDir = inject('referenceBuild');
-const PAGES = ['/', '/products/tulip-queen-of-night/', '/faq/', '/newsletter/2026-06-after-the-tulips/'];
+const PAGES = ['/', '/products/tulip-queen-of-night/', '/faq/', '/newsletter/2026-06-after-the-tulips/', '/fr/', '/fr/faq/when-to-plant-tulips/'];
 const REPORT = path.resolve(import.meta.dirname, '../../test-results/lighthouse.json');
 
 /**
