@@ -1,0 +1,90 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
+import { waitFor } from '../helpers/smtp-sink.ts';
+
+const distDir = inject('referenceBuild');
+/** Forms refuse posts sent less than 2 s after the page was shown (a bot's speed). */
+const HUMAN_PAUSE_MS = 2_100;
+
+/** A French-speaking visitor's journeys on the reference site, from the French home page on, in French all the way. */
+describe.each([
+  { mode: 'without JavaScript', javaScriptEnabled: false },
+  { mode: 'with JavaScript', javaScriptEnabled: true },
+])('a French-speaking visitor’s journeys in Chromium, $mode', ({ javaScriptEnabled }) => {
+  let server: Awaited<ReturnType<typeof referenceServer>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const tag = javaScriptEnabled ? 'js' : 'nojs';
+  const mailTo = (address: string, subject: RegExp) =>
+    waitFor(() => server.sink.received.find((m) => m.to.includes(address) && subject.test(m.parsed.subject ?? '')), `a mail to ${address} about ${subject}`);
+  const linkIn = (text: string | undefined, path: string) => {
+    const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(text ?? '');
+    if (!match) throw new Error(`No ${path} link in:\n${text}`);
+    return server.local(match[0]);
+  };
+  const lang = () => page.getAttribute('html', 'lang');
+
+  beforeAll(async () => {
+    server = await referenceServer(distDir);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async (test) => {
+    context = await browser.newContext({ javaScriptEnabled, locale: 'fr-CA' });
+    page = await context.newPage();
+    screenshotOnFailure(page, `fr-${tag}-${test.task.name}`);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('finds an answer by search, in French, and finds it without the accents too', async () => {
+    await page.goto(`${server.base}/fr/`);
+    expect(await lang()).toBe('fr-CA');
+    // "profondeur" is in the question; "jardinieres" without its accent still finds "jardinière".
+    await page.fill('#site-search', 'profondeur');
+    if (javaScriptEnabled) {
+      await page.click('header .search-live li a');
+    } else {
+      await page.press('#site-search', 'Enter');
+      await page.waitForURL(/\/fr\/search\?q=profondeur/);
+      expect(await lang()).toBe('fr-CA');
+      await page.click('.results > li:first-child > a');
+    }
+    await page.waitForURL(/\/fr\/faq\/how-deep-to-plant-bulbs\/$/);
+    expect(await page.textContent('h1')).toBe('À quelle profondeur faut-il planter les bulbes?');
+
+    await page.goto(`${server.base}/fr/search?q=jardinieres`);
+    expect(await page.getAttribute('.results > li:first-child > a', 'href')).toBe('/fr/faq/planting-bulbs-in-containers/');
+  });
+
+  it('subscribes on the French page, confirms from the French mail, then unsubscribes from its link, in French throughout', async () => {
+    const email = `abonne.${tag}@example.com`;
+    await page.goto(`${server.base}/fr/subscribe`);
+    expect(await lang()).toBe('fr-CA');
+    await page.fill('input[name=email]', email);
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('form[action="/fr/subscribe"] button[type=submit]');
+    await page.waitForURL(/\/fr\/subscribe\/check-your-inbox$/);
+    expect(await lang()).toBe('fr-CA');
+
+    const confirm = await mailTo(email, /./);
+    expect(confirm.parsed.html).toContain('lang="fr-CA"');
+    await page.goto(linkIn(confirm.parsed.text, '/fr/subscribe/confirm'));
+    expect(await lang()).toBe('fr-CA');
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/fr\/subscribe\/confirmed$/);
+    expect(await lang()).toBe('fr-CA');
+
+    const welcome = await waitFor(() => server.sink.received.find((m) => m.to.includes(email) && m !== confirm), `the welcome mail to ${email}`);
+    await page.goto(linkIn(welcome.parsed.text, '/fr/unsubscribe'));
+    await page.click('main button[type=submit]');
+    await page.waitForURL(/\/fr\/unsubscribe\/done$/);
+    expect(await lang()).toBe('fr-CA');
+  });
+});
