@@ -51,6 +51,7 @@ const TEMPLATES = [
   '/fr/about/',
   '/fr/customers/',
   '/fr/sitemap',
+  '/fr/privacy',
   '/fr/no-such-page',
   '/fr/search?q=tulipes',
   '/fr/search?q=zeppelin',

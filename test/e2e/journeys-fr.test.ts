@@ -17,13 +17,8 @@ describe.each([
   let context: BrowserContext;
   let page: Page;
   const tag = javaScriptEnabled ? 'js' : 'nojs';
-  const mailTo = (address: string, subject: RegExp) =>
-    waitFor(() => server.sink.received.find((m) => m.to.includes(address) && subject.test(m.parsed.subject ?? '')), `a mail to ${address} about ${subject}`);
-  const linkIn = (text: string | undefined, path: string) => {
-    const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(text ?? '');
-    if (!match) throw new Error(`No ${path} link in:\n${text}`);
-    return server.local(match[0]);
-  };
+  const mailTo = (address: string, subject: RegExp) => server.mailTo(address, subject);
+  const linkIn = (text: string | undefined, path: string) => server.tokenLink(text, path);
   const lang = () => page.getAttribute('html', 'lang');
 
   beforeAll(async () => {

@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
-import { waitFor } from '../helpers/smtp-sink.ts';
 
 const distDir = inject('referenceBuild');
 /** Forms refuse posts sent less than 2 s after the page was shown (a bot's speed). */
@@ -16,13 +15,8 @@ describe.each([
   let context: BrowserContext;
   let page: Page;
   const tag = javaScriptEnabled ? 'js' : 'nojs';
-  const mailTo = (address: string, subject: RegExp) =>
-    waitFor(() => server.sink.received.find((m) => m.to.includes(address) && subject.test(m.parsed.subject ?? '')), `a mail to ${address} about ${subject}`);
-  const linkIn = (text: string | undefined, path: string) => {
-    const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(text ?? '');
-    if (!match) throw new Error(`No ${path} link in:\n${text}`);
-    return server.local(match[0]);
-  };
+  const mailTo = (address: string, subject: RegExp) => server.mailTo(address, subject);
+  const linkIn = (text: string | undefined, path: string) => server.tokenLink(text, path);
 
   beforeAll(async () => {
     server = await referenceServer(distDir);

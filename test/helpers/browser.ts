@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { smtpSink } from './smtp-sink.ts';
+import { smtpSink, waitFor } from './smtp-sink.ts';
 import { findChromium } from '../../scripts/chromium-path.mjs';
 
 /** Debian's Chromium (or CHROMIUM_PATH); no test tool downloads a browser. `npm test` installs it first when it can. */
@@ -45,14 +45,24 @@ export async function referenceServer(distDir: string) {
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
   });
   const base = serverUrl(running.server);
+  const local = (link: string) => {
+    const url = new URL(link);
+    return `${base}${url.pathname}${url.search}`;
+  };
   return {
     base,
     sink,
     running,
     /** A link from a mail, on this server (mail links use the site's public URL). */
-    local: (link: string) => {
-      const url = new URL(link);
-      return `${base}${url.pathname}${url.search}`;
+    local,
+    /** The first mail to `address` whose subject matches, once it arrives. */
+    mailTo: (address: string, subject: RegExp) =>
+      waitFor(() => sink.received.find((m) => m.to.includes(address) && subject.test(m.parsed.subject ?? '')), `a mail to ${address} about ${subject}`),
+    /** The token link to `path` in a mail's text, on this server. */
+    tokenLink: (text: string | undefined, path: string) => {
+      const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}\\?token=[\\w-]+`).exec(text ?? '');
+      if (!match) throw new Error(`No ${path} link in:\n${text}`);
+      return local(match[0]);
     },
     close: async () => {
       await running.close();
