@@ -1,8 +1,12 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'astro/zod';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
 import { decapConfig, decapField } from '../../integrations/rapport/features/cms/decap-config.ts';
+import { unlistedOriginals } from '../../integrations/rapport/features/cms/unlisted-originals.ts';
 
 const options = {
   site: { name: 'Test Shop', description: 'A shop that sells things to people who want them, described at length.' },
@@ -146,5 +150,20 @@ describe('Decap configuration generated from the content schemas', () => {
       { name: 'privacy', label: 'Privacy statement', file: 'content/settings/privacy.md' },
       { name: 'privacy-fr', label: 'Privacy statement (Français)', file: 'content/settings/privacy.fr.md' },
     ]);
+  });
+
+  it('names the originals a bilingual site still has without their language, which the CMS would not list', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'rapport-unlisted-'));
+    try {
+      await mkdir(path.join(root, 'content', 'faq'), { recursive: true });
+      for (const file of ['old.md', 'kept.en.md', 'kept.fr.md', 'other.de.md', 'notes.txt'])
+        await writeFile(path.join(root, 'content', 'faq', file), '---\n---\n');
+      const bilingual = parseOptions({ ...options, site: { ...options.site, locales: ['en-CA', 'fr-CA'] } });
+      expect(await unlistedOriginals(bilingual, root)).toEqual(['content/faq/old.md']);
+      // A site in one language names its files as it always did.
+      expect(await unlistedOriginals(parseOptions(options), root)).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
