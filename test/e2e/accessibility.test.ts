@@ -58,6 +58,15 @@ const TEMPLATES = [
   '/fr/subscribe',
   '/fr/subscribe/check-your-inbox',
   '/fr/unsubscribe?token=not-a-token',
+  '/fr/faq/ask',
+  '/fr/faq/ask?question=Quand+planter+les+tulipes%3F',
+  '/fr/faq/ask/sent',
+  '/fr/contact/message',
+  '/fr/contact/sent',
+  '/fr/account/register',
+  '/fr/account/registered',
+  '/fr/account/sign-in',
+  '/fr/account/sign-in/confirm?token=not-a-token',
 ];
 
 /**
@@ -73,6 +82,8 @@ const ERROR_STATES: Array<{ path: string; first?: string; fill: Record<string, s
   { path: '/account/register', fill: { name: '', email: 'still not an address' } },
   { path: '/contact/message', fill: { name: 'Ann', email: 'ann@example.com', message: 'short' } },
   { path: '/faq/ask?question=Can+I+plant+tulips+in+spring%3F', fill: { question: 'short', email: 'nope' } },
+  { path: '/fr/contact/message', fill: { name: 'Anne', email: 'anne@exemple.ca', message: 'court' } },
+  { path: '/fr/faq/ask?question=Peut-on+planter+des+tulipes+au+printemps%3F', fill: { question: 'court', email: 'non' } },
   // The order form lists what is in the cart, so `?add=` puts a product there first.
   { path: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
   { path: '/cart', first: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
@@ -109,7 +120,7 @@ describe('accessibility (axe-core in Chromium): no serious or critical violation
     screenshotOnFailure(page, `axe-${path}`);
     const response = await page.goto(`${server.base}${path}`);
     expect(response?.status(), path).toBeLessThan(
-      path.endsWith('/no-such-page') || /^(\/fr)?\/unsubscribe/.test(path) || path.startsWith('/orders/') ? 500 : 400,
+      path.endsWith('/no-such-page') || /^(\/fr)?\/(unsubscribe|account\/sign-in\/confirm)/.test(path) || path.startsWith('/orders/') ? 500 : 400,
     );
     expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();

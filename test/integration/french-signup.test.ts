@@ -137,8 +137,11 @@ describe.each(drivers)('the sign-up in French on $name', (driver) => {
     expect(ledger[0]!.wording_hash).toBe(sha256(french));
     expect(ledger[0]!.wording_hash).not.toBe(sha256(english));
 
-    // The welcome is French too, its list links to the French pages.
-    const welcome = await mailFor(email, `Votre abonnement à ${config.crm.lists[0]!.label} est confirmé`);
+    // The welcome is French too (the list named in French), its list links to the French pages.
+    const welcome = await mailFor(
+      email,
+      `Votre abonnement à ${config.crm.lists[0]!.translations?.['fr-CA']?.label ?? config.crm.lists[0]!.label} est confirmé`,
+    );
     expect(welcome.parsed.text).toMatch(/Se désabonner\u00a0: https?:\/\/[^/]+\/fr\/unsubscribe\?token=/);
     const header = welcome.parsed.headerLines.find((h) => h.key === 'list-unsubscribe')?.line.replace(/\r?\n\s+/g, ' ');
     expect(header).toMatch(/^List-Unsubscribe: <https?:\/\/[^/]+\/fr\/unsubscribe\?token=[\w-]+>$/);

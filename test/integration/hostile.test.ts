@@ -138,7 +138,16 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
   it('holds the French form routes to the same rules: origin check, POST only, one-click exemption only for /fr/unsubscribe', async () => {
     const form = { Host: host(), 'Content-Type': 'application/x-www-form-urlencoded' };
     const body = 'email=fr-victim%40example.com&lists=news';
-    for (const path of ['/fr/subscribe', '/fr/subscribe/confirm', '/fr/subscribe/preferences', '/fr/faq/ask', '/fr/contact/message']) {
+    for (const path of [
+      '/fr/subscribe',
+      '/fr/subscribe/confirm',
+      '/fr/subscribe/preferences',
+      '/fr/faq/ask',
+      '/fr/contact/message',
+      '/fr/account/register',
+      '/fr/account/sign-in',
+      '/fr/account/sign-in/confirm',
+    ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
       expectClearAnswer(crossSite, `cross-site ${path}`);
       expect(crossSite.status, path).toBe(403);
@@ -279,7 +288,14 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/subscribe/check-your-inbox',
       '/fr/unsubscribe',
       '/fr/faq/ask',
+      '/fr/faq/ask/sent',
       '/fr/contact/message',
+      '/fr/contact/sent',
+      '/fr/account/register',
+      '/fr/account/registered',
+      '/fr/account/sign-in',
+      '/fr/account/sign-in/confirm',
+      '/fr/account/check-your-inbox',
       '/order',
       '/cart',
       '/faq/ask',

@@ -13,9 +13,11 @@ export const accountsFeature: RapportFeature = {
   enabled: ({ config }) => config.crm.accounts,
   routes: () => [
     { pattern: '/account', entrypoint: route('index.astro'), private: true },
-    { pattern: '/account/register', entrypoint: route('register.astro'), private: true },
-    { pattern: '/account/sign-in', entrypoint: route('sign-in.astro'), private: true },
-    { pattern: '/account/sign-in/confirm', entrypoint: route('sign-in-confirm.astro'), private: true },
+    // Registering and signing in, in each locale (`/fr/account/register`); the account page, drawn
+    // by several features' sections, has one address.
+    { pattern: '/account/register', entrypoint: route('register.astro'), private: true, localized: true },
+    { pattern: '/account/sign-in', entrypoint: route('sign-in.astro'), private: true, localized: true },
+    { pattern: '/account/sign-in/confirm', entrypoint: route('sign-in-confirm.astro'), private: true, localized: true },
   ],
   console: () => [
     {
@@ -28,7 +30,7 @@ export const accountsFeature: RapportFeature = {
     },
   ],
   forms: () => [registerEndpoint, signInEndpoint, signInConfirmEndpoint, signOutEndpoint, accountListsEndpoint],
-  resultPages: ({ config }) => accountResultPages(config),
+  resultPages: ({ config }, say) => accountResultPages(config, say),
   privacy: ({ config }) => [accountsPrivacy(config)],
   runtime: async () => ({ commands: [(await import('./commands.ts')).usersCommand] }),
 };

@@ -11,6 +11,8 @@ import { take } from '../../core/security/rate-limit.ts';
 import { upsertContact } from '../../core/store/contacts.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
 import { signInLink } from './sign-in-link.ts';
+import { mailTranslator } from '../../core/mail/mail-language.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 export const registerForm = () =>
   ({
@@ -21,12 +23,13 @@ export const registerForm = () =>
     schema: z.strictObject({
       name: personName(),
       email: emailAddress(),
-      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
+      // Without "(optional)": the form marks an optional field itself, in the page's language.
+      organisation: optionalLine(fieldMessage('field.organisation.label'), 120, 'identity', 'organization'),
       kind: contactKind(),
     }),
     options: { kind: CONTACT_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })) },
     defaults: { kind: 'customer' },
-    submit: 'Create my account',
+    submit: fieldMessage('account.register.submit'),
   }) satisfies FormDefinition;
 
 /**
@@ -37,6 +40,7 @@ export const registerForm = () =>
 export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['schema']> = {
   path: '/account/register',
   decoy: '/account/registered',
+  localized: true,
   form: registerForm,
   async handle(data, s, request) {
     await s.db.transaction().execute(async (trx) => {
@@ -60,35 +64,37 @@ export const registerEndpoint: FormEndpoint<ReturnType<typeof registerForm>['sch
       if ((await take(s.limits.mailPerAddress, `sign-in:${contact.email}`, trx)) > 0) return;
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'none') return;
-      const link = await signInLink(trx, s, contact.id);
+      // Written in the language of the form just sent (now the contact's), linking that language's sign-in page.
+      const say = mailTranslator(s.config.site, contact);
+      const link = await signInLink(trx, s, contact.id, { services: s, say });
       // A name typed on the form is only repeated to an address that has shown it is its owner's.
       const name = permission === 'confirmed' ? contact.name || data.name : '';
+      const site = s.config.site.name;
       await enqueueMail(
         trx,
         composeMail(
           existing
             ? {
                 to: contact.email,
-                subject: `Your account at ${s.config.site.name}`,
-                greeting: greeting(permission, name),
-                paragraphs: ['Someone, probably you, tried to create an account with this address, but you already have one. Sign in with the button below.'],
-                action: { label: 'Sign in', url: link },
-                after: ['The link works once, for one hour. If it was not you, ignore this message.'],
-                footer: mailFooter(s.config, 'You get this message because this address was entered on our registration form.'),
+                subject: say('mail.account.existing.subject', { site }),
+                greeting: greeting(permission, name, say),
+                paragraphs: [say('mail.account.existing.text')],
+                action: { label: say('mail.account.existing.action'), url: link },
+                after: [say('mail.account.existing.after')],
+                footer: mailFooter(s.config, say('mail.account.register.why')),
                 accent: s.config.site.accentColor,
               }
             : {
                 to: contact.email,
-                subject: `Welcome to ${s.config.site.name}${name ? `, ${name}` : ''}`,
-                greeting: name ? `Welcome, ${name}!` : 'Welcome!',
-                paragraphs: [
-                  `Your account at ${s.config.site.name} is ready. There is no password to remember: sign in with the button below, and ask for a new link on the sign-in page whenever you need one.`,
-                ],
-                action: { label: 'Sign in to my account', url: link },
-                after: ['The link works once, for one hour. If you did not ask for an account, ignore this message.'],
-                footer: mailFooter(s.config, 'You get this message because this address was entered on our registration form.'),
+                subject: name ? say('mail.account.welcome.subject-named', { site, name }) : say('mail.account.welcome.subject', { site }),
+                greeting: name ? say('mail.account.welcome.greeting-named', { name }) : say('mail.account.welcome.greeting'),
+                paragraphs: [say('mail.account.welcome.text', { site })],
+                action: { label: say('mail.account.welcome.action'), url: link },
+                after: [say('mail.account.welcome.after')],
+                footer: mailFooter(s.config, say('mail.account.register.why')),
                 accent: s.config.site.accentColor,
               },
+          say,
         ),
         s.clock,
       );

@@ -10,9 +10,10 @@ import { take } from '../../core/security/rate-limit.ts';
 import { can } from '../../core/security/roles.ts';
 import { clearedSessionCookie, createSession, endSession, isStaff, SESSION_COOKIE, sessionCookie, sessionPerson } from '../../core/security/sessions.ts';
 import { consumeToken } from '../../core/security/tokens.ts';
-import { LINK_REFUSED } from '../../core/security/tokens.ts';
 import { accountListsForm, applyListChoice } from '../newsletter/feature.ts';
 import { SIGN_IN, signInLink } from './sign-in-link.ts';
+import { mailTranslator } from '../../core/mail/mail-language.ts';
+import { fieldMessage } from '../../i18n/translate.ts';
 
 export const signInForm = () =>
   ({
@@ -21,15 +22,16 @@ export const signInForm = () =>
     action: '/account/sign-in',
     purpose: 'account',
     schema: z.strictObject({ email: emailAddress() }),
-    submit: 'E-mail me a sign-in link',
+    submit: fieldMessage('account.sign-in.submit'),
   }) satisfies FormDefinition;
 
 /** `/account/sign-in`: mails a one-time link to an address with an account; says the same for any address. */
 export const signInEndpoint: FormEndpoint<ReturnType<typeof signInForm>['schema']> = {
   path: '/account/sign-in',
   decoy: '/account/check-your-inbox',
+  localized: true,
   form: signInForm,
-  async handle(data, s) {
+  async handle(data, s, request) {
     await s.db.transaction().execute(async (trx) => {
       const person = await trx
         .selectFrom('accounts')
@@ -41,18 +43,25 @@ export const signInEndpoint: FormEndpoint<ReturnType<typeof signInForm>['schema'
       if ((await take(s.limits.mailPerAddress, `sign-in:${person.email}`, trx)) > 0) return;
       const permission = await mailPermission(trx, s, person);
       if (permission === 'none') return;
+      // The sign-in form is the last one they sent: its language is theirs now, and the mail's.
+      const language = request.locale ?? s.config.site.locale;
+      await trx.updateTable('contacts').set({ language }).where('id', '=', person.id).execute();
+      const say = mailTranslator(s.config.site, { language });
       await enqueueMail(
         trx,
-        composeMail({
-          to: person.email,
-          subject: `Sign in to ${s.config.site.name}`,
-          greeting: greeting(permission, person.name),
-          paragraphs: ['Here is the sign-in link you asked for.'],
-          action: { label: 'Sign in', url: await signInLink(trx, s, person.id) },
-          after: ['The link works once, for one hour. If you did not ask for it, ignore this message: nobody can sign in without it.'],
-          footer: mailFooter(s.config, 'You get this message because this address was entered on our sign-in page.'),
-          accent: s.config.site.accentColor,
-        }),
+        composeMail(
+          {
+            to: person.email,
+            subject: say('mail.account.sign-in.subject', { site: s.config.site.name }),
+            greeting: greeting(permission, person.name, say),
+            paragraphs: [say('mail.account.sign-in.text')],
+            action: { label: say('mail.account.sign-in.action'), url: await signInLink(trx, s, person.id, { services: s, say }) },
+            after: [say('mail.account.sign-in.after')],
+            footer: mailFooter(s.config, say('mail.account.sign-in.why')),
+            accent: s.config.site.accentColor,
+          },
+          say,
+        ),
         s.clock,
       );
     });
@@ -67,11 +76,17 @@ export const signInConfirmForm = () =>
     action: '/account/sign-in/confirm',
     purpose: 'account',
     schema: z.strictObject({ token: tokenField() }),
-    submit: 'Sign in',
+    submit: fieldMessage('account.confirm.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
-/** The button on the page a sign-in link opens: uses the token and starts a session. */
+/** A refused sign-in link, and what to do instead (a catalogue text: said in the page's language). */
+const SIGN_IN_REFUSED = fieldMessage('account.confirm.refused');
+
+/**
+ * The button on the page a sign-in link opens: uses the token and starts a session. Not
+ * `localized`: where it sends a person (the account page, the console) has one address.
+ */
 export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirmForm>['schema']> = {
   path: '/account/sign-in/confirm',
   decoy: '/account/',
@@ -83,8 +98,7 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
       const account = await trx.selectFrom('accounts').select(['id', 'role']).where('contact_id', '=', token.contactId).executeTakeFirstOrThrow();
       return { value: await createSession(trx, account.id, s.clock), role: account.role };
     });
-    if (!session)
-      return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: `${LINK_REFUSED} Ask for a new one below.`, status: 400 } };
+    if (!session) return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: SIGN_IN_REFUSED, status: 400 } };
     // Staff go to where their work is: editors to the content manager when the site has one, the others to the console.
     const cms = s.config.cms.enabled && s.config.cms.backend.name === 'rapport';
     const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : '/account/';
@@ -119,7 +133,7 @@ export const accountListsEndpoint: FormEndpoint<ReturnType<typeof accountListsFo
   path: '/account/subscriptions',
   page: '/account/',
   decoy: '/account/',
-  form: accountListsForm,
+  form: (config) => accountListsForm(config),
   async handle(data, s, request) {
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
     if (!person) return { kind: 'redirect', location: '/account/sign-in' };

@@ -10,7 +10,7 @@ const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.ur
 export const contactFeature: RapportFeature = {
   id: 'contact',
   enabled: ({ config }) => config.crm.contactForm,
-  routes: () => [{ pattern: '/contact/message', entrypoint: file('routes/message.astro'), private: true }],
+  routes: () => [{ pattern: '/contact/message', entrypoint: file('routes/message.astro'), private: true, localized: true }],
   console: () => [
     {
       id: 'messages',
@@ -26,6 +26,6 @@ export const contactFeature: RapportFeature = {
     },
   ],
   forms: () => [contactEndpoint],
-  resultPages: ({ config }) => contactResultPages(config),
+  resultPages: ({ config }, say) => contactResultPages(config, say),
   privacy: () => [contactPrivacy()],
 };

@@ -11,6 +11,7 @@ import { upsertContact } from '../../core/store/contacts.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { mailTranslator } from '../../core/mail/mail-language.ts';
 import { CONTACT_KINDS } from '../../core/store/schema.ts';
+import { fieldMessage, translator } from '../../i18n/translate.ts';
 
 export const contactForm = () =>
   ({
@@ -21,14 +22,15 @@ export const contactForm = () =>
     schema: z.strictObject({
       name: personName(),
       email: emailAddress(),
-      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
+      // Labels without "(optional)": the form marks an optional field itself, in the page's language.
+      organisation: optionalLine(fieldMessage('field.organisation.label'), 120, 'identity', 'organization'),
       kind: contactKind(),
-      subject: optionalLine('Subject (optional)', 120, 'messages'),
-      message: message('Your message', 10, 5000),
+      subject: optionalLine(fieldMessage('contact.subject.label'), 120, 'messages'),
+      message: message(fieldMessage('contact.message.label'), 10, 5000),
     }),
     options: { kind: CONTACT_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })) },
     defaults: { kind: 'customer' },
-    submit: 'Send my message',
+    submit: fieldMessage('contact.submit'),
   }) satisfies FormDefinition;
 
 /**
@@ -38,6 +40,7 @@ export const contactForm = () =>
 export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schema']> = {
   path: '/contact/message',
   decoy: '/contact/sent',
+  localized: true,
   form: contactForm,
   async handle(data, s, request) {
     const limited = await s.db.transaction().execute(async (trx) => {
@@ -124,12 +127,10 @@ export const contactEndpoint: FormEndpoint<ReturnType<typeof contactForm>['schem
       );
       return 0;
     });
-    if (limited > 0)
-      return limitedOutcome(
-        'contact',
-        data,
-        `You have sent us several messages in a short time, and we have them all. To send this one too, wait ${waitText(limited)}.`,
-      );
+    if (limited > 0) {
+      const say = translator(s.config.site, request.locale);
+      return limitedOutcome('contact', data, say('contact.too-many', { wait: waitText(limited, say) }));
+    }
     return { kind: 'redirect', location: '/contact/sent' };
   },
 };

@@ -11,17 +11,17 @@ import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
 import { mailTranslator } from '../../core/mail/mail-language.ts';
-import { translator } from '../../i18n/translate.ts';
+import { fieldMessage, translator, type Translator } from '../../i18n/translate.ts';
 
 /** A question fits a FAQ entry's title (the FAQ schema allows 160 characters). */
 export const questionText = () =>
   z
     .string()
     .trim()
-    .min(10, 'Write your question in at least 10 characters.')
-    .max(160, 'Keep the question itself to 160 characters; put the rest in “More details”.')
-    .regex(ONE_LINE, 'Write the question on one line; put the rest in “More details”.')
-    .meta({ title: 'Your question', ...collects('messages') });
+    .min(10, fieldMessage('ask.question.too-short', { min: 10 }))
+    .max(160, fieldMessage('ask.question.too-long', { max: 160 }))
+    .regex(ONE_LINE, fieldMessage('ask.question.one-line'))
+    .meta({ title: fieldMessage('ask.question.label'), ...collects('messages') });
 
 export const askForm = (config: RapportConfig) =>
   ({
@@ -31,20 +31,24 @@ export const askForm = (config: RapportConfig) =>
     purpose: 'questions',
     schema: z.strictObject({
       question: questionText(),
-      details: message('More details', 1, 2000).optional().meta({ description: 'Never published: only we read it.' }),
+      details: message(fieldMessage('ask.details.label'), 1, 2000)
+        .optional()
+        .meta({ description: fieldMessage('ask.details.hint') }),
       name: personName().optional(),
       email:
         config.crm.questions.email === 'required'
-          ? emailAddress().meta({ title: 'E-mail address', autocomplete: 'email', description: 'We write to you once, when the answer is published.' })
-          : emailAddress().optional().meta({
-              title: 'E-mail address',
-              autocomplete: 'email',
-              description: 'Leave it and we write to you once, when the answer is published.',
-            }),
+          ? emailAddress().meta({ title: fieldMessage('field.email.label'), autocomplete: 'email', description: fieldMessage('ask.email.hint.required') })
+          : emailAddress()
+              .optional()
+              .meta({
+                title: fieldMessage('field.email.label'),
+                autocomplete: 'email',
+                description: fieldMessage('ask.email.hint.optional'),
+              }),
     }),
-    consent:
-      'We keep your question to answer it on our FAQ page. Your name, address and details are never published; with an address, we write to you once when the answer is out.',
-    submit: 'Send my question',
+    // Catalogue texts: a French page shows them in French, and the ledger hashes what it showed.
+    consent: fieldMessage('ask.consent'),
+    submit: fieldMessage('ask.submit'),
   }) satisfies FormDefinition;
 
 /** How staff's copy of a new question begins its subject (an erasure finds the copy by it). */
@@ -58,6 +62,7 @@ export const STAFF_QUESTION_SUBJECT = 'New question for the FAQ: ';
 export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
   path: '/faq/ask',
   decoy: '/faq/ask/sent',
+  localized: true,
   form: askForm,
   async handle(data, s, request) {
     const form = askForm(s.config);
@@ -146,15 +151,11 @@ export const askEndpoint: FormEndpoint<ReturnType<typeof askForm>['schema']> = {
       );
       return 0;
     });
-    if (wait > 0) return tooMany(data, wait);
+    if (wait > 0) return tooMany(data, wait, shown);
     return { kind: 'redirect', location: '/faq/ask/sent' };
   },
 };
 
-function tooMany(data: Record<string, unknown>, wait: number): FormOutcome {
-  return limitedOutcome(
-    'faq-ask',
-    data,
-    `We have received several questions from you in a short time, and we have them all. To send this one too, wait ${waitText(wait)}.`,
-  );
+function tooMany(data: Record<string, unknown>, wait: number, say: Translator): FormOutcome {
+  return limitedOutcome('faq-ask', data, say('ask.too-many', { wait: waitText(wait, say) }));
 }

@@ -28,7 +28,7 @@ export const faqFeature: RapportFeature = {
     { pattern: '/faq/[...index]', entrypoint: route('index.astro'), localized: true },
     { pattern: '/faq/[slug]', entrypoint: route('[slug].astro'), localized: true },
     { pattern: '/faq/category/[category]/[...page]', entrypoint: route('category/[category]/[...page].astro'), localized: true },
-    ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true }] : []),
+    ...(questionsOn(config) ? [{ pattern: '/faq/ask', entrypoint: route('ask.astro'), private: true, localized: true }] : []),
   ],
   forms: ({ config }) => (questionsOn(config) ? [askEndpoint] : []),
   // Staff read the questions (and the private details) here; their status is the content manager's.
@@ -50,7 +50,7 @@ export const faqFeature: RapportFeature = {
         ]
       : [],
   accountSections: () => [{ id: 'questions', entrypoint: fileURLToPath(new URL('./account/QuestionsSection.astro', import.meta.url)), order: 30 }],
-  resultPages: ({ config }) => (questionsOn(config) ? questionResultPages(config) : {}),
+  resultPages: ({ config }, say) => (questionsOn(config) ? questionResultPages(config, say) : {}),
   privacy: ({ config }) => (questionsOn(config) ? [questionsPrivacy(config)] : []),
   // What became of each visitor's question in this build (published, merged, rejected), for the server to tell them.
   async afterBuild({ config, serverDir, outDir, root }) {

@@ -1,18 +1,17 @@
 import type { RapportConfig } from '../../config/schema.ts';
 import type { ResultPage } from '../../core/feature.ts';
+import type { Translator } from '../../i18n/translate.ts';
 
-/** Where the question form sends its visitor. */
-export function questionResultPages(config: RapportConfig): Record<string, ResultPage> {
+/** Where the question form sends its visitor: in every locale, as the form is. */
+export function questionResultPages(config: RapportConfig, say: Translator): Record<string, ResultPage> {
   const pages: Record<string, ResultPage> = {};
-  const home = { href: '/', label: `Back to ${config.site.name}` };
+  const home = { href: '/', label: say('ask.result.home', { site: config.site.name }) };
   pages['/faq/ask/sent'] = {
-    title: 'Question received',
-    description: 'Your question has reached us; we answer it on our FAQ page and, if you left your address, write to you once when it is out.',
-    paragraphs: [
-      'Thank you for asking. We answer questions on our FAQ page, so everyone who wonders the same finds the answer too.',
-      'If you left your e-mail address, we have sent you a note that it arrived and will write to you once, when the answer is published.',
-    ],
-    links: [{ href: '/faq/', label: 'Browse the FAQ' }, home],
+    title: say('ask.result.title'),
+    description: say('ask.result.description'),
+    paragraphs: [say('ask.result.text'), say('ask.result.mailed')],
+    links: [{ href: '/faq/', label: say('ask.result.faq') }, home],
+    localized: true,
   };
   return pages;
 }

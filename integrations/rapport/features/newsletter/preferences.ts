@@ -3,6 +3,7 @@ import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
+import { listIn } from '../../config/crm.ts';
 import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { collects, tokenField } from '../../core/forms/fields.ts';
@@ -21,32 +22,35 @@ const listChoice = (config: RapportConfig) =>
     .optional()
     .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: fieldMessage('privacy.field.lists') }) });
 
-const listOptions = (config: RapportConfig) => ({ lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) });
+/** The lists as a page in `locale` words them. */
+const listOptions = (config: RapportConfig, locale: string) => ({
+  lists: config.crm.lists.map((l) => listIn(l, locale)).map((l) => ({ value: l.id, label: l.label, description: l.description })),
+});
 const consentWording = (config: RapportConfig) => fieldMessage('signup.preferences.consent', { site: config.site.name });
 
-/** The list choice behind a link from one of our e-mails. */
-export const preferencesForm = (config: RapportConfig) =>
+/** The list choice behind a link from one of our e-mails (its lists worded in `locale`, the default locale unless told). */
+export const preferencesForm = (config: RapportConfig, locale: string = config.site.locale) =>
   ({
     id: 'preferences',
     version: 1,
     action: '/subscribe/preferences',
     purpose: 'newsletter',
     schema: z.strictObject({ token: tokenField(), lists: listChoice(config) }),
-    options: listOptions(config),
+    options: listOptions(config, locale),
     submit: fieldMessage('signup.preferences.submit'),
     consent: consentWording(config),
     traps: false,
   }) satisfies FormDefinition;
 
 /** The same choice on the signed-in account page. */
-export const accountListsForm = (config: RapportConfig) =>
+export const accountListsForm = (config: RapportConfig, locale: string = config.site.locale) =>
   ({
     id: 'account-lists',
     version: 1,
     action: '/account/subscriptions',
     purpose: 'newsletter',
     schema: z.strictObject({ lists: listChoice(config) }),
-    options: listOptions(config),
+    options: listOptions(config, locale),
     submit: fieldMessage('signup.preferences.submit'),
     consent: consentWording(config),
     traps: false,
@@ -118,7 +122,7 @@ export const preferencesEndpoint: FormEndpoint<ReturnType<typeof preferencesForm
   path: '/subscribe/preferences',
   decoy: '/subscribe/preferences/saved',
   localized: true,
-  form: preferencesForm,
+  form: (config) => preferencesForm(config),
   async handle(data, s, request) {
     const done = await s.db.transaction().execute(async (trx) => {
       const token = await consumeToken(trx, data.token, PREFERENCES, s.clock);

@@ -4,6 +4,7 @@ import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
 import { erasedAddressHash } from '../../core/privacy/core-data.ts';
 import type { RapportConfig } from '../../config/schema.ts';
+import { listIn } from '../../config/crm.ts';
 import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
 import { endpointForm } from '../../core/forms/endpoint.ts';
@@ -36,7 +37,8 @@ interface PendingConsent {
 
 const listIds = (config: RapportConfig) => config.crm.lists.map((l) => l.id) as [string, ...string[]];
 
-export const subscribeForm = (config: RapportConfig) =>
+/** The sign-up form; `locale` words the lists as a page in it shows them (the default locale's unless told). */
+export const subscribeForm = (config: RapportConfig, locale: string = config.site.locale) =>
   ({
     id: 'subscribe',
     version: 1,
@@ -51,7 +53,7 @@ export const subscribeForm = (config: RapportConfig) =>
         .max(20)
         .meta({ title: fieldMessage('signup.lists.label'), ...collects('preferences', { as: fieldMessage('privacy.field.lists') }) }),
     }),
-    options: { lists: config.crm.lists.map((l) => ({ value: l.id, label: l.label, description: l.description })) },
+    options: { lists: config.crm.lists.map((l) => listIn(l, locale)).map((l) => ({ value: l.id, label: l.label, description: l.description })) },
     defaults: { lists: [config.crm.lists[0]!.id] },
     // Catalogue texts: a French page shows them in French, and the ledger hashes what it showed.
     submit: fieldMessage('signup.submit'),
@@ -68,7 +70,7 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
   path: '/subscribe',
   decoy: '/subscribe/check-your-inbox',
   localized: true,
-  form: subscribeForm,
+  form: (config) => subscribeForm(config),
   // The short sign-up on the archive, the issues and the home page (NewsletterSignup.astro): a
   // sign-up only asks for a confirmation mail, and those are limited per address and per IP.
   drawnOnStaticPages: true,
@@ -119,8 +121,8 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
         { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 },
         s.clock,
       );
-      const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => l.label);
       const say = mailTranslator(s.config.site, contact);
+      const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => listIn(l, say.locale).label);
       const site = s.config.site.name;
       await enqueueMail(
         trx,
@@ -200,9 +202,14 @@ async function confirmLists(trx: Kysely<Database>, s: Services, contactId: strin
       s.clock,
     );
   }
-  const names = s.config.crm.lists.filter((l) => pending.lists.includes(l.id)).map((l) => l.label);
-  await recordActivity(trx, { contactId, type: 'subscribed', summary: `Subscribed to ${names.join(', ')}`, data: { lists: pending.lists } }, now);
+  const chosen = s.config.crm.lists.filter((l) => pending.lists.includes(l.id));
+  await recordActivity(
+    trx,
+    { contactId, type: 'subscribed', summary: `Subscribed to ${chosen.map((l) => l.label).join(', ')}`, data: { lists: pending.lists } },
+    now,
+  );
   const say = mailTranslator(s.config.site, contact);
+  const names = chosen.map((l) => listIn(l, say.locale).label);
   const links = await listMailLinks(trx, s, contactId, pending.lists[0]!, say);
   await enqueueMail(
     trx,

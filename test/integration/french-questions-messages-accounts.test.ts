@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { load, type CheerioAPI } from 'cheerio';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readBuildInfo } from '../../integrations/rapport/core/build-info.ts';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { formClient, tokenOf } from '../helpers/form-client.ts';
+import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+import { drivers } from '../helpers/store-drivers.ts';
+
+const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+const distDir = inject('referenceBuild');
+const config = readBuildInfo(distDir).config;
+const SITE_NAME = config.site.name;
+const list = config.crm.lists[0]!;
+const frenchList = list.translations?.['fr-CA'];
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The consent wording a page shows above the button, as the ledger must hash it (without the statement link after it). */
+const shownConsent = ($: CheerioAPI) => $('form[method=post] p.consent').contents().first().text().trim();
+/** A field's label as read aloud: its text, the "(optional)" mark included. */
+const labelOf = ($: CheerioAPI, name: string) => $(`label[for=${$(`form[method=post] [name=${name}]`).attr('id')}]`).text();
+
+/**
+ * The question form, the contact form, registering and signing in, in French, through the running
+ * server, a real store and a real SMTP server: French page → post to /fr/… → French result page →
+ * mail in the contact's language with links to French pages; the English forms as they were.
+ */
+describe.each(drivers)('questions, messages and accounts in French on $name', (driver) => {
+  let running: RunningServer;
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  let client: ReturnType<typeof formClient>;
+  let tmp: string;
+  const db = () => running.store.db;
+  const mailFor = (address: string, subject: string) =>
+    waitFor(() => sink.received.find((m) => m.to.includes(address) && m.parsed.subject === subject), `“${subject}” to ${address}`);
+  const contactOf = (email: string) => db().selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+  const page = async (path: string, headers: Record<string, string> = {}) => {
+    const answer = await client.get(path, headers);
+    return { status: answer.status, $: load(answer.text) };
+  };
+
+  beforeAll(async () => {
+    await driver.setup();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-fr-forms-'));
+    sink = await smtpSink();
+    running = await startServer({
+      distDir,
+      port: 0,
+      host: '127.0.0.1',
+      store: driver.options(),
+      secret: SECRET,
+      projectRoot: tmp,
+      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100, outbox: { baseDelayMs: 100 } },
+      rateLimits: {
+        perIp: { points: 10_000, duration: 600 },
+        questionsPerIp: { points: 10_000, duration: 600 },
+        mailPerAddress: { points: 100, duration: 600 },
+        unsolicitedPerAddress: { points: 100, duration: 600 },
+      },
+    });
+    client = formClient(serverUrl(running.server), SECRET);
+  });
+  afterAll(async () => {
+    await running?.close();
+    await sink?.close();
+    await driver.teardown();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('asks a question in French: the search step, the form, its mistakes, the result page, the ledger and the mail', async () => {
+    const first = await page('/fr/faq/ask');
+    expect(first.status).toBe(200);
+    expect(first.$('html').attr('lang')).toBe('fr-CA');
+    expect(first.$('h1').text()).toBe('Posez-nous une question');
+    expect(first.$('.prose form.search').attr('action')).toBe('/fr/faq/ask');
+    expect(first.$('label[for=ask-question]').text()).toBe('Votre question');
+    expect(first.$('.prose form.search button').text()).toBe('Chercher une réponse');
+
+    // The search step looks in the French answers.
+    const checked = await page(`/fr/faq/ask?question=${encodeURIComponent('Quand planter les tulipes?')}`);
+    expect(checked.$('#maybe-answered').text()).toBe('Ces réponses pourraient déjà vous aider');
+    const found = checked
+      .$('ol.results a')
+      .map((_, a) => checked.$(a).attr('href'))
+      .get();
+    expect(found).toContain('/fr/faq/when-to-plant-tulips/');
+    expect(found.every((href) => href.startsWith('/fr/faq/'))).toBe(true);
+    const form = checked.$('form[method=post]');
+    expect(form.attr('action')).toBe('/fr/faq/ask');
+    expect(labelOf(checked.$, 'question')).toBe('Votre question');
+    expect(labelOf(checked.$, 'details')).toBe('Plus de détails (facultatif)');
+    expect(checked.$('#faq-ask-details-hint').text()).toBe('Jamais publiés\u00a0: nous seuls les lisons.');
+    expect(form.find('button[type=submit]').text()).toBe('Envoyer ma question');
+    const french = shownConsent(checked.$);
+    expect(french).toMatch(/^Nous conservons votre question pour y répondre dans notre FAQ\./);
+
+    const mistake = await client.post('/fr/faq/ask', { question: 'Quand?', email: 'ninon@exemple.ca' });
+    expect(mistake.status).toBe(422);
+    const again = load(mistake.text);
+    expect(again('html').attr('lang')).toBe('fr-CA');
+    expect(again('form[method=post]').attr('action')).toBe('/fr/faq/ask');
+    expect(again('form .error').first().text()).toBe('Écrivez votre question en au moins 10 caractères.');
+
+    const email = `ninon-${driver.name}@exemple.ca`;
+    const asked = await client.post('/fr/faq/ask', { question: 'Peut-on planter des lis en pot sur un balcon?', name: 'Ninon', email });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.location).toBe('/fr/faq/ask/sent');
+    const sent = await page('/fr/faq/ask/sent');
+    expect(sent.status).toBe(200);
+    expect(sent.$('html').attr('lang')).toBe('fr-CA');
+    expect(sent.$('h1').text()).toBe('Question reçue');
+    expect(
+      sent
+        .$('.prose a')
+        .map((_, a) => sent.$(a).attr('href'))
+        .get(),
+    ).toEqual(['/fr/faq/', '/fr/']);
+
+    const contact = await contactOf(email);
+    expect(contact.language).toBe('fr-CA');
+    const consent = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({ purpose: 'faq:answer-notice', form_id: 'faq-ask@1', language: 'fr-CA', wording_hash: sha256(french) });
+    const mail = await mailFor(email, 'Nous avons reçu votre question');
+    expect(mail.parsed.html).toContain('<html lang="fr-CA">');
+    expect(mail.parsed.text).toMatch(/^Bonjour,/);
+  });
+
+  it('keeps the English question form as it was', async () => {
+    const checked = await page(`/faq/ask?question=${encodeURIComponent('When should I plant tulips?')}`);
+    expect(checked.$('html').attr('lang')).toBe('en-CA');
+    expect(checked.$('h1').text()).toBe('Ask us a question');
+    expect(checked.$('#maybe-answered').text()).toBe('These answers may already help');
+    expect(
+      checked
+        .$('ol.results a')
+        .map((_, a) => checked.$(a).attr('href'))
+        .get(),
+    ).toContain('/faq/when-to-plant-tulips/');
+    expect(checked.$('form[method=post]').attr('action')).toBe('/faq/ask');
+    expect(labelOf(checked.$, 'details')).toBe('More details (optional)');
+    expect(checked.$('form[method=post] button[type=submit]').text()).toBe('Send my question');
+    const english = shownConsent(checked.$);
+    expect(english).toBe(
+      'We keep your question to answer it on our FAQ page. Your name, address and details are never published; with an address, we write to you once when the answer is out.',
+    );
+    const email = `nina-${driver.name}@example.com`;
+    const asked = await client.post('/faq/ask', { question: 'Can lilies grow in pots on a balcony?', email });
+    expect(asked.headers.location).toBe('/faq/ask/sent');
+    expect((await page('/faq/ask/sent')).$('h1').text()).toBe('Question received');
+    const contact = await contactOf(email);
+    expect(contact.language).toBe('en-CA');
+    const consent = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({ language: 'en-CA', wording_hash: sha256(english) });
+    expect((await mailFor(email, 'We received your question')).parsed.text).toMatch(/^Hello,/);
+  });
+
+  it('sends a message from the French contact form: French labels, result page, limit message and mail', async () => {
+    const form = await page('/fr/contact/message');
+    expect(form.status).toBe(200);
+    expect(form.$('html').attr('lang')).toBe('fr-CA');
+    expect(form.$('h1').text()).toBe('Écrivez-nous');
+    expect(form.$('form[method=post]').attr('action')).toBe('/fr/contact/message');
+    expect(labelOf(form.$, 'organisation')).toBe('Organisation (facultatif)');
+    expect(labelOf(form.$, 'subject')).toBe('Objet (facultatif)');
+    expect(labelOf(form.$, 'message')).toBe('Votre message');
+    expect(form.$('form[method=post] button[type=submit]').text()).toBe('Envoyer mon message');
+    expect(form.$('.prose > p').first().text()).toMatch(/^Nous répondons à chaque message, .* Vous pouvez aussi nous appeler au \+1/);
+
+    const email = `jeanne-${driver.name}@exemple.ca`;
+    const sent = await client.post('/fr/contact/message', { name: 'Jeanne', email, subject: 'Lis', message: 'Livrez-vous des lis en Gaspésie?' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe('/fr/contact/sent');
+    const done = await page('/fr/contact/sent');
+    expect(done.$('html').attr('lang')).toBe('fr-CA');
+    expect(done.$('h1').text()).toBe('Message envoyé');
+    expect(done.$('.prose a').attr('href')).toBe('/fr/');
+    expect((await mailFor(email, 'Nous avons reçu votre message')).parsed.html).toContain('<html lang="fr-CA">');
+
+    // The per-address limit says so in French, on the French page, with what was typed.
+    let limited = sent;
+    for (let i = 0; i < 6 && limited.status !== 429; i++)
+      limited = await client.post('/fr/contact/message', { name: 'Jeanne', email, message: `Encore une question, la numéro ${i}.` });
+    expect(limited.status).toBe(429);
+    const $ = load(limited.text);
+    expect($('html').attr('lang')).toBe('fr-CA');
+    expect($('.form-message p').text()).toMatch(/^Vous nous avez envoyé plusieurs messages en peu de temps, .* attendez \d+\s+minutes?\.$/);
+
+    // English as it was.
+    const english = await page('/contact/message');
+    expect(english.$('h1').text()).toBe('Send us a message');
+    expect(labelOf(english.$, 'subject')).toBe('Subject (optional)');
+    expect(labelOf(english.$, 'organisation')).toBe('Organisation (optional)');
+    expect(english.$('form[method=post] button[type=submit]').text()).toBe('Send my message');
+    const other = await client.post('/contact/message', { name: 'Jan', email: `jan-${driver.name}@example.com`, message: 'Do you ship lilies to Yukon?' });
+    expect(other.headers.location).toBe('/contact/sent');
+    expect((await page('/contact/sent')).$('h1').text()).toBe('Message sent');
+  });
+
+  it('registers and signs in from French pages: French results, mails in French linking the French sign-in page', async () => {
+    const register = await page('/fr/account/register');
+    expect(register.status).toBe(200);
+    expect(register.$('html').attr('lang')).toBe('fr-CA');
+    expect(register.$('h1').text()).toBe('Créer un compte');
+    expect(register.$('form[method=post]').attr('action')).toBe('/fr/account/register');
+    expect(register.$('form[method=post] button[type=submit]').text()).toBe('Créer mon compte');
+    expect(register.$('.prose a[href="/fr/account/sign-in"]').text()).toBe('Connectez-vous');
+
+    const email = `eloi-${driver.name}@exemple.ca`;
+    const created = await client.post('/fr/account/register', { name: 'Éloi', email });
+    expect(created.status).toBe(303);
+    expect(created.headers.location).toBe('/fr/account/registered');
+    const registered = await page('/fr/account/registered');
+    expect(registered.$('html').attr('lang')).toBe('fr-CA');
+    expect(registered.$('h1').text()).toBe('Consultez votre boîte de réception');
+    expect(
+      registered
+        .$('.prose a')
+        .map((_, a) => registered.$(a).attr('href'))
+        .get(),
+    ).toEqual(['/fr/account/sign-in', '/fr/']);
+    expect((await contactOf(email)).language).toBe('fr-CA');
+
+    const welcome = await mailFor(email, `Bienvenue chez ${SITE_NAME}`);
+    expect(welcome.parsed.html).toContain('<html lang="fr-CA">');
+    expect(welcome.parsed.html).toContain('>Me connecter à mon compte</a>');
+    expect(welcome.parsed.text).toMatch(/^Bienvenue!/);
+    const token = tokenOf(welcome.parsed.text!, '/fr/account/sign-in/confirm');
+
+    const confirm = await page(`/fr/account/sign-in/confirm?token=${token}`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.$('html').attr('lang')).toBe('fr-CA');
+    expect(confirm.$('h1').text()).toBe('Connexion');
+    expect(confirm.$('.prose form[method=post]').attr('action')).toBe('/fr/account/sign-in/confirm');
+    expect(confirm.$('.prose form[method=post] button[type=submit]').text()).toBe('Me connecter');
+    const signedIn = await client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
+    expect(signedIn.status).toBe(303);
+    // The account page has one address (it stays in English).
+    expect(signedIn.headers.location).toBe('/account/');
+    expect(String(signedIn.headers['set-cookie'])).toMatch(/rapport_session=/);
+    // The link worked once: the second try is refused in French, on the French page.
+    const reused = await client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
+    expect(reused.status).toBe(400);
+    expect(load(reused.text)('html').attr('lang')).toBe('fr-CA');
+    expect(load(reused.text)('.form-message p').text()).toBe(
+      'Ce lien est expiré ou a déjà servi. Les liens de nos courriels ne fonctionnent qu’une fois, et pour un temps limité. Demandez-en un nouveau ci-dessous.',
+    );
+
+    // Signing in later from the French sign-in page.
+    const signIn = await page('/fr/account/sign-in');
+    expect(signIn.$('h1').text()).toBe('Se connecter');
+    expect(signIn.$('form[method=post]').attr('action')).toBe('/fr/account/sign-in');
+    expect(signIn.$('form[method=post] button[type=submit]').text()).toBe('M’envoyer un lien de connexion');
+    expect(signIn.$('.prose a[href="/fr/account/register"]').text()).toBe('Créez-en un');
+    const asked = await client.post('/fr/account/sign-in', { email });
+    expect(asked.headers.location).toBe('/fr/account/check-your-inbox');
+    const inbox = await page('/fr/account/check-your-inbox');
+    expect(inbox.$('html').attr('lang')).toBe('fr-CA');
+    expect(inbox.$('h1').text()).toBe('Votre lien de connexion est en route');
+    const link = await mailFor(email, `Connexion à ${SITE_NAME}`);
+    // The address has used one of our links: the greeting names them.
+    expect(link.parsed.text).toMatch(/^Bonjour Éloi,/);
+    expect(link.parsed.text).toContain('Voici le lien de connexion que vous avez demandé.');
+    tokenOf(link.parsed.text!, '/fr/account/sign-in/confirm');
+
+    // Registering again with the same address, in French: the "you already have one" mail, in French.
+    await client.post('/fr/account/register', { name: 'Éloi', email });
+    const existing = await mailFor(email, `Votre compte chez ${SITE_NAME}`);
+    expect(existing.parsed.text).toContain('mais vous en avez déjà un');
+    tokenOf(existing.parsed.text!, '/fr/account/sign-in/confirm');
+
+    // The English sign-in page makes English their language: the next link is English.
+    const english = await page('/account/sign-in');
+    expect(english.$('html').attr('lang')).toBe('en-CA');
+    expect(english.$('h1').text()).toBe('Sign in');
+    expect(english.$('form[method=post]').attr('action')).toBe('/account/sign-in');
+    expect((await client.post('/account/sign-in', { email })).headers.location).toBe('/account/check-your-inbox');
+    expect((await contactOf(email)).language).toBe('en-CA');
+    const englishLink = await mailFor(email, `Sign in to ${SITE_NAME}`);
+    expect(englishLink.parsed.text).toMatch(/^Hello Éloi,/);
+    expect(englishLink.parsed.text).not.toContain('/fr/');
+    tokenOf(englishLink.parsed.text!, '/account/sign-in/confirm');
+  });
+
+  it('keeps registering in English as it was', async () => {
+    const register = await page('/account/register');
+    expect(register.$('h1').text()).toBe('Create an account');
+    expect(labelOf(register.$, 'organisation')).toBe('Organisation (optional)');
+    expect(register.$('form[method=post] button[type=submit]').text()).toBe('Create my account');
+    const email = `ed-${driver.name}@example.com`;
+    const created = await client.post('/account/register', { name: 'Ed', email });
+    expect(created.headers.location).toBe('/account/registered');
+    expect((await page('/account/registered')).$('h1').text()).toBe('Check your inbox');
+    const welcome = await mailFor(email, `Welcome to ${SITE_NAME}`);
+    expect(welcome.parsed.text).toMatch(/^Welcome!/);
+    expect(welcome.parsed.html).toContain('>Sign in to my account</a>');
+    expect(welcome.parsed.text).not.toContain('/fr/');
+    tokenOf(welcome.parsed.text!, '/account/sign-in/confirm');
+  });
+
+  it.runIf(frenchList)('names the lists in the page’s and the mail’s language', async () => {
+    const french = await page('/fr/subscribe');
+    expect(french.$('form[method=post] fieldset label strong').first().text()).toBe(frenchList!.label);
+    expect(french.$('form[method=post] fieldset .hint').first().text().trim()).toBe(frenchList!.description);
+    const english = await page('/subscribe');
+    expect(english.$('form[method=post] fieldset label strong').first().text()).toBe(list.label);
+
+    const email = `lise-${driver.name}@exemple.ca`;
+    await client.post('/fr/subscribe', { email, lists: list.id });
+    const mail = await mailFor(email, `Confirmez votre abonnement à ${SITE_NAME}`);
+    expect(mail.parsed.text).toContain(`a demandé à recevoir ${frenchList!.label} de ${SITE_NAME}`);
+    expect(mail.parsed.text).not.toContain(list.label);
+    const token = tokenOf(mail.parsed.text!, '/fr/subscribe/confirm');
+    await client.post('/fr/subscribe/confirm', { token }, { traps: false });
+    const welcome = await mailFor(email, `Votre abonnement à ${frenchList!.label} est confirmé`);
+    expect(welcome.parsed.text).toContain(`Vous recevrez ${frenchList!.label} de ${SITE_NAME}`);
+
+    // The preferences page the welcome links to words its lists in French too.
+    const preferences = await page(`/fr/subscribe/preferences?token=${tokenOf(welcome.parsed.text!, '/fr/subscribe/preferences')}`);
+    expect(preferences.$('form[method=post] fieldset label strong').first().text()).toBe(frenchList!.label);
+  });
+});
