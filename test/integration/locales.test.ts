@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { load } from 'cheerio';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import { SECRET } from '../helpers/browser.ts';
+import { raw } from '../helpers/form-client.ts';
 import { jsonLd, readPages, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
 
 /**
@@ -20,10 +26,59 @@ const alternates = ({ $ }: BuiltPage) =>
     .toArray()
     .map((l) => [$(l).attr('hreflang'), $(l).attr('href')]);
 /** The site path of a built page: `fr/about/index.html` → `/fr/about/`. */
+/** French pages the server renders per request (forms, search, result pages). */
+const SERVER_PAGES = [
+  '/fr/search?q=tulipes',
+  '/fr/search?q=zeppelin',
+  '/fr/subscribe',
+  '/fr/subscribe/check-your-inbox',
+  '/fr/faq/ask',
+  '/fr/faq/ask?question=Quand+planter+les+tulipes%3F',
+  '/fr/contact/message',
+  '/fr/account/register',
+  '/fr/account/sign-in',
+];
+/** Words a French sentence does not use; content (a variety's English name, 'Queen of Night') is left out of the check. */
+const ENGLISH =
+  /\b(the|and|your|our|you|with|for|from|this|that|all|more|about|search|subscribe|order|home|next|previous|read|answers|share|updated|send|sent|name|address|optional)\b/i;
+/** Where Rapport's own words are: the layout, forms and their labels, attributes people hear or see. */
+const AROUND = 'header, footer, nav, label, button, legend, .breadcrumbs, .pagination, form p, .lead + .small, [role=alert], [role=status], .hint';
+/** Each text around the content of these pages that has an English word, with its page. */
+function englishAround(french: BuiltPage[]): string[] {
+  return french.flatMap((p) => {
+    const texts = [
+      ...p
+        .$(AROUND)
+        .toArray()
+        .map((el) => p.$(el).text()),
+      ...p
+        .$('[aria-label], [placeholder], [title]')
+        .toArray()
+        .flatMap((el) => [p.$(el).attr('aria-label'), p.$(el).attr('placeholder'), p.$(el).attr('title')]),
+    ];
+    return [...new Set(texts.flatMap((t) => (t && ENGLISH.test(t) ? [`${p.file}: ${t.replace(/\s+/g, ' ').trim().slice(0, 120)}`] : [])))];
+  });
+}
 const pathOf = (file: string) => `/${file.split(path.sep).join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '');
+
+let running: RunningServer;
+let base: string;
 
 beforeAll(async () => {
   pages = await readPages(clientDir);
+  const store = await mkdtemp(path.join(os.tmpdir(), 'rapport-locales-'));
+  running = await startServer({
+    distDir: inject('referenceBuild'),
+    port: 0,
+    host: '127.0.0.1',
+    store: { sqliteFile: path.join(store, 'crm.sqlite') },
+    secret: SECRET,
+  });
+  base = serverUrl(running.server);
+  return async () => {
+    await running.close();
+    await rm(store, { recursive: true, force: true });
+  };
 });
 
 describe('a site in two languages', () => {
@@ -75,6 +130,21 @@ describe('a site in two languages', () => {
         expect(twice).toEqual([]);
       }
     }
+  });
+
+  it('says everything around the content in French on French pages: no English word in the header, footer, navigation, forms or labels', async () => {
+    const french = pages.filter((p) => p.file.startsWith(`fr${path.sep}`));
+    // The pages the server draws per request, in French.
+    for (const pathname of SERVER_PAGES) {
+      const answer = await raw(`${base}${pathname}`);
+      expect([pathname, answer.status]).toEqual([pathname, 200]);
+      const $ = load(answer.text);
+      expect($('html').attr('lang'), pathname).toBe('fr-CA');
+      french.push({ file: pathname, $ });
+    }
+    // (The check finds English where there is some: the English sign-up page has plenty.)
+    expect(englishAround([{ file: '/subscribe', $: load((await raw(`${base}/subscribe`)).text) }]).length).toBeGreaterThan(3);
+    expect(englishAround(french)).toEqual([]);
   });
 
   it('links a translated page to its translation both ways, with x-default on the default language', () => {
