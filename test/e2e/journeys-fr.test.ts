@@ -82,4 +82,24 @@ describe.each([
     await page.waitForURL(/\/fr\/unsubscribe\/done$/);
     expect(await lang()).toBe('fr-CA');
   });
+
+  it('asks a question from the French FAQ, is shown French answers first, and is told in French that it arrived', async () => {
+    const email = `question.${tag}@example.com`;
+    await page.goto(`${server.base}/fr/faq/`);
+    await page.click('main a[href="/fr/faq/ask"]');
+    await page.waitForURL(/\/fr\/faq\/ask$/);
+    expect(await lang()).toBe('fr-CA');
+    await page.fill('input[name=question]', 'À quelle profondeur planter des bulbes de tulipes?');
+    await page.click('main form[method=get] button[type=submit]');
+    await page.waitForURL(/\/fr\/faq\/ask\?question=/);
+    const suggested = await page.$$eval('#maybe-answered + ol a', (links) => links.map((a) => a.getAttribute('href')));
+    expect(suggested).toContain('/fr/faq/how-deep-to-plant-bulbs/');
+    await page.fill('input[name=email]', email);
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('form[action="/fr/faq/ask"][method=post] button[type=submit]');
+    await page.waitForURL(/\/fr\/faq\/ask\/sent$/);
+    expect(await lang()).toBe('fr-CA');
+    const received = await server.mailTo(email, /./);
+    expect(received.parsed.html).toContain('lang="fr-CA"');
+  });
 });
