@@ -695,7 +695,8 @@ const messages = {
   'orders.view.not-found': 'Order not found',
   'orders.view.description': 'Order status at {site}: items, totals, shipping and tracking.',
   'orders.view.not-found.lead': 'We could not show that order. Open it with the link in your order e-mail.',
-  'orders.view.not-found.lead-accounts': 'We could not show that order. Open it with the link in your order e-mail, or {signIn} with the address you ordered with.',
+  'orders.view.not-found.lead-accounts':
+    'We could not show that order. Open it with the link in your order e-mail, or {signIn} with the address you ordered with.',
   'orders.view.sign-in': 'sign in',
   'orders.view.not-found.help': 'If you still cannot see it, {write} with the order number.',
   'orders.view.write-to-us': 'write to us',
@@ -717,7 +718,8 @@ const messages = {
   'orders.view.event': '{date}: {status}',
   'orders.view.questions': 'Questions about this order? Reply to any of our e-mails about it, or call {phone}.',
   'orders.pay.invoice': 'We will e-mail an invoice for {total} when your order ships; it is due within {days} days.',
-  'orders.pay.e-transfer': 'Please send an Interac e-Transfer of {total} to {email} and put your order number, {number}, in the message. We ship once it arrives.',
+  'orders.pay.e-transfer':
+    'Please send an Interac e-Transfer of {total} to {email} and put your order number, {number}, in the message. We ship once it arrives.',
   'orders.pay.cheque': 'Please mail a cheque for {total}, payable to {payee}, to {address}, with your order number, {number}, on it. We ship once it arrives.',
   'orders.pay.purchase-order': 'We will invoice {total} against your purchase order, due within {days} days.',
   'orders.pay.purchase-order-numbered': 'We will invoice {total} against your purchase order {po}, due within {days} days.',

@@ -675,10 +675,8 @@ const messages = {
   'orders.field.quantity.too-many': 'Vous pouvez commander jusqu’à {max} unités d’un même produit ici. Pour davantage, écrivez-nous.',
   'orders.field.order-key.invalid': 'Rechargez la page de commande et envoyez-la de nouveau.',
   'orders.submit': 'Passer ma commande',
-  'orders.follow-up.consent':
-    'Après la livraison, envoyez-moi un seul courriel avec des conseils de culture et des bulbes qui s’agencent bien avec ceux-ci.',
-  'orders.unknown-products':
-    'Nous n’avons pas (ou plus) le produit {names}. Rechargez la page de commande, vérifiez les quantités et envoyez-la de nouveau.',
+  'orders.follow-up.consent': 'Après la livraison, envoyez-moi un seul courriel avec des conseils de culture et des bulbes qui s’agencent bien avec ceux-ci.',
+  'orders.unknown-products': 'Nous n’avons pas (ou plus) le produit {names}. Rechargez la page de commande, vérifiez les quantités et envoyez-la de nouveau.',
   'orders.unknown-products.more': '{count} autres',
   'orders.review.problem': 'Une partie de la commande est à vérifier avant que nous puissions calculer les totaux.',
   'orders.po.missing': 'Entrez votre numéro de bon de commande, ou choisissez un autre mode de paiement.',
@@ -702,8 +700,7 @@ const messages = {
   'orders.cart.continue': 'Passer au formulaire de commande',
   'orders.cart.keep-shopping': '← Poursuivre mes achats',
   'orders.page.title': 'Commander',
-  'orders.page.description.one':
-    'Commandez chez {site}\u00a0: prix, livraison et taxes affichés avant l’envoi. Paiement sur facture.',
+  'orders.page.description.one': 'Commandez chez {site}\u00a0: prix, livraison et taxes affichés avant l’envoi. Paiement sur facture.',
   'orders.page.description.many':
     'Commandez chez {site}\u00a0: prix, livraison et taxes affichés avant l’envoi. Paiement sur facture, par virement ou par chèque.',
   'orders.page.ships-to': 'Nous livrons {places}.',
@@ -712,8 +709,7 @@ const messages = {
   'orders.page.pay.one': 'Vous payez après avoir commandé, sur facture\u00a0: nous ne demandons jamais de renseignements de carte.',
   'orders.page.pay.many':
     'Vous payez après avoir commandé, sur facture, par virement, par chèque ou par bon de commande\u00a0: nous ne demandons jamais de renseignements de carte.',
-  'orders.page.empty':
-    'Votre panier est vide. Chaque page de produit du {catalog} a un bouton «\u00a0Ajouter à la commande\u00a0»; revenez ensuite ici.',
+  'orders.page.empty': 'Votre panier est vide. Chaque page de produit du {catalog} a un bouton «\u00a0Ajouter à la commande\u00a0»; revenez ensuite ici.',
   'orders.page.in-your-order': 'Dans votre commande',
   'orders.page.change-cart': 'Modifier le panier',
   'orders.page.add-more': 'Ajouter d’autres produits',
@@ -743,7 +739,8 @@ const messages = {
     'Merci, {name}. Nous avons reçu votre commande, et une confirmation est en route vers {email}. Conservez-la\u00a0: son lien vous ramène ici.',
   'orders.view.shipments': 'Envois',
   'orders.view.track': 'Suivre le colis {number} chez {carrier}',
-  'orders.view.untracked': 'Numéro de suivi {number}\u00a0: nous ne pouvons pas le relier à la page de suivi d’un transporteur; demandez-nous si vous avez besoin d’aide.',
+  'orders.view.untracked':
+    'Numéro de suivi {number}\u00a0: nous ne pouvons pas le relier à la page de suivi d’un transporteur; demandez-nous si vous avez besoin d’aide.',
   'orders.view.untracked-carrier':
     'Numéro de suivi {number} ({carrier})\u00a0: nous ne pouvons pas le relier à la page de suivi d’un transporteur; demandez-nous si vous avez besoin d’aide.',
   'orders.view.shipped-on': 'expédié le {date}',

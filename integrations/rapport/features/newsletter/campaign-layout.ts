@@ -21,7 +21,11 @@ export interface CampaignPage {
   unsubscribeUrl: string;
   /** The 1-pixel image that counts opens, only when the site turns it on. */
   openImageUrl?: string | undefined;
+  /** The layout's own words and the message's language (the issue's: a translation's, or the default). */
+  words?: { lang: string; browser: string; preferences: string; unsubscribe: string } | undefined;
 }
+
+const ENGLISH = { lang: 'en', browser: 'View in your browser', preferences: 'Choose what you get', unsubscribe: 'Unsubscribe' };
 
 /**
  * The look, written once as a style sheet; `juice` copies it onto each element, since many mail
@@ -53,14 +57,15 @@ hr { border: 0; border-top: 1px solid #dddddd; margin: 24px 0; }
 /** The campaign message's HTML, before its style sheet is inlined. */
 export function campaignLayout(page: CampaignPage): string {
   const e = escapeHtml;
+  const words = page.words ?? ENGLISH;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(page.subject)}</title>
+<html lang="${e(words.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(page.subject)}</title>
 <style>${css(page.accent)}</style></head>
 <body>
 <div class="preheader">${e(page.preheader)}</div>
 <table role="presentation" class="outer" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td align="center" style="padding:24px 8px">
 <table role="presentation" class="frame" width="600" cellpadding="0" cellspacing="0" border="0">
-<tr><td class="browser"><a href="${e(page.archiveUrl)}">View in your browser</a></td></tr>
+<tr><td class="browser"><a href="${e(page.archiveUrl)}">${e(words.browser)}</a></td></tr>
 <tr><td class="content">
 <h1>${e(page.title)}</h1>
 <p class="date">${e(page.dateText)}</p>
@@ -68,7 +73,7 @@ ${page.bodyHtml}
 </td></tr>
 <tr><td class="footer">
 <p>${e(page.reason)}</p>
-<p><a href="${e(page.preferencesUrl)}">Choose what you get</a> · <a href="${e(page.unsubscribeUrl)}">Unsubscribe</a></p>
+<p><a href="${e(page.preferencesUrl)}">${e(words.preferences)}</a> · <a href="${e(page.unsubscribeUrl)}">${e(words.unsubscribe)}</a></p>
 <p>${e(page.legalName)}<br>${e(page.postalAddress)}<br><a href="${e(page.siteUrl)}">${e(page.siteName)}</a></p>${page.openImageUrl ? `\n<img src="${e(page.openImageUrl)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">` : ''}
 </td></tr>
 </table>

@@ -2,9 +2,12 @@ import { convert } from 'html-to-text';
 import juice from 'juice';
 import type { OutgoingMail } from '../../core/mail/outbox.ts';
 import type { Services } from '../../core/services.ts';
+import { listIn } from '../../config/crm.ts';
+import { localizedPath } from '../../config/locales.ts';
+import { translator } from '../../i18n/translate.ts';
 import { absoluteUrls } from './absolute-urls.ts';
 import { campaignLayout } from './campaign-layout.ts';
-import type { NewsletterIssue } from './issue-file.ts';
+import { issueIn, type NewsletterIssue } from './issue-file.ts';
 
 /**
  * Gmail shows only the first 102 KB of a message's HTML and hides the rest (the footer with the
@@ -57,21 +60,36 @@ const textOf = (html: string) =>
   });
 
 /**
+ * The languages a campaign of this issue is written in: the site's default, then each other
+ * locale of the site the issue is translated into. A reader of any other language gets the default.
+ */
+export const campaignLanguages = (issue: NewsletterIssue, s: Pick<Services, 'config'>): string[] => [
+  s.config.site.locale,
+  ...s.config.site.locales.filter((code) => code !== s.config.site.locale && issue.translations?.[code] !== undefined),
+];
+
+/**
  * One campaign message: the issue's body (as its archive page shows it) in a one-column layout,
  * its style sheet inlined, every URL absolute on the site; a plain-text part made from it; the
  * list headers mail clients use for their own unsubscribe button (RFC 2369, 8058, 2919).
- * Throws `CampaignTooLargeError` when Gmail would clip it.
+ * Written in `locale` where the issue has a translation in it (its words, page and footer), else
+ * in the default language. Throws `CampaignTooLargeError` when Gmail would clip it.
  */
 export function composeCampaign(
-  issue: NewsletterIssue,
+  original: NewsletterIssue,
   recipient: CampaignRecipient,
   s: Pick<Services, 'config' | 'site'>,
   tracking?: CampaignTracking,
+  locale?: string,
 ): OutgoingMail {
   const track = tracking?.track ?? ((url: string) => url);
   const { config } = s;
-  const list = config.crm.lists.find((l) => l.id === recipient.list);
-  if (!list) throw new Error(`There is no mailing list “${recipient.list}” in the site's options.`);
+  const written = issueIn(original, locale ?? config.site.locale);
+  const issue = written.issue;
+  const say = translator(config.site, written.locale ?? config.site.locale);
+  const configured = config.crm.lists.find((l) => l.id === recipient.list);
+  if (!configured) throw new Error(`There is no mailing list “${recipient.list}” in the site's options.`);
+  const list = listIn(configured, say.locale);
   const archive = new URL(issue.path, s.site);
   const a = config.business.address;
   const html = juice(
@@ -81,11 +99,12 @@ export function composeCampaign(
       accent: config.site.accentColor,
       archiveUrl: track(archive.href),
       title: issue.title,
-      dateText: new Date(`${issue.date}T00:00:00Z`).toLocaleDateString(config.site.locale, { dateStyle: 'long', timeZone: 'UTC' }),
+      dateText: new Date(`${issue.date}T00:00:00Z`).toLocaleDateString(say.locale, { dateStyle: 'long', timeZone: 'UTC' }),
       bodyHtml: absoluteUrls(issue.html, archive, track),
       siteName: config.site.name,
-      siteUrl: track(new URL('/', s.site).href),
-      reason: `You get this because you subscribed to ${list.label} on ${s.site.hostname}.`,
+      siteUrl: track(new URL(localizedPath(config.site, say.locale, '/'), s.site).href),
+      reason: say('campaign.reason', { list: list.label, host: s.site.hostname }),
+      words: { lang: say.locale, browser: say('campaign.browser'), preferences: say('campaign.preferences'), unsubscribe: say('mail.unsubscribe') },
       legalName: config.business.legalName,
       postalAddress: `${a.streetAddress}, ${a.locality} ${a.region} ${a.postalCode}, ${a.country}`,
       preferencesUrl: recipient.links.preferences,
@@ -103,10 +122,11 @@ export function composeCampaign(
     html,
     text: textOf(html),
     headers: {
-      'List-Id': listId(list.label, list.id, s.site),
+      // The list's name as the site's options give it, whatever the reader's language.
+      'List-Id': listId(configured.label, list.id, s.site),
       'List-Unsubscribe': `<${recipient.links.unsubscribe}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Archive': `<${new URL('/newsletter/', s.site).href}>`,
+      'List-Archive': `<${new URL(localizedPath(config.site, say.locale, '/newsletter/'), s.site).href}>`,
     },
   };
 }

@@ -17,6 +17,17 @@ export interface NewsletterIssue {
   url: string;
   /** The issue's body exactly as its page shows it (below the title and date), links as the page has them. */
   html: string;
+  /** The same issue in each other locale it is written in (`fr-CA`: its French page's words and body). */
+  translations?: Record<string, IssueTranslation> | undefined;
+}
+
+/** An issue in another language: what its page in that language says. */
+export type IssueTranslation = Omit<NewsletterIssue, 'slug' | 'translations'>;
+
+/** The issue as readers of `locale` get it: its translation where it has one, else as written. */
+export function issueIn(issue: NewsletterIssue, locale: string): { issue: NewsletterIssue; locale: string | undefined } {
+  const translation = issue.translations?.[locale];
+  return translation ? { issue: { ...translation, slug: issue.slug }, locale } : { issue, locale: undefined };
 }
 
 /** Where the build writes the issues' facts (a prerendered route); removed from the public folder after the build. */
@@ -42,15 +53,22 @@ export function issueBody(pageHtml: string): string | undefined {
 export async function writeIssuesForServer(outDir: string, serverDir: string | undefined): Promise<number> {
   const routeFile = path.join(outDir, ISSUES_ROUTE_FILE);
   if (!existsSync(routeFile)) return 0;
-  const { issues } = JSON.parse(await readFile(routeFile, 'utf8')) as { issues: Omit<NewsletterIssue, 'html'>[] };
+  const { issues } = JSON.parse(await readFile(routeFile, 'utf8')) as {
+    issues: Array<Omit<NewsletterIssue, 'html' | 'translations'> & { translations?: Record<string, Omit<IssueTranslation, 'html'>> }>;
+  };
   await rm(routeFile);
   if (!serverDir) return 0;
+  const bodyOf = async (issuePath: string) => {
+    const html = issueBody(await readFile(path.join(outDir, issuePath, 'index.html'), 'utf8'));
+    if (html === undefined) throw new Error(`The newsletter issue page ${issuePath} has no <article> inside <main>: its body cannot be sent by e-mail.`);
+    return html;
+  };
   const complete: NewsletterIssue[] = [];
   for (const issue of issues) {
-    const page = path.join(outDir, issue.path, 'index.html');
-    const html = issueBody(await readFile(page, 'utf8'));
-    if (html === undefined) throw new Error(`The newsletter issue page ${issue.path} has no <article> inside <main>: its body cannot be sent by e-mail.`);
-    complete.push({ ...issue, html });
+    const translations: Record<string, IssueTranslation> = {};
+    for (const [locale, words] of Object.entries(issue.translations ?? {})) translations[locale] = { ...words, html: await bodyOf(words.path) };
+    const { slug, title, description, date, path: page, url } = issue;
+    complete.push({ slug, title, description, date, path: page, url, html: await bodyOf(page), ...(issue.translations ? { translations } : {}) });
   }
   await writeFile(path.join(serverDir, SERVER_ISSUES_FILE), `${JSON.stringify({ issues: complete })}\n`);
   return complete.length;

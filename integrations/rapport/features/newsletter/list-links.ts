@@ -30,7 +30,8 @@ export async function listMailLinks(
 export async function listMailLinksFor(
   db: Kysely<Database>,
   s: Pick<Services, 'site' | 'clock' | 'config'>,
-  readers: ReadonlyArray<{ contactId: string; list: string }>,
+  /** Each reader, with the language their message is in when it is not `say`'s (a campaign's readers each in theirs). */
+  readers: ReadonlyArray<{ contactId: string; list: string; say?: Translator | undefined }>,
   say: Translator = DEFAULT_TRANSLATOR,
 ) {
   const tokens = await issueTokens(
@@ -41,8 +42,8 @@ export async function listMailLinksFor(
     ]),
     s.clock,
   );
-  return readers.map((_, i) => ({
-    unsubscribe: mailLink(s, say, '/unsubscribe', { token: tokens[2 * i]! }),
-    preferences: mailLink(s, say, '/subscribe/preferences', { token: tokens[2 * i + 1]! }),
+  return readers.map((reader, i) => ({
+    unsubscribe: mailLink(s, reader.say ?? say, '/unsubscribe', { token: tokens[2 * i]! }),
+    preferences: mailLink(s, reader.say ?? say, '/subscribe/preferences', { token: tokens[2 * i + 1]! }),
   }));
 }

@@ -5,14 +5,15 @@ import type { FormEndpoint, FormOutcome, FormRequest } from '../../core/forms/en
 import { collects } from '../../core/forms/fields.ts';
 import { readForm } from '../../core/forms/read-form.ts';
 import type { Services } from '../../core/services.ts';
-import { orderable, type Catalog } from './catalog.ts';
+import { fieldMessage, translator, type Translator } from '../../i18n/translate.ts';
+import { orderable, productIn, type Catalog } from './catalog.ts';
 import { addToCart, CART_COOKIE, cartCookie, decodeCart, removeFromCart, setQuantities, type CartLine } from './cart.ts';
 import { quantityField } from './pricing.ts';
 
 const sku = () =>
   z
     .string()
-    .regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'That is not one of our product codes.')
+    .regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, fieldMessage('orders.cart.sku.invalid'))
     .meta({ widget: 'hidden', ...collects('none') })
     .optional();
 
@@ -37,9 +38,9 @@ function buildCartForm(config: RapportConfig, catalog: Catalog | undefined) {
     z
       .string()
       .trim()
-      .regex(/^\d{1,7}$/, `Enter a whole number from ${min} to ${max}.`)
+      .regex(/^\d{1,7}$/, fieldMessage('orders.cart.quantity.invalid', { min, max }))
       .transform(Number)
-      .refine((n) => n >= min && n <= max, `Enter a whole number from ${min} to ${max}. For more, write to us.`)
+      .refine((n) => n >= min && n <= max, fieldMessage('orders.cart.quantity.too-many', { min, max }))
       .meta({ title, widget: 'custom', ...collects('none') })
       .optional();
   return {
@@ -50,7 +51,7 @@ function buildCartForm(config: RapportConfig, catalog: Catalog | undefined) {
     traps: false,
     schema: z.strictObject({
       add: sku(),
-      quantity: quantity('How many', 1),
+      quantity: quantity(fieldMessage('products.order.quantity'), 1),
       remove: sku(),
       ...Object.fromEntries((catalog?.products ?? []).map((p) => [quantityField(p.sku), quantity(`${p.name}, ${p.unit}`, 0)])),
       go: z
@@ -58,7 +59,7 @@ function buildCartForm(config: RapportConfig, catalog: Catalog | undefined) {
         .optional()
         .meta({ widget: 'hidden', ...collects('none') }),
     }),
-    submit: 'Update quantities',
+    submit: fieldMessage('orders.cart.update'),
   } satisfies FormDefinition;
 }
 
@@ -72,13 +73,19 @@ const refused = (message: string, field = 'items', status = 422): FormOutcome =>
   state: { form: 'cart', values: {}, errors: { [field]: message }, message, status },
 });
 
-/** What one post does to the cart: the new lines, or why nothing changed. */
-export function changeCart(lines: CartLine[], data: CartData, catalog: Catalog | undefined, config: RapportConfig): CartLine[] | FormOutcome {
+/** What one post does to the cart: the new lines, or why nothing changed (in `say`'s language). */
+export function changeCart(
+  lines: CartLine[],
+  data: CartData,
+  catalog: Catalog | undefined,
+  config: RapportConfig,
+  say: Translator = translator(config.site),
+): CartLine[] | FormOutcome {
   const max = config.crm.orders.maxQuantity;
   if (data.add !== undefined) {
     const product = catalog?.bySku.get(data.add);
-    if (!product) return refused(`We have no product “${data.add}” (any more). Go back to the catalogue and choose again.`, 'add');
-    if (!orderable(product, config.crm.orders.currency)) return refused(`${product.name} cannot be ordered just now.`, 'add');
+    if (!product) return refused(say('orders.cart.no-product', { sku: data.add }), 'add');
+    if (!orderable(product, config.crm.orders.currency)) return refused(say('orders.cart.not-orderable', { name: productIn(product, say.locale).name }), 'add');
     return addToCart(lines, product.sku, data.quantity ?? 1, max);
   }
   if (data.remove !== undefined) return removeFromCart(lines, data.remove);
@@ -94,17 +101,20 @@ export function changeCart(lines: CartLine[], data: CartData, catalog: Catalog |
 export const cartEndpoint: FormEndpoint = {
   path: '/cart',
   decoy: '/cart',
+  // A French product page's button posts to `/fr/cart`; the cart and the order form after it stay French.
+  localized: true,
   form: (config, services) => cartForm(config, services?.catalog) as unknown as FormDefinition,
   dependsOn: (services) => services.catalog,
   // Answered here in full: a cart change writes nothing to the store, so it spends no rate limit.
   async intercept(params: URLSearchParams, s: Services, request: FormRequest) {
-    const read = readForm(cartForm(s.config, s.catalog), params);
+    const say = translator(s.config.site, request.locale);
+    const read = readForm(cartForm(s.config, s.catalog), params, say);
     if (!read.ok) return { kind: 'invalid', state: read.state };
     const lines = decodeCart(request.cookies[CART_COOKIE], s.secret);
-    const changed = changeCart(lines, read.data as CartData, s.catalog, s.config);
+    const changed = changeCart(lines, read.data as CartData, s.catalog, s.config, say);
     if (!Array.isArray(changed)) return changed;
     const next = (read.data as CartData).go === 'order' && changed.length > 0 ? '/order' : '/cart';
     return { kind: 'redirect', location: next, cookies: [cartCookie(changed, s.secret, request.secure)] };
   },
-  handle: async () => refused('Reload the cart and try again.'),
+  handle: async (_data, s, request) => refused(translator(s.config.site, request.locale)('orders.cart.reload')),
 };

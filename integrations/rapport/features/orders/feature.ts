@@ -23,12 +23,13 @@ export const ordersFeature: RapportFeature = {
   id: 'orders',
   enabled: ({ config }) => config.crm.orders.enabled,
   routes: () => [
-    { pattern: '/cart', entrypoint: route('cart.astro'), private: true },
-    { pattern: '/order', entrypoint: route('order.astro'), private: true },
+    // The customer's pages in each locale: `/fr/cart`, `/fr/order`, `/fr/orders/<number>`, `/fr/track`.
+    { pattern: '/cart', entrypoint: route('cart.astro'), private: true, localized: true },
+    { pattern: '/order', entrypoint: route('order.astro'), private: true, localized: true },
     // The catalogue the server prices from: written by the build, then moved out of the public folder.
     { pattern: `/${CATALOG_FILE}`, entrypoint: route('catalog.json.ts'), private: true },
-    { pattern: '/orders/[number]', entrypoint: route('[number].astro'), private: true },
-    { pattern: '/track', entrypoint: route('track.astro'), private: true },
+    { pattern: '/orders/[number]', entrypoint: route('[number].astro'), private: true, localized: true },
+    { pattern: '/track', entrypoint: route('track.astro'), private: true, localized: true },
   ],
   forms: () => [cartEndpoint, orderEndpoint],
   // Staff's side: the list, one order's page with its actions, its packing slip and invoice, a CSV download.

@@ -3,11 +3,12 @@ import type { Services } from '../../core/services.ts';
 import type { Kysely } from 'kysely';
 import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
+import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
-import { orderable, type Catalog } from './catalog.ts';
+import { lineIn, orderable, productIn, type Catalog } from './catalog.ts';
 import { FOLLOW_UP_PURPOSE } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
 
@@ -62,7 +63,16 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
   const due = await s.db
     .selectFrom('orders')
     .innerJoin('contacts', 'contacts.id', 'orders.contact_id')
-    .select(['orders.id', 'orders.number', 'orders.contact_id', 'orders.created_at', 'orders.follow_up_consent', 'contacts.email', 'contacts.name'])
+    .select([
+      'orders.id',
+      'orders.number',
+      'orders.contact_id',
+      'orders.created_at',
+      'orders.follow_up_consent',
+      'contacts.email',
+      'contacts.name',
+      'contacts.language',
+    ])
     .where('orders.status', '=', 'delivered')
     .where('orders.followed_up_at', 'is', null)
     .where('orders.follow_up_due_at', '<=', now.toISOString())
@@ -112,7 +122,11 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
         );
         return 'skipped';
       }
-      const lines = await trx.selectFrom('order_lines').select(['sku', 'name']).where('order_id', '=', order.id).orderBy('position').execute();
+      // In the customer's language: its words, the products' names in it and links to its pages.
+      const say = mailTranslator(s.config.site, order);
+      const lines = (await trx.selectFrom('order_lines').select(['sku', 'name', 'unit']).where('order_id', '=', order.id).orderBy('position').execute()).map(
+        (l) => lineIn(s.catalog, say.locale, l),
+      );
       const suggestions = await boughtTogether(
         trx,
         s.catalog,
@@ -120,26 +134,30 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
         lines.map((l) => l.sku),
         order.id,
       );
-      const links = await listMailLinks(trx, s, order.contact_id, FOLLOW_UP_LIST);
+      const links = await listMailLinks(trx, s, order.contact_id, FOLLOW_UP_LIST, say);
       const bought = lines.map((l) => l.name);
+      const suggested = suggestions.map((p) => productIn(p, say.locale));
       await enqueueMail(
         trx,
-        composeMail({
-          to: order.email,
-          subject: `How are your ${bought.length === 1 ? bought[0] : 'bulbs'} doing?`,
-          greeting: `Hello ${order.name},`,
-          paragraphs: [
-            `About a month ago your order ${order.number} reached you: ${bought.join(', ')}. We hope everything arrived in good shape. If anything is not right, reply to this message and we will make it right.`,
-            ...(suggestions.length
-              ? [`Customers who ordered the same often add:\n${suggestions.map((p) => `${p.name} (${p.unit}): ${siteLink(s, p.path)}`).join('\n')}`]
-              : []),
-          ],
-          action: { label: 'Order again', url: siteLink(s, '/order') },
-          footer: mailFooter(s.config, 'You get this one message because you ordered from us. We will not send it again for this order.'),
-          unsubscribeUrl: links.unsubscribe,
-          replyTo: staffAddress(s.config),
-          accent: s.config.site.accentColor,
-        }),
+        composeMail(
+          {
+            to: order.email,
+            subject: say('mail.follow-up.subject', { count: bought.length, name: bought[0] ?? '' }),
+            greeting: say('mail.greeting.named', { name: order.name }),
+            paragraphs: [
+              say('mail.follow-up.text', { number: order.number, products: bought.join(', ') }),
+              ...(suggested.length
+                ? [say('mail.follow-up.suggestions', { products: suggested.map((p) => `${p.name} (${p.unit}): ${siteLink(s, p.path)}`).join('\n') })]
+                : []),
+            ],
+            action: { label: say('mail.follow-up.action'), url: mailLink(s, say, '/order') },
+            footer: mailFooter(s.config, say('mail.follow-up.why')),
+            unsubscribeUrl: links.unsubscribe,
+            replyTo: staffAddress(s.config),
+            accent: s.config.site.accentColor,
+          },
+          say,
+        ),
         s.clock,
       );
       await recordActivity(

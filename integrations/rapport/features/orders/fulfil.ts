@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { RapportConfig } from '../../config/schema.ts';
 
 import { composeMail } from '../../core/mail/compose.ts';
+import { mailTranslator } from '../../core/mail/mail-language.ts';
+import type { Translator } from '../../i18n/translate.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database, OrderStatus } from '../../core/store/schema.ts';
@@ -16,12 +18,12 @@ async function customerOf(db: Kysely<Database>, number: string) {
   return db
     .selectFrom('orders')
     .innerJoin('contacts', 'contacts.id', 'orders.contact_id')
-    .select(['contacts.email', 'contacts.name', 'orders.id'])
+    .select(['contacts.email', 'contacts.name', 'contacts.language', 'orders.id'])
     .where('orders.number', '=', number)
     .executeTakeFirstOrThrow();
 }
 
-const footer = (config: RapportConfig) => mailFooter(config, 'You get this message because you ordered from our website.');
+const footer = (config: RapportConfig, say: Translator) => mailFooter(config, say('mail.order.why'));
 
 /** A tracking number that fits more than one carrier's format equally well: staff must say which. */
 export class AmbiguousTrackingError extends OrderError {
@@ -82,32 +84,37 @@ export async function shipOrderIn(trx: Kysely<Database>, s: StaffServices, numbe
     })
     .execute();
   const customer = await customerOf(trx, number);
+  // In the customer's language (the one they ordered in), with their order's page in it.
+  const say = mailTranslator(s.config.site, customer);
   const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
   await enqueueMail(
     trx,
-    composeMail({
-      to: customer.email,
-      subject: `Order ${number} has shipped`,
-      greeting: `Hello ${customer.name},`,
-      paragraphs: [
-        choice.url
-          ? `Your order ${number} is on its way with ${carrier}. The tracking number is ${choice.number}.`
-          : `Your order ${number} is on its way. The tracking number is ${choice.number}; we could not match it to a carrier's tracking page, so reply to this message if you would like us to look it up.`,
-      ],
-      ...(choice.url ? { action: { label: `Track it with ${carrier}`, url: choice.url } } : {}),
-      after: [`Your order's page shows its items and history: ${orderLink(s, number)}`],
-      footer: footer(s.config),
-      replyTo: staffAddress(s.config),
-      accent: s.config.site.accentColor,
-    }),
+    composeMail(
+      {
+        to: customer.email,
+        subject: say('mail.order-shipped.subject', { number }),
+        greeting: say('mail.greeting.named', { name: customer.name }),
+        paragraphs: [
+          choice.url
+            ? say('mail.order-shipped.text', { number, carrier: carrier ?? '', tracking: choice.number })
+            : say('mail.order-shipped.text-unknown', { number, tracking: choice.number }),
+        ],
+        ...(choice.url ? { action: { label: say('mail.order-shipped.track', { carrier: carrier ?? '' }), url: choice.url } } : {}),
+        after: [say('mail.order-shipped.page', { url: orderLink(s, number, say) })],
+        footer: footer(s.config, say),
+        replyTo: staffAddress(s.config),
+        accent: s.config.site.accentColor,
+      },
+      say,
+    ),
     s.clock,
   );
   return { ...choice, from };
 }
 
-const STATUS_MAIL: Partial<Record<OrderStatus, (number: string) => string>> = {
-  confirmed: (n) => `We have checked your order ${n} and it is confirmed. We will e-mail you again when it ships.`,
-  cancelled: (n) => `Your order ${n} is cancelled, and nothing is owed. If you did not ask for this, reply to this message.`,
+const STATUS_MAIL: Partial<Record<OrderStatus, 'mail.order-status.confirmed' | 'mail.order-status.cancelled'>> = {
+  confirmed: 'mail.order-status.confirmed',
+  cancelled: 'mail.order-status.cancelled',
 };
 
 /** The statuses staff set by hand (shipping has its own function). */
@@ -146,18 +153,23 @@ export async function setOrderStatusIn(
   const text = STATUS_MAIL[status];
   if (!text) return { from };
   const customer = await customerOf(trx, number);
+  const say = mailTranslator(s.config.site, customer);
   await enqueueMail(
     trx,
-    composeMail({
-      to: customer.email,
-      subject: `Order ${number} ${status}`,
-      greeting: `Hello ${customer.name},`,
-      paragraphs: [text(number), ...(options.note ? [options.note] : [])],
-      action: { label: 'See your order', url: orderLink(s, number) },
-      footer: footer(s.config),
-      replyTo: staffAddress(s.config),
-      accent: s.config.site.accentColor,
-    }),
+    composeMail(
+      {
+        to: customer.email,
+        subject: say('mail.order-status.subject', { number, status }),
+        greeting: say('mail.greeting.named', { name: customer.name }),
+        // Staff's note goes as they wrote it.
+        paragraphs: [say(text, { number }), ...(options.note ? [options.note] : [])],
+        action: { label: say('mail.order-status.action'), url: orderLink(s, number, say) },
+        footer: footer(s.config, say),
+        replyTo: staffAddress(s.config),
+        accent: s.config.site.accentColor,
+      },
+      say,
+    ),
     s.clock,
   );
   return { from };

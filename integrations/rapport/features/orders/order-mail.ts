@@ -1,13 +1,16 @@
 import type { Services } from '../../core/services.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import type { PaymentMethod } from '../../config/orders.ts';
-import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
+import { mailLink } from '../../core/mail/mail-language.ts';
+import { greeting } from '../../core/mail/unsolicited.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../i18n/translate.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import type { OutgoingMail } from '../../core/mail/outbox.ts';
 import { formatMoney } from './pricing.ts';
 import { postalAddressLines } from '../../internal/postal-address.ts';
 import { orderKey, type ShipTo } from './orders.ts';
+import { taxName, taxRate } from './order-words.ts';
 
 /** The order as mails and pages describe it. */
 export interface OrderSummary {
@@ -31,37 +34,48 @@ export const PAYMENT_LABELS: Record<PaymentMethod, string> = {
   'purchase-order': 'Purchase order',
 };
 
-/** What the customer does to pay, in one or two sentences. */
+/** What the customer does to pay, in one or two sentences (in `say`'s language). */
 export function paymentInstructions(
   config: RapportConfig,
   order: Pick<OrderSummary, 'number' | 'currency' | 'total_cents' | 'payment_method' | 'po_number'>,
+  say: Translator = DEFAULT_TRANSLATOR,
 ): string {
-  const total = formatMoney(order.total_cents, order.currency, config.site.locale);
+  const total = formatMoney(order.total_cents, order.currency, say.locale);
   const a = config.business.address;
+  const days = config.crm.orders.invoiceDays;
   switch (order.payment_method as PaymentMethod) {
     case 'invoice':
-      return `We will e-mail an invoice for ${total} when your order ships; it is due within ${config.crm.orders.invoiceDays} days.`;
+      return say('orders.pay.invoice', { total, days });
     case 'e-transfer':
-      return `Please send an Interac e-Transfer of ${total} to ${config.business.email} and put your order number, ${order.number}, in the message. We ship once it arrives.`;
+      return say('orders.pay.e-transfer', { total, email: config.business.email, number: order.number });
     case 'cheque':
-      return `Please mail a cheque for ${total}, payable to ${config.business.legalName}, to ${a.streetAddress}, ${a.locality} ${a.region} ${a.postalCode}, with your order number, ${order.number}, on it. We ship once it arrives.`;
+      return say('orders.pay.cheque', {
+        total,
+        payee: config.business.legalName,
+        address: `${a.streetAddress}, ${a.locality} ${a.region} ${a.postalCode}`,
+        number: order.number,
+      });
     case 'purchase-order':
-      return `We will invoice ${total} against your purchase order${order.po_number ? ` ${order.po_number}` : ''}, due within ${config.crm.orders.invoiceDays} days.`;
+      return order.po_number
+        ? say('orders.pay.purchase-order-numbered', { total, po: order.po_number, days })
+        : say('orders.pay.purchase-order', { total, days });
     default:
       return '';
   }
 }
 
-/** The lines and totals as plain text (one entry per line), for mails. */
-export function orderText(config: RapportConfig, o: OrderSummary): string {
-  const money = (c: number) => formatMoney(c, o.currency, config.site.locale);
+/** The lines and totals as plain text (one entry per line), for mails, in `say`'s language. */
+export function orderText(o: OrderSummary, say: Translator = DEFAULT_TRANSLATOR): string {
+  const money = (c: number) => formatMoney(c, o.currency, say.locale);
   return [
-    ...o.lines.map((l) => `${l.quantity} × ${l.name} (${l.unit}) at ${money(l.unit_cents)}: ${money(l.total_cents)}`),
+    ...o.lines.map((l) =>
+      say('mail.order.line', { quantity: l.quantity, name: l.name, unit: l.unit, price: money(l.unit_cents), total: money(l.total_cents) }),
+    ),
     '',
-    `Goods: ${money(o.subtotal_cents)}`,
-    `Shipping (${o.shippingLabel}): ${o.shipping_cents === 0 ? 'free' : money(o.shipping_cents)}`,
-    ...o.taxes.map((t) => `${t.name} ${t.rate} %: ${money(t.cents)}`),
-    `Total: ${money(o.total_cents)}`,
+    say('mail.order.goods', { amount: money(o.subtotal_cents) }),
+    say('mail.order.shipping', { label: o.shippingLabel, amount: o.shipping_cents === 0 ? say('mail.order.free') : money(o.shipping_cents) }),
+    ...o.taxes.map((t) => say('mail.order.tax', { name: taxName(say, t.name), rate: taxRate(t.rate, say.locale), amount: money(t.cents) })),
+    say('mail.order.total', { amount: money(o.total_cents) }),
   ].join('\n');
 }
 
@@ -81,33 +95,42 @@ export function addressLines(shipTo: ShipTo, from: string): string[] {
   );
 }
 
-export const orderLink = (s: Pick<Services, 'site' | 'secret'>, number: string) => siteLink(s, `/orders/${number}`, { key: orderKey(s.secret, number) });
+/** The order's page, signed, in `say`'s language (staff's copy: the default one). */
+export const orderLink = (s: Pick<Services, 'site' | 'secret' | 'config'>, number: string, say: Translator = DEFAULT_TRANSLATOR) =>
+  mailLink(s, say, `/orders/${number}`, { key: orderKey(s.secret, number) });
 
-/** The acknowledgement the customer gets, in the order's own transaction. */
 /**
- * The customer's acknowledgement. Without `name` (an address that has confirmed nothing) it
- * carries only our own words: the lines and totals, not the name and address the form was
- * filled in with, which the order's page shows behind its signed link.
+ * The customer's acknowledgement, in the order's own transaction, in the customer's language
+ * (`say`; the lines named as they ordered them). Without `name` (an address that has confirmed
+ * nothing) it carries only our own words: the lines and totals, not the name and address the form
+ * was filled in with, which the order's page shows behind its signed link.
  */
-export function acknowledgementMail(s: Pick<Services, 'config' | 'site' | 'secret'>, to: string, name: string | undefined, o: OrderSummary): OutgoingMail {
-  return composeMail({
-    to,
-    subject: `Order ${o.number} received`,
-    greeting: name ? `Hello ${name},` : 'Hello,',
-    paragraphs: [
-      `Thank you for your order. We have it, and we will confirm it within one working day. Your order number is ${o.number}.`,
-      orderText(s.config, o),
-      paymentInstructions(s.config, o),
-      ...(name
-        ? [`We will ship to:\n${addressLines(o.shipTo, s.config.business.address.country).join('\n')}`]
-        : ['The order’s page (button below) shows the delivery address.']),
-    ],
-    action: { label: 'See your order and its status', url: orderLink(s, o.number) },
-    after: ['If something is wrong with the order, reply to this message and we will fix it before it ships.'],
-    footer: mailFooter(s.config, 'You get this message because you ordered from our website.'),
-    replyTo: staffAddress(s.config),
-    accent: s.config.site.accentColor,
-  });
+export function acknowledgementMail(
+  s: Pick<Services, 'config' | 'site' | 'secret'>,
+  to: string,
+  name: string | undefined,
+  o: OrderSummary,
+  say: Translator = DEFAULT_TRANSLATOR,
+): OutgoingMail {
+  return composeMail(
+    {
+      to,
+      subject: say('mail.order.subject', { number: o.number }),
+      greeting: greeting(name ? 'confirmed' : 'none', name, say),
+      paragraphs: [
+        say('mail.order.thanks', { number: o.number }),
+        orderText(o, say),
+        paymentInstructions(s.config, o, say),
+        name ? say('mail.order.ship-to', { address: addressLines(o.shipTo, s.config.business.address.country).join('\n') }) : say('mail.order.address-on-page'),
+      ],
+      action: { label: say('mail.order.action'), url: orderLink(s, o.number, say) },
+      after: [say('mail.order.wrong')],
+      footer: mailFooter(s.config, say('mail.order.why')),
+      replyTo: staffAddress(s.config),
+      accent: s.config.site.accentColor,
+    },
+    say,
+  );
 }
 
 /** The staff's copy: everything needed to pack and invoice, answerable with Reply. */
@@ -124,7 +147,7 @@ export function staffOrderMail(
       `From: ${customer.name} <${customer.email}>${o.shipTo.phone ? `, ${o.shipTo.phone}` : ''}`,
       `Ship to:\n${addressLines(o.shipTo, s.config.business.address.country).join('\n')}`,
       `Payment: ${PAYMENT_LABELS[o.payment_method as PaymentMethod] ?? o.payment_method}${o.po_number ? ` (PO ${o.po_number})` : ''}`,
-      orderText(s.config, o),
+      orderText(o),
     ],
     ...(note ? { quote: note } : {}),
     action: { label: 'Open the order', url: orderLink(s, o.number) },

@@ -10,60 +10,73 @@ import { mailPermission } from '../../core/mail/unsolicited.ts';
 import { take } from '../../core/security/rate-limit.ts';
 import { HONEYPOT_FIELD, TIME_TRAP_FIELD } from '../../core/security/spam-traps.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
-import type { Catalog } from './catalog.ts';
+import { productIn, productsIn, type Catalog } from './catalog.ts';
 import { CART_COOKIE, cartCookie } from './cart.ts';
-import { acknowledgementMail, PAYMENT_LABELS, staffOrderMail, type OrderSummary } from './order-mail.ts';
+import { acknowledgementMail, staffOrderMail, type OrderSummary } from './order-mail.ts';
+import { countryName, paymentOptions, pricingWords, regionLabel } from './order-words.ts';
 import { newOrderNumber, orderKey, type ShipTo } from './orders.ts';
 import { formatMoney, orderRules, priceOrder, quantityField, type Cart, type Quote } from './pricing.ts';
-import { COUNTRIES, countryInSentence, type CountryCode } from '../../config/regions.ts';
-import { fieldMessage, translator } from '../../i18n/translate.ts';
+import { COUNTRIES, type CountryCode } from '../../config/regions.ts';
+import { fieldMessage, translator, type Translator } from '../../i18n/translate.ts';
 
 const addressLine = (title: string, max: number, autocomplete: string, empty: string) =>
   z
     .string()
     .trim()
     .min(1, empty)
-    .max(max, `Use at most ${max} characters.`)
-    .regex(ONE_LINE, 'Keep this on one line.')
+    .max(max, fieldMessage('field.line.too-long', { max }))
+    .regex(ONE_LINE, fieldMessage('field.line.one-line'))
     .meta({ title, autocomplete, ...collects('address') });
 
-/** What the follow-up checkbox says (its hash goes in the consent ledger). */
-export const FOLLOW_UP_WORDING = 'After delivery, e-mail me once with growing tips and bulbs that go well with these.';
+/** What the follow-up checkbox says (its hash, of the wording in the language shown, goes in the consent ledger). */
+export const FOLLOW_UP_WORDING = fieldMessage('orders.follow-up.consent');
 export const FOLLOW_UP_PURPOSE = 'newsletter:after-sale';
 
 /**
  * The order form: one quantity field per product in the catalogue (drawn by the order page as a
  * table), the shipping address, shipping option and payment method. Prices are never posted.
+ * Its labels and choices are in `locale` (the page's); the default locale's is the one the server
+ * reads posts with and the privacy statement lists (its messages are said in the request's language).
  */
-export function orderForm(config: RapportConfig, catalog: Catalog | undefined) {
-  // One definition per options and catalogue (a build): the schema has a field per product.
+export function orderForm(config: RapportConfig, catalog: Catalog | undefined, locale: string = config.site.locale) {
+  // One definition per options, catalogue (a build) and locale: the schema has a field per product.
   const key = catalog ?? config;
-  const cached = forms.get(key);
+  const cached = forms.get(key)?.get(locale);
   if (cached?.config === config) return cached.form;
-  const form = buildOrderForm(config, catalog);
-  forms.set(key, { config, form });
+  const form = buildOrderForm(config, catalog, locale);
+  const byLocale = forms.get(key) ?? new Map<string, { config: RapportConfig; form: ReturnType<typeof buildOrderForm> }>();
+  forms.set(key, byLocale.set(locale, { config, form }));
   return form;
 }
-const forms = new WeakMap<object, { config: RapportConfig; form: ReturnType<typeof buildOrderForm> }>();
+const forms = new WeakMap<object, Map<string, { config: RapportConfig; form: ReturnType<typeof buildOrderForm> }>>();
 
-function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
+function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined, locale: string) {
   const orders = config.crm.orders;
   const max = orders.maxQuantity;
+  // Labels in the form's language: in the default one they read as they always have (the privacy
+  // statement lists them as written); validation messages are catalogue texts, said on reading.
+  const say = translator(config.site, locale);
   const quantity = (title: string) =>
     z
       .string()
       .trim()
-      .regex(/^\d{1,7}$/, `Enter a whole number from 0 to ${max}.`)
+      .regex(/^\d{1,7}$/, fieldMessage('orders.field.quantity.invalid', { max }))
       .transform(Number)
-      .refine((n) => n <= max, `You can order up to ${max} of one product here. For more, write to us.`)
+      .refine((n) => n <= max, fieldMessage('orders.field.quantity.too-many', { max }))
       .meta({ title, widget: 'custom', ...collects('orders', { as: fieldMessage('privacy.field.quantities') }) })
       .optional();
-  const rules = orderRules(orders, config.site.locale);
-  const money = (c: number) => formatMoney(c, orders.currency, config.site.locale);
+  const rules = orderRules(orders, locale);
+  const money = (c: number) => formatMoney(c, orders.currency, locale);
   const shippingOptions: FieldOption[] = rules.shipping.map((o) => {
-    const from = Math.min(...o.rates.map((r) => r.baseCents));
+    const from = money(Math.min(...o.rates.map((r) => r.baseCents)));
     const free = o.rates.map((r) => r.freeOverCents).filter((c): c is number => c !== undefined);
-    return { value: o.id, label: `${o.label}: from ${money(from)}${free.length ? `, free over ${money(Math.min(...free))}` : ''}`, description: o.description };
+    return {
+      value: o.id,
+      label: free.length
+        ? say('orders.field.shipping.option-free', { label: o.label, from, free: money(Math.min(...free)) })
+        : say('orders.field.shipping.option', { label: o.label, from }),
+      description: o.description,
+    };
   });
   return {
     id: 'order',
@@ -71,61 +84,66 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
     action: '/order',
     purpose: 'orders',
     schema: z.strictObject({
-      ...Object.fromEntries((catalog?.products ?? []).map((p) => [quantityField(p.sku), quantity(`${p.name}, ${p.unit}`)])),
+      ...Object.fromEntries(
+        (catalog?.products ?? []).map((p) => {
+          const named = productIn(p, locale);
+          return [quantityField(p.sku), quantity(`${named.name}, ${named.unit}`)];
+        }),
+      ),
       name: personName(),
       email: emailAddress(),
       phone: z
         .string()
         .trim()
-        .max(30, 'Use at most 30 characters.')
-        .regex(/^[0-9+()\-. x]*$/i, 'Use digits, spaces and + ( ) - only.')
+        .max(30, fieldMessage('field.line.too-long', { max: 30 }))
+        .regex(/^[0-9+()\-. x]*$/i, fieldMessage('orders.field.phone.invalid'))
         .meta({
-          title: 'Phone (optional)',
-          description: 'Only for the carrier, if they need to reach you.',
+          title: say('orders.field.phone'),
+          description: say('orders.field.phone.hint'),
           autocomplete: 'tel',
           widget: 'tel',
           ...collects('contact'),
         })
         .optional(),
-      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
-      street: addressLine('Street address', 120, 'address-line1', 'Enter the street address.'),
-      street2: optionalLine('Apartment, unit, rural route (optional)', 120, 'address', 'address-line2'),
-      city: addressLine('City or town', 80, 'address-level2', 'Enter the city or town.'),
+      organisation: optionalLine(say('orders.field.organisation'), 120, 'identity', 'organization'),
+      street: addressLine(say('orders.field.street'), 120, 'address-line1', fieldMessage('orders.field.street.missing')),
+      street2: optionalLine(say('orders.field.street2'), 120, 'address', 'address-line2'),
+      city: addressLine(say('orders.field.city'), 80, 'address-level2', fieldMessage('orders.field.city.missing')),
       // One choice for the destination ("Alberta, Canada"): its value carries the country, so
       // province and country cannot contradict each other.
       region: z
         .string()
-        .regex(/^[A-Z]{2}-[A-Z]{2}$/, 'Choose a province or state.')
-        .meta({ title: 'Province or state', autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
-      postal: addressLine('Postal or ZIP code', 12, 'postal-code', 'Enter the postal or ZIP code.'),
+        .regex(/^[A-Z]{2}-[A-Z]{2}$/, fieldMessage('orders.field.region.invalid'))
+        .meta({ title: say('orders.field.region'), autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
+      postal: addressLine(say('orders.field.postal'), 12, 'postal-code', fieldMessage('orders.field.postal.missing')),
       // Not drawn: the destination implies it. Still taken from older pages and scripts; one that
       // contradicts the destination is refused on the destination.
       country: z
         .string()
-        .regex(/^[A-Z]{2}$/, 'Choose a country.')
-        .meta({ title: 'Country', autocomplete: 'country', widget: 'custom', ...collects('address') })
+        .regex(/^[A-Z]{2}$/, fieldMessage('orders.field.country.invalid'))
+        .meta({ title: say('orders.field.country'), autocomplete: 'country', widget: 'custom', ...collects('address') })
         .optional(),
       shipping: z
-        .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: 'Choose one of the shipping options.' })
-        .meta({ title: 'Shipping', ...collects('orders', { as: fieldMessage('privacy.field.shipping') }) }),
-      payment: z.enum(orders.payment, { message: 'Choose how you will pay.' }).meta({
-        title: 'Payment',
-        description: 'No card details are asked for: you pay after ordering.',
+        .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: fieldMessage('orders.price.choose-shipping') })
+        .meta({ title: say('orders.field.shipping'), ...collects('orders', { as: fieldMessage('privacy.field.shipping') }) }),
+      payment: z.enum(orders.payment, { message: fieldMessage('orders.field.payment.invalid') }).meta({
+        title: say('orders.field.payment'),
+        description: say('orders.field.payment.hint'),
         ...collects('orders', { as: fieldMessage('privacy.field.payment') }),
       }),
-      po_number: optionalLine('Purchase order number (if paying by purchase order)', 40, 'orders'),
-      note: message('Notes for us (optional)', 1, 1000).optional(),
+      po_number: optionalLine(say('orders.field.po'), 40, 'orders'),
+      note: message(say('orders.field.note'), 1, 1000).optional(),
       ...(orders.followUp.enabled && orders.followUp.consent === 'express'
         ? {
             follow_up: z
               .literal('yes')
-              .meta({ title: FOLLOW_UP_WORDING, ...collects('consent', { purpose: 'after-sale', as: fieldMessage('privacy.field.follow-up') }) })
+              .meta({ title: say.text(FOLLOW_UP_WORDING), ...collects('consent', { purpose: 'after-sale', as: fieldMessage('privacy.field.follow-up') }) })
               .optional(),
           }
         : {}),
       order_key: z
         .string()
-        .regex(/^[A-Za-z0-9_-]{16,64}$/, 'Reload the order page and send it again.')
+        .regex(/^[A-Za-z0-9_-]{16,64}$/, fieldMessage('orders.field.order-key.invalid'))
         .meta({ widget: 'hidden', ...collects('none') }),
       step: z
         .enum(['review', 'place'])
@@ -137,13 +155,13 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined) {
       region: orders.shipsTo.flatMap(({ country: c, except }) =>
         Object.entries(COUNTRIES[c].regions)
           .filter(([code]) => !except.includes(code))
-          .map(([code, name]) => ({ value: `${c}-${code}`, label: `${name}, ${COUNTRIES[c].name}`, group: COUNTRIES[c].name })),
+          .map(([code]) => ({ value: `${c}-${code}`, label: `${regionLabel(say, c, code)}, ${countryName(say, c)}`, group: countryName(say, c) })),
       ),
       shipping: shippingOptions,
-      payment: orders.payment.map((p) => ({ value: p, label: PAYMENT_LABELS[p] })),
+      payment: paymentOptions(say, orders.payment),
     },
     defaults: { shipping: rules.shipping[0]!.id, payment: orders.payment[0]! },
-    submit: 'Place my order',
+    submit: fieldMessage('orders.submit'),
   } satisfies FormDefinition;
 }
 
@@ -154,19 +172,17 @@ function itemsOf(catalog: Catalog | undefined, data: Record<string, unknown>): C
   return (catalog?.products ?? []).map((p) => ({ sku: p.sku, quantity: Number(data[quantityField(p.sku)] ?? 0) })).filter((i) => i.quantity > 0);
 }
 
-/** "Postal code" → "postal code", but "ZIP code" stays as it is. */
-const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label);
-
-/** Address checks that need two fields: the province belongs to the country, the postal code fits it. */
-function addressErrors(data: { country?: string | undefined; region: string; postal: string }): Record<string, string> {
+/** Address checks that need two fields: the province belongs to the country, the postal code fits it (said in `say`'s language). */
+function addressErrors(data: { country?: string | undefined; region: string; postal: string }, say: Translator): Record<string, string> {
   const errors: Record<string, string> = {};
   const [regionCountry, region] = data.region.split('-') as [string, string];
   const code = data.country ?? regionCountry;
   const country = COUNTRIES[code as CountryCode] as (typeof COUNTRIES)[CountryCode] | undefined;
   if (!country) return errors; // pricing says where we ship
-  if (regionCountry !== code || !(region in country.regions))
-    errors.region = `Choose a ${country.regionLabel.toLowerCase()} in ${countryInSentence(country.name)}.`;
-  if (!country.postal.test(data.postal)) errors.postal = `Enter a ${inSentence(country.postalLabel)} like ${country.postalExample}.`;
+  const words = pricingWords(say);
+  if (regionCountry !== code || !(region in country.regions)) errors.region = words.countries[code]!.chooseRegion;
+  if (!country.postal.test(data.postal))
+    errors.postal = say(code === 'US' ? 'orders.country.US.postal' : 'orders.country.CA.postal', { example: country.postalExample });
   return errors;
 }
 
@@ -206,10 +222,13 @@ export interface OrderFormExtra {
 export const orderEndpoint: FormEndpoint = {
   path: '/order',
   decoy: '/order',
+  // `/fr/order` is the order form in French; its answer is the order's French page.
+  localized: true,
   form: (config, services) => orderForm(config, services?.catalog) as unknown as FormDefinition,
   dependsOn: (services) => services.catalog,
-  async intercept(params, s) {
+  async intercept(params, s, request) {
     const form = orderForm(s.config, s.catalog);
+    const say = translator(s.config.site, request.locale);
     const shape = form.schema.shape as Record<string, z.ZodType>;
     // A product the catalogue does not have is named; any other field the form does not have (a
     // total, a price) is dropped: the server prices every order itself.
@@ -223,8 +242,8 @@ export const orderEndpoint: FormEndpoint = {
       const named = unknownProducts
         .slice(0, 5)
         .map((sku) => `“${sku}”`)
-        .concat(unknownProducts.length > 5 ? [`${unknownProducts.length - 5} more`] : []);
-      const message = `We have no product ${named.join(', ')} (any more). Reload the order page, check the quantities and send it again.`;
+        .concat(unknownProducts.length > 5 ? [say('orders.unknown-products.more', { count: unknownProducts.length - 5 })] : []);
+      const message = say('orders.unknown-products', { names: named.join(', ') });
       return { kind: 'invalid', state: { form: 'order', values: echo(params), errors: { items: message }, message, status: 422 } };
     }
     if (params.get('step') !== 'review') return undefined;
@@ -236,11 +255,12 @@ export const orderEndpoint: FormEndpoint = {
       const raw = params.get(name) || undefined;
       const parsed = schema.safeParse(raw);
       if (parsed.success) data[name] = parsed.data;
-      else errors[name] = parsed.error.issues[0]!.message;
+      else errors[name] = say.text(parsed.error.issues[0]!.message);
     }
     const values = echo(params);
     if (Object.keys(errors).length === 0) {
-      const result = priceOrder(orderRules(s.config.crm.orders, s.config.site.locale), s.catalog?.bySku ?? new Map(), cartOf(s.catalog, data as OrderData));
+      const rules = orderRules(s.config.crm.orders, say.locale, pricingWords(say));
+      const result = priceOrder(rules, productsIn(s.catalog, say.locale), cartOf(s.catalog, data as OrderData));
       if (result.ok) return { kind: 'invalid', state: { form: 'order', values, errors: {}, message: undefined, status: 200, extra: { quote: result.quote } } };
       Object.assign(errors, result.errors);
     }
@@ -250,7 +270,7 @@ export const orderEndpoint: FormEndpoint = {
         form: 'order',
         values,
         errors: onDrawnFields(errors),
-        message: 'Some of the order needs a look before we can work out the totals.',
+        message: say('orders.review.problem'),
         status: 422,
       },
     };
@@ -258,14 +278,17 @@ export const orderEndpoint: FormEndpoint = {
   async handle(raw, s, request) {
     const data = raw as OrderData;
     const config = s.config;
-    const rules = orderRules(config.crm.orders, config.site.locale);
+    // The language the order form was sent in: its messages, the customer's mail, the follow-up wording's as shown.
+    const shown = translator(config.site, request.locale);
+    const rules = orderRules(config.crm.orders, shown.locale, pricingWords(shown));
     const fail = (errors: Record<string, string>): FormOutcome => ({
       kind: 'invalid',
-      state: { form: 'order', values: echoValues(data), errors: onDrawnFields(errors), message: 'Please correct the fields marked below.', status: 422 },
+      state: { form: 'order', values: echoValues(data), errors: onDrawnFields(errors), message: shown('form.fix-fields'), status: 422 },
     });
-    const errors = addressErrors(data);
-    if (data.payment === 'purchase-order' && !data.po_number) errors.po_number = 'Enter your purchase order number, or choose another way to pay.';
-    const priced = priceOrder(rules, s.catalog?.bySku ?? new Map(), cartOf(s.catalog, data));
+    const errors = addressErrors(data, shown);
+    if (data.payment === 'purchase-order' && !data.po_number) errors.po_number = shown('orders.po.missing');
+    // Priced with the products as the customer's language names them; stored as staff name them.
+    const priced = priceOrder(rules, productsIn(s.catalog, shown.locale), cartOf(s.catalog, data));
     if (!priced.ok || Object.keys(errors).length > 0) return fail({ ...(priced.ok ? {} : priced.errors), ...errors });
     const quote = priced.quote;
     const [, region] = data.region.split('-') as [string, string];
@@ -281,8 +304,11 @@ export const orderEndpoint: FormEndpoint = {
       country: countryOf(data),
     };
     const form = orderForm(config, s.catalog);
-    // The language the order form was sent in: the customer's, for their mail; the follow-up wording's as shown.
-    const shown = translator(config.site, request.locale);
+    // Lines as staff read them: the default language's names (the customer's mail says theirs).
+    const stored = quote.lines.map((l) => {
+      const product = s.catalog?.bySku.get(l.sku);
+      return product ? { ...l, name: product.name, unit: product.unit } : l;
+    });
     const result = await s.db
       .transaction()
       .execute(async (trx) => {
@@ -335,7 +361,7 @@ export const orderEndpoint: FormEndpoint = {
         await trx
           .insertInto('order_lines')
           .values(
-            quote.lines.map((l, i) => ({
+            stored.map((l, i) => ({
               id: crypto.randomUUID(),
               order_id: id,
               position: i + 1,
@@ -378,10 +404,12 @@ export const orderEndpoint: FormEndpoint = {
             s.clock,
           );
         }
+        const linesOf = (lines: typeof stored) =>
+          lines.map((l) => ({ name: l.name, unit: l.unit, quantity: l.quantity, unit_cents: l.unitCents, total_cents: l.totalCents }));
         const summary: OrderSummary = {
           number,
           currency: quote.currency,
-          lines: quote.lines.map((l) => ({ name: l.name, unit: l.unit, quantity: l.quantity, unit_cents: l.unitCents, total_cents: l.totalCents })),
+          lines: linesOf(stored),
           subtotal_cents: quote.subtotalCents,
           shipping_cents: quote.shipping.cents,
           shippingLabel: quote.shipping.label,
@@ -396,7 +424,11 @@ export const orderEndpoint: FormEndpoint = {
         await enqueueMails(
           trx,
           [
-            ...(permission === 'none' ? [] : [acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, summary)]),
+            ...(permission === 'none'
+              ? []
+              : [
+                  acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, { ...summary, lines: linesOf(quote.lines) }, shown),
+                ]),
             staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null),
           ],
           s.clock,
@@ -409,11 +441,7 @@ export const orderEndpoint: FormEndpoint = {
         return { number: first.number };
       });
     if ('wait' in result) {
-      return limitedOutcome(
-        'order',
-        data,
-        `You have sent several orders in a short time, and we have them all. To send this one too, wait ${waitText(result.wait ?? 60)}, or write to us.`,
-      );
+      return limitedOutcome('order', data, shown('orders.too-many', { wait: waitText(result.wait ?? 60, shown) }));
     }
     // The order holds what was in the cart now: the cart starts empty again.
     return {

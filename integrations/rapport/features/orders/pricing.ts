@@ -22,6 +22,15 @@ export interface CatalogProduct {
   featured: boolean;
   /** A small picture for the cart and the order form (the build's 112 px WebP of the first image). */
   image?: { src: string; width: number; height: number; alt: string } | undefined;
+  /** Its words and page in each other locale it is translated into (same SKU, same price). */
+  translations?: Record<string, ProductWords> | undefined;
+}
+
+/** What a product is called, and where its page is, in one language. */
+export interface ProductWords {
+  name: string;
+  unit: string;
+  path: string;
 }
 
 export interface ShippingRule {
@@ -48,12 +57,78 @@ export interface OrderRules {
   shipping: ShippingRule[];
   taxes: TaxRule[];
   maxQuantity: number;
+  /** What pricing says in the page's language (the default texts when absent). */
+  words?: PricingWords | undefined;
 }
+
+/** The messages pricing gives, by name; `{placeholders}` are filled in by name. */
+export type PricingMessage =
+  | 'gone'
+  | 'sold-out'
+  | 'not-online'
+  | 'quantity'
+  | 'empty'
+  | 'ships-to-only'
+  | 'except'
+  | 'no-region'
+  | 'choose-shipping'
+  | 'shipping-unavailable'
+  | 'shipping-others';
+
+/**
+ * Pricing's words in one language, as plain data: the server makes them from the catalogues, and
+ * the order page hands the same table to its script, so both say a problem the same way.
+ */
+export interface PricingWords {
+  messages: Record<PricingMessage, string>;
+  /** Per country: its name after "to" ("the United States", « aux États-Unis ») and "choose a region of it". */
+  countries: Record<string, { in: string; chooseRegion: string }>;
+  /** Region names that differ from the default ones, by `CA-QC`. */
+  regions: Record<string, string>;
+  and: string;
+  or: string;
+}
+
+/** The default texts, as Rapport wrote them before catalogues (`orders.price.*` in en-CA says the same). */
+const DEFAULT_WORDS: PricingWords = {
+  messages: {
+    gone: 'This product is no longer in our catalogue. Remove it and send the form again.',
+    'sold-out': '{name} is sold out, so it cannot be ordered just now.',
+    'not-online': '{name} cannot be ordered online; ask us about it.',
+    quantity: 'Enter a whole number from 0 to {max}. For more, write to us.',
+    empty: 'Choose at least one product: enter how many you would like.',
+    'ships-to-only': 'We ship to {places} only.',
+    except: '{country} (except {regions})',
+    'no-region': 'Sorry, we do not ship to {region}. We ship to {places}.',
+    'choose-shipping': 'Choose one of the shipping options.',
+    'shipping-unavailable': '{option} is not available to {region}.',
+    'shipping-others': 'Choose {options}.',
+  },
+  countries: Object.fromEntries(
+    Object.entries(COUNTRIES).map(([code, c]) => [
+      code,
+      { in: countryInSentence(c.name), chooseRegion: `Choose a ${c.regionLabel.toLowerCase()} in ${countryInSentence(c.name)}.` },
+    ]),
+  ),
+  regions: {},
+  and: 'and',
+  or: 'or',
+};
+
+/** One of pricing's messages in the rules' language. */
+function said(rules: Pick<OrderRules, 'words'>, message: PricingMessage, vars: Record<string, string | number> = {}): string {
+  const text = (rules.words ?? DEFAULT_WORDS).messages[message];
+  return text.replace(/\{([a-z]+)\}/g, (all, name: string) => (name in vars ? String(vars[name]) : all));
+}
+
+const wordsOf = (rules: Pick<OrderRules, 'words'>) => rules.words ?? DEFAULT_WORDS;
+const regionIn = (rules: Pick<OrderRules, 'words'>, country: string, region: string) =>
+  wordsOf(rules).regions[`${country}-${region}`] ?? regionName(country, region);
 
 const cents = (amount: number) => Math.round(amount * 100);
 
 /** Resolves the options into rules: dollars to cents, the built-in Canadian tax table expanded. */
-export function orderRules(orders: OrdersOptions, locale: string): OrderRules {
+export function orderRules(orders: OrdersOptions, locale: string, words?: PricingWords): OrderRules {
   const taxes: TaxRule[] = [];
   if (orders.taxes.canada.gstHst && orders.shipsTo.some((s) => s.country === 'CA')) {
     for (const [region, tax] of Object.entries(CANADA_GST_HST))
@@ -79,6 +154,7 @@ export function orderRules(orders: OrdersOptions, locale: string): OrderRules {
     })),
     taxes,
     maxQuantity: orders.maxQuantity,
+    ...(words ? { words } : {}),
   };
 }
 
@@ -92,16 +168,25 @@ export function formatMoney(amountCents: number, currency: string, locale: strin
   return format.format(amountCents / 100);
 }
 
-const list = (items: string[], joiner = 'and') => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${joiner} ${items.at(-1)}`);
+const list = (items: string[], joiner: string) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${joiner} ${items.at(-1)}`);
 
 /** "Canada and the United States (except Alaska and Hawaii)": stated on the order page. */
 export function shipsToText(rules: OrderRules): string {
+  const words = wordsOf(rules);
   return list(
     rules.shipsTo.map((s) => {
-      const country = COUNTRIES[s.country as keyof typeof COUNTRIES];
-      const name = countryInSentence(country.name);
-      return s.except.length ? `${name} (except ${list(s.except.map((r) => regionName(s.country, r)))})` : name;
+      const name = words.countries[s.country]?.in ?? s.country;
+      return s.except.length
+        ? said(rules, 'except', {
+            country: name,
+            regions: list(
+              s.except.map((r) => regionIn(rules, s.country, r)),
+              words.and,
+            ),
+          })
+        : name;
     }),
+    words.and,
   );
 }
 
@@ -112,15 +197,11 @@ export function destinationProblem(
   region: string | undefined,
 ): { field: 'country' | 'region'; message: string } | undefined {
   const served = rules.shipsTo.find((s) => s.country === country);
-  if (!served) return { field: 'country', message: `We ship to ${shipsToText(rules)} only.` };
+  if (!served) return { field: 'country', message: said(rules, 'ships-to-only', { places: shipsToText(rules) }) };
   if (region === undefined) return undefined;
-  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions))
-    return {
-      field: 'region',
-      message: `Choose a ${COUNTRIES[country as keyof typeof COUNTRIES].regionLabel.toLowerCase()} in ${countryInSentence(COUNTRIES[country as keyof typeof COUNTRIES].name)}.`,
-    };
+  if (!(region in COUNTRIES[country as keyof typeof COUNTRIES].regions)) return { field: 'region', message: wordsOf(rules).countries[country]!.chooseRegion };
   if (served.except.includes(region))
-    return { field: 'region', message: `Sorry, we do not ship to ${regionName(country, region)}. We ship to ${shipsToText(rules)}.` };
+    return { field: 'region', message: said(rules, 'no-region', { region: regionIn(rules, country, region), places: shipsToText(rules) }) };
   return undefined;
 }
 
@@ -184,11 +265,11 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
     if (item.quantity === 0) continue;
     const product = products.get(item.sku);
     const field = quantityField(item.sku);
-    if (!product) errors[field] = 'This product is no longer in our catalogue. Remove it and send the form again.';
-    else if (!(ORDERABLE as readonly string[]).includes(product.availability)) errors[field] = `${product.name} is sold out, so it cannot be ordered just now.`;
-    else if (product.currency !== rules.currency) errors[field] = `${product.name} cannot be ordered online; ask us about it.`;
+    if (!product) errors[field] = said(rules, 'gone');
+    else if (!(ORDERABLE as readonly string[]).includes(product.availability)) errors[field] = said(rules, 'sold-out', { name: product.name });
+    else if (product.currency !== rules.currency) errors[field] = said(rules, 'not-online', { name: product.name });
     else if (!Number.isSafeInteger(item.quantity) || item.quantity < 0 || item.quantity > rules.maxQuantity)
-      errors[field] = `Enter a whole number from 0 to ${rules.maxQuantity}. For more, write to us.`;
+      errors[field] = said(rules, 'quantity', { max: rules.maxQuantity });
     else
       lines.push({
         sku: product.sku,
@@ -201,11 +282,11 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
         availability: product.availability,
       });
   }
-  if (lines.length === 0 && Object.keys(errors).length === 0) errors.items = 'Choose at least one product: enter how many you would like.';
+  if (lines.length === 0 && Object.keys(errors).length === 0) errors.items = said(rules, 'empty');
   const destination = destinationProblem(rules, cart.country, cart.region);
   if (destination) errors[destination.field] = destination.message;
   const option = rules.shipping.find((o) => o.id === cart.shipping);
-  if (!option) errors.shipping = 'Choose one of the shipping options.';
+  if (!option) errors.shipping = said(rules, 'choose-shipping');
   if (Object.keys(errors).length > 0 || !option) return { ok: false, errors };
 
   const subtotalCents = lines.reduce((s, l) => s + l.totalCents, 0);
@@ -216,7 +297,10 @@ export function priceOrder(rules: OrderRules, products: ReadonlyMap<string, Cata
     return {
       ok: false,
       errors: {
-        shipping: `${option.label} is not available to ${regionName(cart.country, cart.region)}.${others.length ? ` Choose ${list(others, 'or')}.` : ''}`,
+        shipping: [
+          said(rules, 'shipping-unavailable', { option: option.label, region: regionIn(rules, cart.country, cart.region) }),
+          ...(others.length ? [said(rules, 'shipping-others', { options: list(others, wordsOf(rules).or) })] : []),
+        ].join(' '),
       },
     };
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { enqueueMergedMany } from '../../../core/mail/outbox.ts';
+import { mailTranslator } from '../../../core/mail/mail-language.ts';
 import type { Services } from '../../../core/services.ts';
 import { listMailLinksFor } from '../list-links.ts';
 import { templateId, type Campaign } from './start.ts';
@@ -97,7 +98,8 @@ async function queueSome(s: Services, c: Campaign, size: number, stamp: string):
       .selectFrom('campaign_recipients as cr')
       .leftJoin('list_subscriptions as ls', (join) => join.onRef('ls.contact_id', '=', 'cr.contact_id').onRef('ls.list', '=', 'cr.list'))
       .leftJoin('mail_suppressions as ms', 'ms.email', 'cr.email')
-      .select(['cr.contact_id', 'cr.email', 'cr.list', 'cr.ref', 'ls.status as subscription', 'ms.reason as suppressed'])
+      .leftJoin('contacts as c', 'c.id', 'cr.contact_id')
+      .select(['cr.contact_id', 'cr.email', 'cr.list', 'cr.ref', 'ls.status as subscription', 'ms.reason as suppressed', 'c.language'])
       .where('cr.campaign_id', '=', c.id)
       .where('cr.status', '=', 'pending')
       .orderBy('cr.contact_id')
@@ -121,14 +123,26 @@ async function queueSome(s: Services, c: Campaign, size: number, stamp: string):
         .where('status', '=', 'pending')
         .execute();
     }
+    // Each reader gets the issue in their language where it was written in it (a template for
+    // it exists, with its subject), else in the default one; their links open pages in the same.
+    const templates = new Map(
+      (await trx.selectFrom('mail_templates').select(['id', 'subject']).where('id', 'like', `${c.id}:%`).execute()).map((t) => [t.id, t.subject]),
+    );
+    const written = ready.map((r) => {
+      const say = mailTranslator(s.config.site, r);
+      const own = templateId(c.id, r.list, say.locale);
+      return templates.has(own) && say.locale !== s.config.site.locale
+        ? { say, id: own, subject: templates.get(own)! }
+        : { say: mailTranslator(s.config.site, {}), id: templateId(c.id, r.list), subject: c.subject };
+    });
     const links = await listMailLinksFor(
       trx,
       s,
-      ready.map((r) => ({ contactId: r.contact_id, list: r.list })),
+      ready.map((r, i) => ({ contactId: r.contact_id, list: r.list, say: written[i]!.say })),
     );
     const outboxIds = await enqueueMergedMany(
       trx,
-      ready.map((r, i) => ({ to: r.email, subject: c.subject, templateId: templateId(c.id, r.list), vars: { ...links[i]!, email: r.email, reader: r.ref } })),
+      ready.map((r, i) => ({ to: r.email, subject: written[i]!.subject, templateId: written[i]!.id, vars: { ...links[i]!, email: r.email, reader: r.ref } })),
       s.clock,
     );
     for (let i = 0; i < ready.length; i += 200) {

@@ -2,15 +2,19 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { place } from '../../../core/mail/merge.ts';
 import type { Services } from '../../../core/services.ts';
 import type { CampaignsTable, Database } from '../../../core/store/schema.ts';
-import { CampaignTooLargeError, composeCampaign } from '../campaign-mail.ts';
+import { campaignLanguages, CampaignTooLargeError, composeCampaign } from '../campaign-mail.ts';
 import { findIssue } from '../campaign-preview.ts';
 import { notAlreadySent } from './create.ts';
 import { linksIn, trackCampaignLinks } from './links.ts';
 
 export type Campaign = Selectable<CampaignsTable>;
 
-/** The template of a campaign for one list: one per list, since the footer and `List-Id` name the list. */
-export const templateId = (campaignId: string, list: string) => `${campaignId}:${list}`;
+/**
+ * The template of a campaign for one list: one per list, since the footer and `List-Id` name the
+ * list, and one per language the issue is written in (`<id>:<list>:fr-CA`; the default language's
+ * has no suffix).
+ */
+export const templateId = (campaignId: string, list: string, language?: string) => `${campaignId}:${list}${language ? `:${language}` : ''}`;
 
 /** The per-person places every campaign template holds; `batches.ts` fills them. */
 const PLACES = { email: place('email'), links: { unsubscribe: place('unsubscribe'), preferences: place('preferences') } };
@@ -66,7 +70,10 @@ export async function startCampaign(s: Services, campaign: Campaign): Promise<vo
 
 async function writeTemplates(trx: Kysely<Database>, s: Services, campaign: Campaign, issue: NonNullable<ReturnType<typeof findIssue>>, lists: string[]) {
   const { clicks, opens } = s.config.crm.campaigns;
-  const plain = lists.map((list) => composeCampaign(issue, { ...PLACES, list }, s));
+  // Each list in each language the issue is written in; readers get their language's (batches.ts).
+  const variants = lists.flatMap((list) => campaignLanguages(issue, s).map((language) => ({ list, language })));
+  const idOf = (v: (typeof variants)[number]) => templateId(campaign.id, v.list, v.language === s.config.site.locale ? undefined : v.language);
+  const plain = variants.map((v) => composeCampaign(issue, { ...PLACES, list: v.list }, s, undefined, v.language));
   const tracking =
     clicks === 'off' && !opens
       ? undefined
@@ -76,12 +83,12 @@ async function writeTemplates(trx: Kysely<Database>, s: Services, campaign: Camp
           { id: campaign.id, perPerson: campaign.per_person === 1, opens },
           clicks === 'off' ? [] : [...new Set(plain.flatMap((m) => linksIn(m.html ?? '')))],
         );
-  for (const [i, list] of lists.entries()) {
-    const mail = tracking ? composeCampaign(issue, { ...PLACES, list }, s, tracking) : plain[i]!;
+  for (const [i, v] of variants.entries()) {
+    const mail = tracking ? composeCampaign(issue, { ...PLACES, list: v.list }, s, tracking, v.language) : plain[i]!;
     await trx
       .insertInto('mail_templates')
       .values({
-        id: templateId(campaign.id, list),
+        id: idOf(v),
         subject: mail.subject,
         text_body: mail.text,
         html_body: mail.html ?? null,
