@@ -102,4 +102,39 @@ describe.each([
     const received = await server.mailTo(email, /./);
     expect(received.parsed.html).toContain('lang="fr-CA"');
   });
+
+  it('orders from the French catalogue: French names and prices in the cart, French totals, the French order page and mail', async () => {
+    const email = `commande.${tag}@example.com`;
+    const text = async (selector: string) => (await page.textContent(selector))?.replace(/\s+/g, ' ').trim();
+    await page.goto(`${server.base}/fr/products/tulip-queen-of-night/`);
+    await page.fill('main form[action="/fr/cart"] input[name=quantity]', '2');
+    await page.click('main form[action="/fr/cart"] button[type=submit]');
+    await page.waitForURL(/\/fr\/cart$/);
+    expect(await lang()).toBe('fr-CA');
+    expect(await page.locator('.cart-line .cart-what a').allTextContents()).toEqual(["Tulipe 'Queen of Night'"]);
+    await page.click('button[name=go][value=order]');
+    await page.waitForURL(/\/fr\/order$/);
+    await page.fill('input[name=name]', 'Camille Tremblay');
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=street]', '8, rue des Érables');
+    await page.fill('input[name=city]', 'Toronto');
+    await page.selectOption('select[name=region]', 'CA-ON');
+    await page.fill('input[name=postal]', 'M5V 2T6');
+    // 2 × 14,95 $ = 29,90 $; 600 g → 14,00 $ of shipping; HST (TVH) 13 % of 43,90 $ = 5,71 $.
+    if (javaScriptEnabled) {
+      await page.waitForFunction(() => document.querySelector('#order-totals tr.total td')?.textContent?.replace(/\s/g, ' ') === '49,61 $');
+    } else {
+      await page.click('button[name=step][value=review]');
+      await page.waitForLoadState('load');
+    }
+    expect(await text('#order-totals tr.total td')).toBe('49,61 $');
+    await page.waitForTimeout(HUMAN_PAUSE_MS);
+    await page.click('button[name=step][value=place]');
+    await page.waitForURL(/\/fr\/orders\/\d{6}-\w{6}\?key=[\w-]{32}&placed=1$/);
+    expect(await lang()).toBe('fr-CA');
+    expect(await text('#order-totals tr.total td')).toBe('49,61 $');
+    const ack = await server.mailTo(email, /\d{6}-\w{6}/);
+    expect(ack.parsed.html).toContain('lang="fr-CA"');
+    expect(ack.parsed.text?.replace(/\s+/g, ' ')).toContain('49,61 $');
+  });
 });
