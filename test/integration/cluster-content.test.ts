@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore, type Store } from '../../integrations/rapport/core/store/open-store.ts';
 import { startCluster } from '../../scripts/cluster.mjs';
-import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw, type Answer } from '../helpers/form-client.ts';
+import { copyOfSeed } from '../helpers/questions-site.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { pgAdmin } from '../helpers/pg-admin.ts';
@@ -17,10 +17,10 @@ import { pgAdmin } from '../helpers/pg-admin.ts';
 // scripts/cluster.mjs starts them with `content`: each server works on its own clone. Visitors'
 // questions asked round robin become one FAQ entry each, whichever servers' jobs draft them; an
 // editor's publish through HAProxy goes live on every server, and the asker is told once. A small
-// fixture site keeps the builds short: one at the start, then one per server for the publish.
+// fixture site keeps the builds short: the one served at the start is shared with other suites
+// (test/global-setup.ts), then one per server for the publish.
 
 const SECRET = 'cluster-content-secret-0123456789-0123456789';
-const repo = path.resolve(import.meta.dirname, '../..');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }).trim();
@@ -32,7 +32,7 @@ describe('three servers behind HAProxy sharing their content through one Git rep
   let seed = '';
   let bare = '';
   let dir = '';
-  let build: Awaited<ReturnType<typeof buildSite>> | undefined;
+  let distDir = '';
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   let store: Store;
@@ -41,13 +41,14 @@ describe('three servers behind HAProxy sharing their content through one Git rep
   const shared = (...args: string[]) => git(bare, ...args);
 
   beforeAll(async () => {
-    process.env.FIXTURE_CMS = '1';
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    // The fixture's astro.config.mjs finds Rapport three folders up: the seed and every server's clone sit in .rapport/fixtures/.
-    seed = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'cluster-'));
-    await cp(path.join(repo, 'test/fixtures/questions'), seed, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
+    process.env.FIXTURE_CMS = '1'; // for the servers' own builds
+    // The shared build of the fixture serves, made before its content was first committed (it records
+    // no commit). Its seed is the site as that build left it; the fixture's astro.config.mjs finds
+    // Rapport three folders up: the copy and every server's clone sit in .rapport/fixtures/.
+    const built = inject('questionsCmsBuild');
+    distDir = built.outDir;
+    seed = await copyOfSeed(built.seed, 'cluster');
     git(seed, 'init', '--quiet', '--initial-branch=main');
-    build = await buildSite(seed);
     // The build recorded the privacy statement's first version: it belongs to the shared content.
     git(seed, 'add', '.');
     git(seed, 'commit', '--quiet', '-m', 'site');
@@ -59,7 +60,7 @@ describe('three servers behind HAProxy sharing their content through one Git rep
     cluster = await startCluster({
       databaseUrl: DATABASE_URL,
       schema,
-      distDir: build.outDir,
+      distDir,
       dir,
       secret: SECRET,
       // The safety-net fetch is ten minutes away: a server the editor is not using learns of a publish by NOTIFY.
@@ -78,7 +79,6 @@ describe('three servers behind HAProxy sharing their content through one Git rep
     await store?.close();
     await sink?.close();
     await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await build?.cleanup();
     for (const folder of [seed, ...['rapport1', 'rapport2', 'rapport3'].map((name) => `${seed}-${name}`), dir]) {
       if (folder) await rm(folder, { recursive: true, force: true });
     }

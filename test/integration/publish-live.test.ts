@@ -1,21 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { load } from 'cheerio';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
+import { copyOfSeed, fixtureFiles } from '../helpers/questions-site.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
-const repo = path.resolve(import.meta.dirname, '../..');
 
 describe('publish to live: the CMS publishes, the site rebuilds into a fresh folder and switches', () => {
   let site: string;
-  let build: Awaited<ReturnType<typeof buildSite>>;
+  let distDir: string;
   let running: RunningServer;
   let base: string;
   let cookie: string;
@@ -30,19 +29,20 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
   };
 
   beforeAll(async () => {
-    process.env.FIXTURE_CMS = '1';
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    site = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'publish-'));
-    await cp(path.join(repo, 'test/fixtures/questions'), site, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
+    process.env.FIXTURE_CMS = '1'; // for the server's own builds
+    // The shared build of the fixture serves; its seed is the site as built in place, so the privacy
+    // history it recorded is not committed yet, as when a site is committed, then built.
+    const shared = inject('questionsCmsBuild');
+    distDir = shared.outDir;
+    site = await copyOfSeed(shared.seed, 'publish');
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=Setup', '-c', 'user.email=setup@example.com', ...args], { cwd: site, stdio: 'pipe' });
     git('init', '--quiet', '--initial-branch=main');
-    git('add', '.');
+    git('add', '--', ...fixtureFiles());
     git('commit', '--quiet', '-m', 'site');
-    build = await buildSite(site);
     sink = await smtpSink();
     running = await startServer({
-      distDir: build.outDir,
+      distDir,
       port: 0,
       host: '127.0.0.1',
       store: { sqliteFile: path.join(site, 'var', 'crm.sqlite') },
@@ -60,7 +60,6 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
   afterAll(async () => {
     await running?.close();
     await sink?.close();
-    await build?.cleanup();
     await rm(site, { recursive: true, force: true });
     delete process.env.FIXTURE_CMS;
   });

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../integrations/rapport/core/security/sessions.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { openStore } from '../../integrations/rapport/core/store/open-store.ts';
@@ -12,13 +12,12 @@ import { Repo } from '../../integrations/rapport/internal/git.ts';
 import { ContentConflict, ContentUnavailable, SharedRepo } from '../../integrations/rapport/internal/shared-repo.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { LISTENER_NAME, sharedContentFromEnv, startSharedContent } from '../../integrations/rapport/server/shared-content.ts';
-import { buildSite } from '../helpers/built-site.ts';
 import { formClient, raw } from '../helpers/form-client.ts';
+import { copyOfSeed, ownCopyOfBuild } from '../helpers/questions-site.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
 import { pgAdmin } from '../helpers/pg-admin.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
-const repo = path.resolve(import.meta.dirname, '../..');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const admin = (statement: string) => pgAdmin(DATABASE_URL, statement);
 const git = (cwd: string, ...args: string[]) =>
@@ -28,13 +27,13 @@ const git = (cwd: string, ...args: string[]) =>
  * Three servers on one PostgreSQL schema and one bare repository, each on its own clone (cloned
  * at start): A where the editor works, B told by NOTIFY, C with NOTIFY off that finds new
  * commits by its periodic fetch. Only B builds (A's and C's builds are scheduled a long way off),
- * so the test costs the fixture build and one publish.
+ * so the test costs one publish (the fixture's build is shared: test/global-setup.ts).
  */
 describe('content shared through Git by several servers', () => {
   const schema = `rapport_shared_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let fixtures: string;
   let bare: string;
-  let build: Awaited<ReturnType<typeof buildSite>>;
+  let build: Awaited<ReturnType<typeof ownCopyOfBuild>>;
   const servers: Record<'a' | 'b' | 'c', RunningServer> = {} as never;
   const clones: Record<'a' | 'b' | 'c', string> & Record<string, string> = {} as never;
   const cookies: string[] = [];
@@ -50,14 +49,16 @@ describe('content shared through Git by several servers', () => {
   const shared = (...args: string[]) => git(bare, ...args);
 
   beforeAll(async () => {
-    process.env.FIXTURE_CMS = '1';
-    await mkdir(path.join(repo, '.rapport', 'fixtures'), { recursive: true });
-    // The site's astro.config.mjs finds Rapport three folders up: every clone sits in .rapport/fixtures/.
-    const seed = await mkdtemp(path.join(repo, '.rapport', 'fixtures', 'shared-'));
+    process.env.FIXTURE_CMS = '1'; // for the servers' own builds
+    // The shared build of the fixture serves, made before its content was first committed (it records
+    // no commit); a copy of its own, since the last test changes the commit it records. The seed is the
+    // site as that build left it; the site's astro.config.mjs finds Rapport three folders up: the copy
+    // and every clone sit in .rapport/fixtures/.
+    const built = inject('questionsCmsBuild');
+    build = await ownCopyOfBuild(built.outDir);
+    const seed = await copyOfSeed(built.seed, 'shared');
     fixtures = seed;
-    await cp(path.join(repo, 'test/fixtures/questions'), seed, { recursive: true, filter: (src) => !/[/\\](dist|\.astro|node_modules)$/.test(src) });
     git(seed, 'init', '--quiet', '--initial-branch=main');
-    build = await buildSite(seed);
     // The build recorded the privacy statement's first version: it belongs to the shared content.
     git(seed, 'add', '.');
     git(seed, 'commit', '--quiet', '-m', 'site');
