@@ -489,7 +489,9 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
           .find((f) => f.startsWith('content/faq/can-i-plant-bulbs')),
       'the question in the FAQ list',
     );
-    const slug = path.posix.basename(file, '.md');
+    // The reference site is in two languages: a draft is its default language's file (`<slug>.en.md`).
+    const slug = path.posix.basename(file).replace(/\.en\.md$/, '');
+    expect(file).toBe(`content/faq/${slug}.en.md`);
     // Committed by Rapport on the live branch (the site shows only published answers), not on the board.
     expect(git('log', '-1', '--format=%an %s')).toBe(`Rapport FAQ: new visitor question awaiting an answer (${slug})`);
     expect((await call('unpublishedEntries')).body).not.toContain(`faq/${slug}`);
@@ -520,8 +522,11 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
       const row = await running.store.db.selectFrom('faq_questions').select(['id', 'entry_slug']).where('question', '=', question).executeTakeFirst();
       return row?.entry_slug ? row.id : undefined;
     }, 'the draft');
-    const file = 'content/faq/do-squirrels-dig-up-crocus-bulbs.md';
-    expect((await call('deleteFile', { path: file, options: { commitMessage: 'Delete' } })).status).toBe(200);
+    const file = 'content/faq/do-squirrels-dig-up-crocus-bulbs.en.md';
+    // As Decap deletes an entry of a site in two languages: every language's file, here without a French one.
+    const both = [file, file.replace('.en.md', '.fr.md')];
+    expect((await call('deleteFiles', { paths: both, options: { commitMessage: 'Delete' } })).status).toBe(200);
+    expect((await call('deleteFiles', { paths: both, options: { commitMessage: 'Delete' } })).status).toBe(404);
     expect(existsSync(path.join(project, file))).toBe(false);
 
     const page = `${base}/admin/crm/questions/${id}`;
@@ -540,6 +545,6 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     const twice = await raw(page, { method: 'POST', headers: { ...asEditor, origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(twice.status).toBe(409);
     expect(twice.text).toContain('Its draft is still in the content manager');
-    expect(existsSync(path.join(project, 'content/faq/do-squirrels-dig-up-crocus-bulbs-2.md'))).toBe(false);
+    expect(existsSync(path.join(project, 'content/faq/do-squirrels-dig-up-crocus-bulbs-2.en.md'))).toBe(false);
   });
 });

@@ -270,8 +270,11 @@ export class CmsBackend {
       case 'deleteFiles': {
         // Decap deletes entries and uploads; nothing else in the content folder (the privacy history, say) is the CMS's to delete.
         const anywhere: Place = { entries: [...this.#collections.values()], media: this.#mediaFolders };
-        const paths = (action === 'deleteFile' ? [p.path] : Array.isArray(p.paths) ? p.paths : []).map((f) => this.#writable(f, 'path', anywhere));
-        if (paths.length === 0) throw new BackendError(422, 'Nothing to delete');
+        const asked = (action === 'deleteFile' ? [p.path] : Array.isArray(p.paths) ? p.paths : []).map((f) => this.#writable(f, 'path', anywhere));
+        if (asked.length === 0) throw new BackendError(422, 'Nothing to delete');
+        // Deleting an entry of a site in several languages names each language's file, translated or not.
+        const paths = asked.filter((f) => existsSync(path.join(this.root, f)));
+        if (paths.length === 0) throw new BackendError(404, `${asked.join(', ')} ${asked.length === 1 ? 'is' : 'are'} not there (deleted already?)`);
         await this.#onLiveBranch();
         await this.#writeAndCommit(
           paths.map((f) => [f, null]),
