@@ -94,6 +94,7 @@ export default defineConfig({
               id: 'standard',
               label: 'Standard parcel',
               description: 'Canada Post, tracked: 2 to 8 business days.',
+              translations: { 'fr-CA': { label: 'Colis standard', description: 'Postes Canada, suivi\u00a0: de 2 à 8 jours ouvrables.' } },
               rates: [
                 { country: 'CA', regions: ['AB'], base: 9.5, perKg: 2, freeOver: 100 },
                 { country: 'CA', base: 14, perKg: 4, freeOver: 150 },
@@ -104,6 +105,7 @@ export default defineConfig({
               id: 'express',
               label: 'Express',
               description: 'Purolator, next business day to most of Canada.',
+              translations: { 'fr-CA': { label: 'Express', description: 'Purolator, le jour ouvrable suivant dans la plupart du Canada.' } },
               rates: [{ country: 'CA', base: 28, perKg: 6 }],
             },
           ],

@@ -158,11 +158,27 @@ describe.each(drivers)('orders in French on $name', (driver) => {
         .get(),
     ).toEqual(['Canada', 'États-Unis']);
     expect(form.find('button[value=place]').text()).toBe('Passer ma commande');
+    // The shipping options in the page's language (the reference site gives them French words).
+    const shipping = form
+      .find('select[name=shipping] option')
+      .map((_, o) => $(o).text())
+      .get();
+    expect(shipping).toHaveLength(2);
+    expect(shipping[0]).toMatch(/^Colis standard/);
+    expect(shipping[1]).toMatch(/^Express/);
+    expect(shipping.join(' ')).not.toContain('Standard parcel');
     expect(form.find('button[value=review]').text()).toBe('Mettre à jour les totaux');
     expect($('#order-totals h2').text()).toBe('Totaux');
     // The script prices in French too: its words and the rules' messages come with the data.
-    const data = JSON.parse($('#order-data').text()) as { rules: { locale: string; words: { messages: Record<string, string> } }; totals: { goods: string } };
+    const data = JSON.parse($('#order-data').text()) as {
+      rules: { locale: string; shipping: Array<{ label: string; description: string }>; words: { messages: Record<string, string> } };
+      totals: { goods: string };
+    };
     expect(data.rules.locale).toBe('fr-CA');
+    expect(data.rules.shipping.map((o) => [o.label, o.description])).toEqual([
+      ['Colis standard', 'Postes Canada, suivi\u00a0: de 2 à 8 jours ouvrables.'],
+      ['Express', 'Purolator, le jour ouvrable suivant dans la plupart du Canada.'],
+    ]);
     expect(data.totals.goods).toBe('Marchandises');
     expect(data.rules.words.messages['sold-out']).toBe('{name} est épuisé et ne peut donc pas être commandé pour le moment.');
 
@@ -172,6 +188,7 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     expect(english.$('.order-facts li').first().text()).toBe('We ship to Canada and the United States (except Alaska and Hawaii).');
     expect(english.$('button[value=place]').text()).toBe('Place my order');
     expect(english.$('select[name=region] option[value=CA-QC]').text()).toBe('Quebec, Canada');
+    expect(english.$('select[name=shipping] option').first().text()).toMatch(/^Standard parcel/);
   });
 
   it('works out the totals in French, and says what is wrong in French', async () => {
@@ -183,7 +200,7 @@ describe.each(drivers)('orders in French on $name', (driver) => {
       .get();
     expect(rows).toEqual([
       `Marchandises: ${frMoney('29,90 $')}`,
-      `Livraison (Standard parcel): ${frMoney('14,00 $')}`,
+      `Livraison (Colis standard): ${frMoney('14,00 $')}`,
       `TPS 5\u00a0%: ${frMoney('2,20 $')}`,
       `Total: ${frMoney('46,10 $')}`,
     ]);
@@ -250,6 +267,7 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     ]);
     expect($('#order-delivery').parent().text()).toContain('Paiement\u00a0: Virement Interac.');
     expect($('#order-totals tr').last().text()).toMatch(/^Total.*\u00a0\$$/);
+    expect($('#order-totals').text()).toContain('Livraison (Colis standard)');
 
     const ack = await mailFor(email, `Commande ${number} reçue`);
     expect(ack.parsed.html).toContain('<html lang="fr-CA">');
@@ -258,12 +276,16 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     expect(text).toContain(`2 × Tulipe 'Queen of Night' (sac de 10 bulbes) à ${frMoney('14,95 $')}\u00a0: ${frMoney('29,90 $')}`);
     expect(text).toContain("1 × Dahlia 'Café au Lait' (1 tubercule)");
     expect(text).toContain('TPS 5\u00a0%\u00a0: ');
+    expect(text).toContain('Livraison (Colis standard)');
+    expect(text).not.toContain('Standard parcel');
     expect(text).toContain('Veuillez envoyer un virement Interac de ');
     expect(text).toMatch(new RegExp(`https?://[^/\\s]+/fr/orders/${number}\\?key=[\\w-]{32}`));
     expect(text).not.toMatch(/Order|Thank you/);
     // Staff's copy stays English, with the names staff know.
     const staffCopy = await waitFor(() => sink.received.find((m) => m.parsed.subject?.startsWith(`New order ${number} from`)), 'the staff copy');
     expect(staffCopy.parsed.text).toContain("2 × Tulip 'Queen of Night' (bag of 10 bulbs) at $14.95: $29.90");
+    expect(staffCopy.parsed.text).toContain('Standard parcel');
+    expect(staffCopy.parsed.text).not.toContain('Colis standard');
 
     // Shipped, then delivered: the customer hears in French; a month later, the after-sale mail in French.
     await setOrderStatus(staff(), number!, 'confirmed', { actor: 'staff:test' });
@@ -296,9 +318,11 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     expect(ack.parsed.html).toContain('<html lang="en-CA">');
     expect(ack.parsed.text).toContain("1 × Tulip 'Queen of Night' (bag of 10 bulbs) at $14.95: $14.95");
     expect(ack.parsed.text).toContain('GST 5 %: ');
+    expect(ack.parsed.text).toContain('Standard parcel');
     expect(ack.parsed.text).not.toContain('/fr/');
     const { $ } = await page(String(placed.headers.location));
     expect($('h1').text()).toBe(`Order ${number}`);
+    expect($('#order-totals').text()).toContain('Standard parcel');
     expect($('.badge').text()).toBe('Received');
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'astro/zod';
 import { CURRENCIES } from '../content/schemas.ts';
 import { CANADA_PST, COUNTRIES, COUNTRY_CODES, type CountryCode } from './regions.ts';
+import { LocaleTagSchema } from './locales.ts';
 
 const money = () => z.number().nonnegative().multipleOf(0.01);
 const country = () => z.enum(COUNTRY_CODES as [CountryCode, ...CountryCode[]]);
@@ -30,6 +31,12 @@ export const ShippingOptionSchema = z.strictObject({
   label: z.string().min(2).max(60),
   /** @example 'Canada Post Expedited, 2 to 7 business days.' */
   description: z.string().max(160).optional(),
+  /**
+   * Its label and description in the site's other locales.
+   * @default undefined
+   * @example { 'fr-CA': { label: 'Colis standard', description: 'Postes Canada Colis accélérés, de 2 à 7 jours ouvrables.' } }
+   */
+  translations: z.record(LocaleTagSchema, z.strictObject({ label: z.string().min(2).max(60), description: z.string().max(160).optional() })).optional(),
   rates: z.array(ShippingRateSchema).min(1),
 });
 

@@ -412,7 +412,8 @@ export const orderEndpoint: FormEndpoint = {
           lines: linesOf(stored),
           subtotal_cents: quote.subtotalCents,
           shipping_cents: quote.shipping.cents,
-          shippingLabel: quote.shipping.label,
+          // As staff name it (the customer's acknowledgement names it in their language, as the form did).
+          shippingLabel: config.crm.orders.shipping.find((o) => o.id === quote.shipping.id)?.label ?? quote.shipping.label,
           taxes: quote.taxes,
           total_cents: quote.totalCents,
           payment_method: data.payment,
@@ -427,7 +428,13 @@ export const orderEndpoint: FormEndpoint = {
             ...(permission === 'none'
               ? []
               : [
-                  acknowledgementMail(s, contact.email, permission === 'confirmed' ? data.name : undefined, { ...summary, lines: linesOf(quote.lines) }, shown),
+                  acknowledgementMail(
+                    s,
+                    contact.email,
+                    permission === 'confirmed' ? data.name : undefined,
+                    { ...summary, lines: linesOf(quote.lines), shippingLabel: quote.shipping.label },
+                    shown,
+                  ),
                 ]),
             staffOrderMail(s, { email: contact.email, name: data.name }, summary, data.note ?? null),
           ],

@@ -127,6 +127,18 @@ const regionIn = (rules: Pick<OrderRules, 'words'>, country: string, region: str
 
 const cents = (amount: number) => Math.round(amount * 100);
 
+/**
+ * A shipping option as a visitor or a customer's mail reading `locale` meets it: its words in that
+ * locale where the options give them (`translations`). Here rather than with the options, so the
+ * order page's script, which runs this file, does not load them.
+ */
+export function shippingIn<
+  O extends { label: string; description?: string | undefined; translations?: Record<string, { label: string; description?: string | undefined }> | undefined },
+>(option: O, locale: string): O {
+  const own = option.translations?.[locale];
+  return own ? { ...option, label: own.label, description: own.description } : option;
+}
+
 /** Resolves the options into rules: dollars to cents, the built-in Canadian tax table expanded. */
 export function orderRules(orders: OrdersOptions, locale: string, words?: PricingWords): OrderRules {
   const taxes: TaxRule[] = [];
@@ -140,18 +152,21 @@ export function orderRules(orders: OrdersOptions, locale: string, words?: Pricin
     currency: orders.currency,
     locale,
     shipsTo: orders.shipsTo,
-    shipping: orders.shipping.map((o) => ({
-      id: o.id,
-      label: o.label,
-      description: o.description,
-      rates: o.rates.map((r) => ({
-        country: r.country,
-        regions: r.regions,
-        baseCents: cents(r.base),
-        perKgCents: cents(r.perKg),
-        freeOverCents: r.freeOver === undefined ? undefined : cents(r.freeOver),
+    // The options' words in the rules' language: the order page, its script and the customer's mail say them so.
+    shipping: orders.shipping
+      .map((option) => shippingIn(option, locale))
+      .map((o) => ({
+        id: o.id,
+        label: o.label,
+        description: o.description,
+        rates: o.rates.map((r) => ({
+          country: r.country,
+          regions: r.regions,
+          baseCents: cents(r.base),
+          perKgCents: cents(r.perKg),
+          freeOverCents: r.freeOver === undefined ? undefined : cents(r.freeOver),
+        })),
       })),
-    })),
     taxes,
     maxQuantity: orders.maxQuantity,
     ...(words ? { words } : {}),
