@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readBuildInfo } from '../../integrations/rapport/core/build-info.ts';
+import type { BuildContext } from '../../integrations/rapport/core/feature.ts';
+import type { Services } from '../../integrations/rapport/core/services.ts';
+import { faqFeature } from '../../integrations/rapport/features/faq/feature.ts';
+import { applyOutcomes, OUTCOMES_FILE, type QuestionOutcome } from '../../integrations/rapport/features/faq/questions.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, tokenOf } from '../helpers/form-client.ts';
 import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
@@ -12,7 +17,8 @@ import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 const distDir = inject('referenceBuild');
-const config = readBuildInfo(distDir).config;
+const built = readBuildInfo(distDir);
+const config = built.config;
 const SITE_NAME = config.site.name;
 const list = config.crm.lists[0]!;
 const frenchList = list.translations?.['fr-CA'];
@@ -155,6 +161,87 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
     const consent = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ language: 'en-CA', wording_hash: sha256(english) });
     expect((await mailFor(email, 'We received your question')).parsed.text).toMatch(/^Hello,/);
+  });
+
+  it('tells askers what became of their question in their language: the French answer where it is translated, else the English page, said so', async () => {
+    // Questions asked from the French and the English forms, each waiting for its answer (drafted).
+    const ask = async (at: string, email: string, question: string) => {
+      expect((await client.post(at, { question, email })).status).toBe(303);
+      const contact = await contactOf(email);
+      const { id } = await db().selectFrom('faq_questions').select('id').where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+      await db().updateTable('faq_questions').set({ status: 'pending_review' }).where('id', '=', id).where('status', '=', 'received').execute();
+      return id;
+    };
+    const to = {
+      odile: `odile-${driver.name}@exemple.ca`,
+      paul: `paul-${driver.name}@exemple.ca`,
+      rose: `rose-${driver.name}@exemple.ca`,
+      ivy: `ivy-${driver.name}@example.com`,
+    };
+    const asked = {
+      odile: await ask('/fr/faq/ask', to.odile, 'Quand faut-il planter les tulipes en Alberta?'),
+      paul: await ask('/fr/faq/ask', to.paul, 'Les chevreuils mangent-ils les narcisses?'),
+      rose: await ask('/fr/faq/ask', to.rose, 'Où en est ma commande numéro 4411?'),
+      ivy: await ask('/faq/ask', to.ivy, 'How deep do bulbs go in clay soil?'),
+    };
+    // What the build makes of entries carrying them, beside the reference build's pages (French ones
+    // for when-to-plant-tulips and how-deep-to-plant-bulbs; deer-resistant-bulbs is English only).
+    const root = await mkdtemp(path.join(os.tmpdir(), 'rapport-fr-outcomes-'));
+    try {
+      const entry = (front: string) => `---\nquestion: Asked\ncategory: Planting\n${front}\n---\n\nAnswer.\n`;
+      await mkdir(path.join(root, 'content', 'faq'), { recursive: true });
+      const files: Record<string, string> = {
+        'when-to-plant-tulips.en.md': entry(`status: published\nsubmission: ${asked.odile}`),
+        'deer-and-daffodils.en.md': entry(`status: merged\nmergedInto: deer-resistant-bulbs\nsubmission: ${asked.paul}`),
+        'where-is-my-order.en.md': entry(`status: rejected\nsubmission: ${asked.rose}`),
+        'how-deep-to-plant-bulbs.en.md': entry(`status: published\nsubmission: ${asked.ivy}`),
+      };
+      for (const [file, text] of Object.entries(files)) await writeFile(path.join(root, 'content', 'faq', file), text);
+      await faqFeature.afterBuild!({
+        config,
+        serverDir: root,
+        outDir: path.join(distDir, 'client'),
+        root: pathToFileURL(`${root}/`),
+      } as unknown as BuildContext);
+      const outcomes = JSON.parse(await readFile(path.join(root, OUTCOMES_FILE), 'utf8')) as QuestionOutcome[];
+      const tulips = outcomes.find((o) => o.slug === 'when-to-plant-tulips')!;
+      expect(tulips.answer).toBeTruthy();
+      expect(tulips.translations?.['fr-CA']).toBeTruthy();
+      expect(tulips.translations?.['fr-CA']).not.toBe(tulips.answer);
+      expect(outcomes.find((o) => o.slug === 'deer-and-daffodils')?.translations).toBeUndefined();
+
+      const services = { db: db(), config, site: new URL(built.site), secret: SECRET, clock: () => new Date() } as unknown as Services;
+      expect(await applyOutcomes(services, outcomes)).toBe(4);
+      const link = (slug: string) => new RegExp(`^https?://[^/\\s]+${slug}$`, 'm');
+
+      // Translated: the French answer, quoted and linked in French.
+      const odile = await mailFor(to.odile, 'Votre question a sa réponse');
+      expect(odile.parsed.html).toContain('<html lang="fr-CA">');
+      expect(odile.parsed.text).toMatch(/^Bonjour,\n\nMerci de votre question\. Notre réponse est maintenant dans notre FAQ/);
+      expect(odile.parsed.text).toMatch(link('/fr/faq/when-to-plant-tulips/'));
+      expect(odile.parsed.text).toContain(tulips.translations!['fr-CA']!.slice(0, 80));
+      expect(odile.parsed.text).not.toContain(tulips.answer!.slice(0, 80));
+      expect(odile.parsed.text).not.toContain('anglais');
+      expect(odile.parsed.text).toContain('Vous recevez ce seul message parce que vous nous avez posé une question');
+      // Merged into an answer only in English: its English page, with a French sentence saying so.
+      const paul = await mailFor(to.paul, 'Votre question a sa réponse dans notre FAQ');
+      expect(paul.parsed.text).toContain('Notre réponse n’existe pour l’instant qu’en anglais.');
+      expect(paul.parsed.text).toMatch(link('/faq/deer-resistant-bulbs/'));
+      expect(paul.parsed.text).not.toContain('/fr/faq/');
+      // Not published: in French, pointing to the French contact form.
+      const rose = await mailFor(to.rose, 'À propos de votre question');
+      expect(rose.parsed.text).toContain('Nous ne l’ajouterons pas à notre FAQ');
+      expect(rose.parsed.text).toMatch(link('/fr/contact/message'));
+      // The English asker: as before, the English answer and page, though a French one exists.
+      const ivy = await mailFor(to.ivy, 'Your question is answered');
+      expect(ivy.parsed.html).toContain('<html lang="en-CA">');
+      expect(ivy.parsed.text).toMatch(/^Hello,\n\nThank you for your question\. Our answer is now on our FAQ page/);
+      expect(ivy.parsed.text).toMatch(link('/faq/how-deep-to-plant-bulbs/'));
+      expect(ivy.parsed.text).toContain(outcomes.find((o) => o.slug === 'how-deep-to-plant-bulbs')!.answer!.slice(0, 80));
+      expect(ivy.parsed.text).not.toMatch(/\/fr\/|English/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('sends a message from the French contact form: French labels, result page, limit message and mail', async () => {

@@ -862,6 +862,18 @@ const messages = {
   'mail.account.sign-in.action': 'Sign in',
   'mail.account.sign-in.after': 'The link works once, for one hour. If you did not ask for it, ignore this message: nobody can sign in without it.',
   'mail.account.sign-in.why': 'You get this message because this address was entered on our sign-in page.',
+  'mail.faq-outcome.published.subject': 'Your question is answered',
+  'mail.faq-outcome.published.text': 'Thank you for your question. Our answer is now on our FAQ page, for you and everyone who wonders the same:',
+  'mail.faq-outcome.merged.subject': 'Your question is answered on our FAQ page',
+  'mail.faq-outcome.merged.text': 'Thank you for your question. An answer we already had covers it, and we have added your question to it:',
+  'mail.faq-outcome.untranslated': 'Our answer is in {language} only for now.',
+  'mail.faq-outcome.read': 'Read the answer',
+  'mail.faq-outcome.rejected.subject': 'About your question',
+  'mail.faq-outcome.rejected.text':
+    'Thank you for your question. We will not add it to our FAQ page, usually because it is about one order or one situation rather than something many people ask.',
+  'mail.faq-outcome.rejected.write': 'If you still need an answer, write to us and we will answer you directly.',
+  'mail.faq-outcome.write': 'Write to us',
+  'mail.faq-outcome.why': 'You get this one message because you asked us a question on our website and left your address.',
 } as const;
 
 export default messages;

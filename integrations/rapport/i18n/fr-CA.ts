@@ -911,6 +911,19 @@ const messages = {
   'mail.account.sign-in.after':
     'Le lien fonctionne une fois, pendant une heure. Si vous ne l’avez pas demandé, ignorez ce message\u00a0: personne ne peut se connecter sans lui.',
   'mail.account.sign-in.why': 'Vous recevez ce message parce que cette adresse a été inscrite sur notre page de connexion.',
+  'mail.faq-outcome.published.subject': 'Votre question a sa réponse',
+  'mail.faq-outcome.published.text':
+    'Merci de votre question. Notre réponse est maintenant dans notre FAQ, pour vous et pour tous ceux qui se posent la même question\u00a0:',
+  'mail.faq-outcome.merged.subject': 'Votre question a sa réponse dans notre FAQ',
+  'mail.faq-outcome.merged.text': 'Merci de votre question. Une réponse que nous avions déjà y répond, et nous y avons ajouté votre question\u00a0:',
+  'mail.faq-outcome.untranslated': 'Notre réponse n’existe pour l’instant qu’en {language}.',
+  'mail.faq-outcome.read': 'Lire la réponse',
+  'mail.faq-outcome.rejected.subject': 'À propos de votre question',
+  'mail.faq-outcome.rejected.text':
+    'Merci de votre question. Nous ne l’ajouterons pas à notre FAQ, le plus souvent parce qu’elle porte sur une commande ou une situation particulière plutôt que sur une question que beaucoup de gens se posent.',
+  'mail.faq-outcome.rejected.write': 'Si vous avez encore besoin d’une réponse, écrivez-nous et nous vous répondrons directement.',
+  'mail.faq-outcome.write': 'Nous écrire',
+  'mail.faq-outcome.why': 'Vous recevez ce seul message parce que vous nous avez posé une question sur notre site Web et laissé votre adresse.',
 } satisfies Catalogue;
 
 export default messages;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportConfig } from '../../config/schema.ts';
+import { localePath } from '../../config/locales.ts';
 import type { RapportFeature, SharedContent } from '../../core/feature.ts';
 import type { Services } from '../../core/services.ts';
 import { answerText } from './answer-text.ts';
@@ -58,8 +59,10 @@ export const faqFeature: RapportFeature = {
     const folder = fileURLToPath(new URL(config.crm.questions.draftsDir.replace(/\/?$/, '/'), root));
     const outcomes = await collectOutcomes(
       folder,
-      async (slug) => {
-        const html = await readFile(path.join(outDir, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
+      // The page in that locale, where it was built (a translation left out of a locale has none).
+      async (slug, locale) => {
+        const folder = locale === config.site.locale ? outDir : path.join(outDir, localePath(locale));
+        const html = await readFile(path.join(folder, 'faq', slug, 'index.html'), 'utf8').catch(() => undefined);
         return html === undefined ? undefined : answerText(slug, html);
       },
       config.site,

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { siteLink } from '../../core/forms/endpoint.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
+import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database, QuestionStatus } from '../../core/store/schema.ts';
 import type { ContentDrafts } from './drafts.ts';
@@ -21,6 +22,12 @@ export interface QuestionOutcome {
   mergedInto: string | undefined;
   /** Plain text of the published answer. */
   answer: string | undefined;
+  /**
+   * The site's other locales the answering entry (this one, or the one it was merged into) has a
+   * page in, each with that page's answer as text when this entry is the published one (empty else).
+   * Absent in files written before it: the answer is then in the default locale only.
+   */
+  translations?: Record<string, string> | undefined;
 }
 
 /** Written next to the server bundle by the build; read by the server at start and every few minutes. */
@@ -29,11 +36,17 @@ export const OUTCOMES_FILE = 'faq-outcomes.json';
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---/;
 
 /**
- * Build side: the FAQ folder's entries that carry a `submission` reference. `answerOf(slug)`
- * gives a published entry's answer as text (from the built page). On a site in several languages
- * the original (`x.md` or `x.en.md`) tells the asker; its translations (`x.fr.md`) do not again.
+ * Build side: the FAQ folder's entries that carry a `submission` reference. `answerOf(slug, locale)`
+ * gives a published entry's answer as text (from the built page in that locale; undefined when
+ * there is none). On a site in several languages the original (`x.md` or `x.en.md`) tells the
+ * asker; its translations (`x.fr.md`) do not again, but the asker is sent to the one in their
+ * language where it was built.
  */
-export async function collectOutcomes(folder: string, answerOf: (slug: string) => Promise<string | undefined>, site: SiteLocales): Promise<QuestionOutcome[]> {
+export async function collectOutcomes(
+  folder: string,
+  answerOf: (slug: string, locale: string) => Promise<string | undefined>,
+  site: SiteLocales,
+): Promise<QuestionOutcome[]> {
   const files = await readdir(folder).catch(() => [] as string[]);
   const outcomes: QuestionOutcome[] = [];
   const languages = site.locales.map(localePath);
@@ -45,12 +58,22 @@ export async function collectOutcomes(folder: string, answerOf: (slug: string) =
     const data = (parse(match[1]!) ?? {}) as { submission?: unknown; status?: unknown; mergedInto?: unknown };
     if (typeof data.submission !== 'string') continue;
     const status = (typeof data.status === 'string' ? data.status : 'published') as QuestionOutcome['status'];
+    const mergedInto = typeof data.mergedInto === 'string' ? data.mergedInto : undefined;
+    const answering = status === 'published' ? slug : status === 'merged' ? mergedInto : undefined;
+    const translations: Record<string, string> = {};
+    if (answering) {
+      for (const locale of site.locales.filter((l) => l !== site.locale)) {
+        const text = await answerOf(answering, locale);
+        if (text !== undefined) translations[locale] = status === 'published' ? text : '';
+      }
+    }
     outcomes.push({
       slug,
       submission: data.submission,
       status,
-      mergedInto: typeof data.mergedInto === 'string' ? data.mergedInto : undefined,
-      answer: status === 'published' ? await answerOf(slug) : undefined,
+      mergedInto,
+      answer: status === 'published' ? await answerOf(slug, site.locale) : undefined,
+      ...(Object.keys(translations).length ? { translations } : {}),
     });
   }
   return outcomes;
@@ -120,7 +143,15 @@ export async function applyOutcomes(s: Services, outcomes: readonly QuestionOutc
     const question = await s.db
       .selectFrom('faq_questions')
       .leftJoin('contacts', 'contacts.id', 'faq_questions.contact_id')
-      .select(['faq_questions.id', 'faq_questions.status', 'faq_questions.question', 'faq_questions.notified_at', 'contacts.email', 'contacts.name'])
+      .select([
+        'faq_questions.id',
+        'faq_questions.status',
+        'faq_questions.question',
+        'faq_questions.notified_at',
+        'contacts.email',
+        'contacts.name',
+        'contacts.language',
+      ])
       .where('faq_questions.id', '=', outcome.submission)
       .executeTakeFirst();
     if (!question || question.status === outcome.status || question.status === 'received') continue;
@@ -145,7 +176,12 @@ export async function applyOutcomes(s: Services, outcomes: readonly QuestionOutc
           created_at: now,
         })
         .execute();
-      if (tell) await enqueueMail(trx, outcomeMail(s, outcome, { email: question.email!, name: question.name ?? '', question: question.question }), s.clock);
+      if (tell)
+        await enqueueMail(
+          trx,
+          outcomeMail(s, outcome, { email: question.email!, name: question.name ?? '', question: question.question, language: question.language }),
+          s.clock,
+        );
       return tell;
     });
     if (sent) told++;
@@ -153,41 +189,64 @@ export async function applyOutcomes(s: Services, outcomes: readonly QuestionOutc
   return told;
 }
 
-function outcomeMail(s: Services, outcome: QuestionOutcome, asker: { email: string; name: string; question: string }) {
+/**
+ * The mail that tells the asker, in their language (the contact's; else the site's default). The
+ * answer is linked, and quoted, in that language where it was translated; else the default
+ * language's page, with a sentence saying the answer is in that language.
+ */
+function outcomeMail(s: Services, outcome: QuestionOutcome, asker: { email: string; name: string; question: string; language: string | null }) {
+  const say = mailTranslator(s.config.site, asker);
   const common = {
     to: asker.email,
-    greeting: asker.name ? `Hello ${asker.name},` : 'Hello,',
+    greeting: asker.name ? say('mail.greeting.named', { name: asker.name }) : say('mail.greeting.plain'),
     quote: asker.question,
-    footer: mailFooter(s.config, 'You get this one message because you asked us a question on our website and left your address.'),
+    footer: mailFooter(s.config, say('mail.faq-outcome.why')),
     accent: s.config.site.accentColor,
   };
+  const translated = say.locale !== s.config.site.locale && outcome.translations?.[say.locale] !== undefined;
+  // Their language's page where the answer has one; else the default language's, said so.
+  const answerLink = (slug: string) => (translated ? mailLink(s, say, `/faq/${slug}/`) : siteLink(s, `/faq/${slug}/`));
+  const untranslated =
+    say.locale === s.config.site.locale || translated
+      ? []
+      : [
+          say('mail.faq-outcome.untranslated', {
+            language: new Intl.DisplayNames([say.locale], { type: 'language' }).of(localePath(s.config.site.locale)) ?? s.config.site.locale,
+          }),
+        ];
   if (outcome.status === 'published') {
-    const answer = (outcome.answer ?? '').slice(0, 1500);
-    return composeMail({
-      ...common,
-      subject: 'Your question is answered',
-      paragraphs: ['Thank you for your question. Our answer is now on our FAQ page, for you and everyone who wonders the same:'],
-      after: [answer.length === 1500 ? `${answer} …` : answer].filter(Boolean),
-      action: { label: 'Read the answer', url: siteLink(s, `/faq/${outcome.slug}/`) },
-    });
+    const answer = ((translated ? outcome.translations?.[say.locale] : outcome.answer) ?? '').slice(0, 1500);
+    return composeMail(
+      {
+        ...common,
+        subject: say('mail.faq-outcome.published.subject'),
+        paragraphs: [say('mail.faq-outcome.published.text'), ...untranslated],
+        after: [answer.length === 1500 ? `${answer} …` : answer].filter(Boolean),
+        action: { label: say('mail.faq-outcome.read'), url: answerLink(outcome.slug) },
+      },
+      say,
+    );
   }
   if (outcome.status === 'merged' && outcome.mergedInto) {
-    return composeMail({
-      ...common,
-      subject: 'Your question is answered on our FAQ page',
-      paragraphs: ['Thank you for your question. An answer we already had covers it, and we have added your question to it:'],
-      action: { label: 'Read the answer', url: siteLink(s, `/faq/${outcome.mergedInto}/`) },
-    });
+    return composeMail(
+      {
+        ...common,
+        subject: say('mail.faq-outcome.merged.subject'),
+        paragraphs: [say('mail.faq-outcome.merged.text'), ...untranslated],
+        action: { label: say('mail.faq-outcome.read'), url: answerLink(outcome.mergedInto) },
+      },
+      say,
+    );
   }
-  return composeMail({
-    ...common,
-    subject: 'About your question',
-    paragraphs: [
-      'Thank you for your question. We will not add it to our FAQ page, usually because it is about one order or one situation rather than something many people ask.',
-      'If you still need an answer, write to us and we will answer you directly.',
-    ],
-    action: { label: 'Write to us', url: siteLink(s, s.config.crm.contactForm ? '/contact/message' : '/') },
-  });
+  return composeMail(
+    {
+      ...common,
+      subject: say('mail.faq-outcome.rejected.subject'),
+      paragraphs: [say('mail.faq-outcome.rejected.text'), say('mail.faq-outcome.rejected.write')],
+      action: { label: say('mail.faq-outcome.write'), url: s.config.crm.contactForm ? mailLink(s, say, '/contact/message') : mailLink(s, say, '/') },
+    },
+    say,
+  );
 }
 
 /** A person's questions for the account page, newest first. */
