@@ -68,6 +68,8 @@ const TEMPLATES = [
   '/fr/account/sign-in',
   '/fr/account/sign-in/confirm?token=not-a-token',
   '/fr/track',
+  '/fr/privacy/request',
+  '/fr/privacy/request/sent',
   '/fr/track?number=1Z999AA10123456784',
   '/fr/track?number=nonsense',
   '/fr/order',

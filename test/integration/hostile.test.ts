@@ -148,6 +148,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/account/sign-in',
       '/fr/account/sign-in/confirm',
       '/fr/order',
+      '/fr/privacy/request',
       '/fr/cart',
     ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
@@ -298,6 +299,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/account/sign-in',
       '/fr/account/sign-in/confirm',
       '/fr/account/check-your-inbox',
+      '/fr/privacy/request',
+      '/fr/privacy/request/sent',
       '/fr/order',
       '/fr/cart',
       '/fr/track',

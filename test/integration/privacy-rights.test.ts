@@ -278,6 +278,49 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       expect(await outboxTo(known.email)).toHaveLength(1);
     });
 
+    it('asks in French: the French page posts to /fr/privacy/request, the French result page, the mail in the contact’s language', async () => {
+      const $ = load((await get('/fr/privacy/request')).text);
+      expect($('html').attr('lang')).toBe('fr-CA');
+      expect($('h1').text()).toBe('Consulter ou supprimer vos renseignements');
+      const form = $('form[method=post]');
+      expect(form.attr('action')).toBe('/fr/privacy/request');
+      expect(form.find('button[type=submit]').text()).toBe('M’envoyer un lien par courriel');
+      expect($('main').text()).toContain('Le lien n’est envoyé qu’à l’adresse elle-même');
+      expect($('a[href="/fr/privacy#rights"]').text()).toBe('vos droits');
+      expect($('main').text()).not.toMatch(/Enter your e-mail|See also|E-mail me a link/);
+
+      const french = await upsertContact(db(), { email: `fr-${randomUUID().slice(0, 8)}@exemple.ca`, name: 'Odile', language: 'fr-CA' });
+      const english = await upsertContact(db(), { email: `en-${randomUUID().slice(0, 8)}@example.com`, name: 'Edna', language: 'en-CA' });
+      const asked = await client.post('/fr/privacy/request', { email: french.email });
+      expect(asked.status).toBe(303);
+      expect(asked.headers.location).toBe('/fr/privacy/request/sent');
+      const sent = load((await get('/fr/privacy/request/sent')).text);
+      expect(sent('html').attr('lang')).toBe('fr-CA');
+      expect(sent('h1').text()).toBe('Surveillez votre boîte de réception');
+      expect(sent('main').text()).toContain('Le lien fonctionne une fois, dans les 24\u00a0heures.');
+      expect(
+        sent('.prose a')
+          .map((_, a) => sent(a).attr('href'))
+          .get(),
+      ).toEqual(['/fr/privacy/request', '/fr/privacy#rights', '/fr/']);
+      const [mail] = await outboxTo(french.email);
+      expect(mail!.subject).toMatch(/^Vos renseignements chez /);
+      expect(mail!.text_body).toContain('Quelqu’un, probablement vous, a demandé');
+      expect(mail!.text_body).toContain('Voir mes renseignements');
+      expect(mail!.text_body).toContain('/privacy/my-data?t=');
+      expect(mail!.text_body).not.toMatch(/Someone, probably you|See my information/);
+      // The address's owner reads the mail in their language, whatever the page's.
+      await client.post('/fr/privacy/request', { email: english.email });
+      const [theirs] = await outboxTo(english.email);
+      expect(theirs!.subject).toMatch(/^Your information at /);
+      expect(theirs!.text_body).toContain('Someone, probably you, asked on our privacy page');
+      // The English page as it was.
+      const en = load((await get('/privacy/request')).text);
+      expect(en('h1').text()).toBe('See or delete your information');
+      expect(en('form[method=post]').attr('action')).toBe('/privacy/request');
+      expect(en('a[href="/privacy#rights"]').text()).toBe('your rights');
+    });
+
     it('sends a bot caught by the honeypot to the same page, mailing nothing', async () => {
       const person = await upsertContact(db(), { email: `bot-${randomUUID().slice(0, 8)}@example.com`, name: 'Bo Target' });
       const answer = await client.post('/privacy/request', { email: person.email, homepage: 'https://spam.example' });

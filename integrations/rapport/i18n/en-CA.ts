@@ -874,6 +874,33 @@ const messages = {
   'mail.faq-outcome.rejected.write': 'If you still need an answer, write to us and we will answer you directly.',
   'mail.faq-outcome.write': 'Write to us',
   'mail.faq-outcome.why': 'You get this one message because you asked us a question on our website and left your address.',
+  'privacy-rights.request.title': 'See or delete your information',
+  'privacy-rights.request.description': 'Ask {site} for a link to download or delete the information held about your e-mail address.',
+  'privacy-rights.request.lead':
+    'Enter your e-mail address. If we hold information about it, we e-mail it a link that opens a page where you can download a copy of everything we hold, or delete it.',
+  'privacy-rights.request.only-them': 'The link goes only to the address itself, so nobody can see someone else’s information by typing their address.',
+  'privacy-rights.request.account': 'Have an account?',
+  'privacy-rights.request.sign-in': 'Sign in',
+  'privacy-rights.request.account-after': ': your account page does the same, and lets you correct your details.',
+  'privacy-rights.request.see-also': 'See also',
+  'privacy-rights.request.rights': 'your rights',
+  'privacy-rights.request.submit': 'E-mail me a link',
+  'privacy-rights.sent.title': 'Look for our e-mail',
+  'privacy-rights.sent.description': 'If we hold information for the address you gave, we have e-mailed it a link to see or delete it.',
+  'privacy-rights.sent.text':
+    'If we hold information for this address, we have e-mailed it a link to see it, download it or delete it. The link works once, within 24 hours.',
+  'privacy-rights.sent.spam':
+    'No message within a few minutes? Look in your spam folder, or ask again later. An address that has never used one of our links gets at most three messages from us a day.',
+  'privacy-rights.sent.again': 'Ask for a new link',
+  'privacy-rights.sent.statement': 'Our privacy statement',
+  'privacy-rights.sent.home': 'Back to {site}',
+  'mail.privacy-rights.subject': 'Your information at {site}',
+  'mail.privacy-rights.text':
+    'Someone, probably you, asked on our privacy page to see the information we hold about this address, or to delete it. The button below opens a page where you can download a copy or delete it.',
+  'mail.privacy-rights.action': 'See my information',
+  'mail.privacy-rights.after':
+    'The link works once, within 24 hours. Opening it changes nothing until you press a button on the page. If you did not ask for it, ignore this message.',
+  'mail.privacy-rights.why': 'You get this message because this address was entered on our privacy request page.',
 } as const;
 
 export default messages;

@@ -924,6 +924,36 @@ const messages = {
   'mail.faq-outcome.rejected.write': 'Si vous avez encore besoin d’une réponse, écrivez-nous et nous vous répondrons directement.',
   'mail.faq-outcome.write': 'Nous écrire',
   'mail.faq-outcome.why': 'Vous recevez ce seul message parce que vous nous avez posé une question sur notre site Web et laissé votre adresse.',
+  'privacy-rights.request.title': 'Consulter ou supprimer vos renseignements',
+  'privacy-rights.request.description':
+    'Demandez à {site} un lien pour télécharger ou supprimer les renseignements personnels détenus sur votre adresse courriel.',
+  'privacy-rights.request.lead':
+    'Entrez votre adresse courriel. Si nous détenons des renseignements à son sujet, nous lui envoyons un lien vers une page où vous pourrez télécharger une copie de tout ce que nous détenons, ou le supprimer.',
+  'privacy-rights.request.only-them':
+    'Le lien n’est envoyé qu’à l’adresse elle-même\u00a0: personne ne peut donc voir les renseignements d’une autre personne en tapant son adresse.',
+  'privacy-rights.request.account': 'Vous avez un compte?',
+  'privacy-rights.request.sign-in': 'Connectez-vous',
+  'privacy-rights.request.account-after': '\u00a0: votre page de compte fait la même chose et vous permet de corriger vos coordonnées.',
+  'privacy-rights.request.see-also': 'Voir aussi',
+  'privacy-rights.request.rights': 'vos droits',
+  'privacy-rights.request.submit': 'M’envoyer un lien par courriel',
+  'privacy-rights.sent.title': 'Surveillez votre boîte de réception',
+  'privacy-rights.sent.description':
+    'Si nous détenons des renseignements sur l’adresse indiquée, nous lui avons envoyé par courriel un lien pour les consulter ou les supprimer.',
+  'privacy-rights.sent.text':
+    'Si nous détenons des renseignements sur cette adresse, nous lui avons envoyé par courriel un lien pour les consulter, les télécharger ou les supprimer. Le lien fonctionne une fois, dans les 24\u00a0heures.',
+  'privacy-rights.sent.spam':
+    'Aucun message après quelques minutes? Regardez dans vos courriels indésirables, ou refaites la demande plus tard. Une adresse qui n’a jamais utilisé un de nos liens reçoit au plus trois messages de notre part par jour.',
+  'privacy-rights.sent.again': 'Demander un nouveau lien',
+  'privacy-rights.sent.statement': 'Notre politique de confidentialité',
+  'privacy-rights.sent.home': 'Retour à {site}',
+  'mail.privacy-rights.subject': 'Vos renseignements chez {site}',
+  'mail.privacy-rights.text':
+    'Quelqu’un, probablement vous, a demandé sur notre page de confidentialité à voir les renseignements personnels que nous détenons sur cette adresse, ou à les supprimer. Le bouton ci-dessous ouvre une page où vous pourrez en télécharger une copie ou les supprimer.',
+  'mail.privacy-rights.action': 'Voir mes renseignements',
+  'mail.privacy-rights.after':
+    'Le lien fonctionne une fois, dans les 24\u00a0heures. L’ouvrir ne change rien tant que vous n’appuyez pas sur un bouton de la page. Si vous ne l’avez pas demandé, ignorez ce message.',
+  'mail.privacy-rights.why': 'Vous recevez ce message parce que cette adresse a été inscrite sur notre page de demande d’accès aux renseignements personnels.',
 } satisfies Catalogue;
 
 export default messages;

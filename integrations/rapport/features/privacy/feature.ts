@@ -31,7 +31,7 @@ export const privacyFeature: RapportFeature = {
   routes: ({ config, server }) =>
     server
       ? [
-          { pattern: '/privacy/request', entrypoint: rights('routes/request.astro'), private: true },
+          { pattern: '/privacy/request', entrypoint: rights('routes/request.astro'), private: true, localized: true },
           { pattern: '/privacy/my-data', entrypoint: rights('routes/my-data.astro'), private: true },
           { pattern: '/privacy/my-data/download', entrypoint: rights('routes/link-download.astro'), private: true },
           ...(config.crm.accounts ? [{ pattern: '/account/my-data', entrypoint: rights('routes/account-download.astro'), private: true }] : []),
@@ -39,7 +39,7 @@ export const privacyFeature: RapportFeature = {
       : [],
   forms: ({ config, server }) =>
     server ? [requestEndpoint, openLinkEndpoint, deleteByLinkEndpoint, ...(config.crm.accounts ? [detailsEndpoint, deleteAccountEndpoint] : [])] : [],
-  resultPages: ({ config, server }) => (server ? rightsResultPages(config) : {}),
+  resultPages: ({ config, server }, say) => (server ? rightsResultPages(config, say) : {}),
   accountSections: ({ config }) => (config.crm.accounts ? [{ id: 'your-information', entrypoint: rights('account/YourInformation.astro'), order: 90 }] : []),
   // Requests people made, with their due dates; a contact's data as JSON, and erasure for admins, from their page.
   console: () => [

@@ -4,10 +4,12 @@ import type { FormEndpoint } from '../../../core/forms/endpoint.ts';
 import { collects, emailAddress, tokenField } from '../../../core/forms/fields.ts';
 import { composeMail } from '../../../core/mail/compose.ts';
 import { mailFooter } from '../../../core/mail/identity.ts';
+import { mailTranslator } from '../../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../../core/mail/unsolicited.ts';
 import { take } from '../../../core/security/rate-limit.ts';
 import { consumeToken, LINK_REFUSED } from '../../../core/security/tokens.ts';
+import { fieldMessage } from '../../../i18n/translate.ts';
 import { eraseAtRequest } from './account-forms.ts';
 import {
   clearedPrivacyCookie,
@@ -36,7 +38,7 @@ export const requestForm = () =>
     // The address finds the record and receives the link; it is kept nowhere new (the rate-limit counters and the outbox copy are the form server's).
     purpose: 'rights',
     schema: z.strictObject({ email: emailAddress() }),
-    submit: 'E-mail me a link',
+    submit: fieldMessage('privacy-rights.request.submit'),
   }) satisfies FormDefinition;
 
 /**
@@ -46,12 +48,13 @@ export const requestForm = () =>
 export const requestEndpoint: FormEndpoint<ReturnType<typeof requestForm>['schema']> = {
   path: REQUEST_PATH,
   decoy: REQUEST_SENT,
+  localized: true,
   form: requestForm,
   async handle(data, s) {
     await s.db.transaction().execute(async (trx) => {
       const contact = await trx
         .selectFrom('contacts')
-        .select(['id', 'email', 'name', 'email_confirmed_at'])
+        .select(['id', 'email', 'name', 'email_confirmed_at', 'language'])
         .where('email', '=', data.email.toLowerCase())
         .where('erased_at', 'is', null)
         .executeTakeFirst();
@@ -60,23 +63,24 @@ export const requestEndpoint: FormEndpoint<ReturnType<typeof requestForm>['schem
       const permission = await mailPermission(trx, s, contact);
       if (permission === 'none') return;
       const now = s.clock();
+      // In the contact's language (the form's page may be in another: the address's owner reads it).
+      const say = mailTranslator(s.config.site, contact);
       await recordRequest(trx, { contactId: contact.id, kind: 'link', via: 'link', status: 'open', at: now });
       await enqueueMail(
         trx,
-        composeMail({
-          to: contact.email,
-          subject: `Your information at ${s.config.site.name}`,
-          greeting: greeting(permission, contact.name),
-          paragraphs: [
-            'Someone, probably you, asked on our privacy page to see the information we hold about this address, or to delete it. The button below opens a page where you can download a copy or delete it.',
-          ],
-          action: { label: 'See my information', url: await requestLink(trx, s, contact.id) },
-          after: [
-            'The link works once, within 24 hours. Opening it changes nothing until you press a button on the page. If you did not ask for it, ignore this message.',
-          ],
-          footer: mailFooter(s.config, 'You get this message because this address was entered on our privacy request page.'),
-          accent: s.config.site.accentColor,
-        }),
+        composeMail(
+          {
+            to: contact.email,
+            subject: say('mail.privacy-rights.subject', { site: s.config.site.name }),
+            greeting: greeting(permission, contact.name, say),
+            paragraphs: [say('mail.privacy-rights.text')],
+            action: { label: say('mail.privacy-rights.action'), url: await requestLink(trx, s, contact.id) },
+            after: [say('mail.privacy-rights.after')],
+            footer: mailFooter(s.config, say('mail.privacy-rights.why')),
+            accent: s.config.site.accentColor,
+          },
+          say,
+        ),
         s.clock,
       );
     });

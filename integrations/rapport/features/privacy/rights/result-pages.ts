@@ -1,11 +1,15 @@
 import type { RapportConfig } from '../../../config/schema.ts';
 import type { ResultPage } from '../../../core/feature.ts';
+import type { Translator } from '../../../i18n/translate.ts';
 import { personalDeclarations } from '../personal-declarations.ts';
 import { ACCOUNT_DELETED } from './account-forms.ts';
 import { LINK_DELETED, REQUEST_PATH, REQUEST_SENT } from './link-forms.ts';
 
-/** Where the request form and the two deletions send their visitor. */
-export function rightsResultPages(config: RapportConfig): Record<string, ResultPage> {
+/**
+ * Where the request form and the two deletions send their visitor. The request's page is in every
+ * locale, as its form is (`say`'s); the deletions' pages are in the default one.
+ */
+export function rightsResultPages(config: RapportConfig, say: Translator): Record<string, ResultPage> {
   const home = { href: '/', label: `Back to ${config.site.name}` };
   const statement = { href: '/privacy#rights', label: 'Our privacy statement' };
   // What every erasure keeps, as the enabled features declare it (the statement prints the same list).
@@ -17,13 +21,15 @@ export function rightsResultPages(config: RapportConfig): Record<string, ResultP
   ];
   const pages: Record<string, ResultPage> = {
     [REQUEST_SENT]: {
-      title: 'Look for our e-mail',
-      description: 'If we hold information for the address you gave, we have e-mailed it a link to see or delete it.',
-      paragraphs: [
-        'If we hold information for this address, we have e-mailed it a link to see it, download it or delete it. The link works once, within 24 hours.',
-        'No message within a few minutes? Look in your spam folder, or ask again later. An address that has never used one of our links gets at most three messages from us a day.',
+      title: say('privacy-rights.sent.title'),
+      description: say('privacy-rights.sent.description'),
+      paragraphs: [say('privacy-rights.sent.text'), say('privacy-rights.sent.spam')],
+      links: [
+        { href: REQUEST_PATH, label: say('privacy-rights.sent.again') },
+        { href: statement.href, label: say('privacy-rights.sent.statement') },
+        { href: '/', label: say('privacy-rights.sent.home', { site: config.site.name }) },
       ],
-      links: [{ href: REQUEST_PATH, label: 'Ask for a new link' }, statement, home],
+      localized: true,
     },
     [LINK_DELETED]: {
       title: 'Your information is deleted',
