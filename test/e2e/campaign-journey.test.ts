@@ -122,8 +122,9 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
     expect(await page.inputValue('input[id^="date-field"]')).toBe(DATE);
     // The optional image is left empty: Decap saves it so (its inner fields are optional while it is).
     // The body written as Markdown, so the link is exactly what the editor typed.
-    await page.getByRole('switch').click(); // Rich Text → Markdown
-    await page.click('[data-slate-editor]');
+    // (The French side is beside it, left empty: the issue is published in English only.)
+    await page.getByRole('switch').first().click(); // Rich Text → Markdown
+    await page.locator('[data-slate-editor]').first().click();
     await page.keyboard.type(`Hello from the farm,\n\nThis winter we are reading the [Prairie bulb guide](${GUIDE}) and planning a row of seed potatoes.`);
     await page.click('button:text-is("Save")');
     await page.waitForSelector('text=Changes saved');
@@ -137,6 +138,10 @@ describe('a newsletter campaign in Chromium: written in the CMS, sent from the c
 
     const log = execFileSync('git', ['log', '-1', '--format=%an|%s'], { cwd: server.project, encoding: 'utf8' });
     expect(log).toMatch(new RegExp(`^Editor Person\\|.*newsletter/${SLUG}`));
+    // The issue in English only: its French side, left empty, is not a translation (no French file, no French page).
+    const files = execFileSync('git', ['ls-tree', '--name-only', 'HEAD', 'content/newsletter/'], { cwd: server.project, encoding: 'utf8' });
+    expect(files).toContain(`content/newsletter/${SLUG}.en.md`);
+    expect(files).not.toContain(`content/newsletter/${SLUG}.fr.md`);
     await waitFor(() => (running.publishing?.status.state === 'live' ? true : undefined), 'the new build to go live', 180_000);
     const archive = await raw(`${base}/newsletter/${SLUG}/`);
     expect(archive.status).toBe(200);

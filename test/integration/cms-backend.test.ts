@@ -157,6 +157,23 @@ describe('the CMS backend at /admin/api/v1 (Decap proxy protocol over Git)', () 
     expect(clash.status).toBe(409);
   });
 
+  it('saves a new entry in the default language alone when its translation has no words yet, and refuses a half-written one', async () => {
+    // Decap sends every language of a new entry; the untranslated one carries only what it copies (the date, the status).
+    const copied = '---\nstatus: published\norder: 100\nupdated: 2026-11-30\n---\n';
+    const english = { slug: 'raised-beds', path: 'content/faq/raised-beds.en.md', raw: entry('Can bulbs grow in raised beds?') };
+    const french = { slug: 'raised-beds', path: 'content/faq/raised-beds.fr.md', raw: copied };
+    const saved = await call('persistEntry', { dataFiles: [english, french], assets: [], options: { collectionName: 'faq', commitMessage: 'New' } });
+    expect(saved.status).toBe(200);
+    expect(existsSync(path.join(project, english.path))).toBe(true);
+    expect(existsSync(path.join(project, french.path))).toBe(false);
+    // A translation with some of its words is one: what it lacks is named.
+    const half = { ...french, raw: copied.replace('status:', 'question: Peut-on planter des bulbes en bac surélevé?\nstatus:') };
+    const refused = await call('persistEntry', { dataFiles: [english, half], assets: [], options: { collectionName: 'faq', commitMessage: 'Half' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toContain('"category"');
+    expect(existsSync(path.join(project, french.path))).toBe(false);
+  });
+
   it('refuses collections, fields and folders that do not exist', async () => {
     const persist = (params: Record<string, unknown>) => call('persistEntry', { assets: [], ...params });
     expect(

@@ -47,6 +47,8 @@ interface Collection {
   extension: string;
   /** What an entry's file is called after its slug: the extension, or on a site in several languages the default one's and the extension (`.en.md`). */
   original: string;
+  /** The required fields written per language (on a site in several): a translation without any of them is not one. */
+  words: Set<string>;
   /** The front matter fields, and those Decap requires (the body is not front matter). */
   fields: Set<string>;
   required: Set<string>;
@@ -61,6 +63,13 @@ interface Collection {
  */
 const holds = (collection: Collection, file: string) =>
   collection.files ? collection.files.has(file) : path.posix.dirname(file) === collection.folder && path.posix.extname(file) === collection.extension;
+
+/** Whether `file` is a translation in a collection edited in several languages: `x.fr.md` beside `x.en.md`. */
+const isTranslation = (collection: Collection, file: string) => {
+  if (collection.words.size === 0) return false;
+  const language = /\.([a-z]{2,3})\.[^./]+$/.exec(file);
+  return !!language && `.${language[1]}${collection.extension}` !== collection.original;
+};
 
 /** Where a write may go: entries of these collections, uploads in these media folders. */
 interface Place {
@@ -117,6 +126,7 @@ export class CmsBackend {
               files: new Set(c.files.map((f) => f.file)),
               extension: '',
               original: '',
+              words: new Set(),
               fields: new Set(fields.map((x) => x.name)),
               required: required(fields),
               media: siteMedia,
@@ -133,6 +143,7 @@ export class CmsBackend {
             folder: c.folder,
             extension: `.${c.extension}`,
             original: `${decap.i18n && 'i18n' in c ? `.${decap.i18n.default_locale}` : ''}.${c.extension}`,
+            words: new Set(c.fields.filter((f) => f.i18n === true && f.required !== false && f.name !== 'body').map((f) => f.name)),
             fields: new Set(c.fields.map((f) => f.name)),
             required: required(c.fields),
             media: own,
@@ -309,7 +320,11 @@ export class CmsBackend {
       const file = this.#writable(f.path, 'path', entries);
       // Decap sends newPath when a slug change renames the entry: the entry moves there.
       const target = f.newPath === undefined || f.newPath === null ? file : this.#writable(f.newPath, 'newPath', entries);
-      const raw = this.#checkFields(collection, str(f.raw, 'raw', MAX_ENTRY_CHARS));
+      const text = str(f.raw, 'raw', MAX_ENTRY_CHARS);
+      // Decap sends every language of a new entry, an untranslated one with only the fields it copies
+      // (a date, a price): that is no translation, and the site leaves the entry out of that language.
+      if (isTranslation(collection, target) && this.#untranslated(collection, text)) continue;
+      const raw = this.#checkFields(collection, text);
       files.push([target, Buffer.from(raw)]);
       if (target !== file) files.push([file, null]);
     }
@@ -430,6 +445,20 @@ export class CmsBackend {
         throw new BackendError(422, `The ${collection.name} collection needs the field "${key}"; fill it in and save again.`);
     }
     return raw;
+  }
+
+  /** Whether a translation's text has none of the words an entry needs in each language (its title, question, name…). */
+  #untranslated(collection: Collection, text: string): boolean {
+    const front = /^\uFEFF*---\r?\n([\s\S]*?\n)---/.exec(text);
+    // Without front matter, or with broken front matter, it is not "untranslated": #checkFields says what is wrong.
+    if (!front) return false;
+    let data: Record<string, unknown>;
+    try {
+      data = (parse(front[1]!) as Record<string, unknown> | null) ?? {};
+    } catch {
+      return false;
+    }
+    return [...collection.words].every((key) => data[key] === undefined || data[key] === null || data[key] === '');
   }
 
   /** An upload: a file of an accepted type, in one of `folders`, whose bytes are what its name says. */
