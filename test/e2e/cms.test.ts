@@ -144,7 +144,8 @@ describe('the CMS in Chromium: a visitor question answered and published by an e
     await page.reload();
     await page.waitForSelector('text=Waiting for an answer (not on the site)');
     await page.click('text=Delete published entry');
-    const draft = path.join(project, 'content', 'faq', `${asked.entry_slug}.md`);
+    // The reference site is in two languages: the draft is its default language's file.
+    const draft = path.join(project, 'content', 'faq', `${asked.entry_slug}.en.md`);
     await waitFor(() => (existsSync(draft) ? undefined : true), 'the draft deleted');
     await page.goto(`${base}/admin/crm/questions/${asked.id}`);
     expect(await page.textContent('main')).toContain('They ate all of mine.');
