@@ -19,10 +19,12 @@ import { scheduleCampaign } from '../../integrations/rapport/features/newsletter
 import { readIssues } from '../../integrations/rapport/features/newsletter/issue-file.ts';
 import { sendDueFollowUps } from '../../integrations/rapport/features/orders/follow-up.ts';
 import { setOrderStatus, shipOrder } from '../../integrations/rapport/features/orders/fulfil.ts';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { createServices } from '../../integrations/rapport/server/services.ts';
-import { formClient, type Answer } from '../helpers/form-client.ts';
+import type { formClient } from '../helpers/form-client.ts';
+import { type Answer } from '../helpers/form-client.ts';
 import { smtpSink, waitFor, type ReceivedMail } from '../helpers/smtp-sink.ts';
+import { servedWithMail } from '../helpers/mail-server.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -60,7 +62,6 @@ describe.each(drivers)('orders in French on $name', (driver) => {
   let running: RunningServer;
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let client: ReturnType<typeof formClient>;
-  let tmp: string;
   const db = () => running.store.db;
   const page = async (at: string, cookie?: string) => {
     const answer = await client.get(at, cookie ? { cookie } : {});
@@ -70,28 +71,12 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     waitFor(() => sink.received.find((m) => m.to.includes(address) && m.parsed.subject === subject), `“${subject}” to ${address}`);
   const staff = (clock = () => new Date()) => ({ db: db(), config, site: new URL(built.site), secret: SECRET, clock, catalog });
 
+  let served: Awaited<ReturnType<typeof servedWithMail>> | undefined;
   beforeAll(async () => {
-    await driver.setup();
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-fr-orders-'));
-    sink = await smtpSink();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: driver.options(),
-      secret: SECRET,
-      projectRoot: tmp,
-      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100, outbox: { baseDelayMs: 100 } },
-      rateLimits: { perIp: { points: 10_000, duration: 600 }, messagesPerAddress: { points: 100, duration: 3600 } },
-    });
-    client = formClient(serverUrl(running.server), SECRET);
+    served = await servedWithMail(distDir, driver, SECRET, { perIp: { points: 10_000, duration: 600 }, messagesPerAddress: { points: 100, duration: 3600 } });
+    ({ running, sink, client } = served);
   });
-  afterAll(async () => {
-    await running?.close();
-    await sink?.close();
-    await driver.teardown();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   it('fills the cart from a French page: French names and pages where the product has them, English ones where not', async () => {
     const empty = await page('/fr/cart');

@@ -10,9 +10,12 @@ import type { BuildContext } from '../../integrations/rapport/core/feature.ts';
 import type { Services } from '../../integrations/rapport/core/services.ts';
 import { faqFeature } from '../../integrations/rapport/features/faq/feature.ts';
 import { applyOutcomes, OUTCOMES_FILE, type QuestionOutcome } from '../../integrations/rapport/features/faq/questions.ts';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { formClient, tokenOf } from '../helpers/form-client.ts';
-import { smtpSink, waitFor } from '../helpers/smtp-sink.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
+import type { formClient } from '../helpers/form-client.ts';
+import { tokenOf } from '../helpers/form-client.ts';
+import type { smtpSink } from '../helpers/smtp-sink.ts';
+import { waitFor } from '../helpers/smtp-sink.ts';
+import { servedWithMail } from '../helpers/mail-server.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -38,7 +41,6 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
   let running: RunningServer;
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let client: ReturnType<typeof formClient>;
-  let tmp: string;
   const db = () => running.store.db;
   const mailFor = (address: string, subject: string) =>
     waitFor(() => sink.received.find((m) => m.to.includes(address) && m.parsed.subject === subject), `“${subject}” to ${address}`);
@@ -48,33 +50,17 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
     return { status: answer.status, $: load(answer.text) };
   };
 
+  let served: Awaited<ReturnType<typeof servedWithMail>> | undefined;
   beforeAll(async () => {
-    await driver.setup();
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-fr-forms-'));
-    sink = await smtpSink();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: driver.options(),
-      secret: SECRET,
-      projectRoot: tmp,
-      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100, outbox: { baseDelayMs: 100 } },
-      rateLimits: {
-        perIp: { points: 10_000, duration: 600 },
-        questionsPerIp: { points: 10_000, duration: 600 },
-        mailPerAddress: { points: 100, duration: 600 },
-        unsolicitedPerAddress: { points: 100, duration: 600 },
-      },
+    served = await servedWithMail(distDir, driver, SECRET, {
+      perIp: { points: 10_000, duration: 600 },
+      questionsPerIp: { points: 10_000, duration: 600 },
+      mailPerAddress: { points: 100, duration: 600 },
+      unsolicitedPerAddress: { points: 100, duration: 600 },
     });
-    client = formClient(serverUrl(running.server), SECRET);
+    ({ running, sink, client } = served);
   });
-  afterAll(async () => {
-    await running?.close();
-    await sink?.close();
-    await driver.teardown();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   it('asks a question in French: the search step, the form, its mistakes, the result page, the ledger and the mail', async () => {
     const first = await page('/fr/faq/ask');

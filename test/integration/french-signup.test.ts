@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readBuildInfo } from '../../integrations/rapport/core/build-info.ts';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
-import { formClient, tokenOf } from '../helpers/form-client.ts';
-import { smtpSink, waitFor, type ReceivedMail } from '../helpers/smtp-sink.ts';
+import type { RunningServer } from '../../integrations/rapport/server/serve.ts';
+import type { formClient } from '../helpers/form-client.ts';
+import { tokenOf } from '../helpers/form-client.ts';
+import type { smtpSink } from '../helpers/smtp-sink.ts';
+import { waitFor, type ReceivedMail } from '../helpers/smtp-sink.ts';
+import { servedWithMail } from '../helpers/mail-server.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -30,7 +31,6 @@ describe.each(drivers)('the sign-up in French on $name', (driver) => {
   let running: RunningServer;
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let client: ReturnType<typeof formClient>;
-  let tmp: string;
   const db = () => running.store.db;
   const mailFor = (address: string, subject: string) =>
     waitFor(() => sink.received.find((m) => m.to.includes(address) && m.parsed.subject === subject), `“${subject}” to ${address}`);
@@ -41,28 +41,12 @@ describe.each(drivers)('the sign-up in French on $name', (driver) => {
     return { status: answer.status, $: load(answer.text) };
   };
 
+  let served: Awaited<ReturnType<typeof servedWithMail>> | undefined;
   beforeAll(async () => {
-    await driver.setup();
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-fr-signup-'));
-    sink = await smtpSink();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: driver.options(),
-      secret: SECRET,
-      projectRoot: tmp,
-      mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100, outbox: { baseDelayMs: 100 } },
-      rateLimits: { perIp: { points: 10_000, duration: 600 } },
-    });
-    client = formClient(serverUrl(running.server), SECRET);
+    served = await servedWithMail(distDir, driver, SECRET, { perIp: { points: 10_000, duration: 600 } });
+    ({ running, sink, client } = served);
   });
-  afterAll(async () => {
-    await running?.close();
-    await sink?.close();
-    await driver.teardown();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   it('draws /fr/subscribe in French, posting to /fr/subscribe, with the French consent wording', async () => {
     const { status, $ } = await page('/fr/subscribe');

@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, serverUrl, type ServeOptions } from '../../integrations/rapport/server/serve.ts';
+import { formClient } from './form-client.ts';
+import { smtpSink } from './smtp-sink.ts';
+import type { Driver } from './store-drivers.ts';
+
+/**
+ * A built site served by Rapport's server on `driver`'s store, sending through a real SMTP sink
+ * with a quick outbox, rate limits as the test sets them. `close()` stops and removes all of it.
+ */
+export async function servedWithMail(distDir: string, driver: Driver, secret: string, rateLimits: NonNullable<ServeOptions['rateLimits']>) {
+  await driver.setup();
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-served-'));
+  const sink = await smtpSink();
+  const running = await startServer({
+    distDir,
+    port: 0,
+    host: '127.0.0.1',
+    store: driver.options(),
+    secret,
+    projectRoot: tmp,
+    mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100, outbox: { baseDelayMs: 100 } },
+    rateLimits,
+  });
+  return {
+    running,
+    sink,
+    tmp,
+    client: formClient(serverUrl(running.server), secret),
+    async close() {
+      await running.close();
+      await sink.close();
+      await driver.teardown();
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}
