@@ -8,6 +8,7 @@ import { startServer, serverUrl, type RunningServer } from '../../integrations/r
 import { SECRET } from '../helpers/browser.ts';
 import { raw } from '../helpers/form-client.ts';
 import { jsonLd, readPages, validateSitemaps, type BuiltPage } from '../helpers/built-site.ts';
+import { englishAround } from '../helpers/english-words.ts';
 
 /**
  * The reference site in two languages (`site.locales: ['en-CA', 'fr-CA']`), from the build every
@@ -38,27 +39,6 @@ const SERVER_PAGES = [
   '/fr/account/register',
   '/fr/account/sign-in',
 ];
-/** Words a French sentence does not use; content (a variety's English name, 'Queen of Night') is left out of the check. */
-const ENGLISH =
-  /\b(the|and|your|our|you|with|for|from|this|that|all|more|about|search|subscribe|order|home|next|previous|read|answers|share|updated|send|sent|name|address|optional)\b/i;
-/** Where Rapport's own words are: the layout, forms and their labels, attributes people hear or see. */
-const AROUND = 'header, footer, nav, label, button, legend, .breadcrumbs, .pagination, form p, .lead + .small, [role=alert], [role=status], .hint';
-/** Each text around the content of these pages that has an English word, with its page. */
-function englishAround(french: BuiltPage[]): string[] {
-  return french.flatMap((p) => {
-    const texts = [
-      ...p
-        .$(AROUND)
-        .toArray()
-        .map((el) => p.$(el).text()),
-      ...p
-        .$('[aria-label], [placeholder], [title]')
-        .toArray()
-        .flatMap((el) => [p.$(el).attr('aria-label'), p.$(el).attr('placeholder'), p.$(el).attr('title')]),
-    ];
-    return [...new Set(texts.flatMap((t) => (t && ENGLISH.test(t) ? [`${p.file}: ${t.replace(/\s+/g, ' ').trim().slice(0, 120)}`] : [])))];
-  });
-}
 const pathOf = (file: string) => `/${file.split(path.sep).join('/')}`.replace(/index\.html$/, '').replace(/\.html$/, '');
 
 let running: RunningServer;
