@@ -35,8 +35,8 @@ export const FOLLOW_UP_PURPOSE = 'newsletter:after-sale';
 /**
  * The order form: one quantity field per product in the catalogue (drawn by the order page as a
  * table), the shipping address, shipping option and payment method. Prices are never posted.
- * Its labels and choices are in `locale` (the page's); the default locale's is the one the server
- * reads posts with and the privacy statement lists (its messages are said in the request's language).
+ * Its product names and shipping choices are in `locale` (the page's); the default locale's is the
+ * one the server reads posts with. Field labels and messages are said in the page's language.
  */
 export function orderForm(config: RapportConfig, catalog: Catalog | undefined, locale: string = config.site.locale) {
   // One definition per options, catalogue (a build) and locale: the schema has a field per product.
@@ -53,8 +53,9 @@ const forms = new WeakMap<object, Map<string, { config: RapportConfig; form: Ret
 function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined, locale: string) {
   const orders = config.crm.orders;
   const max = orders.maxQuantity;
-  // Labels in the form's language: in the default one they read as they always have (the privacy
-  // statement lists them as written); validation messages are catalogue texts, said on reading.
+  // Field labels and messages are catalogue texts, said on reading in the page's language (the
+  // privacy statement lists them in its own); product names and shipping choices are written in
+  // the form's language, which is why there is a form per locale.
   const say = translator(config.site, locale);
   const quantity = (title: string) =>
     z
@@ -98,41 +99,41 @@ function buildOrderForm(config: RapportConfig, catalog: Catalog | undefined, loc
         .max(30, fieldMessage('field.line.too-long', { max: 30 }))
         .regex(/^[0-9+()\-. x]*$/i, fieldMessage('orders.field.phone.invalid'))
         .meta({
-          title: say('orders.field.phone'),
-          description: say('orders.field.phone.hint'),
+          title: fieldMessage('orders.field.phone'),
+          description: fieldMessage('orders.field.phone.hint'),
           autocomplete: 'tel',
           widget: 'tel',
           ...collects('contact'),
         })
         .optional(),
-      organisation: optionalLine(say('orders.field.organisation'), 120, 'identity', 'organization'),
-      street: addressLine(say('orders.field.street'), 120, 'address-line1', fieldMessage('orders.field.street.missing')),
-      street2: optionalLine(say('orders.field.street2'), 120, 'address', 'address-line2'),
-      city: addressLine(say('orders.field.city'), 80, 'address-level2', fieldMessage('orders.field.city.missing')),
+      organisation: optionalLine(fieldMessage('orders.field.organisation'), 120, 'identity', 'organization'),
+      street: addressLine(fieldMessage('orders.field.street'), 120, 'address-line1', fieldMessage('orders.field.street.missing')),
+      street2: optionalLine(fieldMessage('orders.field.street2'), 120, 'address', 'address-line2'),
+      city: addressLine(fieldMessage('orders.field.city'), 80, 'address-level2', fieldMessage('orders.field.city.missing')),
       // One choice for the destination ("Alberta, Canada"): its value carries the country, so
       // province and country cannot contradict each other.
       region: z
         .string()
         .regex(/^[A-Z]{2}-[A-Z]{2}$/, fieldMessage('orders.field.region.invalid'))
-        .meta({ title: say('orders.field.region'), autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
-      postal: addressLine(say('orders.field.postal'), 12, 'postal-code', fieldMessage('orders.field.postal.missing')),
+        .meta({ title: fieldMessage('orders.field.region'), autocomplete: 'address-level1', widget: 'select', ...collects('address') }),
+      postal: addressLine(fieldMessage('orders.field.postal'), 12, 'postal-code', fieldMessage('orders.field.postal.missing')),
       // Not drawn: the destination implies it. Still taken from older pages and scripts; one that
       // contradicts the destination is refused on the destination.
       country: z
         .string()
         .regex(/^[A-Z]{2}$/, fieldMessage('orders.field.country.invalid'))
-        .meta({ title: say('orders.field.country'), autocomplete: 'country', widget: 'custom', ...collects('address') })
+        .meta({ title: fieldMessage('orders.field.country'), autocomplete: 'country', widget: 'custom', ...collects('address') })
         .optional(),
       shipping: z
         .enum(rules.shipping.map((o) => o.id) as [string, ...string[]], { message: fieldMessage('orders.price.choose-shipping') })
-        .meta({ title: say('orders.field.shipping'), ...collects('orders', { as: fieldMessage('privacy.field.shipping') }) }),
+        .meta({ title: fieldMessage('orders.field.shipping'), ...collects('orders', { as: fieldMessage('privacy.field.shipping') }) }),
       payment: z.enum(orders.payment, { message: fieldMessage('orders.field.payment.invalid') }).meta({
-        title: say('orders.field.payment'),
-        description: say('orders.field.payment.hint'),
+        title: fieldMessage('orders.field.payment'),
+        description: fieldMessage('orders.field.payment.hint'),
         ...collects('orders', { as: fieldMessage('privacy.field.payment') }),
       }),
-      po_number: optionalLine(say('orders.field.po'), 40, 'orders'),
-      note: message(say('orders.field.note'), 1, 1000).optional(),
+      po_number: optionalLine(fieldMessage('orders.field.po'), 40, 'orders'),
+      note: message(fieldMessage('orders.field.note'), 1, 1000).optional(),
       ...(orders.followUp.enabled && orders.followUp.consent === 'express'
         ? {
             follow_up: z
