@@ -21,6 +21,7 @@ import {
   consoleSections,
   featureContext,
   featureRoutes,
+  formEndpoints,
   resultPages,
   resultPagesInEveryLocale,
   siteMapParts,
@@ -120,7 +121,7 @@ export default function rapport(userOptions: RapportUserConfig): AstroIntegratio
             localized: page.localized === true,
           })),
         ];
-        project.routes = routeLocales(declared, config.site, astro.srcDir);
+        project.routes = routeLocales(declared, config.site, astro.srcDir, [...formEndpoints(userConfig, ctx.server).values()]);
         const routes = routesInEveryLocale(declared, config.site);
         for (const { pattern, entrypoint } of routes) injectRoute({ pattern, entrypoint });
         // Pages per request or per person are never indexed; the sitemap integration cannot read their noindex.

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { businessTimeZone, formatDateTime } from '../../integrations/rapport/config/time-zone.ts';
 import { readBuildInfo } from '../../integrations/rapport/core/build-info.ts';
 import type { BuildContext } from '../../integrations/rapport/core/feature.ts';
 import type { Services } from '../../integrations/rapport/core/services.ts';
@@ -16,6 +17,8 @@ import { tokenOf } from '../helpers/form-client.ts';
 import type { smtpSink } from '../helpers/smtp-sink.ts';
 import { waitFor } from '../helpers/smtp-sink.ts';
 import { servedWithMail } from '../helpers/mail-server.ts';
+import { ENGLISH, englishAround } from '../helpers/english-words.ts';
+import { orderRow } from '../helpers/orders.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -310,8 +313,8 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
     expect(confirm.$('.prose form[method=post] button[type=submit]').text()).toBe('Me connecter');
     const signedIn = await client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
     expect(signedIn.status).toBe(303);
-    // The account page has one address (it stays in English).
-    expect(signedIn.headers.location).toBe('/account/');
+    // A customer lands on the account page in the language they signed in from.
+    expect(signedIn.headers.location).toBe('/fr/account/');
     expect(String(signedIn.headers['set-cookie'])).toMatch(/rapport_session=/);
     // The link worked once: the second try is refused in French, on the French page.
     const reused = await client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
@@ -355,6 +358,158 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
     expect(englishLink.parsed.text).toMatch(/^Hello Éloi,/);
     expect(englishLink.parsed.text).not.toContain('/fr/');
     tokenOf(englishLink.parsed.text!, '/account/sign-in/confirm');
+  });
+
+  it('shows the account page in French to a customer who signed in from the French page: its sections, forms and what they answer', async () => {
+    const email = `margot-${driver.name}@exemple.ca`;
+    expect((await client.post('/fr/account/register', { name: 'Margot', email, organisation: 'Club horticole de Lacombe' })).status).toBe(303);
+    await mailFor(email, `Bienvenue chez ${SITE_NAME}`);
+    expect((await client.post('/fr/account/sign-in', { email })).headers.location).toBe('/fr/account/check-your-inbox');
+    const token = tokenOf((await mailFor(email, `Connexion à ${SITE_NAME}`)).parsed.text!, '/fr/account/sign-in/confirm');
+    const signedIn = await client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
+    expect(signedIn.headers.location).toBe('/fr/account/');
+    const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+    const account = async (path = '/fr/account/') => {
+      const answer = await client.get(path, { cookie });
+      expect(answer.status, path).toBe(200);
+      return load(answer.text);
+    };
+
+    // What the sections show: an order in French words and French money, a question answered in
+    // French and one answered only in English (its English page, said so).
+    const contact = await contactOf(email);
+    const number = '261125-FRAC';
+    await db()
+      .insertInto('orders')
+      .values(orderRow({ contactId: contact.id, number, status: 'shipped', at: '2026-11-25T23:13:00.000Z', subtotalCents: 1495 }))
+      .execute();
+    const asked = (question: string, status: 'published' | 'merged', slug: string, at: string) => ({
+      id: randomUUID(),
+      contact_id: contact.id,
+      question,
+      details: null,
+      status,
+      entry_slug: status === 'published' ? slug : null,
+      merged_into: status === 'merged' ? slug : null,
+      created_at: at,
+      updated_at: at,
+      notified_at: null,
+    });
+    await db()
+      .insertInto('faq_questions')
+      .values([
+        asked('Quand planter les tulipes?', 'published', 'when-to-plant-tulips', '2026-10-02T15:00:00.000Z'),
+        asked('Les chevreuils mangent-ils les narcisses?', 'merged', 'deer-resistant-bulbs', '2026-09-20T15:00:00.000Z'),
+      ])
+      .execute();
+
+    const $ = await account();
+    expect($('html').attr('lang')).toBe('fr-CA');
+    expect($('title').text()).toMatch(/^Votre compte/);
+    expect($('h1').text()).toBe('Bonjour, Margot');
+    expect($('h1 + p').text()).toBe(`Connecté en tant que ${email}, pour Club horticole de Lacombe.`);
+    expect(
+      $('nav.breadcrumbs li')
+        .map((_, li) => $(li).text())
+        .get(),
+    ).toEqual(['Accueil', 'Votre compte']);
+    expect(
+      $('.prose h2')
+        .map((_, h) => $(h).text())
+        .get(),
+    ).toEqual(['Vos courriels', 'Vos commandes', 'Vos questions', 'Vos renseignements', 'Historique de vos consentements']);
+    // Every form posts to its French address, so what it answers stays French.
+    expect(
+      $('.prose form[method=post]')
+        .map((_, f) => $(f).attr('action'))
+        .get(),
+    ).toEqual(['/fr/account/subscriptions', '/fr/account/my-data', '/fr/account/details', '/fr/account/delete', '/fr/account/sign-out']);
+    expect($('form[action="/fr/account/sign-out"] button').text()).toBe('Me déconnecter');
+    expect(labelOf($, 'organisation')).toBe('Organisation (facultatif)');
+    expect($('form[action="/fr/account/details"] button[type=submit]').text()).toBe('Enregistrer mes renseignements');
+    expect($('form[action="/fr/account/delete"] button[type=submit]').text()).toBe('Supprimer mon compte et mes données');
+    expect($('form[action="/fr/account/my-data"] button').first().text()).not.toMatch(ENGLISH);
+    const order = $('#account-orders + ul li');
+    expect(order.find('a').attr('href')).toBe(`/fr/orders/${number}`);
+    // As the French order pages write them: `25 nov. 2026, 16 h 13 HNR`, `14,95 $`.
+    const frenchDate = (iso: string) => formatDateTime(iso, 'fr-CA', businessTimeZone(config.business));
+    expect(frenchDate('2026-11-25T23:13:00.000Z')).toMatch(/^25 nov\. 2026, \d\d? h 13 H[A-Z]+$/);
+    expect(order.text()).toBe(`Commande ${number} · ${frenchDate('2026-11-25T23:13:00.000Z')} · 14,95\u00a0$ · Expédiée`);
+    const questions = $('#account-questions + ul li');
+    expect(questions.first().text()).toBe(
+      `«\u00a0Quand planter les tulipes?\u00a0»\u00a0: réponse publiée (posée le ${frenchDate('2026-10-02T15:00:00.000Z')}) · Lire la réponse`,
+    );
+    expect(questions.first().find('a').attr('href')).toBe('/fr/faq/when-to-plant-tulips/');
+    expect(questions.last().find('a').attr('href')).toBe('/faq/deer-resistant-bulbs/');
+    expect(questions.last().find('a').attr('hreflang')).toBe('en-CA');
+    expect(questions.last().find('a').text()).toBe('Lire la réponse (en anglais)');
+    expect($('#account-consent ~ p').text()).toBe('Vous n’avez encore consenti à rien.');
+    // No English around the content, nor in it (a name, an address, a date and French list names).
+    expect(englishAround([{ file: '/fr/account/', $ }])).toEqual([]);
+    expect($('main').text()).not.toMatch(ENGLISH);
+
+    // Choosing lists: back to the French page, the ledger hashes the French wording shown.
+    const shown = $('form[action="/fr/account/subscriptions"] p.consent').contents().first().text().trim();
+    expect(shown).toBe(`Je veux recevoir de ${SITE_NAME} les courriels cochés ci-dessus, et aucun autre.`);
+    const chose = await client.post('/fr/account/subscriptions', { lists: 'reminders' }, { headers: { cookie }, traps: false });
+    expect(chose.status).toBe(303);
+    expect(chose.headers.location).toBe('/fr/account/?saved=lists');
+    const saved = await account('/fr/account/?saved=lists');
+    expect(saved('#account-lists ~ [role=status]').text()).toBe('Votre choix est enregistré.');
+    expect(saved('input[name=lists][value=reminders]').attr('checked')).toBeDefined();
+    const row = saved('#account-consent + table tbody tr');
+    expect(row.find('td').eq(1).text()).toBe('Consentement donné\u00a0: Rappels de plantation');
+    expect(row.find('td').eq(2).text()).toBe('page /account/');
+    expect(row.find('a').attr('href')).toMatch(/^\/fr\/privacy#v/);
+    expect(saved('#account-consent + table th').first().text()).toBe('Quand');
+    const consent = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({ purpose: 'newsletter:reminders', language: 'fr-CA', wording_hash: sha256(shown) });
+
+    // Correcting details, and a refused deletion drawn again on the French page with French messages.
+    const corrected = await client.post(
+      '/fr/account/details',
+      { name: 'Margot Lavoie', organisation: '', kind: 'customer' },
+      { headers: { cookie }, traps: false },
+    );
+    expect(corrected.headers.location).toBe('/fr/account/?saved=details#your-information');
+    expect((await account('/fr/account/?saved=details'))('#your-information [role=status]').text()).toBe('Vos renseignements sont enregistrés.');
+    const wrong = await client.post('/fr/account/delete', { email: 'quelquun@exemple.ca', confirm: 'yes' }, { headers: { cookie }, traps: false });
+    expect(wrong.status).toBe(422);
+    const refused = load(wrong.text);
+    expect(refused('html').attr('lang')).toBe('fr-CA');
+    expect(refused('h1').text()).toBe('Bonjour, Margot Lavoie');
+    expect(refused('form[action="/fr/account/delete"] .form-message p').text()).toBe(
+      'Ce n’est pas l’adresse de ce compte, alors rien n’a été supprimé. Tapez l’adresse avec laquelle vous vous connectez.',
+    );
+    const unticked = load((await client.post('/fr/account/delete', { email }, { headers: { cookie }, traps: false })).text);
+    expect(unticked('form[action="/fr/account/delete"] .error').text()).toContain('Cochez la case pour confirmer que vous voulez tout supprimer.');
+    expect(await contactOf(email)).toMatchObject({ name: 'Margot Lavoie', erased_at: null });
+
+    // Their data as a page, in French.
+    const data = await client.post('/fr/account/my-data', { format: 'html' }, { headers: { cookie }, traps: false });
+    expect(data.status).toBe(200);
+    const view = load(data.text);
+    expect(view('html').attr('lang')).toBe('fr-CA');
+    expect(view('h1').text()).toBe('Vos renseignements');
+    expect(view('.prose > p a').attr('href')).toBe('/fr/account/#your-information');
+
+    // Signing out: the French result page; the account page then sends to the French sign-in page.
+    const out = await client.post('/fr/account/sign-out', {}, { headers: { cookie }, traps: false });
+    expect(out.headers.location).toBe('/fr/account/signed-out');
+    expect(String(out.headers['set-cookie'])).toContain('Max-Age=0');
+    const signedOut = await page('/fr/account/signed-out');
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.$('html').attr('lang')).toBe('fr-CA');
+    expect(signedOut.$('h1').text()).toBe('Vous êtes déconnecté');
+    expect(
+      signedOut
+        .$('.prose a')
+        .map((_, a) => signedOut.$(a).attr('href'))
+        .get(),
+    ).toEqual(['/fr/account/sign-in', '/fr/']);
+    expect(englishAround([{ file: '/fr/account/signed-out', $: signedOut.$ }])).toEqual([]);
+    const gone = await client.get('/fr/account/', { cookie });
+    expect([gone.status, gone.headers.location]).toEqual([303, '/fr/account/sign-in']);
   });
 
   it('keeps registering in English as it was', async () => {

@@ -12,9 +12,8 @@ export const accountsFeature: RapportFeature = {
   id: 'accounts',
   enabled: ({ config }) => config.crm.accounts,
   routes: () => [
-    { pattern: '/account', entrypoint: route('index.astro'), private: true },
-    // Registering and signing in, in each locale (`/fr/account/register`); the account page, drawn
-    // by several features' sections, has one address.
+    // Registering, signing in and the account page (drawn by several features' sections), in each locale (`/fr/account/`).
+    { pattern: '/account', entrypoint: route('index.astro'), private: true, localized: true },
     { pattern: '/account/register', entrypoint: route('register.astro'), private: true, localized: true },
     { pattern: '/account/sign-in', entrypoint: route('sign-in.astro'), private: true, localized: true },
     { pattern: '/account/sign-in/confirm', entrypoint: route('sign-in-confirm.astro'), private: true, localized: true },

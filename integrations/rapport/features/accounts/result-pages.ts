@@ -2,10 +2,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import type { ResultPage } from '../../core/feature.ts';
 import type { Translator } from '../../i18n/translate.ts';
 
-/**
- * Where the registration, sign-in and sign-out forms send their visitor. The first two are served
- * in every locale, as their forms are; signing out happens on the account page, which has one.
- */
+/** Where the registration, sign-in and sign-out forms send their visitor: served in every locale, as their forms are. */
 export function accountResultPages(config: RapportConfig, say: Translator): Record<string, ResultPage> {
   const pages: Record<string, ResultPage> = {};
   const home = { href: '/', label: say('account.result.home', { site: config.site.name }) };
@@ -31,6 +28,7 @@ export function accountResultPages(config: RapportConfig, say: Translator): Reco
     description: say('account.result.signed-out.description'),
     paragraphs: [say('account.result.signed-out.text')],
     links: [{ href: '/account/sign-in', label: say('account.result.signed-out.again') }, home],
+    localized: true,
   };
   return pages;
 }

@@ -13,7 +13,8 @@ import { consumeToken } from '../../core/security/tokens.ts';
 import { accountListsForm, applyListChoice } from '../newsletter/feature.ts';
 import { SIGN_IN, signInLink } from './sign-in-link.ts';
 import { mailTranslator } from '../../core/mail/mail-language.ts';
-import { fieldMessage } from '../../i18n/translate.ts';
+import { fieldMessage, translator } from '../../i18n/translate.ts';
+import { localizedPath } from '../../config/locales.ts';
 
 export const signInForm = () =>
   ({
@@ -85,7 +86,8 @@ const SIGN_IN_REFUSED = fieldMessage('account.confirm.refused');
 
 /**
  * The button on the page a sign-in link opens: uses the token and starts a session. Not
- * `localized`: where it sends a person (the account page, the console) has one address.
+ * `localized`: staff go to the console, which has one address; a customer goes to the account
+ * page in the language they signed in from (`/fr/account/` from `/fr/account/sign-in/confirm`).
  */
 export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirmForm>['schema']> = {
   path: '/account/sign-in/confirm',
@@ -101,7 +103,8 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
     if (!session) return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: SIGN_IN_REFUSED, status: 400 } };
     // Staff go to where their work is: editors to the content manager when the site has one, the others to the console.
     const cms = s.config.cms.enabled && s.config.cms.backend.name === 'rapport';
-    const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : '/account/';
+    const account = localizedPath(s.config.site, request.locale ?? s.config.site.locale, '/account/');
+    const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : account;
     return { kind: 'redirect', location: home, cookies: [sessionCookie(session.value, request.secure)] };
   },
 };
@@ -113,14 +116,16 @@ export const signOutForm = () =>
     action: '/account/sign-out',
     purpose: 'account',
     schema: z.strictObject({}),
-    submit: 'Sign out',
+    submit: fieldMessage('account.page.sign-out'),
     traps: false,
   }) satisfies FormDefinition;
 
+/** Signing out on the account page, in its language (`/fr/account/sign-out` → `/fr/account/signed-out`). */
 export const signOutEndpoint: FormEndpoint<ReturnType<typeof signOutForm>['schema']> = {
   path: '/account/sign-out',
   page: '/account/',
   decoy: '/account/signed-out',
+  localized: true,
   form: signOutForm,
   async handle(_data, s, request) {
     await endSession(s.db, request.cookies[SESSION_COOKIE]);
@@ -128,16 +133,19 @@ export const signOutEndpoint: FormEndpoint<ReturnType<typeof signOutForm>['schem
   },
 };
 
-/** The list choice on `/account/`; needs a session. */
+/** The list choice on `/account/` (and `/fr/account/`, back to it); needs a session. */
 export const accountListsEndpoint: FormEndpoint<ReturnType<typeof accountListsForm>['schema']> = {
   path: '/account/subscriptions',
   page: '/account/',
   decoy: '/account/',
+  localized: true,
   form: (config) => accountListsForm(config),
   async handle(data, s, request) {
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
     if (!person) return { kind: 'redirect', location: '/account/sign-in' };
-    await s.db.transaction().execute((trx) => applyListChoice(trx, s, person.contactId, data.lists ?? [], accountListsForm(s.config), 'web:/account/'));
+    // The ledger hashes the wording in the language the page showed it in.
+    const shown = translator(s.config.site, request.locale);
+    await s.db.transaction().execute((trx) => applyListChoice(trx, s, person.contactId, data.lists ?? [], accountListsForm(s.config), 'web:/account/', shown));
     return { kind: 'redirect', location: '/account/?saved=lists' };
   },
 };

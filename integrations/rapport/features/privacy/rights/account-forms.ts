@@ -7,6 +7,7 @@ import { erasePerson, isErasureRefused, type ErasureRefused } from '../../../cor
 import { clearedSessionCookie, SESSION_COOKIE, sessionPerson } from '../../../core/security/sessions.ts';
 import { CONTACT_KINDS, type Database } from '../../../core/store/schema.ts';
 import { recordActivity } from '../../../core/store/timeline.ts';
+import { fieldMessage, translator } from '../../../i18n/translate.ts';
 import { personalDataOf } from './my-data.ts';
 import { recordRequest } from './requests.ts';
 
@@ -22,20 +23,24 @@ export const detailsForm = () =>
     purpose: 'account',
     schema: z.strictObject({
       name: personName(),
-      organisation: optionalLine('Organisation (optional)', 120, 'identity', 'organization'),
+      organisation: optionalLine(fieldMessage('field.organisation.label'), 120, 'identity', 'organization'),
       // Every contact has a kind: here it is always sent (no empty choice).
       kind: contactKind().unwrap(),
     }),
     options: { kind: CONTACT_KINDS.map((value) => ({ value, label: KIND_LABELS[value] })) },
-    submit: 'Save my details',
+    submit: fieldMessage('account.information.details.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
-/** `/account/details`: corrects the signed-in person's name, organisation and kind; the change goes on their timeline. */
+/**
+ * `/account/details`: corrects the signed-in person's name, organisation and kind; the change goes
+ * on their timeline. From `/fr/account/`, back to it (`localized`).
+ */
 export const detailsEndpoint: FormEndpoint<ReturnType<typeof detailsForm>['schema']> = {
   path: '/account/details',
   page: ACCOUNT_PAGE,
   decoy: ACCOUNT_PAGE,
+  localized: true,
   form: detailsForm,
   async handle(data, s, request) {
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
@@ -64,8 +69,8 @@ export const detailsEndpoint: FormEndpoint<ReturnType<typeof detailsForm>['schem
 
 const confirmBox = () =>
   z
-    .literal('yes', { message: 'Tick the box to confirm that you want everything deleted.' })
-    .meta({ title: 'I understand that this deletes my account and my information for good, and cannot be undone.', ...collects('none') });
+    .literal('yes', { message: fieldMessage('account.information.delete.confirm.missing') })
+    .meta({ title: fieldMessage('account.information.delete.confirm.label'), ...collects('none') });
 
 /** The button that deletes an account and everything about its owner; the address typed again shows it is meant. */
 export const deleteAccountForm = () =>
@@ -76,32 +81,38 @@ export const deleteAccountForm = () =>
     purpose: 'account',
     schema: z.strictObject({
       email: z
-        .email({ message: 'Type the e-mail address of your account.' })
-        .max(254, 'That address is too long.')
+        .email({ message: fieldMessage('account.information.delete.email.invalid') })
+        .max(254, fieldMessage('field.email.too-long'))
         // Compared with the account's address and then forgotten: it is not stored.
-        .meta({ title: 'Your e-mail address, to confirm', autocomplete: 'off', ...collects('contact') }),
+        .meta({ title: fieldMessage('account.information.delete.email.label'), autocomplete: 'off', ...collects('contact') }),
       confirm: confirmBox(),
     }),
-    submit: 'Delete my account and data',
+    submit: fieldMessage('account.information.delete.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
-/** `/account/delete`: erases the signed-in person (one transaction), ends the session and says what was kept. */
+/**
+ * `/account/delete`: erases the signed-in person (one transaction), ends the session and says what
+ * was kept, in the language of the page it was sent from (`/fr/account/deleted`).
+ */
 export const deleteAccountEndpoint: FormEndpoint<ReturnType<typeof deleteAccountForm>['schema']> = {
   path: '/account/delete',
   page: ACCOUNT_PAGE,
   decoy: ACCOUNT_PAGE,
+  localized: true,
   form: deleteAccountForm,
   async handle(data, s, request) {
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
     if (!person) return { kind: 'redirect', location: '/account/sign-in' };
+    const say = translator(s.config.site, request.locale);
     if (data.email.trim().toLowerCase() !== person.email) {
-      return refused('account-delete', 'That is not the address of this account, so nothing was deleted. Type the address you sign in with.', 422, {
-        email: 'Type the address you sign in with.',
+      return refused('account-delete', say('account.information.delete.wrong-address'), 422, {
+        email: say('account.information.delete.wrong-address.field'),
       });
     }
     const outcome = await eraseAtRequest(s, person.contactId, 'account');
-    if (typeof outcome !== 'string') return refused('account-delete', `Nothing was deleted: ${outcome.message}`, 409);
+    // (Why is for staff, who cannot delete themselves here: in the console's words.)
+    if (typeof outcome !== 'string') return refused('account-delete', say('account.information.delete.refused', { reason: outcome.message }), 409);
     return { kind: 'redirect', location: ACCOUNT_DELETED, cookies: [clearedSessionCookie(request.secure)] };
   },
 };
