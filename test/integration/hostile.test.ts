@@ -153,6 +153,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/account/sign-out',
       '/fr/order',
       '/fr/privacy/request',
+      '/fr/privacy/my-data',
+      '/fr/privacy/my-data/delete',
       '/fr/cart',
     ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
@@ -312,6 +314,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/account/signed-out',
       '/fr/privacy/request',
       '/fr/privacy/request/sent',
+      '/fr/privacy/my-data',
+      '/fr/privacy/my-data?t=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '/fr/privacy/my-data/download',
+      '/fr/privacy/my-data/delete',
+      '/fr/privacy/deleted',
       '/fr/order',
       '/fr/cart',
       '/fr/track',

@@ -11,6 +11,7 @@ import { recordActivity } from '../../integrations/rapport/core/store/timeline.t
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { formClient, raw, type Answer } from '../helpers/form-client.ts';
 import { signedIn } from '../helpers/staff.ts';
+import { englishAround } from '../helpers/english-words.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
 const SECRET = 'test-secret-0123456789-0123456789-abcdef';
@@ -26,6 +27,12 @@ function setCookie(answer: Answer, name: string) {
   if (!header) return undefined;
   return { value: header.slice(name.length + 1).split(';')[0]!, header };
 }
+
+/** Every `Set-Cookie` answer for `name` (one per path), in order. */
+const setCookies = (answer: Answer, name: string) =>
+  [answer.headers['set-cookie'] ?? []]
+    .flat()
+    .flatMap((header) => (header.startsWith(`${name}=`) ? [{ value: header.slice(name.length + 1).split(';')[0]!, header }] : []));
 
 /** The `t` of the first `/privacy/my-data?t=…` link in a text. */
 const linkToken = (text: string) => {
@@ -307,13 +314,16 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       expect(mail!.subject).toMatch(/^Vos renseignements chez /);
       expect(mail!.text_body).toContain('Quelqu’un, probablement vous, a demandé');
       expect(mail!.text_body).toContain('Voir mes renseignements');
-      expect(mail!.text_body).toContain('/privacy/my-data?t=');
+      // The link opens the French page.
+      expect(mail!.text_body).toMatch(/https?:\/\/[^/\s]+\/fr\/privacy\/my-data\?t=/);
       expect(mail!.text_body).not.toMatch(/Someone, probably you|See my information/);
       // The address's owner reads the mail in their language, whatever the page's.
       await client.post('/fr/privacy/request', { email: english.email });
       const [theirs] = await outboxTo(english.email);
       expect(theirs!.subject).toMatch(/^Your information at /);
       expect(theirs!.text_body).toContain('Someone, probably you, asked on our privacy page');
+      expect(theirs!.text_body).toMatch(/https?:\/\/[^/\s]+\/privacy\/my-data\?t=/);
+      expect(theirs!.text_body).not.toContain('/fr/');
       // The English page as it was.
       const en = load((await get('/privacy/request')).text);
       expect(en('h1').text()).toBe('See or delete your information');
@@ -431,6 +441,113 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       expect(await outboxTo(person.email)).toEqual([]);
     });
 
+    it('opens, downloads and deletes in French from a French request’s link, the cookie on the privacy pages only', async () => {
+      const person = await upsertContact(db(), { email: `fr-lien-${randomUUID().slice(0, 8)}@exemple.ca`, name: 'Odile Lien', language: 'fr-CA' });
+      await client.post('/fr/privacy/request', { email: person.email });
+      const token = linkToken((await outboxTo(person.email))[0]!.text_body);
+      const french = (answer: Answer, name: string) => {
+        const $ = load(answer.text);
+        expect($('html').attr('lang'), name).toBe('fr-CA');
+        expect(englishAround([{ file: name, $ }]), name).toEqual([]);
+        return $;
+      };
+
+      // The link's page: one French button, posting to the French page.
+      const linkPage = french(await get(`/fr/privacy/my-data?t=${token}`), 'link page');
+      expect(linkPage('h1').text()).toBe('Vos renseignements');
+      expect(linkPage('main').text()).toContain('Appuyez sur le bouton pour voir ce que nous détenons à votre sujet');
+      const open = linkPage('form[method=post]');
+      expect(open.attr('action')).toBe('/fr/privacy/my-data');
+      expect(open.find('button[type=submit]').text()).toBe('Afficher mes renseignements');
+      expect(linkPage('a[href="/fr/privacy/request"]').text()).toBe('Demander un nouveau lien');
+
+      const opened = await post('/fr/privacy/my-data', { token });
+      expect(opened.status).toBe(303);
+      expect(opened.headers.location).toBe('/fr/privacy/my-data');
+      // Sent to the privacy pages of each language (the French ones first), and nowhere else.
+      const set = setCookies(opened, 'rapport_privacy');
+      expect(set.map((c) => /Path=([^;]+)/i.exec(c.header)?.[1])).toEqual(['/fr/privacy', '/privacy']);
+      for (const c of set) expect(c.header).toMatch(/HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/i);
+      const jar = `rapport_privacy=${set[0]!.value}`;
+
+      // The choices, in French: download, correct, delete, each form posting under /fr/.
+      const $ = french(await get('/fr/privacy/my-data', jar), 'choices');
+      expect($('strong').text()).toBe(person.email);
+      expect($('main').text()).toContain('Ces pages fonctionnent dans ce navigateur pendant une heure');
+      expect(
+        $('main h2')
+          .map((_, h) => $(h).text())
+          .get(),
+      ).toEqual(['Télécharger mes données', 'Les corriger', 'Supprimer mes renseignements']);
+      expect(
+        $('form[action="/fr/privacy/my-data/download"] button[name=format]')
+          .map((_, b) => $(b).text())
+          .get(),
+      ).toEqual(['Télécharger mes données (JSON)', 'Les afficher dans une page']);
+      // The account page in French where the site serves it in French.
+      expect(
+        $('main a')
+          .filter((_, a) => $(a).text() === 'votre page de compte')
+          .attr('href'),
+      ).toMatch(/^(\/fr)?\/account\/$/);
+      // What deleting keeps, as the French statement says it.
+      expect($('#my-data-delete ~ ul li').text()).toContain('Une empreinte chiffrée de votre adresse courriel');
+      const erase = $('form[action="/fr/privacy/my-data/delete"]');
+      expect(erase.find('input[name=confirm]')).toHaveLength(1);
+      expect(erase.find('button[type=submit]').text()).toBe('Supprimer mes renseignements');
+      expect(erase.find('label').text()).toContain('Je comprends que cette action supprime mes renseignements');
+      expect($('main').text()).not.toMatch(/Download my data|Correct it|Delete my information|We keep only|These pages work/);
+
+      const file = await post('/fr/privacy/my-data/download', { format: 'json' }, jar);
+      expect(file.status).toBe(200);
+      expect((JSON.parse(file.text) as { tables: { contacts: Array<{ id: string }> } }).tables.contacts[0]!.id).toBe(person.id);
+      const asPage = french(await post('/fr/privacy/my-data/download', { format: 'html' }, jar), 'data page');
+      expect(asPage('h2').first().text()).toBe(`Ce que nous détenons au sujet de ${person.email}`);
+      expect(asPage('h3').first().text()).toBe('Vos coordonnées (contacts, 1 enregistrement)');
+      expect(
+        asPage('dd')
+          .map((_, d) => asPage(d).text())
+          .get(),
+      ).toContain('Odile Lien');
+      expect(asPage('a[href="/fr/privacy/my-data"]').text()).toBe('Retour');
+      expect(asPage('h2, h3, .my-data > p').text()).not.toMatch(/What we hold|Your details|records?\b|Taken from/);
+      // Without the hour's cookie: the short page, in French too.
+      const late = await post('/fr/privacy/my-data/download', { format: 'json' });
+      expect(late.status).toBe(400);
+      const refused = load(late.text);
+      expect(refused('html').attr('lang')).toBe('fr-CA');
+      expect(refused('h1').text()).toBe('Lien expiré');
+      expect(refused('a').attr('href')).toBe('/fr/privacy/request');
+
+      // Deleting: the box unticked is said in French on the French page; ticked, the French result page.
+      const unticked = await post('/fr/privacy/my-data/delete', {}, jar);
+      expect(unticked.status).toBe(422);
+      expect(french(unticked, 'delete unticked')('.form-message, .error').text()).toContain('Cochez la case pour confirmer que vous voulez tout supprimer.');
+      const done = await post('/fr/privacy/my-data/delete', { confirm: 'yes' }, jar);
+      expect(done.status).toBe(303);
+      expect(done.headers.location).toBe('/fr/privacy/deleted');
+      expect(setCookies(done, 'rapport_privacy').map((c) => [/Path=([^;]+)/i.exec(c.header)?.[1], /Max-Age=0/i.test(c.header)])).toEqual([
+        ['/fr/privacy', true],
+        ['/privacy', true],
+      ]);
+      expect((await contactRow(person.id)).erased_at).not.toBeNull();
+      const result = french(await get('/fr/privacy/deleted'), 'deleted');
+      expect(result('h1').text()).toBe('Vos renseignements sont supprimés');
+      expect(result('main').text()).toContain('Une empreinte chiffrée de votre adresse courriel');
+      expect(
+        result('.prose a')
+          .map((_, a) => result(a).attr('href'))
+          .get(),
+      ).toEqual(['/fr/privacy#rights', '/fr/']);
+
+      // The spent link says so in French, with the way to ask again.
+      const spent = await get(`/fr/privacy/my-data?t=${token}`);
+      expect(spent.status).toBe(400);
+      expect(french(spent, 'spent link')('[role=alert]').text()).toContain('Ce lien est expiré ou a déjà servi.');
+      // The English pages as they were.
+      expect(load((await get('/privacy/deleted')).text)('h1').text()).toBe('Your information is deleted');
+    });
+
     it('is linked from the privacy statement’s rights', async () => {
       const statement = await get('/privacy');
       expect(load(statement.text)('#requests ~ p a[href="/privacy/request"]')).toHaveLength(1);
@@ -458,6 +575,10 @@ describe.each(drivers)('privacy rights on $name', (driver) => {
       ['/privacy/my-data (link open)', get('/privacy/my-data', jar)],
       ['/privacy/my-data/delete (mistakes)', post('/privacy/my-data/delete', {}, jar)],
       ['/privacy/my-data/download (page)', post('/privacy/my-data/download', { format: 'html' }, jar)],
+      ['/fr/privacy/my-data?t=bad', get('/fr/privacy/my-data?t=bad')],
+      ['/fr/privacy/my-data (link open)', get('/fr/privacy/my-data', jar)],
+      ['/fr/privacy/my-data/delete (mistakes)', post('/fr/privacy/my-data/delete', {}, jar)],
+      ['/fr/privacy/my-data/download (page)', post('/fr/privacy/my-data/download', { format: 'html' }, jar)],
       ['/admin/crm/privacy', get('/admin/crm/privacy?status=all', admin.cookie)],
       ['/admin/crm/contacts/<erased>', get(`/admin/crm/contacts/${erased.id}?done=erased`, admin.cookie)],
     ];

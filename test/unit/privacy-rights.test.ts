@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, columnsOf, exportFilename, tableTitle } from '../../integrations/rapport/features/privacy/rights/my-data.ts';
 import { contactLabel } from '../../integrations/rapport/features/privacy/rights/requests.ts';
+import { personalDeclarations } from '../../integrations/rapport/features/privacy/personal-declarations.ts';
+import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
+import { translator, type TranslationSite } from '../../integrations/rapport/i18n/translate.ts';
+import { TEST_OPTIONS } from '../helpers/test-options.ts';
 
 describe('a person’s data, as a file and as a page', () => {
   it('names the file after the site’s host and the day, in characters every system keeps', () => {
@@ -23,6 +27,18 @@ describe('a person’s data, as a file and as a page', () => {
     expect(tableTitle('contacts')).toBe('Your details');
     // A table a feature adds later still reads, by its name.
     expect(tableTitle('loyalty_points')).toBe('loyalty points');
+  });
+
+  it('names every table the features export in each language, in the page’s words', () => {
+    const say = translator({ locale: 'en-CA', locales: ['en-CA', 'fr-CA'] } as TranslationSite, 'fr-CA');
+    expect(tableTitle('contacts', say)).toBe('Vos coordonnées');
+    expect(tableTitle('consent_ledger', say)).toBe('Consentements que vous avez donnés et retirés');
+    expect(tableTitle('loyalty_points', say)).toBe('loyalty points');
+    const config = parseOptions(TEST_OPTIONS);
+    const tables = personalDeclarations(config).flatMap((d) => d.tables);
+    expect(tables.length).toBeGreaterThan(10);
+    // None falls back to its bare name: a feature's new table gets its heading with it.
+    expect(tables.filter((t) => tableTitle(t) === t.replace(/_/g, ' ') || tableTitle(t, say) === tableTitle(t))).toEqual([]);
   });
 
   it('names an erased contact as such in the console', () => {

@@ -32,8 +32,8 @@ export const privacyFeature: RapportFeature = {
     server
       ? [
           { pattern: '/privacy/request', entrypoint: rights('routes/request.astro'), private: true, localized: true },
-          { pattern: '/privacy/my-data', entrypoint: rights('routes/my-data.astro'), private: true },
-          { pattern: '/privacy/my-data/download', entrypoint: rights('routes/link-download.astro'), private: true },
+          { pattern: '/privacy/my-data', entrypoint: rights('routes/my-data.astro'), private: true, localized: true },
+          { pattern: '/privacy/my-data/download', entrypoint: rights('routes/link-download.astro'), private: true, localized: true },
           ...(config.crm.accounts ? [{ pattern: '/account/my-data', entrypoint: rights('routes/account-download.astro'), private: true, localized: true }] : []),
         ]
       : [],

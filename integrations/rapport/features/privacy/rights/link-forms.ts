@@ -8,8 +8,8 @@ import { mailTranslator } from '../../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../../core/mail/outbox.ts';
 import { greeting, mailPermission } from '../../../core/mail/unsolicited.ts';
 import { take } from '../../../core/security/rate-limit.ts';
-import { consumeToken, LINK_REFUSED } from '../../../core/security/tokens.ts';
-import { fieldMessage } from '../../../i18n/translate.ts';
+import { consumeToken } from '../../../core/security/tokens.ts';
+import { fieldMessage, translator } from '../../../i18n/translate.ts';
 import { eraseAtRequest } from './account-forms.ts';
 import {
   clearedPrivacyCookie,
@@ -26,8 +26,8 @@ import { closeLinkRequests, recordRequest } from './requests.ts';
 export const REQUEST_PATH = '/privacy/request';
 export const REQUEST_SENT = '/privacy/request/sent';
 export const LINK_DELETED = '/privacy/deleted';
-/** What a refused or spent link says, with where to ask again. */
-export const ASK_AGAIN = `${LINK_REFUSED} Ask for a new one on the privacy request page.`;
+/** What a refused or spent link says (`LINK_REFUSED`'s words), with where to ask again. */
+export const ASK_AGAIN = fieldMessage('privacy.link.ask-again');
 
 /** `/privacy/request`: one address, for people without an account (or not signed in). */
 export const requestForm = () =>
@@ -74,7 +74,7 @@ export const requestEndpoint: FormEndpoint<ReturnType<typeof requestForm>['schem
             subject: say('mail.privacy-rights.subject', { site: s.config.site.name }),
             greeting: greeting(permission, contact.name, say),
             paragraphs: [say('mail.privacy-rights.text')],
-            action: { label: say('mail.privacy-rights.action'), url: await requestLink(trx, s, contact.id) },
+            action: { label: say('mail.privacy-rights.action'), url: await requestLink(trx, s, contact.id, say) },
             after: [say('mail.privacy-rights.after')],
             footer: mailFooter(s.config, say('mail.privacy-rights.why')),
             accent: s.config.site.accentColor,
@@ -96,13 +96,15 @@ export const openLinkForm = () =>
     action: MY_DATA_PATH,
     purpose: 'rights',
     schema: z.strictObject({ token: tokenField() }),
-    submit: 'Show my information',
+    submit: fieldMessage('privacy.link.open.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
 export const openLinkEndpoint: FormEndpoint<ReturnType<typeof openLinkForm>['schema']> = {
   path: MY_DATA_PATH,
   decoy: MY_DATA_PATH,
+  // The page is in every language: a French link's button posts to /fr/privacy/my-data and lands there.
+  localized: true,
   form: openLinkForm,
   async handle(data, s, request) {
     const session = await s.db.transaction().execute(async (trx) => {
@@ -114,7 +116,7 @@ export const openLinkEndpoint: FormEndpoint<ReturnType<typeof openLinkForm>['sch
       return startPrivacySession(trx, token.contactId, s.clock);
     });
     if (!session) return { kind: 'invalid', state: { form: 'privacy-open', values: {}, errors: {}, message: ASK_AGAIN, status: 400 } };
-    return { kind: 'redirect', location: MY_DATA_PATH, cookies: [privacyCookie(session, request.secure)] };
+    return { kind: 'redirect', location: MY_DATA_PATH, cookies: privacyCookie(session, request.secure, s.config.site, request.locale) };
   },
 };
 
@@ -127,10 +129,10 @@ export const deleteByLinkForm = () =>
     purpose: 'rights',
     schema: z.strictObject({
       confirm: z
-        .literal('yes', { message: 'Tick the box to confirm that you want everything deleted.' })
-        .meta({ title: 'I understand that this deletes my information for good, and cannot be undone.', ...collects('none') }),
+        .literal('yes', { message: fieldMessage('privacy.link.delete.unticked') })
+        .meta({ title: fieldMessage('privacy.link.delete.confirm'), ...collects('none') }),
     }),
-    submit: 'Delete my information',
+    submit: fieldMessage('privacy.link.delete.submit'),
     traps: false,
   }) satisfies FormDefinition;
 
@@ -138,14 +140,18 @@ export const deleteByLinkEndpoint: FormEndpoint<ReturnType<typeof deleteByLinkFo
   path: `${MY_DATA_PATH}/delete`,
   page: MY_DATA_PATH,
   decoy: MY_DATA_PATH,
+  localized: true,
   form: deleteByLinkForm,
   async handle(_data, s, request) {
     const contactId = await privacySessionContact(s.db, request.cookies[PRIVACY_COOKIE], s.clock);
     if (!contactId) return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: ASK_AGAIN, status: 400 } };
     const outcome = await eraseAtRequest(s, contactId, 'link');
     if (typeof outcome !== 'string') {
-      return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message: `Nothing was deleted: ${outcome.message}`, status: 409 } };
+      // Said here, in the request's language: the reason is not a catalogue text the page could say.
+      const say = translator(s.config.site, request.locale);
+      const message = say('privacy.link.delete.refused', { reason: say.text(outcome.message) });
+      return { kind: 'invalid', state: { form: 'privacy-delete', values: {}, errors: {}, message, status: 409 } };
     }
-    return { kind: 'redirect', location: LINK_DELETED, cookies: [clearedPrivacyCookie(request.secure)] };
+    return { kind: 'redirect', location: LINK_DELETED, cookies: clearedPrivacyCookie(request.secure, s.config.site, request.locale) };
   },
 };

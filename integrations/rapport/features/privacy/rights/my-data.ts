@@ -3,6 +3,8 @@ import { exportPerson, personOf } from '../../../core/privacy/erasure.ts';
 import type { Services } from '../../../core/services.ts';
 import type { Database } from '../../../core/store/schema.ts';
 import type { PersonalData } from '../../../core/privacy/personal-data.ts';
+import { isMessageKey } from '../../../i18n/catalogues.ts';
+import { DEFAULT_TRANSLATOR, type Translator } from '../../../i18n/translate.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -62,35 +64,14 @@ export function jsonDownload(data: MyData, filename: string): Response {
   });
 }
 
-/** What each table holds, in the words of the readable page; a table a feature adds later reads by its name until given one. */
-const TABLE_TITLES: Record<string, string> = {
-  contacts: 'Your details',
-  accounts: 'Your account',
-  sessions: 'Browsers signed in to your account',
-  activities: 'Your history with us',
-  consent_ledger: 'Consents you gave and withdrew',
-  list_subscriptions: 'E-mail lists',
-  tokens: 'Links we e-mailed you',
-  mail_outbox: 'E-mails we sent you',
-  mail_events: 'Delivery reports about e-mails to you',
-  mail_suppressions: 'Addresses we do not write to',
-  rate_limits: 'Counters that limit how many forms one sender can send',
-  audit_log: 'Changes our staff made to your record',
-  privacy_requests: 'Your privacy requests',
-  erased_addresses: 'Erased addresses',
-  contact_tags: 'Tags our staff gave you',
-  orders: 'Your orders',
-  order_lines: 'What you ordered',
-  order_events: 'What happened to your orders',
-  shipments: 'Shipments',
-  faq_questions: 'Questions you asked',
-  faq_question_events: 'What became of your questions',
-  message_handling: 'How your messages were handled',
-  campaign_recipients: 'Newsletters we sent you',
-  campaign_reader_events: 'Links you followed in our newsletters',
-};
-
-export const tableTitle = (table: string) => TABLE_TITLES[table] ?? table.replace(/_/g, ' ');
+/**
+ * What a table holds, in the words of the readable page (`privacy.link.table.<table>`, in `say`'s
+ * language); a table a feature adds later reads by its name until given one.
+ */
+export function tableTitle(table: string, say: Translator = DEFAULT_TRANSLATOR): string {
+  const key = `privacy.link.table.${table.replace(/_/g, '-')}`;
+  return isMessageKey(key) ? say(key) : table.replace(/_/g, ' ');
+}
 
 /** A cell as text for the readable page: JSON kept in a column is shown as written, nothing is ever markup. */
 export function cellText(value: unknown): string {

@@ -6,18 +6,20 @@ import { ACCOUNT_DELETED } from './account-forms.ts';
 import { LINK_DELETED, REQUEST_PATH, REQUEST_SENT } from './link-forms.ts';
 
 /**
- * Where the request form and the two deletions send their visitor. The request's page is in every
- * locale, as its form is (`say`'s); the deletions' pages are in the default one.
+ * Where the request form and the two deletions send their visitor, in every locale, as their forms
+ * are (`say`'s): a French post lands on the French page.
  */
 export function rightsResultPages(config: RapportConfig, say: Translator): Record<string, ResultPage> {
-  const home = { href: '/', label: `Back to ${config.site.name}` };
-  const statement = { href: '/privacy#rights', label: 'Our privacy statement' };
+  const home = { href: '/', label: say('privacy.link.deleted.home', { site: config.site.name }) };
+  const statement = { href: '/privacy#rights', label: say('privacy.link.deleted.statement') };
   // What every erasure keeps, as the enabled features declare it (the statement prints the same list).
   const keeps = personalDeclarations(config).flatMap((d) => d.keeps ?? []);
   const deleted = (first: string): ResultPage['paragraphs'] => [
     first,
-    'Your name, e-mail address, organisation, account, history with us, subscriptions, messages and questions are gone, and the e-mails we kept copies of with them.',
-    ...(keeps.length > 0 ? ['We keep only the following, as the law or your own protection requires:', ...keeps.map((k) => `${k.what}: ${k.why}.`)] : []),
+    say('privacy.link.deleted.gone'),
+    ...(keeps.length > 0
+      ? [say('privacy.link.deleted.keeps'), ...keeps.map((k) => say('privacy.page.erasure.item', { what: say.text(k.what), why: say.text(k.why) }))]
+      : []),
   ];
   const pages: Record<string, ResultPage> = {
     [REQUEST_SENT]: {
@@ -32,18 +34,20 @@ export function rightsResultPages(config: RapportConfig, say: Translator): Recor
       localized: true,
     },
     [LINK_DELETED]: {
-      title: 'Your information is deleted',
-      description: 'We have deleted the information we held about you; here is what we keep and why.',
-      paragraphs: deleted('We have deleted the information we held about you, all at once.'),
+      title: say('privacy.link.deleted.title'),
+      description: say('privacy.link.deleted.description'),
+      paragraphs: deleted(say('privacy.link.deleted.first')),
       links: [statement, home],
+      localized: true,
     },
   };
   if (config.crm.accounts) {
     pages[ACCOUNT_DELETED] = {
-      title: 'Your account is deleted',
-      description: 'Your account and the information we held about you are deleted; here is what we keep and why.',
-      paragraphs: deleted('Your account is deleted and you are signed out. We have deleted the information we held about you, all at once.'),
+      title: say('privacy.link.account-deleted.title'),
+      description: say('privacy.link.account-deleted.description'),
+      paragraphs: deleted(say('privacy.link.account-deleted.first')),
       links: [statement, home],
+      localized: true,
     };
   }
   return pages;
