@@ -294,6 +294,41 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     expect(followUp.parsed.html).toMatch(/href="https?:\/\/[^/"]+\/fr\/order"/);
   });
 
+  it('names the carrier and a foreign country in French: Postes Canada, ÉTATS-UNIS, on the page and in the mail', async () => {
+    const email = `gaston-${driver.name}@exemple.ca`;
+    const washington = { ...quebec, name: 'Gaston Roy', street: '1 Pine St', city: 'Spokane', region: 'US-WA', postal: '99201' };
+    // An address that has confirmed itself before gets the delivery address in its acknowledgement.
+    const known = await upsertContact(db(), { email, name: 'Gaston Roy', language: 'fr-CA' });
+    await db().updateTable('contacts').set({ email_confirmed_at: new Date().toISOString() }).where('id', '=', known.id).execute();
+    const placed = await client.post('/fr/order', { ...washington, email, 'qty_TUL-QON-10': '1', order_key: formKey(), step: 'place' });
+    expect(placed.status, placed.text.slice(0, 300)).toBe(303);
+    const location = String(placed.headers.location);
+    const [, number] = /^\/fr\/orders\/([\w-]+)\?key=/.exec(location) ?? [];
+    expect(number).toBeTruthy();
+    // The acknowledgement writes the address as the post does, the country last, in French.
+    const ack = await mailFor(email, `Commande ${number} reçue`);
+    expect(ack.parsed.text).toMatch(/Spokane, WA 99201\s+ÉTATS-UNIS/);
+    expect(ack.parsed.text).not.toContain('UNITED STATES');
+
+    await setOrderStatus(staff(), number!, 'confirmed', { actor: 'staff:test' });
+    await shipOrder(staff(), number!, 'RA123456785CA', { actor: 'staff:test' });
+    const shipped = await mailFor(email, `La commande ${number} a été expédiée`);
+    expect(shipped.parsed.text).toContain(`Votre commande ${number} est en route avec Postes Canada. Le numéro de suivi est RA123456785CA.`);
+    expect(shipped.parsed.text).toContain('La suivre chez Postes Canada');
+    expect(shipped.parsed.text).not.toContain('Canada Post');
+
+    const { $ } = await page(location.replace('&placed=1', ''));
+    expect($('#order-shipments ~ ul a').text()).toBe('Suivre le colis RA123456785CA chez Postes Canada');
+    expect($('#order-delivery').parent().find('p').first().text()).toBe('Gaston Roy1 Pine StSpokane, WA 99201ÉTATS-UNIS');
+    // The tracking page finds it in French too.
+    expect((await page('/fr/track?number=RA123456785CA')).$('#track-result ~ ul a').first().text()).toBe('Suivre RA123456785CA chez Postes Canada');
+    // The same order in English, and staff's side: Canada Post, UNITED STATES.
+    const english = await page(location.replace('/fr/', '/').replace('&placed=1', ''));
+    expect(english.$('#order-shipments ~ ul a').text()).toBe('Track parcel RA123456785CA with Canada Post');
+    expect(english.$('#order-delivery').parent().find('p').first().text()).toBe('Gaston Roy1 Pine StSpokane, WA 99201UNITED STATES');
+    expect((await page('/track?number=RA123456785CA')).$('#track-result ~ ul a').first().text()).toBe('Track RA123456785CA with Canada Post');
+  });
+
   it('keeps an English order as it was', async () => {
     const email = `ada-${driver.name}@example.com`;
     const placed = await client.post('/order', { ...quebec, name: 'Ada Lovelace', email, 'qty_TUL-QON-10': '1', order_key: formKey(), step: 'place' });

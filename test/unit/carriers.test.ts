@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CARRIERS, detectCarrier, normalizeTracking } from '../../integrations/rapport/features/orders/carriers.ts';
+import { carrierLabel } from '../../integrations/rapport/features/orders/order-words.ts';
+import { translator } from '../../integrations/rapport/i18n/translate.ts';
 
 describe('carrier detection from the tracking number', () => {
   for (const carrier of CARRIERS) {
@@ -31,5 +33,21 @@ describe('carrier detection from the tracking number', () => {
   it('prefers the named postal operator for a UPU number over the generic entry', () => {
     expect(detectCarrier('RA123456785CA').map((d) => d.carrier.id)).toEqual(['canada-post']);
     expect(detectCarrier('RR123456785DE').map((d) => d.carrier.id)).toEqual(['upu']);
+  });
+});
+
+describe('carrier names as the customer reads them', () => {
+  const site = { locale: 'en-CA', locales: ['en-CA', 'fr-CA'] };
+  it('says a carrier with a French name in French (Postes Canada), a brand as it is, and the staff’s name in English', () => {
+    const fr = translator(site, 'fr-CA');
+    const en = translator(site, 'en-CA');
+    expect(carrierLabel(fr, 'canada-post')).toBe('Postes Canada');
+    expect(carrierLabel(fr, 'upu')).toBe('Poste internationale (UPU)');
+    expect(carrierLabel(fr, 'purolator')).toBe('Purolator');
+    expect(carrierLabel(en, 'canada-post')).toBe('Canada Post');
+    expect(carrierLabel(fr, 'no-such-carrier')).toBeUndefined();
+    expect(carrierLabel(fr, null)).toBeUndefined();
+    // Every carrier has a name in each language.
+    for (const carrier of CARRIERS) expect(carrierLabel(en, carrier.id)).toBe(carrier.name);
   });
 });

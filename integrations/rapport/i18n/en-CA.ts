@@ -735,6 +735,9 @@ const messages = {
   'orders.track.none':
     '“{number}” does not look like a tracking number from the carriers we use (Canada Post, Purolator, Canpar, UPS, FedEx, USPS, DHL Express or international post). Check it against your e-mail, or {ask}.',
   'orders.track.ask': 'ask us',
+  // Carriers whose name differs by language (the others are brands with one name).
+  'orders.carrier.canada-post': 'Canada Post',
+  'orders.carrier.upu': 'International post (UPU)',
   'mail.order.subject': 'Order {number} received',
   'mail.order.thanks': 'Thank you for your order. We have it, and we will confirm it within one working day. Your order number is {number}.',
   'mail.order.line': '{quantity} × {name} ({unit}) at {price}: {total}',

@@ -775,6 +775,8 @@ const messages = {
   'orders.track.none':
     '«\u00a0{number}\u00a0» ne ressemble pas à un numéro de suivi des transporteurs que nous utilisons (Postes Canada, Purolator, Canpar, UPS, FedEx, USPS, DHL Express ou la poste internationale). Comparez-le avec votre courriel, ou {ask}.',
   'orders.track.ask': 'écrivez-nous',
+  'orders.carrier.canada-post': 'Postes Canada',
+  'orders.carrier.upu': 'Poste internationale (UPU)',
   'mail.order.subject': 'Commande {number} reçue',
   'mail.order.thanks':
     'Merci de votre commande. Nous l’avons reçue et la confirmerons dans un délai d’un jour ouvrable. Votre numéro de commande est le {number}.',

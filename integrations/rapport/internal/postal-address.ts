@@ -14,16 +14,22 @@ export interface PostalAddress {
   country: string;
 }
 
-const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const countryNames = new Map<string, Intl.DisplayNames>();
+/** A country's name in a locale's words (`US` → `United States`, `États-Unis`). */
+export function countryNameIn(country: string, locale = 'en'): string {
+  let names = countryNames.get(locale);
+  if (!names) countryNames.set(locale, (names = new Intl.DisplayNames([locale, 'en'], { type: 'region' })));
+  return names.of(country) ?? country;
+}
 
 /**
  * The address as the post of its country writes it, one line per entry ("Red Deer AB T4N 1X1"
  * in Canada, "Spokane, WA 99201" in the United States), from Google's address data (the
  * `localized-address-format` package, the data Android and Chrome use). The country's name ends
  * it, in capitals as the post asks, when the parcel or letter crosses a border (`from` is the
- * country it is sent from); without `from` it is left out.
+ * country it is sent from), in `locale`'s words (English unless told); without `from` it is left out.
  */
-export function postalAddressLines(address: PostalAddress, from?: string): string[] {
+export function postalAddressLines(address: PostalAddress, from?: string, locale?: string): string[] {
   const lines = formatAddress({
     postalCountry: address.country,
     administrativeArea: address.region,
@@ -33,6 +39,6 @@ export function postalAddressLines(address: PostalAddress, from?: string): strin
     organization: address.organisation ?? '',
     name: address.name ?? '',
   }).filter((l) => l.trim() !== '');
-  if (from && from !== address.country) lines.push((countryNames.of(address.country) ?? address.country).toUpperCase());
+  if (from && from !== address.country) lines.push(countryNameIn(address.country, locale).toLocaleUpperCase(locale ?? 'en'));
   return lines;
 }

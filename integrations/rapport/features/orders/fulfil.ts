@@ -9,6 +9,7 @@ import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import type { Database, OrderStatus } from '../../core/store/schema.ts';
 import { orderLink } from './order-mail.ts';
+import { carrierLabel } from './order-words.ts';
 import { carrierName, changeStatus, chooseCarrier, OrderError, type TrackingChoice } from './orders.ts';
 
 /** What staff tools (the CLI, the console) need to change an order. */
@@ -86,7 +87,7 @@ export async function shipOrderIn(trx: Kysely<Database>, s: StaffServices, numbe
   const customer = await customerOf(trx, number);
   // In the customer's language (the one they ordered in), with their order's page in it.
   const say = mailTranslator(s.config.site, customer);
-  const carrier = choice.carrier ? carrierName(choice.carrier) : undefined;
+  const carrier = carrierLabel(say, choice.carrier);
   await enqueueMail(
     trx,
     composeMail(

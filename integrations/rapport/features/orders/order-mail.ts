@@ -79,8 +79,11 @@ export function orderText(o: OrderSummary, say: Translator = DEFAULT_TRANSLATOR)
   ].join('\n');
 }
 
-/** The delivery address as the destination's post writes it; its country named when it is not `from` (where the business ships from). */
-export function addressLines(shipTo: ShipTo, from: string): string[] {
+/**
+ * The delivery address as the destination's post writes it; its country named when it is not
+ * `from` (where the business ships from), in `locale`'s words (`ÉTATS-UNIS` on a French page).
+ */
+export function addressLines(shipTo: ShipTo, from: string, locale?: string): string[] {
   return postalAddressLines(
     {
       name: shipTo.name,
@@ -92,6 +95,7 @@ export function addressLines(shipTo: ShipTo, from: string): string[] {
       country: shipTo.country,
     },
     from,
+    locale,
   );
 }
 
@@ -121,7 +125,9 @@ export function acknowledgementMail(
         say('mail.order.thanks', { number: o.number }),
         orderText(o, say),
         paymentInstructions(s.config, o, say),
-        name ? say('mail.order.ship-to', { address: addressLines(o.shipTo, s.config.business.address.country).join('\n') }) : say('mail.order.address-on-page'),
+        name
+          ? say('mail.order.ship-to', { address: addressLines(o.shipTo, s.config.business.address.country, say.locale).join('\n') })
+          : say('mail.order.address-on-page'),
       ],
       action: { label: say('mail.order.action'), url: orderLink(s, o.number, say) },
       after: [say('mail.order.wrong')],

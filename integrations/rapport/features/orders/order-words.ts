@@ -3,6 +3,7 @@ import { COUNTRIES, regionName } from '../../config/regions.ts';
 import { isMessageKey, type MessageKey } from '../../i18n/catalogues.ts';
 import type { Translator } from '../../i18n/translate.ts';
 import type { OrderStatus } from '../../core/store/schema.ts';
+import { CARRIERS } from './carriers.ts';
 import type { PricingMessage, PricingWords } from './pricing.ts';
 
 // What the customer's side of orders says, in one language: the cart, order and order pages and
@@ -25,6 +26,12 @@ export const taxRate = (rate: number, locale: string) => new Intl.NumberFormat(l
 /** A country's name (`États-Unis`). */
 export const countryName = (say: Translator, country: string) =>
   said(say, `orders.country.${country}`, COUNTRIES[country as keyof typeof COUNTRIES]?.name ?? country);
+
+/** A carrier as the customer reads it (`Postes Canada`); a brand with one name in every language keeps it. */
+export function carrierLabel(say: Translator, id: string | null): string | undefined {
+  const carrier = CARRIERS.find((c) => c.id === id);
+  return carrier && said(say, `orders.carrier.${carrier.id}`, carrier.name);
+}
 
 /** A province's or state's name (`Colombie-Britannique`). */
 export const regionLabel = (say: Translator, country: string, region: string) => said(say, `orders.region.${country}-${region}`, regionName(country, region));
