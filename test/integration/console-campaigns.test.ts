@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RapportConfig } from '../../integrations/rapport/config/schema.ts';
 import { upsertContact } from '../../integrations/rapport/core/store/contacts.ts';
 import { composePreview } from '../../integrations/rapport/features/newsletter/campaign-preview.ts';
+import { readIssues } from '../../integrations/rapport/features/newsletter/issue-file.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { raw, tokenOf, type Answer } from '../helpers/form-client.ts';
 import { signedIn } from '../helpers/staff.ts';
@@ -243,6 +244,64 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
       .where('list', '=', 'news')
       .executeTakeFirstOrThrow();
     expect(status.status).toBe('unsubscribed');
+  });
+
+  it('previews and tests an issue in each language it is written in, chosen with a plain form; the console stays English', async () => {
+    const written = readIssues(distDir);
+    const translated = written.find((i) => i.slug === newest.slug)!;
+    const fr = translated.translations!['fr-CA']!;
+    const $ = load((await get(preview, service)).text);
+    const choice = $('main form.filters select[name=lang]');
+    expect(
+      choice
+        .find('option')
+        .map((_, o) => `${$(o).attr('value')} ${$(o).text()}`)
+        .get(),
+    ).toEqual(['en-CA English', 'fr-CA French']);
+    expect(choice.find('option[selected]').attr('value')).toBe('en-CA');
+
+    const answer = await get(`${preview}?lang=fr-CA`, service);
+    expect(answer.status).toBe(200);
+    await valid(answer, 'campaign preview in French');
+    const french = load(answer.text);
+    expect(french('html').attr('lang')).toBe('en');
+    expect(french('main form.filters select[name=lang] option[selected]').attr('value')).toBe('fr-CA');
+    const facts = Object.fromEntries(
+      french('main dl.facts dt')
+        .map((_, dt) => [[french(dt).text(), french(dt).next('dd').text()]])
+        .get() as [string, string][],
+    );
+    expect(facts.Subject).toBe(fr.title);
+    expect(facts['List-Unsubscribe']).toMatch(/^<https?:\/\/[^>]+\/fr\/unsubscribe\?token=preview>$/);
+    expect(
+      french('main a')
+        .filter((_, a) => french(a).text() === 'The issue on the site')
+        .attr('href'),
+    ).toBe(fr.path);
+    expect(french('main pre').text()).toMatch(/Se\s+désabonner/);
+    const frame = french('main iframe').attr('src')!;
+    expect(frame).toBe(`${preview}/mail?list=news&lang=fr-CA`);
+    const mail = load((await get(frame, service)).text);
+    expect(mail('html').attr('lang')).toBe('fr-CA');
+    expect(mail('body').text()).toContain(fr.title);
+    // A language the issue is not written in, and an issue written in one language only: no choice, 404.
+    expect((await get(`${preview}?lang=de-DE`, service)).status).toBe(404);
+    expect((await get(`${preview}/mail?list=news&lang=de-DE`, service)).status).toBe(404);
+    const englishOnly = written.find((i) => !i.translations)!;
+    expect(load((await get(`/admin/crm/campaigns/${englishOnly.slug}`, service)).text)('select[name=lang]').length).toBe(0);
+    expect((await get(`/admin/crm/campaigns/${englishOnly.slug}?lang=fr-CA`, service)).status).toBe(404);
+
+    // The test in French: the French issue, its links to the French pages, working for this staff member.
+    expect(french('main form[method=post] button.secondary').text()).toBe(`Send a test in French to me (${service.email})`);
+    const sent = await post(`${preview}?list=news&lang=fr-CA`, admin);
+    expect(sent.status, sent.text.slice(0, 300)).toBe(303);
+    expect(sent.headers.location).toBe(`${preview}?list=news&lang=fr-CA&done=tested`);
+    expect(load((await get(String(sent.headers.location), admin)).text)('main').text()).toContain(`A test in French was sent to ${admin.email}.`);
+    const [test] = await outboxTo(admin.email);
+    expect(test!.subject).toBe(`[Test] ${fr.title}`);
+    expect(test!.html_body).toContain('<html lang="fr-CA">');
+    const headers = JSON.parse(test!.headers!) as Record<string, string>;
+    expect(tokenOf(headers['List-Unsubscribe']!, '/fr/unsubscribe')).not.toBe('preview');
   });
 
   describe('sending an issue to a list', () => {
