@@ -186,4 +186,10 @@ describe('a site in two languages', () => {
     expect(entry(`${SITE}/faq/deer-resistant-bulbs/`)).not.toContain('xhtml:link');
     expect(xml).not.toContain(`${SITE}/fr/faq/deer-resistant-bulbs/`);
   });
+
+  it('keeps crawlers out of the customer’s own pages in each language', () => {
+    const robots = readFileSync(path.join(clientDir, 'robots.txt'), 'utf8');
+    expect(robots).toMatch(/^Disallow: \/account\/$/m);
+    expect(robots).toMatch(/^Disallow: \/fr\/account\/$/m);
+  });
 });
