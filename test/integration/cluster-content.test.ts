@@ -114,7 +114,11 @@ describe('three servers behind HAProxy sharing their content through one Git rep
       },
       'every question drafted',
       30_000,
-    );
+    ).catch((error: unknown) => {
+      // What the servers said is what tells a lost race from a slow machine.
+      const logs = cluster.servers.map((s) => `--- ${s.name}\n${readFileSync(s.log, 'utf8').slice(-3_000)}`).join('\n');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs}`);
+    });
     // One entry per question in the shared repository's live branch, named as the store says.
     for (const row of rows) {
       const files = shared('grep', '-l', '-F', row.question, 'main', '--', 'content/faq').split('\n').filter(Boolean);
