@@ -205,7 +205,11 @@ function siteRoutes(srcDir: URL, hasStatement: boolean): FeatureRoute[] {
   // `/fr/404` is Astro's 404 for the addresses under `/fr/` (and Rapport's server's, see server/not-found.ts).
   if (!ownNotFound) routes.push({ pattern: '/404', entrypoint: siteRoute('seo/routes/404.astro'), localized: true });
   // One statement per locale, the same declarations and version in each (features/privacy/prepare-statement.ts).
-  if (hasStatement) routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro'), localized: true });
+  if (hasStatement) {
+    routes.push({ pattern: '/privacy', entrypoint: route('privacy/routes/privacy.astro'), localized: true });
+    // Every version and what it changed: a page of its own, so the statement does not grow with its history.
+    routes.push({ pattern: '/privacy/changes', entrypoint: route('privacy/routes/changes.astro'), localized: true });
+  }
   return routes;
 }
 

@@ -271,7 +271,7 @@ describe.each(drivers)('the contacts console on $name', (driver) => {
     expect(consent).toContain('version 2025-03-01');
     expect(consent).toContain('a1b2c3d4e5f6');
     expect(consent).not.toContain('a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2');
-    expect($('a[href="/privacy#v2025-03-01"]')).toHaveLength(1);
+    expect($('a[href="/privacy/changes#v2025-03-01"]')).toHaveLength(1);
     const failed = rows.find((r) => r.includes('Mail failed'))!;
     expect(failed).toContain('Time to plant tulips');
     expect(failed).toContain('550 mailbox unavailable');

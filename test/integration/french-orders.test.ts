@@ -135,6 +135,9 @@ describe.each(drivers)('orders in French on $name', (driver) => {
     expect(form.find('.order-line a').text()).toBe("Tulipe 'Queen of Night'");
     expect(form.find('.order-line a').attr('href')).toBe('/fr/products/tulip-queen-of-night/');
     expect($(`label[for=${form.find('[name=street]').attr('id')}]`).text()).toBe('Adresse');
+    // An optional field says so once, in French.
+    expect($(`label[for=${form.find('[name=phone]').attr('id')}]`).text()).toBe('Téléphone (facultatif)');
+    expect($(`label[for=${form.find('[name=note]').attr('id')}]`).text()).toBe('Remarques à notre intention (facultatif)');
     expect(form.find('select[name=region] option[value=CA-QC]').text()).toBe('Québec, Canada');
     expect(
       form

@@ -76,14 +76,14 @@ describe('the privacy statement in French', () => {
       ).toBe(true);
   });
 
-  it('marks what it could only say in English with its language, and nothing else', () => {
+  it('says every label and text in French, so nothing is marked as English', () => {
     const marked = french('article [lang]')
       .map((_, e) => ({ lang: french(e).attr('lang'), text: words(french(e).text()) }))
       .get();
-    // Form labels not yet in the catalogues (the order form's address fields), and the history recorded before the French statement.
-    expect(marked.map((m) => m.text)).toContain('Street address');
-    expect(new Set(marked.map((m) => m.lang))).toEqual(new Set(['en-CA']));
-    expect(marked.map((m) => m.text)).not.toContain('Adresse courriel');
+    // Every form label is a catalogue text, so none is left in English (the history recorded before the French statement is on /fr/privacy/changes).
+    expect(marked).toEqual([]);
+    expect(words(french('#purpose-orders').parent().text())).toContain('Téléphone');
+    expect(words(french('#purpose-orders').parent().text())).toContain('Appartement, bureau, route rurale');
   });
 
   it('has the English page’s anchors, so a link to a purpose works in both languages', () => {
@@ -96,8 +96,20 @@ describe('the privacy statement in French', () => {
     expect(version).toMatch(/^\d{4}-\d{2}-\d{2}\+[0-9a-f]{8}$/);
     expect(french('p.small code').first().text()).toBe(version);
     expect(english('p.small code').first().text()).toBe(version);
-    expect(words(french('.privacy-history > li').first().text())).toContain(`Version ${version}, en vigueur le`);
-    expect(words(english('.privacy-history > li').first().text())).toContain(`Version ${version}, effective`);
+    expect(words(french('.privacy-latest').text())).toContain(`Version ${version}, en vigueur le`);
+    expect(words(english('.privacy-latest').text())).toContain(`Version ${version}, effective`);
+    // Every version on a page of its own, in the page's language, the same versions in both.
+    const versions = { french: page('fr/privacy/changes'), english: page('privacy/changes') };
+    expect(versions.french('html').attr('lang')).toBe('fr-CA');
+    expect(versions.french('h1').text()).toBe('Politique de confidentialité\u00a0: ses versions');
+    expect(french('#changes ~ p a').attr('href')).toBe('/fr/privacy/changes');
+    const ids = (v: typeof french) =>
+      v('.privacy-history > li')
+        .map((_, li) => v(li).attr('id'))
+        .get();
+    expect(ids(versions.french)).toEqual(ids(versions.english));
+    expect(ids(versions.french)[0]).toBe(`v${version!.replace(/[^\w-]/g, '-')}`);
+    expect(words(versions.french('.privacy-history > li').last().text())).toContain('Première version de la présente politique.');
   });
 
   it('links the two statements to each other, and French pages and forms link the French one', () => {

@@ -460,7 +460,7 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
     const row = saved('#account-consent + table tbody tr');
     expect(row.find('td').eq(1).text()).toBe('Consentement donné\u00a0: Rappels de plantation');
     expect(row.find('td').eq(2).text()).toBe('page /account/');
-    expect(row.find('a').attr('href')).toMatch(/^\/fr\/privacy#v/);
+    expect(row.find('a').attr('href')).toMatch(/^\/fr\/privacy\/changes#v/);
     expect(saved('#account-consent + table th').first().text()).toBe('Quand');
     const consent = await db().selectFrom('consent_ledger').selectAll().where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ purpose: 'newsletter:reminders', language: 'fr-CA', wording_hash: sha256(shown) });

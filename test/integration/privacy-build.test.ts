@@ -15,7 +15,7 @@ const repo = path.resolve(import.meta.dirname, '../..');
 
 describe('the reference site’s privacy statement', () => {
   const dir = inject('referenceBuild');
-  const page = () => load(readFileSync(path.join(dir, 'client', 'privacy', 'index.html'), 'utf8'));
+  const page = (at = 'privacy') => load(readFileSync(path.join(dir, 'client', at, 'index.html'), 'utf8'));
   const built = JSON.parse(readFileSync(path.join(dir, 'server', 'rapport.json'), 'utf8')) as { config: RapportConfig; privacyVersion: string };
 
   it('lists every field of every form the server answers, under the purpose it is collected for', () => {
@@ -37,11 +37,18 @@ describe('the reference site’s privacy statement', () => {
   it('shows the version the server records, its history, and the recipients, retention, cookies and rights', () => {
     const $ = page();
     expect($('main').text()).toContain(`version ${built.privacyVersion}`);
-    // The history lists this version, newest first, with what changed.
-    const entries = $('.privacy-history > li');
-    expect(entries.first().attr('id')).toBe(`v${built.privacyVersion.replace(/[^\w-]/g, '-')}`);
+    // The statement tells what this version changed, and links the page of every version, newest first.
+    const anchor = `v${built.privacyVersion.replace(/[^\w-]/g, '-')}`;
+    expect($('.privacy-latest').attr('id')).toBe(anchor);
+    expect($('.privacy-latest li').length).toBeGreaterThan(0);
+    const versions = page('privacy/changes');
+    expect($('#changes ~ p a').attr('href')).toBe('/privacy/changes');
+    const entries = versions('.privacy-history > li');
+    expect(entries.length).toBeGreaterThan(1);
+    expect(entries.first().attr('id')).toBe(anchor);
+    expect(entries.first().find('li').text()).toBe($('.privacy-latest li').text());
     expect(entries.last().find('li').text()).toBe('First version of this statement.');
-    expect(entries.first().find('li').length).toBeGreaterThan(0);
+    expect(versions('h1').text()).toBe('Privacy statement: its versions');
     expect(
       $('main h2')
         .map((_, h) => $(h).text())

@@ -130,7 +130,7 @@ describe('publish to live: the CMS publishes, the site rebuilds into a fresh fol
     const $ = await statement();
     const after = versionOf($)!;
     expect(after.split('+')[0]).toBe(before!.split('+')[0]); // same effective date, new content
-    expect($('.privacy-history > li').first().text()).toContain('Added: what European Union and United Kingdom: GDPR gives you.');
+    expect($('.privacy-latest').text()).toContain('Added: what European Union and United Kingdom: GDPR gives you.');
     expect($('section[data-jurisdiction="gdpr"]')).toHaveLength(1);
     // The history is committed with the content; a consent given now records the new version.
     const git = (...args: string[]) => execFileSync('git', args, { cwd: site, encoding: 'utf8' }).trim();

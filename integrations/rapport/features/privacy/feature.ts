@@ -34,7 +34,9 @@ export const privacyFeature: RapportFeature = {
           { pattern: '/privacy/request', entrypoint: rights('routes/request.astro'), private: true, localized: true },
           { pattern: '/privacy/my-data', entrypoint: rights('routes/my-data.astro'), private: true, localized: true },
           { pattern: '/privacy/my-data/download', entrypoint: rights('routes/link-download.astro'), private: true, localized: true },
-          ...(config.crm.accounts ? [{ pattern: '/account/my-data', entrypoint: rights('routes/account-download.astro'), private: true, localized: true }] : []),
+          ...(config.crm.accounts
+            ? [{ pattern: '/account/my-data', entrypoint: rights('routes/account-download.astro'), private: true, localized: true }]
+            : []),
         ]
       : [],
   forms: ({ config, server }) =>
