@@ -18,6 +18,7 @@ const NOT_PERSONAL: Record<string, string> = {
   campaigns: 'a newsletter send: the issue, the lists, its pace and totals; the staff member who asked for it is staff, whom erasure refuses',
   campaign_links: 'the links of a campaign and how many times each was clicked, without who clicked',
   mail_templates: 'the shared body of a campaign; what is merged in for each recipient is on their mail_outbox row',
+  winback_templates: 'staff’s wording of the win-back note, one per language, and which staff member saved it last (like the audit log, about staff)',
   append_only_permits: 'an empty table but for a moment inside a transaction: the permit to change the consent ledger or the audit log',
   kysely_migration: 'which schema migrations ran',
   kysely_migration_lock: 'the lock that lets one server migrate at a time',

@@ -11,6 +11,7 @@ import { pagesFeature } from './pages/feature.ts';
 import { privacyFeature } from './privacy/feature.ts';
 import { productsFeature } from './products/feature.ts';
 import { searchFeature } from './search/feature.ts';
+import { winbackFeature } from './winback/feature.ts';
 
 /**
  * Every feature, in order. A new feature is its folder plus one line here. The order is the
@@ -29,5 +30,6 @@ export const FEATURES: readonly RapportFeature[] = [
   faqFeature,
   cmsFeature,
   consoleFeature,
+  winbackFeature,
   privacyFeature,
 ];

@@ -1044,6 +1044,13 @@ const messages = {
   'privacy.link.account-deleted.title': 'Your account is deleted',
   'privacy.link.account-deleted.description': 'Your account and the information we held about you are deleted; here is what we keep and why.',
   'privacy.link.account-deleted.first': 'Your account is deleted and you are signed out. We have deleted the information we held about you, all at once.',
+  // Win-back notes (features/winback): staff's personal note to a customer who stopped buying. The template's {name}, {lastOrder} and {shop} are shown to staff as placeholders.
+  'winback.template.subject': 'A note from {shop}',
+  'winback.template.body':
+    'Hello {name},\n\nWe have not seen you since your last order on {lastOrder}, and we wondered how you are doing. If anything you bought from us disappointed you, tell us: just reply to this e-mail.\n\nWe have new things for the season, and we would be glad to help you choose.\n\nWarm regards,\n{shop}',
+  'winback.mail.why': 'You get this personal note because you bought from us. One click on the link below and we will not send you another.',
+  'winback.privacy.stored': 'The personal notes our staff sent you after a while without an order (when, the subject and who sent it)',
+  'privacy.link.table.winback-notes': 'Personal notes we sent you',
 } as const;
 
 export default messages;

@@ -1105,6 +1105,13 @@ const messages = {
     'Votre compte et les renseignements que nous détenions à votre sujet sont supprimés; voici ce que nous conservons et pourquoi.',
   'privacy.link.account-deleted.first':
     'Votre compte est supprimé et vous êtes déconnecté. Nous avons supprimé d’un coup les renseignements que nous détenions à votre sujet.',
+  // Mots personnels (features/winback).
+  'winback.template.subject': 'Un mot de {shop}',
+  'winback.template.body':
+    'Bonjour {name},\n\nNous ne vous avons pas revu depuis votre dernière commande, le {lastOrder}, et nous nous demandions comment vous allez. Si quelque chose que vous avez acheté chez nous vous a déçu, dites-le-nous\u00a0: répondez simplement à ce courriel.\n\nNous avons des nouveautés pour la saison et nous serons heureux de vous aider à choisir.\n\nAu plaisir,\n{shop}',
+  'winback.mail.why': 'Vous recevez ce mot personnel parce que vous avez acheté chez nous. Un clic sur le lien ci-dessous et nous ne vous en enverrons plus.',
+  'winback.privacy.stored': 'Les mots personnels que notre équipe vous a envoyés après un certain temps sans commande (quand, l’objet et qui l’a envoyé)',
+  'privacy.link.table.winback-notes': 'Mots personnels que nous vous avons envoyés',
 } satisfies Catalogue;
 
 export default messages;

@@ -33,6 +33,8 @@ export interface Database {
   campaign_reader_events: CampaignReaderEventsTable;
   erased_addresses: ErasedAddressesTable;
   privacy_requests: PrivacyRequestsTable;
+  winback_templates: WinbackTemplatesTable;
+  winback_notes: WinbackNotesTable;
   append_only_permits: { table_name: string };
 }
 
@@ -413,4 +415,26 @@ export interface PrivacyRequestsTable {
   due_at: string;
   done_at: string | null;
   note: string | null;
+}
+
+/** The win-back note's template in one language, as staff last saved it. */
+export interface WinbackTemplatesTable {
+  language: string;
+  subject: string;
+  body: string;
+  updated_at: string;
+  /** The staff member's address. */
+  updated_by: string;
+}
+
+/** One win-back note sent; `id` is the sending form's key (a repeated post finds it taken). */
+export interface WinbackNotesTable {
+  id: string;
+  contact_id: string;
+  /** The staff member's address. */
+  sent_by: string;
+  language: string;
+  subject: string;
+  outbox_id: string | null;
+  created_at: string;
 }

@@ -32,6 +32,7 @@ const ACTIVITY_LABELS: Record<string, string> = {
   registered: 'Account',
   'follow-up': 'After-sale mail',
   'follow-up-skipped': 'After-sale mail',
+  'winback-note': 'Personal note',
 };
 
 /** The order number an activity is about, if its details name one. */
