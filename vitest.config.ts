@@ -18,17 +18,39 @@ class SlowFirst extends BaseSequencer {
   }
 }
 
+/**
+ * Suites that measure time or race on purpose run alone, after the others: Lighthouse's scores
+ * (a busy CPU is a slow phone to it), a server killed mid-burst, and three servers plus HAProxy
+ * racing to push to one Git repository. Beside another suite they would measure the machine.
+ */
+const ALONE = [
+  'test/e2e/lighthouse.test.ts',
+  'test/integration/crash-durability.test.ts',
+  'test/integration/cluster-content.test.ts',
+  'test/integration/shared-content.test.ts',
+];
+
+// Fixture builds run Astro in-process; separate processes (forks) keep their module state apart.
+const common = { pool: 'forks', testTimeout: 120_000, hookTimeout: 240_000 } as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Builds the sites many suites serve, once for both groups (their `inject` reads it).
     globalSetup: ['test/global-setup.ts'],
-    // Fixture builds run Astro in-process; separate processes keep their module state apart.
-    pool: 'forks',
-    // Vitest's default is one worker fewer than the cores: one on a 2-core machine. Most suites
-    // wait on servers, mail and browsers more than they compute, so two share two cores well.
-    maxWorkers: Math.max(2, os.availableParallelism()),
-    sequence: { sequencer: SlowFirst },
-    testTimeout: 120_000,
-    hookTimeout: 240_000,
+    projects: [
+      {
+        test: {
+          ...common,
+          name: 'together',
+          include: ['test/**/*.test.ts'],
+          exclude: ALONE,
+          // Vitest's default is one worker fewer than the cores: one on a 2-core machine. Most suites
+          // wait on servers, mail and browsers more than they compute, so two share two cores well.
+          maxWorkers: Math.max(2, os.availableParallelism()),
+          sequence: { sequencer: SlowFirst, groupOrder: 0 },
+        },
+      },
+      { test: { ...common, name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
