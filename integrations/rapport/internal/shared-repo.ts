@@ -4,8 +4,12 @@ import path from 'node:path';
 import { GitError, NO_BUILD_TRAILER, Repo } from './git.ts';
 import { adoptWorkflow, configureRemote, describeRef, mirrorWorkflow, SHARED_REMOTE, sharedRefs } from './shared-refs.ts';
 
-/** How often a write goes round (fetch, rebase, push) when other servers keep pushing first. */
-const MAX_PUSH_ATTEMPTS = 10;
+/**
+ * How often a write goes round (fetch, rebase, push) when other servers keep pushing first. Each
+ * round waits a random pause that grows (to at most a second), so three servers in a burst take
+ * turns; on a loaded machine a round is slow, and ten proved too few for one writer to get a turn.
+ */
+const MAX_PUSH_ATTEMPTS = 25;
 
 /** Another server changed the same thing first; nothing of this write was kept. The message is for people. */
 export class ContentConflict extends Error {
@@ -176,7 +180,7 @@ export class SharedRepo {
         if (!changed.includes(this.#live) || fresh.get(this.#live) === theirs)
           throw new ContentUnavailable(`The shared content repository refused the change: ${describe(error)}`);
         // Servers racing each other again and again (a burst of drafts) take turns after a random pause.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * (attempt + 1)));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 100 * (attempt + 1))));
       }
     }
   }
