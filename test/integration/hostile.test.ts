@@ -156,6 +156,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/privacy/my-data',
       '/fr/privacy/my-data/delete',
       '/fr/cart',
+      '/fr/care-reminders',
+      '/fr/care-reminders/confirm',
     ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
       expectClearAnswer(crossSite, `cross-site ${path}`);
@@ -355,6 +357,12 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/r/%2F%2Fevil.example',
       '/r/',
       '/r/../../etc/passwd',
+      '/care-reminders',
+      '/care-reminders/confirm?token=x',
+      '/care-reminders/remove?id=x&sig=y',
+      '/fr/care-reminders',
+      '/fr/care-reminders/remove',
+      '/fr/care-reminders/check-your-inbox',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(

@@ -80,7 +80,9 @@ describe('Decap configuration generated from the content schemas', () => {
     expect(withoutHint).toEqual([]);
     const lists = all.filter((x) => x.field.widget === 'list' && x.field.fields).map((x) => [x.where, x.field.summary]);
     expect(lists).toEqual([
+      ['faq.careDates', '{{fields.what}} ({{fields.month}}/{{fields.day}})'],
       ['products.images', '{{fields.alt}}'],
+      ['products.careDates', '{{fields.what}} ({{fields.month}}/{{fields.day}})'],
       ['settings.privacy.purposes', '{{fields.description | truncate(70)}}'],
       ['settings.privacy.retention', '{{fields.data}}: {{fields.keep}} {{fields.unit}}'],
       ['settings.privacy.processors', '{{fields.name}} ({{fields.location}})'],

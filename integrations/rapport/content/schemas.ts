@@ -35,6 +35,25 @@ export const pageSchema = (ctx: SchemaContext) =>
     noindex: z.boolean().default(false).meta({ title: 'Hide from search engines' }).describe('Hide this page from search engines and the sitemap'),
   });
 
+/**
+ * Care dates (features/care-reminders): days in the year a customer may ask to be reminded of, as
+ * they fall in the business's own province or state (the reference region; a customer elsewhere
+ * gets them moved by the region rule, `features/care-reminders/region-offset.ts`). Its words are
+ * translated with the entry: each language's file keeps the same dates in the same order.
+ */
+export const careDates = z
+  .array(
+    z.strictObject({
+      what: z.string().min(3).max(60).describe('What to do then, for example "Lift before frost" or "Order by"'),
+      month: z.number().int().min(1).max(12).describe('The month, 1 to 12, in the business’s own province or state'),
+      day: z.number().int().min(1).max(31).describe('The day of the month'),
+    }),
+  )
+  .max(6)
+  .optional()
+  .meta({ title: 'Care dates', summary: '{{fields.what}} ({{fields.month}}/{{fields.day}})' })
+  .describe('Dates a customer can ask to be reminded of by e-mail, adjusted to their province or state; leave empty for none');
+
 export const FAQ_STATUSES = ['pending_review', 'published', 'rejected', 'merged'] as const;
 /** What each FAQ status means, in the editor's words (the CMS shows these instead of the values). */
 export const FAQ_STATUS_LABELS: Record<(typeof FAQ_STATUSES)[number], string> = {
@@ -63,6 +82,7 @@ export const faqSchema = z
       .meta({ title: 'Visitor question number' })
       .describe('Links this entry to the visitor’s question in the staff console (no personal data)'),
     mergedInto: z.string().max(120).optional().meta({ title: 'Merged into' }).describe('The published answer that already answers this question'),
+    careDates,
   });
 
 export const AVAILABILITY = ['in_stock', 'out_of_stock', 'preorder', 'backorder', 'discontinued'] as const;
@@ -92,6 +112,7 @@ export const productSchema = (ctx: SchemaContext) =>
     shippingWeightGrams: z.number().int().positive().max(70_000).meta({ title: 'Shipping weight (grams)' }).describe('Packed weight of one unit, for shipping'),
     botanicalName: z.string().max(80).optional().describe('The plant’s Latin name, if it has one'),
     featured: z.boolean().default(false).meta({ title: 'Feature on the home page' }).describe('Show on the home page'),
+    careDates,
     updated: date.meta({ title: 'Last updated' }).describe('When the product’s details last changed'),
   });
 

@@ -1,5 +1,6 @@
 import type { RapportFeature } from '../core/feature.ts';
 import { accountsFeature } from './accounts/feature.ts';
+import { careRemindersFeature } from './care-reminders/feature.ts';
 import { cmsFeature } from './cms/feature.ts';
 import { consoleFeature } from './console/feature.ts';
 import { contactFeature } from './contact/feature.ts';
@@ -28,6 +29,7 @@ export const FEATURES: readonly RapportFeature[] = [
   accountsFeature,
   contactFeature,
   faqFeature,
+  careRemindersFeature,
   cmsFeature,
   consoleFeature,
   winbackFeature,

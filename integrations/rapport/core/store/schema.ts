@@ -35,6 +35,7 @@ export interface Database {
   privacy_requests: PrivacyRequestsTable;
   winback_templates: WinbackTemplatesTable;
   winback_notes: WinbackNotesTable;
+  care_reminders: CareRemindersTable;
   append_only_permits: { table_name: string };
 }
 
@@ -437,4 +438,34 @@ export interface WinbackNotesTable {
   subject: string;
   outbox_id: string | null;
   created_at: string;
+}
+
+/** A reminder a customer set for a care date on a product or FAQ answer (features/care-reminders). */
+export interface CareRemindersTable {
+  id: string;
+  contact_id: string;
+  /** `product:<SKU>` or `faq:<slug>`: the page it was asked on. */
+  subject: string;
+  /** The care date's words in the site's default language, as the page had them (staff, export). */
+  what: string;
+  /** The care date as written for the business's region. */
+  care_month: number;
+  care_day: number;
+  /** The customer's country and province or state: they move the date. */
+  country: string;
+  region: string;
+  /** Pending until the mailed link is used (signed-in customers: active at once); ended when its page left the site. */
+  status: 'pending' | 'active' | 'ended';
+  /** The language of the page it was asked on: the reminder is written in it. */
+  language: string | null;
+  created_at: string;
+  /** A pending reminder's end (deleted after). */
+  expires_at: string | null;
+  confirmed_at: string | null;
+  /** The next moment it is sent (midnight of its day in the business time zone). */
+  due_at: string | null;
+  /** That day, `2026-10-01`: the claim moves it on a year. */
+  due_day: string | null;
+  last_sent_at: string | null;
+  ended_at: string | null;
 }

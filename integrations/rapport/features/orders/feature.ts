@@ -14,6 +14,8 @@ import { ordersPrivacy } from './privacy.ts';
 
 // Its public entry for other features: whether a product can be ordered (the product page's button).
 export { orderable } from './catalog.ts';
+// Reminders a customer sets (features/care-reminders): provinces and states named in the reader's language.
+export { countryName, regionLabel } from './order-words.ts';
 
 const route = (file: string) => fileURLToPath(new URL(`./routes/${file}`, import.meta.url));
 const consoleFile = (file: string) => fileURLToPath(new URL(`./console/${file}`, import.meta.url));
