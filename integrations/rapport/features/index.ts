@@ -12,6 +12,7 @@ import { pagesFeature } from './pages/feature.ts';
 import { privacyFeature } from './privacy/feature.ts';
 import { productsFeature } from './products/feature.ts';
 import { searchFeature } from './search/feature.ts';
+import { wishlistFeature } from './wishlist/feature.ts';
 import { winbackFeature } from './winback/feature.ts';
 
 /**
@@ -24,6 +25,7 @@ export const FEATURES: readonly RapportFeature[] = [
   productsFeature,
   searchFeature,
   ordersFeature,
+  wishlistFeature,
   newsletterFeature,
   deliverabilityFeature,
   accountsFeature,

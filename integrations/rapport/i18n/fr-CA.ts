@@ -1166,6 +1166,68 @@ const messages = {
   'privacy.stored.care-reminders.kept':
     'conservés jusqu’à ce que vous retiriez le rappel; non confirmés\u00a0: supprimés après {hours} heures; un an après le retrait de sa page du site',
   'privacy.link.table.care-reminders': 'Rappels que vous avez demandés',
+  // Listes de souhaits et avis de retour en stock (features/wishlist).
+  'wishlist.add': 'Ajouter à ma liste de souhaits',
+  'wishlist.sku.invalid': 'Ce code de produit n’est pas valide.',
+  'wishlist.no-product': 'Ce produit n’est plus dans notre catalogue.',
+  'wishlist.nothing': 'Choisissez un produit à ajouter à votre liste de souhaits ou à en retirer.',
+  'wishlist.notify.title': 'Avisez-moi quand il sera disponible',
+  'wishlist.notify.description': 'Laissez votre adresse courriel et nous vous écrirons une fois quand ce produit sera de retour en stock.',
+  'wishlist.notify.lead': 'Nous vous enverrons un seul courriel quand ce produit sera de nouveau en stock, et rien d’autre.',
+  'wishlist.notify.submit': 'Avisez-moi quand il sera disponible',
+  'wishlist.notify.consent':
+    'J’accepte de recevoir un seul courriel de {site} quand ce produit sera disponible. Je peux retirer mon consentement en tout temps.',
+  'wishlist.notify.available': '{name} peut être commandé dès maintenant\u00a0: inutile d’attendre.',
+  'wishlist.confirm.title': 'Confirmez votre avis de retour en stock',
+  'wishlist.confirm.description': 'Confirmez d’un seul bouton que vous voulez un courriel quand le produit sera de retour en stock.',
+  'wishlist.confirm.lead': 'Appuyez sur le bouton et nous vous écrirons une fois, quand le produit sera de nouveau en stock.',
+  'wishlist.confirm.submit': 'Confirmer mon avis',
+  'wishlist.result.catalogue': 'Retour au catalogue',
+  'wishlist.result.inbox.title': 'Vérifiez votre boîte de réception',
+  'wishlist.result.inbox.description': 'Nous avons envoyé un lien pour confirmer votre avis de retour en stock; rien n’est envoyé avant.',
+  'wishlist.result.inbox.text':
+    'Si cette adresse peut recevoir nos courriels, un message avec un lien de confirmation est en route. Tant que vous ne l’utilisez pas, nous n’écrirons pas au sujet du produit; le lien est valide {hours} heures.',
+  'wishlist.result.confirmed.title': 'Nous vous aviserons',
+  'wishlist.result.confirmed.description': 'Votre avis de retour en stock est confirmé\u00a0: un courriel quand le produit sera de nouveau en stock.',
+  'wishlist.result.confirmed.text':
+    'Merci. Nous vous enverrons un seul courriel quand le produit sera de nouveau en stock; chacun de ces courriels a un lien pour les arrêter.',
+  'wishlist.result.sign-in.title': 'Connectez-vous pour garder une liste de souhaits',
+  'wishlist.result.sign-in.description':
+    'Une liste de souhaits est liée à un compte\u00a0: connectez-vous ou créez un compte, puis ajoutez le produit de nouveau.',
+  'wishlist.result.sign-in.text':
+    'Rien n’a été ajouté\u00a0: la liste de souhaits est gardée dans votre compte. Connectez-vous (nous vous envoyons un lien par courriel), puis appuyez de nouveau sur « Ajouter à ma liste de souhaits » sur la page du produit.',
+  'wishlist.result.sign-in.link': 'Me connecter',
+  'wishlist.result.sign-in.register': 'Créer un compte',
+  'wishlist.page.title': 'Votre liste de souhaits',
+  'wishlist.page.description': 'Les produits de votre liste de souhaits, sur la page de votre compte, avec leur prix et leur disponibilité.',
+  'wishlist.page.lead': 'Votre liste de souhaits est sur la page de votre compte.',
+  'wishlist.page.account': 'Votre compte',
+  'wishlist.account.heading': 'Votre liste de souhaits',
+  'wishlist.account.none': 'Votre liste de souhaits est vide. Utilisez « Ajouter à ma liste de souhaits » sur la page d’un produit pour le garder ici.',
+  'wishlist.account.added': 'Le produit est dans votre liste de souhaits.',
+  'wishlist.account.removed': 'Le produit a été retiré de votre liste de souhaits.',
+  'wishlist.account.waiting-added': 'Nous vous écrirons une fois quand le produit sera de nouveau en stock.',
+  'wishlist.account.order': 'Commander',
+  'wishlist.account.gone': 'Un produit que nous ne vendons plus ({sku})\u00a0: il ne peut plus être commandé et nous n’écrirons pas à son sujet.',
+  'wishlist.account.remove': 'Retirer {name}',
+  'wishlist.account.waiting': 'Produits dont nous vous aviserons du retour en stock',
+  'wishlist.mail.confirm.subject': 'Confirmez\u00a0: un courriel quand {name} sera disponible',
+  'wishlist.mail.confirm.text':
+    'Quelqu’un, sans doute vous, a demandé à {site} d’écrire une fois quand {name} sera de nouveau en stock. Confirmez avec le bouton ci-dessous.',
+  'wishlist.mail.confirm.action': 'Confirmer mon avis',
+  'wishlist.mail.confirm.ignore':
+    'Si ce n’était pas vous, ignorez ce message\u00a0: sans confirmation, rien n’est envoyé et la demande est supprimée après {hours} heures.',
+  'wishlist.mail.confirm.why': 'Vous recevez ce message parce que cette adresse a été inscrite dans le formulaire « Avisez-moi quand il sera disponible ».',
+  'wishlist.mail.notice.subject': '{name} est de nouveau disponible',
+  'wishlist.mail.notice.text': 'Bonne nouvelle\u00a0: {name} ({unit}) est de nouveau en stock chez {site}, comme vous nous aviez demandé de vous le dire.',
+  'wishlist.mail.notice.action': 'Voir le produit',
+  'wishlist.mail.notice.once': 'C’est le seul courriel que nous envoyons pour cette demande.',
+  'wishlist.mail.notice.why': 'Vous recevez ce seul message parce que vous avez demandé d’être avisé quand ce produit serait disponible.',
+  'wishlist.privacy.wish-list': 'Les produits de votre liste de souhaits',
+  'wishlist.privacy.wish-list.kept': 'gardés tant que votre compte existe, supprimés avec lui',
+  'wishlist.privacy.requests':
+    'Une demande d’avis quand un produit sera disponible (le produit, la langue de la page, quand vous l’avez faite, confirmée et quand nous vous avons avisé)\u00a0: c’est votre consentement à ce seul courriel',
+  'wishlist.privacy.requests.kept': 'supprimée {hours} heures après la demande si elle n’est pas confirmée, sinon au plus tard un an après',
 } satisfies Catalogue;
 
 export default messages;

@@ -33,6 +33,8 @@ export interface Database {
   campaign_reader_events: CampaignReaderEventsTable;
   erased_addresses: ErasedAddressesTable;
   privacy_requests: PrivacyRequestsTable;
+  wish_list_items: WishListItemsTable;
+  stock_requests: StockRequestsTable;
   winback_templates: WinbackTemplatesTable;
   winback_notes: WinbackNotesTable;
   care_reminders: CareRemindersTable;
@@ -468,4 +470,28 @@ export interface CareRemindersTable {
   due_day: string | null;
   last_sent_at: string | null;
   ended_at: string | null;
+}
+
+/** A product a signed-in customer keeps on their wish list. */
+export interface WishListItemsTable {
+  contact_id: string;
+  sku: string;
+  created_at: string;
+}
+
+/** Someone waiting for a product to be available again (features/wishlist). */
+export interface StockRequestsTable {
+  id: string;
+  contact_id: string;
+  sku: string;
+  /** Pending until the mailed confirmation link is used (signed-in customers: confirmed at once). */
+  status: 'pending' | 'confirmed';
+  /** The language of the page it was asked on: the notice is written in it. */
+  language: string | null;
+  created_at: string;
+  /** A pending request's end (deleted after). */
+  expires_at: string | null;
+  confirmed_at: string | null;
+  /** Set by the one server that sends the notice (a conditional update claims the row). */
+  notified_at: string | null;
 }
