@@ -333,7 +333,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/faq/ask',
       '/products/notify',
       '/products/notify/confirm',
-      '/products/notify/check-your-inbox',
+      '/stock-notice/check-your-inbox',
       '/wishlist',
       '/wishlist/sign-in-first',
       '/fr/products/notify',

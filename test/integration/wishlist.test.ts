@@ -54,7 +54,7 @@ describe.each(drivers)('wish lists and back-in-stock notices on $name', (driver)
   const requestAndConfirm = async (email: string, sku: string, prefix = '') => {
     const asked = await served.client.post(`${prefix}/products/notify`, { email, sku });
     expect(asked.status).toBe(303);
-    expect(asked.headers.location).toBe(`${prefix}/products/notify/check-your-inbox`);
+    expect(asked.headers.location).toBe(`${prefix}/stock-notice/check-your-inbox`);
     const mail = await waitFor(
       () => served.sink.received.find((m) => m.to.includes(email) && /Confirm|Confirmez/.test(m.parsed.subject ?? '')),
       `confirmation to ${email}`,
@@ -64,7 +64,7 @@ describe.each(drivers)('wish lists and back-in-stock notices on $name', (driver)
     expect(page.status).toBe(200);
     const confirmed = await served.client.post(`${prefix}/products/notify/confirm`, { token }, { traps: false });
     expect(confirmed.status).toBe(303);
-    expect(confirmed.headers.location).toBe(`${prefix}/products/notify/confirmed`);
+    expect(confirmed.headers.location).toBe(`${prefix}/stock-notice/confirmed`);
     return mail;
   };
 

@@ -1118,7 +1118,7 @@ const messages = {
   'wishlist.confirm.lead': 'Press the button and we will write to you once, when the product is in stock again.',
   'wishlist.confirm.submit': 'Confirm my notice',
   'wishlist.result.catalogue': 'Back to the catalogue',
-  'wishlist.result.inbox.title': 'Check your inbox',
+  'wishlist.result.inbox.title': 'One more step: confirm from your inbox',
   'wishlist.result.inbox.description': 'We sent a link to confirm your back-in-stock notice; nothing is sent before you use it.',
   'wishlist.result.inbox.text':
     'If this address can receive our mail, a message with a confirmation link is on its way. Until you use it we will not write about the product; the link works for {hours} hours.',
@@ -1160,6 +1160,8 @@ const messages = {
   'wishlist.privacy.requests':
     'A request to be told when a product is available (the product, the language of the page, when you asked, confirmed and were told): it is your consent to that one e-mail',
   'wishlist.privacy.requests.kept': 'deleted {hours} hours after the request when not confirmed, otherwise a year after it at the latest',
+  'privacy.link.table.wish-list-items': 'Your wish list',
+  'privacy.link.table.stock-requests': 'Products you asked to be told about',
 } as const;
 
 export default messages;

@@ -1183,7 +1183,7 @@ const messages = {
   'wishlist.confirm.lead': 'Appuyez sur le bouton et nous vous écrirons une fois, quand le produit sera de nouveau en stock.',
   'wishlist.confirm.submit': 'Confirmer mon avis',
   'wishlist.result.catalogue': 'Retour au catalogue',
-  'wishlist.result.inbox.title': 'Vérifiez votre boîte de réception',
+  'wishlist.result.inbox.title': 'Encore une étape\u00a0: confirmez depuis votre boîte de réception',
   'wishlist.result.inbox.description': 'Nous avons envoyé un lien pour confirmer votre avis de retour en stock; rien n’est envoyé avant.',
   'wishlist.result.inbox.text':
     'Si cette adresse peut recevoir nos courriels, un message avec un lien de confirmation est en route. Tant que vous ne l’utilisez pas, nous n’écrirons pas au sujet du produit; le lien est valide {hours} heures.',
@@ -1228,6 +1228,8 @@ const messages = {
   'wishlist.privacy.requests':
     'Une demande d’avis quand un produit sera disponible (le produit, la langue de la page, quand vous l’avez faite, confirmée et quand nous vous avons avisé)\u00a0: c’est votre consentement à ce seul courriel',
   'wishlist.privacy.requests.kept': 'supprimée {hours} heures après la demande si elle n’est pas confirmée, sinon au plus tard un an après',
+  'privacy.link.table.wish-list-items': 'Votre liste de souhaits',
+  'privacy.link.table.stock-requests': 'Produits dont vous avez demandé à être avisé',
 } satisfies Catalogue;
 
 export default messages;

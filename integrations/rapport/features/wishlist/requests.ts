@@ -111,7 +111,7 @@ async function confirmRequest(
  */
 export const notifyEndpoint: FormEndpoint<ReturnType<typeof notifyForm>['schema']> = {
   path: '/products/notify',
-  decoy: '/products/notify/check-your-inbox',
+  decoy: '/stock-notice/check-your-inbox',
   localized: true,
   // Drawn on the static product pages: a post only asks for a confirmation mail, limited per address and IP.
   drawnOnStaticPages: true,
@@ -189,14 +189,14 @@ export const notifyEndpoint: FormEndpoint<ReturnType<typeof notifyForm>['schema'
         s.clock,
       );
     });
-    return { kind: 'redirect', location: signedIn ? '/account/?saved=stock-request' : '/products/notify/check-your-inbox' };
+    return { kind: 'redirect', location: signedIn ? '/account/?saved=stock-request' : '/stock-notice/check-your-inbox' };
   },
 };
 
 /** `/products/notify/confirm`: the button on the page the confirmation link opens. */
 export const notifyConfirmEndpoint: FormEndpoint<ReturnType<typeof notifyConfirmForm>['schema']> = {
   path: '/products/notify/confirm',
-  decoy: '/products/notify/confirmed',
+  decoy: '/stock-notice/confirmed',
   localized: true,
   form: notifyConfirmForm,
   async handle(data, s) {
@@ -214,6 +214,6 @@ export const notifyConfirmEndpoint: FormEndpoint<ReturnType<typeof notifyConfirm
       return ok;
     });
     if (!done) return { kind: 'invalid', state: { form: 'stock-request-confirm', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
-    return { kind: 'redirect', location: '/products/notify/confirmed' };
+    return { kind: 'redirect', location: '/stock-notice/confirmed' };
   },
 };

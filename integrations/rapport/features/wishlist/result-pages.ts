@@ -7,14 +7,14 @@ export function wishlistResultPages(config: RapportConfig, say: Translator): Rec
   const home = { href: '/', label: say('account.result.home', { site: config.site.name }) };
   const catalogue = { href: '/products/', label: say('wishlist.result.catalogue') };
   return {
-    '/products/notify/check-your-inbox': {
+    '/stock-notice/check-your-inbox': {
       title: say('wishlist.result.inbox.title'),
       description: say('wishlist.result.inbox.description'),
       paragraphs: [say('wishlist.result.inbox.text', { hours: config.crm.signupExpiryHours })],
       links: [catalogue, home],
       localized: true,
     },
-    '/products/notify/confirmed': {
+    '/stock-notice/confirmed': {
       title: say('wishlist.result.confirmed.title'),
       description: say('wishlist.result.confirmed.description'),
       paragraphs: [say('wishlist.result.confirmed.text')],
