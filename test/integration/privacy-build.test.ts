@@ -176,7 +176,7 @@ describe('building a statement from the settings', () => {
     await rm(settingsFile());
     const message = await failure();
     expect(message).toContain(
-      'This site collects personal information (orders, wish lists and back-in-stock notices, newsletter sign-up, bounces and complaints, accounts, contact form, FAQ questions, staff console, win-back notes, privacy requests, form server) but has no privacy statement settings',
+      'This site collects personal information (orders, wish lists and back-in-stock notices, newsletter sign-up, bounces and complaints, accounts, contact form, FAQ questions, care reminders, staff console, win-back notes, privacy requests, form server) but has no privacy statement settings',
     );
     expect(existsSync(settingsFile())).toBe(false);
   });
