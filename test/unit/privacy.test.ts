@@ -335,7 +335,8 @@ describe('privacy statement builder', () => {
     const second = statementOf(
       configWith({ orders: { enabled: false } }),
       fullSettings((s) => s.jurisdictions.push('gdpr')),
-      withPhone.filter((f) => f.id !== 'orders'),
+      // Win-back notes need orders, so they go with them.
+      withPhone.filter((f) => f.id !== 'orders' && f.id !== 'winback'),
     );
     const next = withVersion(start.history, second, '2026-12-01');
     expect(next.history).toHaveLength(2);
