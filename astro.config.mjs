@@ -84,6 +84,8 @@ export default defineConfig({
         ],
         orders: {
           currency: 'CAD',
+          // Reminders before each season's ordering window closes (content/settings/ordering-windows.md).
+          reorder: { enabled: true },
           // Bulbs cannot be sent to Alaska or Hawaii (plant-health rules), so we say so up front.
           shipsTo: [
             { country: 'CA', except: [] },

@@ -122,6 +122,18 @@ export const OrdersSchema = z
         impliedConsentMonths: z.number().int().min(1).max(60).default(24),
       })
       .prefault({}),
+    /**
+     * Reorder reminders: before a season's ordering window closes (Settings → Ordering windows),
+     * one e-mail to each customer who bought its products in an earlier season, with the same
+     * consent rule as `followUp` (its `consent` and `impliedConsentMonths`); "Order again" on
+     * the account page. Needs the server. @default false
+     */
+    reorder: z
+      .strictObject({
+        /** @default false */
+        enabled: z.boolean().default(false),
+      })
+      .prefault({}),
   })
   .superRefine((orders, ctx) => {
     const known = (c: CountryCode, r: string) => r in COUNTRIES[c].regions;

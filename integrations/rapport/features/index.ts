@@ -11,9 +11,10 @@ import { ordersFeature } from './orders/feature.ts';
 import { pagesFeature } from './pages/feature.ts';
 import { privacyFeature } from './privacy/feature.ts';
 import { productsFeature } from './products/feature.ts';
+import { reorderFeature } from './reorder/feature.ts';
 import { searchFeature } from './search/feature.ts';
-import { wishlistFeature } from './wishlist/feature.ts';
 import { winbackFeature } from './winback/feature.ts';
+import { wishlistFeature } from './wishlist/feature.ts';
 
 /**
  * Every feature, in order. A new feature is its folder plus one line here. The order is the
@@ -25,6 +26,7 @@ export const FEATURES: readonly RapportFeature[] = [
   productsFeature,
   searchFeature,
   ordersFeature,
+  reorderFeature,
   wishlistFeature,
   newsletterFeature,
   deliverabilityFeature,

@@ -13,7 +13,7 @@ export type DataCategory = (typeof DATA_CATEGORIES)[number];
 /** How each category reads in the statement and in the CMS. */
 export const CATEGORY_LABELS: Record<DataCategory, string> = labels(DATA_CATEGORIES, 'privacy.category');
 
-export const PURPOSES = ['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security'] as const;
+export const PURPOSES = ['orders', 'after-sale', 'reorder', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** The heading of each purpose's section: what a visitor would call it. */

@@ -9,8 +9,9 @@ import * as staffConsole from './migrations/0006-console.ts';
 import * as campaigns from './migrations/0007-campaigns.ts';
 import * as privacyRights from './migrations/0008-privacy-rights.ts';
 import * as languages from './migrations/0009-languages.ts';
-import * as wishlist from './migrations/0010-wishlist.ts';
 import * as winback from './migrations/0013-winback.ts';
+import * as wishlist from './migrations/0010-wishlist.ts';
+import * as reorder from './migrations/0011-reorder.ts';
 import * as careReminders from './migrations/0012-care-reminders.ts';
 import type { Store } from './open-store.ts';
 
@@ -26,8 +27,9 @@ function migrations(store: Store): Record<string, Migration> {
     '0007-campaigns': { up: (db) => campaigns.up(db) },
     '0008-privacy-rights': { up: (db) => privacyRights.up(db, store.dialect) },
     '0009-languages': { up: (db) => languages.up(db) },
-    '0010-wishlist': { up: (db) => wishlist.up(db) },
     '0013-winback': { up: (db) => winback.up(db) },
+    '0010-wishlist': { up: (db) => wishlist.up(db) },
+    '0011-reorder': { up: (db) => reorder.up(db) },
     '0012-care-reminders': { up: (db) => careReminders.up(db) },
   };
 }

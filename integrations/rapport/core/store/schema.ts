@@ -35,6 +35,7 @@ export interface Database {
   privacy_requests: PrivacyRequestsTable;
   wish_list_items: WishListItemsTable;
   stock_requests: StockRequestsTable;
+  reorder_reminders: ReorderRemindersTable;
   winback_templates: WinbackTemplatesTable;
   winback_notes: WinbackNotesTable;
   care_reminders: CareRemindersTable;
@@ -420,6 +421,30 @@ export interface PrivacyRequestsTable {
   note: string | null;
 }
 
+/** A product a signed-in customer keeps on their wish list. */
+export interface WishListItemsTable {
+  contact_id: string;
+  sku: string;
+  created_at: string;
+}
+
+/** Someone waiting for a product to be available again (features/wishlist). */
+export interface StockRequestsTable {
+  id: string;
+  contact_id: string;
+  sku: string;
+  /** Pending until the mailed confirmation link is used (signed-in customers: confirmed at once). */
+  status: 'pending' | 'confirmed';
+  /** The language of the page it was asked on: the notice is written in it. */
+  language: string | null;
+  created_at: string;
+  /** A pending request's end (deleted after). */
+  expires_at: string | null;
+  confirmed_at: string | null;
+  /** Set by the one server that sends the notice (a conditional update claims the row). */
+  notified_at: string | null;
+}
+
 /** The win-back note's template in one language, as staff last saved it. */
 export interface WinbackTemplatesTable {
   language: string;
@@ -472,26 +497,13 @@ export interface CareRemindersTable {
   ended_at: string | null;
 }
 
-/** A product a signed-in customer keeps on their wish list. */
-export interface WishListItemsTable {
+/** One reorder reminder per contact and season: the claim that keeps it to one mail (features/reorder). */
+export interface ReorderRemindersTable {
   contact_id: string;
-  sku: string;
+  /** `<season id>:<year it opened>`, or `yearly:<order id>` for products without an ordering window. */
+  season: string;
+  status: 'sent' | 'skipped';
+  /** JSON: the SKUs suggested. */
+  skus: string;
   created_at: string;
-}
-
-/** Someone waiting for a product to be available again (features/wishlist). */
-export interface StockRequestsTable {
-  id: string;
-  contact_id: string;
-  sku: string;
-  /** Pending until the mailed confirmation link is used (signed-in customers: confirmed at once). */
-  status: 'pending' | 'confirmed';
-  /** The language of the page it was asked on: the notice is written in it. */
-  language: string | null;
-  created_at: string;
-  /** A pending request's end (deleted after). */
-  expires_at: string | null;
-  confirmed_at: string | null;
-  /** Set by the one server that sends the notice (a conditional update claims the row). */
-  notified_at: string | null;
 }

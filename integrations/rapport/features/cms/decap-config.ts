@@ -3,6 +3,7 @@ import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
 import { audienceSchema, FAQ_STATUS_LABELS, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
 import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/feature.ts';
+import { ORDERING_WINDOWS_FILE, orderingWindowsSchema } from '../reorder/feature.ts';
 import { languageName, localePath } from '../../config/locales.ts';
 
 /** One Decap field, as config.yml spells it. */
@@ -295,21 +296,34 @@ export function decapConfig(config: RapportConfig, site: string) {
       label: 'Settings',
       editor: { preview: false },
       // The privacy settings in each language: one file each (`privacy.md`, `privacy.fr.md`), each a whole statement's settings.
-      files: config.site.locales.map((locale) => {
-        const other = locale === config.site.locale ? undefined : localePath(locale);
-        return {
-          name: other ? `privacy-${other}` : 'privacy',
-          label: other ? `Privacy statement (${languageName(locale)})` : 'Privacy statement',
-          file: `${config.contentDir}/${other ? PRIVACY_SETTINGS_FILE.replace(/\.md$/, `.${other}.md`) : PRIVACY_SETTINGS_FILE}`,
-          fields: [
-            ...fieldsOf(privacySettingsSchema),
-            {
-              ...body('An introduction in your own words (optional). The rest of the statement is built from what the site’s forms collect.'),
-              required: false,
-            },
-          ],
-        };
-      }),
+      files: [
+        ...config.site.locales.map((locale) => {
+          const other = locale === config.site.locale ? undefined : localePath(locale);
+          return {
+            name: other ? `privacy-${other}` : 'privacy',
+            label: other ? `Privacy statement (${languageName(locale)})` : 'Privacy statement',
+            file: `${config.contentDir}/${other ? PRIVACY_SETTINGS_FILE.replace(/\.md$/, `.${other}.md`) : PRIVACY_SETTINGS_FILE}`,
+            fields: [
+              ...fieldsOf(privacySettingsSchema),
+              {
+                ...body('An introduction in your own words (optional). The rest of the statement is built from what the site’s forms collect.'),
+                required: false,
+              },
+            ],
+          };
+        }),
+        // When each product category is ordered: the reorder reminders' seasons (one file, not translated: dates and category ids).
+        ...(config.crm.orders.enabled && config.crm.orders.reorder.enabled
+          ? [
+              {
+                name: 'ordering-windows',
+                label: 'Ordering windows',
+                file: `${config.contentDir}/${ORDERING_WINDOWS_FILE}`,
+                fields: fieldsOf(orderingWindowsSchema),
+              },
+            ]
+          : []),
+      ],
     },
   ];
   return {

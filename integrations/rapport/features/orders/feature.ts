@@ -14,6 +14,11 @@ import { ordersPrivacy } from './privacy.ts';
 
 // Its public entry for other features: whether a product can be ordered (the product page's button).
 export { orderable } from './catalog.ts';
+// Reorder reminders (features/reorder): the cart's signed value, a product's words, co-purchase suggestions.
+export { addToCart, CART_COOKIE, cartCookie, decodeCart, encodeCart, type CartLine } from './cart.ts';
+export { lineIn, productIn, type Catalog } from './catalog.ts';
+export { boughtTogether } from './follow-up.ts';
+export type { CatalogProduct } from './pricing.ts';
 // Reminders a customer sets (features/care-reminders): provinces and states named in the reader's language.
 export { countryName, regionLabel } from './order-words.ts';
 
