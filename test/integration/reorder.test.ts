@@ -293,7 +293,18 @@ describe.each(drivers)('reorder reminders on $name', (driver) => {
     const account = randomUUID();
     await db().insertInto('accounts').values({ id: account, contact_id: contactId, role: 'customer', created_at: new Date().toISOString() }).execute();
     const cookie = `${SESSION_COOKIE}=${await createSession(db(), account)}`;
+    // Their consent history names the reminders in words.
+    await appendConsent(db(), {
+      contact_id: contactId,
+      purpose: REORDER_PURPOSE,
+      action: 'withdrawn',
+      source: 'mail:one-click',
+      form_id: 'unsubscribe@1',
+      wording_hash: 'test',
+      policy_version: 'test',
+    });
     const $ = load((await served.client.get('/account/', { cookie })).text);
+    expect($('main').text()).toContain('Stopped reminders to order again');
     const section = $('section[aria-labelledby="account-reorder"]');
     expect(section.find('h2').text()).toBe('Order again');
     expect(section.text()).toContain("No longer sold: Tulip 'Ballerina'");
@@ -311,6 +322,7 @@ describe.each(drivers)('reorder reminders on $name', (driver) => {
     // In French, the French words and a /fr/ link.
     const fr = load((await served.client.get('/fr/account/', { cookie })).text);
     expect(fr('section[aria-labelledby="account-reorder"] h2').text()).toBe('Commander de nouveau');
+    expect(fr('main').text()).toContain('Consentement retiré\u00a0: les rappels pour commander de nouveau');
     expect(fr('section[aria-labelledby="account-reorder"] .reorder-orders a').attr('href')).toMatch(/^\/fr\/reorder\?items=/);
   });
 });

@@ -33,6 +33,8 @@ const ACTIVITY_LABELS: Record<string, string> = {
   'follow-up': 'After-sale mail',
   'follow-up-skipped': 'After-sale mail',
   'winback-note': 'Personal note',
+  reorder: 'Reorder reminder',
+  'reorder-skipped': 'Reorder reminder',
 };
 
 /** The order number an activity is about, if its details name one. */
