@@ -1164,7 +1164,7 @@ const messages = {
   'care.remove.lead': 'Remove your reminder “{what}”? You will get no more e-mails for it.',
   'care.remove.submit': 'Remove this reminder',
   'care.result.account': 'See your reminders on your account',
-  'care.result.inbox.title': 'Check your inbox',
+  'care.result.inbox.title': 'Confirm your reminder from your inbox',
   'care.result.inbox.description': 'We sent you a link to confirm your reminder; it starts only once you open the link and press the button.',
   'care.result.inbox.text':
     'We sent you an e-mail with a link. Open it within {hours} hours and press the button to start your reminder; if you do not, nothing is kept and nothing more is sent.',

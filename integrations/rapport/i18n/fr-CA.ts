@@ -1231,7 +1231,7 @@ const messages = {
   'care.remove.lead': 'Retirer votre rappel «\u00a0{what}\u00a0»? Vous ne recevrez plus de courriels pour ce rappel.',
   'care.remove.submit': 'Retirer ce rappel',
   'care.result.account': 'Voir vos rappels dans votre compte',
-  'care.result.inbox.title': 'Consultez votre boîte de réception',
+  'care.result.inbox.title': 'Confirmez votre rappel depuis votre boîte de réception',
   'care.result.inbox.description': 'Nous vous avons envoyé un lien pour confirmer votre rappel; il ne commence qu’une fois le lien ouvert et le bouton appuyé.',
   'care.result.inbox.text':
     'Nous vous avons envoyé un courriel avec un lien. Ouvrez-le d’ici {hours} heures et appuyez sur le bouton pour activer votre rappel; sinon, rien n’est conservé et rien d’autre n’est envoyé.',

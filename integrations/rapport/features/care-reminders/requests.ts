@@ -93,10 +93,7 @@ export const careRemoveForm = () =>
     action: '/care-reminders/remove',
     purpose: 'newsletter',
     schema: z.strictObject({
-      id: z
-        .string()
-        .uuid(fieldMessage('link.refused'))
-        .meta({ widget: 'hidden', ...collects('none') }),
+      id: z.uuid(fieldMessage('link.refused')).meta({ widget: 'hidden', ...collects('none') }),
       sig: z
         .string()
         .regex(/^[A-Za-z0-9_-]{22}$/, fieldMessage('link.refused'))
