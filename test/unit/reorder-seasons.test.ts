@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { parseOptions } from '../../integrations/rapport/config/parse-options.ts';
+import { decapConfig } from '../../integrations/rapport/features/cms/decap-config.ts';
+import { loadOrderingWindows, orderingWindowsSchema } from '../../integrations/rapport/features/reorder/settings.ts';
 import { addMonths, localDay, reminderDue, seasonOf, windowFor, yearlyDue, type OrderingWindow } from '../../integrations/rapport/features/reorder/seasons.ts';
+import { TEST_OPTIONS } from '../helpers/test-options.ts';
 
 const fall: OrderingWindow = { season: 'fall-bulbs', categories: ['Tulips', 'Daffodils'], opens: '07-01', closes: '10-15', remindDaysBefore: 21 };
 // Crosses the year end: opens in December, closes in April.
@@ -60,5 +64,57 @@ describe('ordering windows and seasons', () => {
     expect(localDay(evening, 'America/Edmonton')).toBe('2025-12-31');
     expect(localDay(evening, 'UTC')).toBe('2026-01-01');
     expect(seasonOf(spring, localDay(new Date('2025-12-01T06:30:00Z'), 'America/Edmonton')).key).toBe('spring-bulbs:2024');
+  });
+});
+
+describe('the ordering windows the editor sets', () => {
+  const valid = { season: 'fall-bulbs', categories: ['Tulips'], opens: '07-01', closes: '10-15', remindDaysBefore: 21 };
+  const problems = (windows: unknown[]) => {
+    const parsed = orderingWindowsSchema.safeParse({ windows });
+    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('takes real month-days, 29 February included, and refuses others, a category in two windows and a window of one day', () => {
+    expect(problems([valid, { ...valid, season: 'leap', categories: ['Crocus'], opens: '02-29', closes: '03-31' }])).toEqual([]);
+    expect(problems([{ ...valid, closes: '02-30' }])).toEqual(['windows.0.closes: a day that exists, e.g. 10-15']);
+    expect(problems([{ ...valid, opens: '7-1' }])).toEqual(['windows.0.opens: a month and day as MM-DD, e.g. 10-15']);
+    expect(problems([valid, { ...valid, season: 'again', categories: ['tulips'] }])).toEqual([
+      'windows.1.categories: “tulips” is already in the fall-bulbs window',
+    ]);
+    expect(problems([{ ...valid, closes: '07-01' }])).toEqual(['windows.0.closes: a window must close on another day than it opens']);
+  });
+
+  it('reads the reference site’s windows: fall bulbs, and spring bulbs across the year end', () => {
+    const windows = loadOrderingWindows(new URL('../../content/settings/ordering-windows.md', import.meta.url).pathname);
+    expect(windows.map((w) => `${w.season} ${w.opens}→${w.closes} −${w.remindDaysBefore}d`)).toEqual([
+      'fall-bulbs 07-01→10-15 −21d',
+      'spring-bulbs 12-01→04-15 −21d',
+    ]);
+    expect(windowFor(windows, 'Lilies')).toBeUndefined();
+    expect(loadOrderingWindows('/nonexistent/ordering-windows.md')).toEqual([]);
+  });
+
+  it('is a file the CMS edits when reminders are on, and not otherwise', () => {
+    const files = (reorder: boolean) =>
+      ((
+        decapConfig(parseOptions({ ...TEST_OPTIONS, crm: { orders: { reorder: { enabled: reorder } } } }), 'https://test.example').collections.find(
+          (c) => c.name === 'settings',
+        ) as { files?: unknown[] } | undefined
+      )?.files ?? []) as Array<{
+        name: string;
+        file: string;
+        fields: Array<{ name: string; widget: string; fields?: Array<{ name: string; widget: string }> }>;
+      }>;
+    const windows = files(true).find((f) => f.name === 'ordering-windows')!;
+    expect(windows.file).toBe('content/settings/ordering-windows.md');
+    expect(windows.fields[0]!.widget).toBe('list');
+    expect(windows.fields[0]!.fields!.map((f) => `${f.name}:${f.widget}`)).toEqual([
+      'season:string',
+      'categories:list',
+      'opens:string',
+      'closes:string',
+      'remindDaysBefore:number',
+    ]);
+    expect(files(false).some((f) => f.name === 'ordering-windows')).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ export const SERVER_WINDOWS_FILE = 'ordering-windows.json';
 const monthDay = z
   .string()
   .trim()
+  .max(5) // a one-line field in the CMS
   .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a month and day as MM-DD, e.g. 10-15')
   .refine((md) => {
     const [m, d] = md.split('-').map(Number) as [number, number];
@@ -26,6 +27,7 @@ export const orderingWindowsSchema = z.strictObject({
         season: z
           .string()
           .trim()
+          .max(40)
           .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, e.g. fall-bulbs')
           .describe('A short id for the season, e.g. fall-bulbs (never change it once reminders were sent)'),
         categories: z.array(z.string().trim().min(1).max(80)).min(1).describe('The product categories ordered in this window, as on the product pages'),
