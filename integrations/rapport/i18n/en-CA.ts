@@ -1148,6 +1148,7 @@ const messages = {
     'We send you one e-mail on the date, every year until you remove it. The dates are for {region}; choose your province or state and we move the date to suit your first frost.',
   'care.form.date': 'What to be reminded of',
   'care.form.region': 'Your province or state',
+  'care.ask.description': 'Ask for a reminder by e-mail of a care date for your bulbs, on the day it falls in your province or state.',
   'care.form.submit': 'Remind me',
   'care.form.consent': 'I agree to receive this reminder by e-mail from {site} every year on this date, until I remove it.',
   'care.privacy.region': 'Your province or state (it moves the date)',

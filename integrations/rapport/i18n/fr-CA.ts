@@ -1215,6 +1215,7 @@ const messages = {
     'Nous vous envoyons un courriel à la date voulue, chaque année, jusqu’à ce que vous le retiriez. Les dates valent pour {region}; choisissez votre province ou votre État et nous décalons la date selon vos premiers gels.',
   'care.form.date': 'De quoi vous le rappeler',
   'care.form.region': 'Votre province ou votre État',
+  'care.ask.description': 'Demandez un rappel par courriel d’une date d’entretien de vos bulbes, le jour où elle tombe dans votre province ou votre État.',
   'care.form.submit': 'Me le rappeler',
   'care.form.consent': 'J’accepte de recevoir ce rappel par courriel de {site} chaque année à cette date, jusqu’à ce que je le retire.',
   'care.privacy.region': 'Votre province ou votre État (il décale la date)',

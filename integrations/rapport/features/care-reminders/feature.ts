@@ -19,7 +19,8 @@ export const careRemindersFeature: RapportFeature = {
   id: 'care-reminders',
   enabled: ({ config }) => careRemindersOn(config),
   routes: ({ server }) => [
-    // In each locale: the pages a confirmation or removal link opens.
+    // In each locale: the form again when a post needs a word, and the pages a confirmation or removal link opens.
+    { pattern: '/care-reminders', entrypoint: route('ask.astro'), private: true, localized: true },
     { pattern: '/care-reminders/confirm', entrypoint: route('confirm.astro'), private: true, localized: true },
     { pattern: '/care-reminders/remove', entrypoint: route('remove.astro'), private: true, localized: true },
     // The care dates for the server: written by the build, then moved out of the public folder.

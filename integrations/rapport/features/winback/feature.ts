@@ -5,10 +5,11 @@ import { winbackPrivacy } from './privacy.ts';
 
 /**
  * Whether the site has personal notes (the console's lapsed list and contact pages link them when
- * it has): they need the console (accounts), orders, and the newsletter's one-click unsubscribe page.
+ * it has): they need the console (accounts), orders, and the newsletter's one-click unsubscribe page;
+ * and the after-sale mail, whose purpose (and its place in the privacy statement) they share.
  */
 export const winbackOn = (config: RapportConfig): boolean =>
-  config.crm.accounts && config.crm.orders.enabled && (config.features.newsletter || config.crm.subscribe);
+  config.crm.accounts && config.crm.orders.enabled && config.crm.orders.followUp.enabled && (config.features.newsletter || config.crm.subscribe);
 
 const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 

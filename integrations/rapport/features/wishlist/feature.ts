@@ -24,7 +24,7 @@ export const wishlistFeature: RapportFeature = {
   ],
   forms: ({ config }) => [notifyEndpoint, notifyConfirmEndpoint, ...(config.crm.accounts ? [wishListEndpoint] : [])],
   resultPages: ({ config }, say) => wishlistResultPages(config, say),
-  accountSections: () => [{ id: 'wish-list', entrypoint: file('account/WishListSection.astro'), order: 25 }],
+  accountSections: ({ config }) => (config.crm.accounts ? [{ id: 'wish-list', entrypoint: file('account/WishListSection.astro'), order: 25 }] : []),
   privacy: ({ config }) => [wishlistPrivacy(config)],
   runtime: async () => ({
     // A publish that put a product in stock: the waiting are mailed now rather than at the next round.
