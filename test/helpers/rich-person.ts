@@ -16,6 +16,7 @@ import { confirmEndpoint, subscribeEndpoint } from '../../integrations/rapport/f
 import { catalogOf } from '../../integrations/rapport/features/orders/catalog.ts';
 import { shipOrder } from '../../integrations/rapport/features/orders/fulfil.ts';
 import { orderEndpoint } from '../../integrations/rapport/features/orders/place-order.ts';
+import { personalDeclarations } from '../../integrations/rapport/features/privacy/personal-declarations.ts';
 import { createServices } from '../../integrations/rapport/server/services.ts';
 
 export const SECRET = 's'.repeat(40);
@@ -192,6 +193,67 @@ export async function richPerson(store: Store, s: Services, p: PersonDetails, st
       note: null,
     })
     .execute();
+
+  // What the loyalty features keep about a customer (issue 23), where the site's options turn them on.
+  const declared = new Set(personalDeclarations(s.config).flatMap((d) => d.tables));
+  const at = now().toISOString();
+  if (declared.has('wish_list_items')) await db.insertInto('wish_list_items').values({ contact_id: contact.id, sku: 'TUL-QON-10', created_at: at }).execute();
+  if (declared.has('stock_requests'))
+    await db
+      .insertInto('stock_requests')
+      .values({
+        id: randomUUID(),
+        contact_id: contact.id,
+        sku: 'LIL-MAR-3',
+        status: 'confirmed',
+        language: 'en-CA',
+        created_at: at,
+        expires_at: null,
+        confirmed_at: at,
+        notified_at: null,
+      })
+      .execute();
+  if (declared.has('reorder_reminders'))
+    await db
+      .insertInto('reorder_reminders')
+      .values({ contact_id: contact.id, season: 'fall-bulbs:2026', status: 'sent', skus: '["TUL-QON-10"]', created_at: at })
+      .execute();
+  if (declared.has('care_reminders'))
+    await db
+      .insertInto('care_reminders')
+      .values({
+        id: randomUUID(),
+        contact_id: contact.id,
+        subject: 'product:DAH-CAL-1',
+        what: 'Lift before hard frost',
+        care_month: 9,
+        care_day: 25,
+        country: 'CA',
+        region: 'AB',
+        status: 'active',
+        language: 'en-CA',
+        created_at: at,
+        expires_at: null,
+        confirmed_at: at,
+        due_at: at,
+        due_day: at.slice(0, 10),
+        last_sent_at: null,
+        ended_at: null,
+      })
+      .execute();
+  if (declared.has('winback_notes'))
+    await db
+      .insertInto('winback_notes')
+      .values({
+        id: randomUUID(),
+        contact_id: contact.id,
+        sent_by: staff.accountId,
+        language: 'en-CA',
+        subject: 'We miss you at the farm',
+        outbox_id: null,
+        created_at: at,
+      })
+      .execute();
 
   // Last: a suppressed address gets no more of the mail above.
   const sent = await db.selectFrom('mail_outbox').select('id').where('to_address', '=', p.email.toLowerCase()).executeTakeFirstOrThrow();

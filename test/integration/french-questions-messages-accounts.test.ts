@@ -417,7 +417,16 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
       $('.prose h2')
         .map((_, h) => $(h).text())
         .get(),
-    ).toEqual(['Vos courriels', 'Vos commandes', 'Vos questions', 'Vos renseignements', 'Historique de vos consentements']);
+    ).toEqual([
+      'Vos courriels',
+      'Vos commandes',
+      'Commander de nouveau',
+      'Votre liste de souhaits',
+      'Vos questions',
+      'Vos rappels',
+      'Vos renseignements',
+      'Historique de vos consentements',
+    ]);
     // Every form posts to its French address, so what it answers stays French.
     expect(
       $('.prose form[method=post]')

@@ -38,6 +38,10 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         '0007-campaigns',
         '0008-privacy-rights',
         '0009-languages',
+        '0010-wishlist',
+        '0011-reorder',
+        '0012-care-reminders',
+        '0013-winback',
       ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
@@ -55,6 +59,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'campaign_reader_events',
       'campaign_recipients',
       'campaigns',
+      'care_reminders',
       'consent_ledger',
       'contact_tags',
       'contacts',
@@ -72,9 +77,14 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'orders',
       'privacy_requests',
       'rate_limits',
+      'reorder_reminders',
       'sessions',
       'shipments',
+      'stock_requests',
       'tokens',
+      'winback_notes',
+      'winback_templates',
+      'wish_list_items',
     ]);
   });
 
