@@ -10,7 +10,7 @@ import { migrateToLatest } from '../integrations/rapport/core/store/migrate.ts';
 import { openStore } from '../integrations/rapport/core/store/open-store.ts';
 import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
 
-const { mode, distDir, store: storeOptions, secret } = JSON.parse(process.env.BENCH_SERVER);
+const { mode, distDir, store: storeOptions, secret, withoutFeatures } = JSON.parse(process.env.BENCH_SERVER);
 
 // BENCH_TRACE=1: request, event-loop and SQLite-connection timings on stderr at the end (see server-trace.mjs).
 const trace = process.env.BENCH_TRACE ? await import('./server-trace.mjs') : undefined;
@@ -29,6 +29,7 @@ if (mode === 'rapport') {
     store: storeOptions,
     secret,
     secretFile: '/dev/null',
+    withoutFeatures,
     rateLimits: { perIp: { points: 1e9, duration: 60 }, mailPerAddress: { points: 1e9, duration: 60 } },
   });
   trace?.traceServer(running.server);

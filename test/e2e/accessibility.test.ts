@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { launchBrowser, referenceServer, screenshotOnFailure } from '../helpers/browser.ts';
 
 const distDir = inject('referenceBuild');
@@ -124,9 +124,11 @@ describe('accessibility (axe-core in Chromium): no serious or critical violation
     await server?.close();
   });
 
-  it.each(TEMPLATES)('%s', async (path) => {
+  // Several pages at once: each is analysed in its own renderer process, so the two cores share the
+  // work instead of one waiting on the other (about half the time of one page after another).
+  it.concurrent.for(TEMPLATES)('%s', async (path, { expect, onTestFailed }) => {
     const page = await (await browser.newContext()).newPage();
-    screenshotOnFailure(page, `axe-${path}`);
+    screenshotOnFailure(page, `axe-${path}`, onTestFailed);
     const response = await page.goto(`${server.base}${path}`);
     expect(response?.status(), path).toBeLessThan(
       path.endsWith('/no-such-page') || /^(\/fr)?\/(unsubscribe|account\/sign-in\/confirm)/.test(path) || /^(\/fr)?\/orders\//.test(path) ? 500 : 400,
@@ -135,9 +137,9 @@ describe('accessibility (axe-core in Chromium): no serious or critical violation
     await page.context().close();
   });
 
-  it.each(ERROR_STATES)('$path with mistakes: messages tied to their fields', async ({ path, first, fill }) => {
+  it.concurrent.for(ERROR_STATES)('$path with mistakes: messages tied to their fields', async ({ path, first, fill }, { expect, onTestFailed }) => {
     const page = await (await browser.newContext()).newPage();
-    screenshotOnFailure(page, `axe-errors-${path}`);
+    screenshotOnFailure(page, `axe-errors-${path}`, onTestFailed);
     if (first) await page.goto(`${server.base}${first}`);
     await page.goto(`${server.base}${path}`);
     for (const [name, value] of Object.entries(fill)) await page.fill(`[name="${name}"]`, value);

@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { onTestFailed } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, onTestFailed } from 'vitest';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { smtpSink, waitFor } from './smtp-sink.ts';
 import { findChromium } from '../../scripts/chromium-path.mjs';
@@ -20,9 +20,12 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath() });
 }
 
-/** Keeps a screenshot of the page when the current test fails (test-results/<name>.png). */
-export function screenshotOnFailure(page: Page, name: string): void {
-  onTestFailed(async () => {
+/**
+ * Keeps a screenshot of the page when the current test fails (test-results/<name>.png). A
+ * concurrent test passes its own context's `onTestFailed` (the global one is for one test at a time).
+ */
+export function screenshotOnFailure(page: Page, name: string, onFailed: typeof onTestFailed = onTestFailed): void {
+  onFailed(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, '-')}.png`), fullPage: true }).catch(() => undefined);
   });
@@ -70,4 +73,30 @@ export async function referenceServer(distDir: string) {
       await rm(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A browser suite's frame: one reference server and one Chromium for the whole suite, and a fresh
+ * context (no cookies) and page for each test, kept as a screenshot when the test fails. Read
+ * `suite.page` and `suite.server` inside tests.
+ */
+export function browserSuite(distDir: string, options: { tag: string; javaScriptEnabled?: boolean }) {
+  const suite = {} as { server: Awaited<ReturnType<typeof referenceServer>>; browser: Browser; context: BrowserContext; page: Page };
+  beforeAll(async () => {
+    suite.server = await referenceServer(distDir);
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  beforeEach(async (test) => {
+    suite.context = await suite.browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+    suite.page = await suite.context.newPage();
+    screenshotOnFailure(suite.page, `${options.tag}-${test.task.name}`);
+  });
+  afterEach(async () => {
+    await suite.context?.close();
+  });
+  return suite;
 }

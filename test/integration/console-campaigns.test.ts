@@ -11,6 +11,7 @@ import { composePreview } from '../../integrations/rapport/features/newsletter/c
 import { readIssues } from '../../integrations/rapport/features/newsletter/issue-file.ts';
 import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { raw, tokenOf, type Answer } from '../helpers/form-client.ts';
+import { insertOrderWithLine } from '../helpers/orders.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 
@@ -57,6 +58,24 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
     await subscribe('gone@example.com', 'news', 'unsubscribed');
     await subscribe('reader1@example.com', 'reminders', 'confirmed');
     await subscribe('waiting@example.com', 'reminders', 'pending');
+    // Before any page reads the orders: the console works segments out from a read it keeps for a minute.
+    const idOf = async (email: string) => (await db().selectFrom('contacts').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    // For the segment campaign (last test): reader2 stopped buying (one order, in January 2024: a whole season skipped); reader3 ordered last month.
+    await insertOrderWithLine(db(), {
+      contactId: await idOf('reader2@example.com'),
+      number: '240115-LAPSED',
+      status: 'delivered',
+      at: '2024-01-15T18:00:00Z',
+      subtotalCents: 5000,
+    });
+    const lastMonth = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await insertOrderWithLine(db(), {
+      contactId: await idOf('reader3@example.com'),
+      number: '261020-RECENT',
+      status: 'delivered',
+      at: lastMonth,
+      subtotalCents: 5000,
+    });
   });
   afterAll(async () => {
     await running?.close();
@@ -420,5 +439,43 @@ describe.each(drivers)('the Campaigns section of the staff console on $name', (d
       expect((await post(progress, editor, { action: 'cancel' })).status).toBe(403);
       expect((await campaigns())[0]!.status).toBe('sent');
     });
+  });
+
+  it('sends an issue to one segment’s subscribers only: from the segment’s page, with its reach, to whoever is in it when it starts', async () => {
+    const issue = issues.find((i) => i.slug !== newest.slug)!;
+    const segment = load((await get('/admin/crm/segments/lapsed', service)).text);
+    expect(segment('a[href="/admin/crm/campaigns?segment=lapsed"]').text()).toBe('Send a newsletter issue to the subscribers in this segment');
+    const choose = load((await get('/admin/crm/campaigns?segment=lapsed', service)).text);
+    expect(choose('[role=status]').text()).toContain('Choose the issue to send to the subscribers in “Good customers who stopped buying”');
+    const href = `/admin/crm/campaigns/${issue.slug}?segment=lapsed`;
+    expect(choose(`a[href="${href}"]`).length).toBe(1);
+    const form = await get(href, service);
+    await valid(form, 'campaign-segment.html');
+    const $ = load(form.text);
+    expect($('#send-segment option[selected]').attr('value')).toBe('lapsed');
+    expect($('input[name="lists"][value="news"]').parent().text()).toContain('(1 who have not had this issue)');
+
+    const fields = { action: 'send', key: 'segment-form-key-0001', lists: 'news', when: 'now', confirm: 'yes', segment: 'lapsed' };
+    const unknown = await post(`/admin/crm/campaigns/${issue.slug}`, service, { ...fields, segment: 'nobody-at-all' });
+    expect(unknown.status).toBe(422);
+    expect(load(unknown.text)('.error').text()).toContain('Choose one of the segments shown');
+    const sent = await post(`/admin/crm/campaigns/${issue.slug}`, service, fields);
+    expect(sent.status, sent.text.slice(0, 400)).toBe(303);
+    const campaign = () => db().selectFrom('campaigns').selectAll().where('issue_slug', '=', issue.slug).executeTakeFirstOrThrow();
+    const end = Date.now() + 15_000;
+    while ((await campaign()).status !== 'sent' && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    const c = await campaign();
+    expect(c).toMatchObject({ segment: 'lapsed', status: 'sent', recipients: 1 });
+    const to = await db().selectFrom('campaign_recipients').select('email').where('campaign_id', '=', c.id).execute();
+    expect(to.map((r) => r.email)).toEqual(['reader2@example.com']);
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select('summary')
+      .where('action', '=', 'campaign.schedule')
+      .where('subject_id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect(audit.summary).toContain('to news, only “Good customers who stopped buying” (about 1 recipient)');
+    const progress = load((await get(String(sent.headers.location), service)).text);
+    expect(progress('dl.facts').text()).toContain('news, only “Good customers who stopped buying”');
   });
 });

@@ -432,7 +432,14 @@ describe.each(drivers)('questions, messages and accounts in French on $name', (d
       $('.prose form[method=post]')
         .map((_, f) => $(f).attr('action'))
         .get(),
-    ).toEqual(['/fr/account/subscriptions', '/fr/account/my-data', '/fr/account/details', '/fr/account/delete', '/fr/account/sign-out']);
+    ).toEqual([
+      '/fr/account/subscriptions',
+      '/fr/account/reorder-reminders',
+      '/fr/account/my-data',
+      '/fr/account/details',
+      '/fr/account/delete',
+      '/fr/account/sign-out',
+    ]);
     expect($('form[action="/fr/account/sign-out"] button').text()).toBe('Me déconnecter');
     expect(labelOf($, 'organisation')).toBe('Organisation (facultatif)');
     expect($('form[action="/fr/account/details"] button[type=submit]').text()).toBe('Enregistrer mes renseignements');

@@ -161,6 +161,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/wishlist',
       '/fr/care-reminders',
       '/fr/care-reminders/confirm',
+      '/fr/account/reorder-reminders',
     ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
       expectClearAnswer(crossSite, `cross-site ${path}`);
@@ -377,6 +378,12 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/care-reminders',
       '/fr/care-reminders/remove',
       '/fr/care-reminders/check-your-inbox',
+      '/account/reorder-reminders',
+      '/fr/account/reorder-reminders',
+      '/account/sign-in?next=%2F%2Fevil.example%2F',
+      '/account/sign-in?next=%2Fproducts%2F',
+      '/admin/crm/visits',
+      '/admin/crm/visits?period=%ff%00',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(

@@ -325,4 +325,53 @@ describe.each(drivers)('reorder reminders on $name', (driver) => {
     expect(fr('main').text()).toContain('Consentement retiré\u00a0: les rappels pour commander de nouveau');
     expect(fr('section[aria-labelledby="account-reorder"] .reorder-orders a').attr('href')).toMatch(/^\/fr\/reorder\?items=/);
   });
+  it('takes the express consent, and the refusal, a customer gives on the account page, and reminds only while it holds', async () => {
+    const email = `asks.${driver.name}@example.org`;
+    // Three years ago: implied consent has run out, so only the box can bring reminders back.
+    const contactId = await bought(email, '2023-10-05T18:00:00Z', [['DAF-TAT-20', 3]]);
+    const account = randomUUID();
+    await db().insertInto('accounts').values({ id: account, contact_id: contactId, role: 'customer', created_at: new Date().toISOString() }).execute();
+    const cookie = `${SESSION_COOKIE}=${await createSession(db(), account)}`;
+    const ledger = () =>
+      db()
+        .selectFrom('consent_ledger')
+        .select(['action', 'form_id', 'language'])
+        .where('contact_id', '=', contactId)
+        .where('purpose', '=', REORDER_PURPOSE)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    const section = async (path = '/account/') => load((await served.client.get(path, { cookie })).text)('section[aria-labelledby="account-reorder"]');
+    const before = await section();
+    expect(before.text()).toContain('For 24 months after an order we may send you one reminder a season');
+    expect(before.find('input[name="remind"][value="yes"]').is(':checked')).toBe(false);
+
+    const yes = await served.client.post('/fr/account/reorder-reminders', { remind: 'yes' }, { headers: { cookie }, traps: false });
+    expect(yes.status).toBe(303);
+    expect(yes.headers.location).toBe('/fr/account/?saved=reorder#account-reorder');
+    expect(await ledger()).toEqual([{ action: 'granted', form_id: 'reorder-reminders@1', language: 'fr-CA' }]);
+    const after = await section('/fr/account/?saved=reorder');
+    expect(after.text()).toContain('Votre choix est enregistré.');
+    expect(after.find('input[name="remind"][value="yes"]').is(':checked')).toBe(true);
+    // Sent twice (a double click): one record.
+    await served.client.post('/account/reorder-reminders', { remind: 'yes' }, { headers: { cookie }, traps: false });
+    expect((await ledger()).length).toBe(1);
+    await sendDueReorderReminders(at('2026-09-28T19:00:00Z'));
+    await mailTo(email);
+    expect((await reminders(contactId)).map((r) => r.status)).toEqual(['sent']);
+
+    // Unticked: withdrawn, and the next season brings nothing.
+    const no = await served.client.post('/account/reorder-reminders', {}, { headers: { cookie }, traps: false });
+    expect(no.status).toBe(303);
+    expect((await ledger()).map((r) => r.action)).toEqual(['granted', 'withdrawn']);
+    expect((await section()).text()).toContain('You get no reminders to order again.');
+    await sendDueReorderReminders(at('2027-09-28T19:00:00Z'));
+    expect((await reminders(contactId)).map((r) => r.status)).toEqual(['sent', 'skipped']);
+    // Without a session the form changes nothing and leads to the sign-in; a made-up choice is refused.
+    const stranger = await served.client.post('/account/reorder-reminders', { remind: 'yes' }, { traps: false });
+    expect(stranger.headers.location).toBe('/account/sign-in');
+    const odd = await served.client.post('/account/reorder-reminders', { remind: 'always' }, { headers: { cookie }, traps: false });
+    expect(odd.status).toBe(422);
+    expect((await ledger()).length).toBe(2);
+  });
 });

@@ -42,6 +42,8 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         '0011-reorder',
         '0012-care-reminders',
         '0013-winback',
+        '0014-campaign-segments',
+        '0015-visit-counts',
       ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {
@@ -82,6 +84,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'shipments',
       'stock_requests',
       'tokens',
+      'visit_counts',
       'winback_notes',
       'winback_templates',
       'wish_list_items',

@@ -243,6 +243,33 @@ describe.each(drivers)('wish lists and back-in-stock notices on $name', (driver)
     expect(french.headers.location).toBe('/fr/wishlist/sign-in-first');
   });
 
+  it('brings a signed-out wish back to its product page once the customer has signed in by the mailed link', async () => {
+    const email = 'coming-back@example.org';
+    await customer(email);
+    const product = load((await served.client.get('/fr/products/dahlia-cafe-au-lait/')).text);
+    const back = product('form[action="/fr/wishlist"] input[name="back"]').attr('value');
+    expect(back).toBe('/fr/products/dahlia-cafe-au-lait/');
+    const wished = await served.client.post('/fr/wishlist', { add: PRE_ORDER, back: back! }, { traps: false });
+    expect(wished.headers.location).toBe('/fr/account/sign-in?next=%2Ffr%2Fproducts%2Fdahlia-cafe-au-lait%2F');
+    const signIn = load((await served.client.get(wished.headers.location!)).text);
+    expect(signIn('form[action="/fr/account/sign-in"] input[name="next"]').attr('value')).toBe(back);
+    expect(signIn('main').text()).toContain('le lien vous ramène à la page où vous étiez');
+    const asked = await served.client.post('/fr/account/sign-in', { email, next: back! });
+    expect(asked.status).toBe(303);
+    const mail = await waitFor(() => served.sink.received.find((m) => m.to.includes(email)), `sign-in link to ${email}`);
+    const token = tokenOf(mail.parsed.text ?? '', '/fr/account/sign-in/confirm');
+    const signedIn = await served.client.post('/fr/account/sign-in/confirm', { token }, { traps: false });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).toBe(back);
+    // Another site's address is never a way back: the form refuses it, and so does the page.
+    for (const elsewhere of ['//evil.example/', 'https://evil.example/', '/\\evil.example/']) {
+      const refused = await served.client.post('/account/sign-in', { email, next: elsewhere });
+      expect(refused.status, elsewhere).toBe(422);
+      const page = load((await served.client.get(`/account/sign-in?next=${encodeURIComponent(elsewhere)}`)).text);
+      expect(page('input[name="next"]').length, elsewhere).toBe(0);
+    }
+  });
+
   it('answers hostile posts with a 4xx and a message, never a crash', async () => {
     const { cookie } = await customer('hostile@example.org');
     for (const [where, fields, headers] of [

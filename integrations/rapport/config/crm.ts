@@ -86,6 +86,18 @@ export const CrmSchema = z
       .default([{ id: 'news', label: 'Newsletter', description: 'News from us by e-mail, a few times a year.' }]),
     /** Newsletter campaigns: pacing and what is counted. */
     campaigns: CampaignsSchema,
+    /**
+     * Visit counts without cookies or personal data: per-day totals of page views by page,
+     * referring site and kind of device, on the console's Visits page. Needs the server.
+     */
+    visits: z
+      .strictObject({
+        /** @default true */
+        enabled: z.boolean().default(true),
+        /** Views counted from one address in a minute; past it a flood counts for nothing. @default 120 */
+        perAddressPerMinute: z.number().int().min(1).max(100_000).default(120),
+      })
+      .prefault({}),
     /** Where staff notifications go. @default business.email */
     staffEmail: z.email().optional(),
     /** The `From` of every message. @default '<site.name> <business.email>' */

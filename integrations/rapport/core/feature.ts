@@ -167,6 +167,23 @@ export interface RequestHandler {
   handle(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void>;
 }
 
+/**
+ * One answer the server sent to a GET or HEAD, as it finished: what a feature that watches the
+ * traffic (visit counts) may read. The address is for limits in memory; nothing here is stored by core.
+ */
+export interface PageView {
+  method: string;
+  /** The path without the query. */
+  path: string;
+  status: number;
+  contentType: string | undefined;
+  referer: string | undefined;
+  userAgent: string | undefined;
+  /** `Sec-Purpose` / `Purpose`: a page fetched ahead of a click says so. */
+  purpose: string | undefined;
+  ip: string;
+}
+
 /** A feature's server side: imported only by the server, the dev server and the CLI. */
 export interface FeatureRuntime {
   /** Once, when the server starts: what it puts on the services (a backend, where drafts go). Runs in list order. */
@@ -185,6 +202,10 @@ export interface FeatureRuntime {
   devRefresh?(formPath: string, devOrigin: string, s: Services): Promise<void>;
   /** Its `npx rapport <group> …` commands. */
   commands?: CliCommand[];
+  /** Each answer to a GET or HEAD once sent (see PageView). Called on every one: it must not throw or wait. */
+  viewed?(view: PageView, s: Services): void;
+  /** When the server stops, before the store closes: write what is held in memory. */
+  stop?(s: Services): Promise<void>;
 }
 
 /** What a CLI command is given: the store, and what the build and the environment say. */

@@ -311,6 +311,8 @@ const messages = {
   'privacy.form.privacy-request': 'formulaire de demande relative à vos renseignements personnels',
   'privacy.form.privacy-open': 'page qu’ouvre votre lien personnel',
   'privacy.form.privacy-delete': 'formulaire de suppression qu’ouvre votre lien personnel',
+  'wishlist.notify.form': 'formulaire «\u00a0avisez-moi quand il sera disponible\u00a0» des produits',
+  'care.form.title': 'formulaire «\u00a0me le rappeler\u00a0» des produits et des réponses',
   'privacy.form.other': 'formulaire «\u00a0{id}\u00a0»',
   'privacy.field.label': '{field} ({form})',
   'privacy.field.quantities': 'Quantité de chaque produit',
@@ -326,6 +328,9 @@ const messages = {
   'privacy.stored.follow-up-implied':
     'La date de votre dernière commande, qui nous permet de vous envoyer un courriel après la livraison jusqu’à {months} mois plus tard, et si nous l’avons envoyé',
   'privacy.stored.newsletter-sends': 'Les infolettres envoyées à votre adresse et quand, et si votre serveur de courriel les a acceptées',
+  'privacy.stored.newsletter-segments':
+    'Vos commandes, pour savoir à quel groupe de clients vous appartenez (par exemple, ceux qui n’ont pas commandé depuis un moment) quand nous envoyons un numéro à ce seul groupe',
+  'privacy.stored.newsletter-segments.kept': 'non conservé\u00a0: calculé à chaque envoi d’un tel numéro',
   'privacy.stored.newsletter-clicks': 'Les liens de nos infolettres sur lesquels vous avez cliqué, et quand',
   'privacy.stored.newsletter-opens':
     'Le moment où vous avez ouvert une infolettre, déduit d’une petite image qu’elle contient et que votre logiciel de courriel charge (s’il charge les images)',
@@ -359,6 +364,8 @@ const messages = {
   'privacy.not-collected.clicks-counted':
     'Les liens de nos infolettres sur lesquels vous cliquez\u00a0: nous comptons les clics par lien, sans savoir qui a cliqué',
   'privacy.not-collected.clicks-off': 'Les liens de nos infolettres sur lesquels vous cliquez\u00a0: les liens mènent directement à leur page',
+  'privacy.not-collected.visits':
+    'Nous comptons les pages de ce site qui sont lues — par page, par site d’où vient le visiteur (son nom seulement) et par type d’appareil (téléphone, tablette ou ordinateur), par jour — sans témoins (cookies), sans votre adresse IP et sans rien d’autre qui pourrait dire qui vous êtes. Rien n’est conservé d’une visite en particulier, et rien n’est lu ni enregistré sur votre appareil\u00a0: aucun consentement n’est donc demandé.',
   'privacy.not-collected.opens': 'Si vous ouvrez nos infolettres\u00a0: elles ne contiennent aucune image de suivi',
   'privacy.not-collected.trackers':
     'Nous n’utilisons aucun outil de mesure d’audience, de publicité ni de réseau social, et nous ne déposons aucun témoin à moins que vous vous connectiez, remplissiez un panier ou ouvriez un lien vers vos propres renseignements.',
@@ -873,6 +880,7 @@ const messages = {
   'account.sign-in.description': 'Connectez-vous à votre compte grâce à un lien envoyé par courriel.',
   'account.sign-in.lead': 'Entrez l’adresse de votre compte et nous vous enverrons par courriel un lien qui vous connecte.',
   'account.sign-in.none': 'Pas encore de compte?',
+  'account.sign-in.return': 'Une fois connecté, le lien vous ramène à la page où vous étiez.',
   'account.sign-in.create': 'Créez-en un',
   'account.sign-in.submit': 'M’envoyer un lien de connexion',
   'account.confirm.title': 'Connexion',
@@ -1204,6 +1212,19 @@ const messages = {
   'reorder.account.nothing-left': 'aucun de ses produits ne peut être commandé maintenant',
   'reorder.account.gone': 'Plus offert\u00a0: {names}',
   'reorder.account.suggestions': 'Ceci pourrait aussi vous plaire',
+  'reorder.consent.heading': 'Rappels pour commander de nouveau',
+  'reorder.consent.form': 'choix des rappels sur la page du compte',
+  'reorder.consent.label': 'Rappels pour commander de nouveau',
+  'reorder.consent.field': 'votre choix au sujet des rappels pour commander de nouveau',
+  'reorder.consent.choice': 'Écrivez-moi avant la fin de chaque saison de commande, avec ce que j’ai commandé la saison passée',
+  'reorder.consent.submit': 'Enregistrer mon choix',
+  'reorder.consent.wording':
+    'Cochée, cette case est votre consentement à ces rappels. Décochez-la ici, ou utilisez le lien de n’importe quel rappel, pour les arrêter en tout temps.',
+  'reorder.consent.implied':
+    'Vous n’avez encore rien choisi. Pendant {months} mois après une commande, nous pouvons vous envoyer un rappel par saison, comme la loi le permet; enregistrez la case décochée pour n’en recevoir aucun.',
+  'reorder.consent.express': 'Vous ne recevez aucun rappel à moins de cocher la case.',
+  'reorder.consent.refused': 'Vous ne recevez aucun rappel pour commander de nouveau.',
+  'reorder.consent.saved': 'Votre choix est enregistré.',
   'reorder.account.consent': 'les rappels pour commander de nouveau',
   'privacy.purpose.reorder': 'Rappels pour commander de nouveau',
   'privacy.stored.reorder': 'Les saisons pour lesquelles nous vous avons rappelé de commander de nouveau, et les produits suggérés',

@@ -130,7 +130,8 @@ async function formParams(contentType: string | undefined, body: Buffer): Promis
   }
 }
 
-function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
+/** The visitor's address: the socket's, or the one our trusted proxy added to `X-Forwarded-For`. */
+export function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
   const forwarded = req.headers['x-forwarded-for'];
   // The right-most entry is the one our proxy added; anything left of it is what the client claimed.
   if (trustProxy && typeof forwarded === 'string') return forwarded.split(',').at(-1)!.trim();

@@ -1,4 +1,4 @@
-import type { FeatureContext, FeatureRuntime, Job, RequestHandler, RuntimeEnv } from '../core/feature.ts';
+import type { FeatureContext, FeatureRuntime, Job, PageView, RequestHandler, RuntimeEnv } from '../core/feature.ts';
 import type { Services } from '../core/services.ts';
 import { pruneExpired } from '../core/store/prune.ts';
 import { activeFeatures } from '../features/declared.ts';
@@ -19,17 +19,22 @@ export interface Runtimes {
   /** The jobs to run at once after a post to `formPath` was accepted. */
   afterAccepted(formPath: string): string[];
   devRefresh(formPath: string, devOrigin: string): Promise<void>;
+  /** Hands an answer sent to the features that watch the traffic; undefined when none does (nothing to collect). */
+  viewed: ((view: PageView) => void) | undefined;
+  /** Lets each feature write what it holds, before the store closes. */
+  stop(): Promise<void>;
 }
 
-export async function startRuntimes(ctx: FeatureContext, services: Services, env: RuntimeEnv): Promise<Runtimes> {
+export async function startRuntimes(ctx: FeatureContext, services: Services, env: RuntimeEnv, without: readonly string[] = []): Promise<Runtimes> {
   const runtimes: FeatureRuntime[] = [];
-  for (const feature of activeFeatures(ctx)) {
+  for (const feature of activeFeatures(ctx).filter((f) => !without.includes(f.id))) {
     const runtime = await feature.runtime?.();
     if (!runtime) continue;
     await runtime.start?.(services, env);
     runtimes.push(runtime);
   }
   const jobs = [PRUNE, ...runtimes.flatMap((r) => r.jobs ?? [])].filter((j) => !env.dev || j.dev);
+  const watchers = runtimes.filter((r) => r.viewed);
   return {
     jobs,
     handlers: runtimes.flatMap((r) => r.handlers ?? []).filter((h) => env.dev || !h.devOnly),
@@ -43,6 +48,14 @@ export async function startRuntimes(ctx: FeatureContext, services: Services, env
     afterAccepted: (formPath) => runtimes.flatMap((r) => r.afterAccepted?.(formPath) ?? []),
     async devRefresh(formPath, devOrigin) {
       for (const r of runtimes) await r.devRefresh?.(formPath, devOrigin, services);
+    },
+    viewed: watchers.length
+      ? (view) => {
+          for (const r of watchers) r.viewed!(view, services);
+        }
+      : undefined,
+    async stop() {
+      for (const r of runtimes) await r.stop?.(services).catch((error: unknown) => services.log(`A feature could not finish stopping: ${String(error)}`));
     },
   };
 }

@@ -17,7 +17,8 @@ import { migrateToLatest } from '../core/store/migrate.ts';
 import type { Clock } from '../core/store/contacts.ts';
 import { openStore, type Store, type StoreOptions } from '../core/store/open-store.ts';
 import { bodyLimits, featureContext, formEndpoints } from '../features/declared.ts';
-import { isSecure, serveForm, type RapportLocals } from './form-server.ts';
+import { clientIp, isSecure, serveForm, type RapportLocals } from './form-server.ts';
+import type { PageView } from '../core/feature.ts';
 import { requestLocale } from '../config/locales.ts';
 import { HEALTH_PATH, healthCheck } from './health.ts';
 import { notFoundPages, sendNotFound } from './not-found.ts';
@@ -76,6 +77,8 @@ export interface ServeOptions {
    * a new live commit from any server is built and switched to here too (`sharedContentFromEnv`).
    */
   sharedContent?: SharedContentOptions | undefined;
+  /** Features to leave off on this server although the build has them on (a benchmark's baseline: `['visits']`). */
+  withoutFeatures?: string[] | undefined;
 }
 
 export interface RunningServer {
@@ -126,7 +129,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       })
     : undefined;
   const projectRoot = shared?.repo.dir ?? path.resolve(options.projectRoot ?? process.cwd());
-  const runtimes = await startRuntimes(featureContext(built.config, true), services, { projectRoot, site: built.site, dev: false, shared: shared?.repo });
+  const runtimes = await startRuntimes(
+    featureContext(built.config, true),
+    services,
+    { projectRoot, site: built.site, dev: false, shared: shared?.repo },
+    options.withoutFeatures,
+  );
   // The build being served; publishing from the CMS swaps it for a fresh one in one assignment.
   let live = await loadBuild(distDir);
   await runtimes.load(distDir);
@@ -192,6 +200,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const method = req.method ?? 'GET';
     const handler = findHandler(runtimes.handlers, method, pathname);
     if (method === 'GET' || method === 'HEAD') {
+      if (runtimes.viewed) watch(req, res, method, pathname, runtimes.viewed, options.trustProxy ?? false);
       if (pathname === STATUS_PATH && publishing) return serveBuildStatus(req, res, services, publishing.status);
       if (handler) return handler.handle(req, res, handlerContext);
       // sirv answers a file by itself and calls `next` only when it has none.
@@ -260,10 +269,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
       stopLoggingRejections();
       await jobs.stop();
+      await runtimes.stop();
       await mail?.stop();
       await store.close();
     },
   };
+}
+
+/** Tells the features that watch the traffic about an answer once it is sent (visit counts); never fails the request. */
+function watch(req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, viewed: (view: PageView) => void, trustProxy: boolean) {
+  res.once('finish', () => {
+    try {
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const type = res.getHeader('content-type');
+      viewed({
+        method,
+        path,
+        status: res.statusCode,
+        contentType: typeof type === 'string' ? type : undefined,
+        referer: header('referer'),
+        userAgent: header('user-agent'),
+        purpose: header('sec-purpose') ?? header('purpose'),
+        ip: clientIp(req, trustProxy),
+      });
+    } catch {
+      // Counting is never worth an error: the answer has been sent.
+    }
+  });
 }
 
 /** One build, ready to serve: Astro's handler and the static files. */

@@ -36,6 +36,8 @@ export interface FormDefinition<S extends z.ZodObject = z.ZodObject> {
   defaults?: Record<string, string | string[]> | undefined;
   /** Honeypot and time trap (off for buttons behind a session or a token). @default true */
   traps?: boolean | undefined;
+  /** How the privacy statement names the form ("back-in-stock request form"): a catalogue text (`fieldMessage`). */
+  title?: string | undefined;
 }
 
 /** `subscribe@1`: what the ledger records as the form a consent came from. */

@@ -79,3 +79,20 @@ export const tokenField = () =>
     .string()
     .max(100)
     .meta({ widget: 'hidden', ...collects('none') });
+
+/**
+ * A page of this site to come back to after a detour (`/account/sign-in?next=/products/…/`): a
+ * path on this site only, never another site's address (`//elsewhere`, `/\elsewhere`), so a link
+ * cannot use the site to send someone away.
+ */
+export const LOCAL_PATH = /^\/(?![/\\])[^\s\\<>"'`]{0,299}$/;
+
+export const isLocalPath = (value: string | null | undefined): value is string => typeof value === 'string' && LOCAL_PATH.test(value);
+
+/** A hidden field holding such a path. */
+export const localPathField = () =>
+  z
+    .string()
+    .regex(LOCAL_PATH, fieldMessage('link.refused'))
+    .meta({ widget: 'hidden', ...collects('none') })
+    .optional();

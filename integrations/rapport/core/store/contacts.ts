@@ -53,6 +53,19 @@ export async function appendConsent(
     .execute();
 }
 
+/** The latest consent event of a contact for one purpose ('granted', 'withdrawn'…), undefined when none: what decides whether they may be mailed for it. */
+export async function lastConsent(db: Kysely<Database>, contactId: string, purpose: string): Promise<string | undefined> {
+  const last = await db
+    .selectFrom('consent_ledger')
+    .select('action')
+    .where('contact_id', '=', contactId)
+    .where('purpose', '=', purpose)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return last?.action;
+}
+
 /** A contact's consent events, oldest first. */
 export function consentHistory(db: Kysely<Database>, contactId: string) {
   return db.selectFrom('consent_ledger').selectAll().where('contact_id', '=', contactId).orderBy('created_at').orderBy('id').execute();

@@ -7,6 +7,7 @@ import type { Role } from '../security/roles.ts';
  */
 export interface Database {
   contacts: ContactsTable;
+  visit_counts: VisitCountsTable;
   consent_ledger: ConsentLedgerTable;
   list_subscriptions: ListSubscriptionsTable;
   accounts: AccountsTable;
@@ -337,6 +338,14 @@ export const CAMPAIGN_STATUSES = ['scheduled', 'sending', 'paused', 'cancelled',
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** A newsletter issue sent to one or more lists. */
+/** Page views per day by page, referring domain or device (features/visits): totals only, nothing about a visitor. */
+export interface VisitCountsTable {
+  day: string;
+  dimension: 'page' | 'referrer' | 'device';
+  value: string;
+  views: ColumnType<number, number, number>;
+}
+
 export interface CampaignsTable {
   id: string;
   issue_slug: string;
@@ -361,6 +370,8 @@ export interface CampaignsTable {
   per_person: ColumnType<number, number | undefined, number>;
   /** Why it is paused or held back (the issue is gone, the mail server is not answering). */
   note: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Only the subscribers in this customer segment (`lapsed`, `best`…); null for everyone on the lists. */
+  segment: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CampaignRecipientsTable {

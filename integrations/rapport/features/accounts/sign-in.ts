@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint } from '../../core/forms/endpoint.ts';
-import { emailAddress, tokenField } from '../../core/forms/fields.ts';
+import { emailAddress, isLocalPath, localPathField, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
@@ -22,7 +22,8 @@ export const signInForm = () =>
     version: 1,
     action: '/account/sign-in',
     purpose: 'account',
-    schema: z.strictObject({ email: emailAddress() }),
+    // `next`: the page to come back to (a product whose wish-list button sent them here).
+    schema: z.strictObject({ email: emailAddress(), next: localPathField() }),
     submit: fieldMessage('account.sign-in.submit'),
   }) satisfies FormDefinition;
 
@@ -56,7 +57,7 @@ export const signInEndpoint: FormEndpoint<ReturnType<typeof signInForm>['schema'
             subject: say('mail.account.sign-in.subject', { site: s.config.site.name }),
             greeting: greeting(permission, person.name, say),
             paragraphs: [say('mail.account.sign-in.text')],
-            action: { label: say('mail.account.sign-in.action'), url: await signInLink(trx, s, person.id, { services: s, say }) },
+            action: { label: say('mail.account.sign-in.action'), url: await signInLink(trx, s, person.id, { services: s, say }, data.next) },
             after: [say('mail.account.sign-in.after')],
             footer: mailFooter(s.config, say('mail.account.sign-in.why')),
             accent: s.config.site.accentColor,
@@ -98,13 +99,15 @@ export const signInConfirmEndpoint: FormEndpoint<ReturnType<typeof signInConfirm
       const token = await consumeToken(trx, data.token, SIGN_IN, s.clock);
       if (!token?.contactId) return undefined;
       const account = await trx.selectFrom('accounts').select(['id', 'role']).where('contact_id', '=', token.contactId).executeTakeFirstOrThrow();
-      return { value: await createSession(trx, account.id, s.clock), role: account.role };
+      const next = (token.payload as { next?: string } | undefined)?.next;
+      return { value: await createSession(trx, account.id, s.clock), role: account.role, next: isLocalPath(next) ? next : undefined };
     });
     if (!session) return { kind: 'invalid', state: { form: 'sign-in-confirm', values: {}, errors: {}, message: SIGN_IN_REFUSED, status: 400 } };
     // Staff go to where their work is: editors to the content manager when the site has one, the others to the console.
     const cms = s.config.cms.enabled && s.config.cms.backend.name === 'rapport';
     const account = localizedPath(s.config.site, request.locale ?? s.config.site.locale, '/account/');
-    const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : account;
+    // A customer who came to sign in from a page goes back to it (already in its language).
+    const home = can(session.role, 'cms') && cms ? '/admin/' : isStaff(session.role) ? '/admin/crm/' : (session.next ?? account);
     return { kind: 'redirect', location: home, cookies: [sessionCookie(session.value, request.secure)] };
   },
 };

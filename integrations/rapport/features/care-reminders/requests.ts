@@ -4,17 +4,12 @@ import type { Kysely } from 'kysely';
 import { businessTimeZone } from '../../config/time-zone.ts';
 import type { RapportConfig } from '../../config/schema.ts';
 import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
+import { confirmByLink, consentShown, recordConsent, mailConfirmationLink, refusedLink, type ConsentShown } from '../../core/forms/double-opt-in.ts';
 import { endpointForm, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, tokenField } from '../../core/forms/fields.ts';
-import { composeMail } from '../../core/mail/compose.ts';
-import { mailFooter } from '../../core/mail/identity.ts';
-import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
-import { enqueueMail } from '../../core/mail/outbox.ts';
-import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
-import { erasedAddressHash } from '../../core/privacy/core-data.ts';
-import { take } from '../../core/security/rate-limit.ts';
+import { mailLink } from '../../core/mail/mail-language.ts';
 import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
-import { consumeToken, issueToken, LINK_REFUSED } from '../../core/security/tokens.ts';
+import { LINK_REFUSED } from '../../core/security/tokens.ts';
 import type { Services } from '../../core/services.ts';
 import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
@@ -47,6 +42,7 @@ export const careForm = (config: RapportConfig, locale: string = config.site.loc
   return {
     id: 'care-reminder',
     version: 1,
+    title: fieldMessage('care.form.title'),
     action: '/care-reminders',
     purpose: 'newsletter',
     schema: z.strictObject({
@@ -117,12 +113,8 @@ export const removalLink = (s: Pick<Services, 'site' | 'config' | 'secret'>, say
   mailLink(s, say, '/care-reminders/remove', { id, sig: removalSignature(s.secret, id) });
 
 /** What the confirmation token carries: the reminder, and what the ledger records when it is used. */
-interface PendingReminder {
+interface PendingReminder extends ConsentShown {
   reminderId: string;
-  form: string;
-  wording: string;
-  language: string;
-  policy: string;
 }
 
 const refused = (form: string, field: string, message: string, status = 422): FormOutcome => ({
@@ -137,14 +129,7 @@ export function dueFor(s: Pick<Services, 'config' | 'clock'>, care: { month: num
 }
 
 /** Makes a reminder active and records the express consent it is (the ledger is append-only). */
-async function activate(
-  trx: Kysely<Database>,
-  s: Services,
-  reminderId: string,
-  contactId: string,
-  consent: Omit<PendingReminder, 'reminderId'>,
-  source: string,
-) {
+async function activate(trx: Kysely<Database>, s: Services, reminderId: string, contactId: string, consent: ConsentShown, source: string) {
   const now = s.clock().toISOString();
   const row = await trx.selectFrom('care_reminders').selectAll().where('id', '=', reminderId).where('contact_id', '=', contactId).executeTakeFirst();
   if (!row || row.status === 'ended') return false;
@@ -155,20 +140,7 @@ async function activate(
     .set({ status: 'active', confirmed_at: now, expires_at: null, due_at: due.at.toISOString(), due_day: dayKey(due.day) })
     .where('id', '=', reminderId)
     .execute();
-  await appendConsent(
-    trx,
-    {
-      contact_id: contactId,
-      purpose: CARE_PURPOSE,
-      action: 'granted',
-      form_id: consent.form,
-      wording_hash: consent.wording,
-      language: consent.language,
-      policy_version: consent.policy,
-      source,
-    },
-    s.clock,
-  );
+  await recordConsent(trx, s, contactId, CARE_PURPOSE, consent, source);
   await recordActivity(
     trx,
     { contactId, type: 'care-reminder', summary: `Reminder set: ${row.what} (${row.subject}, ${row.region})`, data: { id: reminderId } },
@@ -197,7 +169,7 @@ export const careEndpoint: FormEndpoint<ReturnType<typeof careForm>['schema']> =
     if (!care) return refused('care-reminder', 'date', say('care.date.invalid'));
     const [country, region] = data.region.split('-') as [string, string];
     const form = endpointForm(careEndpoint, s);
-    const consent = { form: formKey(form), wording: wordingHash(form, say), language: wordingLanguage(form, say), policy: s.privacyVersion };
+    const consent = consentShown(form, say, s);
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
     const signedIn = person && person.email === data.email.trim().toLowerCase();
     const now = s.clock();
@@ -245,45 +217,29 @@ export const careEndpoint: FormEndpoint<ReturnType<typeof careForm>['schema']> =
         await activate(trx, s, id, contact.id, consent, 'account:/care-reminders');
         return;
       }
-      if ((await take(s.limits.mailPerAddress, `care:${contact.email}`, trx)) > 0) return;
-      const permission = await mailPermission(trx, s, contact);
-      if (permission === 'none') return;
-      const token = await issueToken(
-        trx,
-        {
-          purpose: CARE_CONFIRM,
-          contactId: contact.id,
-          payload: { reminderId: id, ...consent } satisfies PendingReminder,
-          ttlMs: s.config.crm.signupExpiryHours * 3_600_000,
-        },
-        s.clock,
-      );
-      const mail = mailTranslator(s.config.site, { language: say.locale });
       const fallback = s.config.site.locale;
-      await enqueueMail(
-        trx,
-        composeMail(
-          {
-            to: contact.email,
-            subject: mail('mail.care-confirm.subject', { what: inLocale(care.what, mail.locale, fallback) }),
-            greeting: greeting(permission, contact.name, mail),
-            paragraphs: [
-              mail('mail.care-confirm.text', {
-                what: inLocale(care.what, mail.locale, fallback),
-                page: inLocale(page.title, mail.locale, fallback),
-                region: regionLabel(mail, country, region),
-                site: s.config.site.name,
-              }),
-            ],
-            action: { label: mail('mail.care-confirm.action'), url: mailLink(s, mail, '/care-reminders/confirm', { token }) },
-            after: [mail('mail.care-confirm.ignore', { hours: s.config.crm.signupExpiryHours })],
-            footer: mailFooter(s.config, mail('mail.care-confirm.why')),
-            accent: s.config.site.accentColor,
-          },
-          mail,
-        ),
-        s.clock,
-      );
+      await mailConfirmationLink(trx, s, {
+        contact,
+        language: say.locale,
+        limitKey: 'care',
+        purpose: CARE_CONFIRM,
+        payload: { reminderId: id, ...consent } satisfies PendingReminder,
+        confirmPath: '/care-reminders/confirm',
+        words: (mail) => ({
+          subject: mail('mail.care-confirm.subject', { what: inLocale(care.what, mail.locale, fallback) }),
+          paragraphs: [
+            mail('mail.care-confirm.text', {
+              what: inLocale(care.what, mail.locale, fallback),
+              page: inLocale(page.title, mail.locale, fallback),
+              region: regionLabel(mail, country, region),
+              site: s.config.site.name,
+            }),
+          ],
+          action: mail('mail.care-confirm.action'),
+          after: [mail('mail.care-confirm.ignore', { hours: s.config.crm.signupExpiryHours })],
+          why: mail('mail.care-confirm.why'),
+        }),
+      });
     });
     return { kind: 'redirect', location: signedIn ? '/account/?saved=care-reminder' : '/care-reminders/check-your-inbox' };
   },
@@ -295,22 +251,12 @@ export const careConfirmEndpoint: FormEndpoint<ReturnType<typeof careConfirmForm
   decoy: '/care-reminders/confirmed',
   localized: true,
   form: careConfirmForm,
-  async handle(data, s) {
-    const done = await s.db.transaction().execute(async (trx) => {
-      const token = await consumeToken(trx, data.token, CARE_CONFIRM, s.clock);
-      if (!token?.contactId) return false;
-      const pending = token.payload as PendingReminder;
-      const ok = await activate(trx, s, pending.reminderId, token.contactId, pending, 'web:/care-reminders');
-      // Someone erased who asks again and confirms from their mailbox has given new consent: the mark is lifted.
-      if (ok) {
-        const contact = await trx.selectFrom('contacts').select('email').where('id', '=', token.contactId).executeTakeFirstOrThrow();
-        await trx.deleteFrom('erased_addresses').where('hash', '=', erasedAddressHash(s.secret, contact.email)).execute();
-      }
-      return ok;
-    });
-    if (!done) return { kind: 'invalid', state: { form: 'care-reminder-confirm', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
-    return { kind: 'redirect', location: '/care-reminders/confirmed' };
-  },
+  handle: confirmByLink<PendingReminder>({
+    form: 'care-reminder-confirm',
+    purpose: CARE_CONFIRM,
+    confirmed: '/care-reminders/confirmed',
+    activate: (trx, s, contactId, pending) => activate(trx, s, pending.reminderId, contactId, pending, 'web:/care-reminders'),
+  }),
 };
 
 /** Deletes one reminder and records the withdrawal; false when the link is not one we signed or it is already gone. */
@@ -365,6 +311,6 @@ export const careRemoveEndpoint: FormEndpoint<ReturnType<typeof careRemoveForm>[
   async handle(data, s, request) {
     const shown = translator(s.config.site, request.locale);
     if (await removeReminder(s, data.id, data.sig, 'web:/care-reminders/remove', shown)) return { kind: 'redirect', location: '/care-reminders/removed' };
-    return { kind: 'invalid', state: { form: 'care-reminder-remove', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
+    return refusedLink('care-reminder-remove');
   },
 };

@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import type { ConsoleSection, RapportFeature } from '../../core/feature.ts';
 import { consolePrivacy } from './privacy.ts';
 
+// Its public entry for other features: the customer segments a campaign can be sent to.
+export { SEGMENTS, segmentById, segmentMemberIds } from './segment-lists.ts';
+
 const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 const page = (pattern: string, route: string) => ({ pattern, entrypoint: file(`routes/${route}`) });
 

@@ -215,3 +215,16 @@ export async function segmentAll(db: Kysely<Database>, segment: SegmentInfo, now
       .map(({ created_at, ...contact }) => ({ contact, addedAt: created_at }));
   return named(db, (await buyerMembers(db, segment, now, period)).rows);
 }
+
+/**
+ * Who is in a segment now, by contact id: what a campaign to a segment sends to (with the
+ * consent of its lists). The best customers are those of the last 12 months, as the segment page
+ * shows them first.
+ */
+export async function segmentMemberIds(db: Kysely<Database>, id: string, now: Date): Promise<Set<string> | undefined> {
+  const segment = segmentById(id);
+  if (!segment) return undefined;
+  if (segment.type === 'kind')
+    return new Set((await contactsOfKind(db, KIND_SEGMENTS[segment.id as KindSegment], { offset: 0, size: KIND_EXPORT_CAP })).map((c) => c.id));
+  return new Set((await buyerMembers(db, segment, now, '12')).rows.map((m) => m.id));
+}

@@ -56,6 +56,17 @@ export const newsletterPrivacy = (config: RapportConfig): FeaturePrivacy => ({
       kept: fieldMessage('privacy.stored.unconfirmed.kept', { hours: config.crm.signupExpiryHours }),
     },
     ...campaignRecords(config).stores,
+    // Staff may send an issue to one customer segment's subscribers (the console's segments, from orders).
+    ...(config.crm.orders.enabled && config.crm.accounts
+      ? [
+          {
+            what: fieldMessage('privacy.stored.newsletter-segments'),
+            category: 'orders' as const,
+            purpose: 'newsletter' as const,
+            kept: fieldMessage('privacy.stored.newsletter-segments.kept'),
+          },
+        ]
+      : []),
   ],
   notCollected: campaignRecords(config).notCollected,
   legalBases: { newsletter: ['consent'] },

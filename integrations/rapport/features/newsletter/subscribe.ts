@@ -1,37 +1,30 @@
-import { recordActivity } from '../../core/store/timeline.ts';
-import type { Services } from '../../core/services.ts';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
-import { erasedAddressHash } from '../../core/privacy/core-data.ts';
-import type { RapportConfig } from '../../config/schema.ts';
 import { listIn } from '../../config/crm.ts';
-import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
-import type { FormEndpoint } from '../../core/forms/endpoint.ts';
-import { endpointForm } from '../../core/forms/endpoint.ts';
+import type { RapportConfig } from '../../config/schema.ts';
+import type { FormDefinition } from '../../core/forms/define-form.ts';
+import { confirmByLink, consentShown, recordConsent, mailConfirmationLink, type ConsentShown } from '../../core/forms/double-opt-in.ts';
+import { endpointForm, type FormEndpoint } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, optionalLine, tokenField } from '../../core/forms/fields.ts';
 import { composeMail } from '../../core/mail/compose.ts';
 import { mailFooter } from '../../core/mail/identity.ts';
+import { joined, mailTranslator } from '../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
-import { LINK_REFUSED } from '../../core/security/tokens.ts';
-import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
-import { joined, mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
-import { fieldMessage, translator } from '../../i18n/translate.ts';
-import { take } from '../../core/security/rate-limit.ts';
-import { consumeToken, issueToken } from '../../core/security/tokens.ts';
-import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
+import { greeting } from '../../core/mail/unsolicited.ts';
+import type { Services } from '../../core/services.ts';
+import { upsertContact } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
+import { recordActivity } from '../../core/store/timeline.ts';
+import { fieldMessage, translator } from '../../i18n/translate.ts';
 import { listMailLinks } from './list-links.ts';
 
 export const SUBSCRIBE_CONFIRM = 'subscribe-confirm';
 
 /** What the confirmation token carries: everything the consent ledger must record when it is used. */
-interface PendingConsent {
+interface PendingConsent extends Omit<ConsentShown, 'language'> {
   lists: string[];
-  form: string;
-  wording: string;
   /** The language the wording was shown in (absent in tokens issued before languages were recorded). */
   language?: string;
-  policy: string;
   source: string;
 }
 
@@ -105,42 +98,26 @@ export const subscribeEndpoint: FormEndpoint<ReturnType<typeof subscribeForm>['s
       );
       const wanted = [...new Set(data.lists)].filter((l) => pendingLists.has(l));
       if (wanted.length === 0) return;
-      if ((await take(s.limits.mailPerAddress, `confirm:${contact.email}`, trx)) > 0) return;
-      const permission = await mailPermission(trx, s, contact);
-      if (permission === 'none') return;
-      const pending: PendingConsent = {
-        lists: wanted,
-        form: formKey(form),
-        wording: wordingHash(form, shown),
-        language: wordingLanguage(form, shown),
-        policy: s.privacyVersion,
-        source: 'web:/subscribe',
-      };
-      const token = await issueToken(
-        trx,
-        { purpose: SUBSCRIBE_CONFIRM, contactId: contact.id, payload: pending, ttlMs: s.config.crm.signupExpiryHours * 3_600_000 },
-        s.clock,
-      );
-      const say = mailTranslator(s.config.site, contact);
-      const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => listIn(l, say.locale).label);
+      const pending: PendingConsent = { lists: wanted, ...consentShown(form, shown, s), source: 'web:/subscribe' };
       const site = s.config.site.name;
-      await enqueueMail(
-        trx,
-        composeMail(
-          {
-            to: contact.email,
+      await mailConfirmationLink(trx, s, {
+        contact,
+        language: contact.language,
+        limitKey: 'confirm',
+        purpose: SUBSCRIBE_CONFIRM,
+        payload: pending,
+        confirmPath: '/subscribe/confirm',
+        words: (say) => {
+          const names = s.config.crm.lists.filter((l) => wanted.includes(l.id)).map((l) => listIn(l, say.locale).label);
+          return {
             subject: say('mail.subscribe.subject', { site }),
-            greeting: greeting(permission, contact.name, say),
             paragraphs: [say('mail.subscribe.text', { lists: joined(say, names), site })],
-            action: { label: say('mail.subscribe.action'), url: mailLink(s, say, '/subscribe/confirm', { token }) },
+            action: say('mail.subscribe.action'),
             after: [say('mail.subscribe.ignore', { hours: s.config.crm.signupExpiryHours })],
-            footer: mailFooter(s.config, say('mail.subscribe.why')),
-            accent: s.config.site.accentColor,
-          },
-          say,
-        ),
-        s.clock,
-      );
+            why: say('mail.subscribe.why'),
+          };
+        },
+      });
     });
     return { kind: 'redirect', location: '/subscribe/check-your-inbox' };
   },
@@ -163,44 +140,27 @@ export const confirmEndpoint: FormEndpoint<ReturnType<typeof confirmForm>['schem
   decoy: '/subscribe/confirmed',
   localized: true,
   form: confirmForm,
-  async handle(data, s) {
-    const done = await s.db.transaction().execute(async (trx) => {
-      const token = await consumeToken(trx, data.token, SUBSCRIBE_CONFIRM, s.clock);
-      if (!token?.contactId) return false;
-      await confirmLists(trx, s, token.contactId, token.payload as PendingConsent);
+  handle: confirmByLink<PendingConsent>({
+    form: 'subscribe-confirm',
+    purpose: SUBSCRIBE_CONFIRM,
+    confirmed: '/subscribe/confirmed',
+    activate: async (trx, s, contactId, pending) => {
+      await confirmLists(trx, s, contactId, pending);
       return true;
-    });
-    if (!done) return { kind: 'invalid', state: { form: 'subscribe-confirm', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
-    return { kind: 'redirect', location: '/subscribe/confirmed' };
-  },
+    },
+  }),
 };
 
 async function confirmLists(trx: Kysely<Database>, s: Services, contactId: string, pending: PendingConsent) {
   const now = s.clock().toISOString();
   const contact = await trx.selectFrom('contacts').select(['email', 'name', 'language']).where('id', '=', contactId).executeTakeFirstOrThrow();
-  // Someone who had their information erased and now signs up again, and confirms it from their
-  // mailbox, has given new consent: the mark that kept lists and imports away from them is lifted.
-  await trx.deleteFrom('erased_addresses').where('hash', '=', erasedAddressHash(s.secret, contact.email)).execute();
   for (const list of pending.lists) {
     await trx
       .insertInto('list_subscriptions')
       .values({ contact_id: contactId, list, status: 'confirmed', created_at: now, confirmed_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['contact_id', 'list']).doUpdateSet({ status: 'confirmed', confirmed_at: now, updated_at: now }))
       .execute();
-    await appendConsent(
-      trx,
-      {
-        contact_id: contactId,
-        purpose: `newsletter:${list}`,
-        action: 'granted',
-        form_id: pending.form,
-        wording_hash: pending.wording,
-        language: pending.language ?? s.config.site.locale,
-        policy_version: pending.policy,
-        source: pending.source,
-      },
-      s.clock,
-    );
+    await recordConsent(trx, s, contactId, `newsletter:${list}`, { ...pending, language: pending.language ?? s.config.site.locale }, pending.source);
   }
   const chosen = s.config.crm.lists.filter((l) => pending.lists.includes(l.id));
   await recordActivity(

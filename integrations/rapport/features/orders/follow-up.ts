@@ -6,6 +6,7 @@ import { composeMail } from '../../core/mail/compose.ts';
 import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
+import { lastConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
 import { lineIn, orderable, productIn, type Catalog } from './catalog.ts';
@@ -89,21 +90,14 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
         .where('followed_up_at', 'is', null)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return 'taken';
-      const last = await trx
-        .selectFrom('consent_ledger')
-        .select('action')
-        .where('contact_id', '=', order.contact_id)
-        .where('purpose', '=', FOLLOW_UP_PURPOSE)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
+      const last = await lastConsent(trx, order.contact_id, FOLLOW_UP_PURPOSE);
       const windowEnds = new Date(order.created_at);
       windowEnds.setUTCMonth(windowEnds.getUTCMonth() + options.impliedConsentMonths);
       const consent =
-        last?.action === 'withdrawn'
+        last === 'withdrawn'
           ? 'opted out'
           : options.consent === 'express'
-            ? order.follow_up_consent === 1 || last?.action === 'granted'
+            ? order.follow_up_consent === 1 || last === 'granted'
               ? 'ok'
               : 'no consent'
             : now < windowEnds

@@ -111,9 +111,9 @@ const FORM_TITLED = new Set([
   'privacy-open',
   'privacy-delete',
 ]);
-/** How messages and the statement name a form (`privacy.form.<id>`). */
-export const formTitle = (form: Pick<FormDefinition, 'id'>, say: Translator = DEFAULT_TRANSLATOR) =>
-  FORM_TITLED.has(form.id) ? say(`privacy.form.${form.id}` as MessageKey) : say('privacy.form.other', { id: form.id });
+/** How messages and the statement name a form: its own `title`, else `privacy.form.<id>`. */
+export const formTitle = (form: Pick<FormDefinition, 'id' | 'title'>, say: Translator = DEFAULT_TRANSLATOR) =>
+  form.title ? say.text(form.title) : FORM_TITLED.has(form.id) ? say(`privacy.form.${form.id}` as MessageKey) : say('privacy.form.other', { id: form.id });
 
 /** How the statement lists a field: its declared family name, else its label without "(optional…)". */
 export const statementLabel = (field: FieldView) => field.privacy?.as ?? field.label.replace(/\s*\(optional[^)]*\)/i, '').trim();

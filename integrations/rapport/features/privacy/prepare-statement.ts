@@ -33,9 +33,11 @@ export function prepareStatement(config: RapportConfig, server: boolean, root: U
   const features = enabledDeclarations(config, server);
   const loaded = loadPrivacySettings(settingsFile);
   if (!loaded) {
-    if (features.length === 0) return undefined;
+    // A feature that only says what it does not keep (visit counts) collects nothing.
+    const collecting = features.filter((f) => f.forms.length + f.stores.length + f.cookies.length + f.processors.length > 0 || f.personal);
+    if (collecting.length === 0) return undefined;
     throw new AstroError(
-      `This site collects personal information (${features.map((f) => f.name).join(', ')}) but has no privacy statement settings (${settingsFile}).`,
+      `This site collects personal information (${collecting.map((f) => f.name).join(', ')}) but has no privacy statement settings (${settingsFile}).`,
       'Fill in Settings → Privacy statement in the CMS, or create the file: the README’s “Privacy statement” section shows one to start from.',
     );
   }

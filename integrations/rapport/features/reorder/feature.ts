@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RapportFeature } from '../../core/feature.ts';
+import { reorderConsentEndpoint } from './consent.ts';
 import { reorderPrivacy } from './privacy.ts';
 import type { OrderingWindow } from './seasons.ts';
 import { loadOrderingWindows, ORDERING_WINDOWS_FILE, SERVER_WINDOWS_FILE } from './settings.ts';
@@ -22,6 +23,8 @@ export const reorderFeature: RapportFeature = {
     // The page a reminder's link or an "order again" button opens: `/reorder?items=…`, `/fr/reorder?items=…`.
     { pattern: '/reorder', entrypoint: fileURLToPath(new URL('./routes/reorder.astro', import.meta.url)), private: true, localized: true },
   ],
+  // The account page's reminder choice (express consent, or a refusal): accounts only.
+  forms: ({ config }) => (config.crm.accounts ? [reorderConsentEndpoint] : []),
   accountSections: () => [{ id: 'reorder', entrypoint: fileURLToPath(new URL('./account/OrderAgainSection.astro', import.meta.url)), order: 25 }],
   privacy: ({ config }) => [reorderPrivacy(config)],
   // The editor's windows, checked once at build time and handed to the server with the build.

@@ -2,6 +2,7 @@ import type { RapportConfig } from '../../config/schema.ts';
 import type { FeaturePrivacy } from '../../core/privacy/declaration.ts';
 import type { PersonalData } from '../../core/privacy/personal-data.ts';
 import { fieldMessage } from '../../i18n/translate.ts';
+import { reorderConsentForm } from './consent.ts';
 
 /** How long the record of a reminder is kept: long enough that a season is never reminded twice (a season lasts a year). */
 export const REMINDER_KEPT_YEARS = 2;
@@ -27,7 +28,7 @@ const reminderData = (): PersonalData => ({
 export const reorderPrivacy = (config: RapportConfig): FeaturePrivacy => ({
   id: 'reorder',
   name: 'reorder reminders',
-  forms: [],
+  forms: config.crm.accounts ? [reorderConsentForm(config)] : [],
   stores: [
     {
       what: fieldMessage('privacy.stored.reorder'),

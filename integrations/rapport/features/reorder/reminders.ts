@@ -6,6 +6,7 @@ import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { erasedPlaceholder, wasErased } from '../../core/privacy/core-data.ts';
 import type { Services } from '../../core/services.ts';
+import { lastConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
@@ -212,16 +213,9 @@ async function withoutConsent(
   mode: 'implied' | 'express',
 ): Promise<string | undefined> {
   if (!email || email === erasedPlaceholder(contactId) || (await wasErased(trx, s.secret, email))) return 'erased';
-  const last = await trx
-    .selectFrom('consent_ledger')
-    .select('action')
-    .where('contact_id', '=', contactId)
-    .where('purpose', '=', REORDER_PURPOSE)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if (last?.action === 'withdrawn') return 'opted out';
-  if (last?.action === 'granted') return undefined;
+  const last = await lastConsent(trx, contactId, REORDER_PURPOSE);
+  if (last === 'withdrawn') return 'opted out';
+  if (last === 'granted') return undefined;
   if (mode === 'express') return 'no express consent';
   const ends = new Date(lastPurchase);
   ends.setUTCMonth(ends.getUTCMonth() + months);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { wasErased } from '../../core/privacy/core-data.ts';
+import { lastConsent } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 
 /** The mailing-list id of win-back notes: their one-click unsubscribe withdraws `newsletter:win-back`. */
@@ -72,14 +73,7 @@ export async function consentFacts(
   contact: { id: string; email: string; erased_at?: string | null | undefined },
 ): Promise<ConsentFacts> {
   const [ledger, subscription, purchase] = await Promise.all([
-    db
-      .selectFrom('consent_ledger')
-      .select('action')
-      .where('contact_id', '=', contact.id)
-      .where('purpose', '=', WINBACK_PURPOSE)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst(),
+    lastConsent(db, contact.id, WINBACK_PURPOSE),
     db.selectFrom('list_subscriptions').select('list').where('contact_id', '=', contact.id).where('status', '=', 'confirmed').executeTakeFirst(),
     db
       .selectFrom('orders')
@@ -92,7 +86,7 @@ export async function consentFacts(
   const erased = Boolean(contact.erased_at) || (await wasErased(db, secret, contact.email));
   return {
     erased,
-    lastWinback: ledger?.action === 'granted' || ledger?.action === 'withdrawn' ? ledger.action : undefined,
+    lastWinback: ledger === 'granted' || ledger === 'withdrawn' ? ledger : undefined,
     subscribed: subscription !== undefined,
     lastPurchase: purchase?.created_at,
   };

@@ -5,6 +5,7 @@ import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { mailTranslator } from '../../core/mail/mail-language.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { wasErased } from '../../core/privacy/core-data.ts';
+import { lastConsent } from '../../core/store/contacts.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
 import { availableNow, BACK_IN_STOCK_LIST, BACK_IN_STOCK_PURPOSE, productIn } from './availability.ts';
@@ -54,16 +55,8 @@ export async function sendBackInStockNotices(s: NoticeServices): Promise<number>
         .where('notified_at', 'is', null)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return 'taken';
-      const last = await trx
-        .selectFrom('consent_ledger')
-        .select('action')
-        .where('contact_id', '=', request.contact_id)
-        .where('purpose', '=', BACK_IN_STOCK_PURPOSE)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
-      const refusal =
-        request.erased_at || (await wasErased(trx, s.secret, request.email)) ? 'erased' : last?.action !== 'granted' ? 'consent withdrawn' : undefined;
+      const last = await lastConsent(trx, request.contact_id, BACK_IN_STOCK_PURPOSE);
+      const refusal = request.erased_at || (await wasErased(trx, s.secret, request.email)) ? 'erased' : last !== 'granted' ? 'consent withdrawn' : undefined;
       if (refusal) {
         await recordActivity(
           trx,

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'astro/zod';
 import type { Kysely } from 'kysely';
-import { formKey, wordingHash, wordingLanguage, type FormDefinition } from '../../core/forms/define-form.ts';
+import type { FormDefinition } from '../../core/forms/define-form.ts';
+import { confirmByLink, consentShown, recordConsent, mailConfirmationLink, type ConsentShown } from '../../core/forms/double-opt-in.ts';
 import { endpointForm, type FormEndpoint, type FormOutcome } from '../../core/forms/endpoint.ts';
 import { collects, emailAddress, tokenField } from '../../core/forms/fields.ts';
-import { composeMail } from '../../core/mail/compose.ts';
-import { mailFooter } from '../../core/mail/identity.ts';
-import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
-import { enqueueMail } from '../../core/mail/outbox.ts';
-import { greeting, mailPermission } from '../../core/mail/unsolicited.ts';
-import { erasedAddressHash } from '../../core/privacy/core-data.ts';
-import { take } from '../../core/security/rate-limit.ts';
 import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
-import { consumeToken, issueToken, LINK_REFUSED } from '../../core/security/tokens.ts';
 import type { Services } from '../../core/services.ts';
-import { appendConsent, upsertContact } from '../../core/store/contacts.ts';
+import { upsertContact } from '../../core/store/contacts.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { fieldMessage, translator } from '../../i18n/translate.ts';
@@ -36,6 +29,7 @@ export const notifyForm = (config: { site: { name: string } }) =>
   ({
     id: 'stock-request',
     version: 1,
+    title: fieldMessage('wishlist.notify.form'),
     action: '/products/notify',
     purpose: 'newsletter',
     schema: z.strictObject({ email: emailAddress(), sku: skuField() }),
@@ -55,12 +49,8 @@ export const notifyConfirmForm = () =>
   }) satisfies FormDefinition;
 
 /** What the confirmation token carries: the request, and what the ledger records when it is used. */
-interface PendingRequest {
+interface PendingRequest extends ConsentShown {
   requestId: string;
-  form: string;
-  wording: string;
-  language: string;
-  policy: string;
 }
 
 const refused = (form: string, message: string, field = 'sku', status = 422): FormOutcome => ({
@@ -68,15 +58,8 @@ const refused = (form: string, message: string, field = 'sku', status = 422): Fo
   state: { form, values: {}, errors: { [field]: message }, message, status },
 });
 
-/** Marks a request confirmed and records the express consent it is (the ledger is append-only). */
-async function confirmRequest(
-  trx: Kysely<Database>,
-  s: Services,
-  requestId: string,
-  contactId: string,
-  consent: Omit<PendingRequest, 'requestId'>,
-  source: string,
-) {
+/** Marks a request confirmed and records the express consent it is. */
+async function confirmRequest(trx: Kysely<Database>, s: Services, requestId: string, contactId: string, consent: ConsentShown, source: string) {
   const now = s.clock().toISOString();
   const updated = await trx
     .updateTable('stock_requests')
@@ -86,20 +69,7 @@ async function confirmRequest(
     .returning('sku')
     .executeTakeFirst();
   if (!updated) return false;
-  await appendConsent(
-    trx,
-    {
-      contact_id: contactId,
-      purpose: BACK_IN_STOCK_PURPOSE,
-      action: 'granted',
-      form_id: consent.form,
-      wording_hash: consent.wording,
-      language: consent.language,
-      policy_version: consent.policy,
-      source,
-    },
-    s.clock,
-  );
+  await recordConsent(trx, s, contactId, BACK_IN_STOCK_PURPOSE, consent, source);
   await recordActivity(trx, { contactId, type: 'stock-request', summary: `Waiting for ${updated.sku}`, data: { sku: updated.sku } }, now);
   return true;
 }
@@ -122,7 +92,7 @@ export const notifyEndpoint: FormEndpoint<ReturnType<typeof notifyForm>['schema'
     if (!product) return refused('stock-request', say('wishlist.no-product'));
     if (!waitingFor(product)) return refused('stock-request', say('wishlist.notify.available', { name: productIn(product, say.locale).name }));
     const form = endpointForm(notifyEndpoint, s);
-    const consent = { form: formKey(form), wording: wordingHash(form, say), language: wordingLanguage(form, say), policy: s.privacyVersion };
+    const consent = consentShown(form, say, s);
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
     const signedIn = person && person.email === data.email.trim().toLowerCase();
     const now = s.clock();
@@ -156,38 +126,22 @@ export const notifyEndpoint: FormEndpoint<ReturnType<typeof notifyForm>['schema'
         await confirmRequest(trx, s, id, contact.id, consent, 'account:/products/notify');
         return;
       }
-      if ((await take(s.limits.mailPerAddress, `stock:${contact.email}`, trx)) > 0) return;
-      const permission = await mailPermission(trx, s, contact);
-      if (permission === 'none') return;
-      const token = await issueToken(
-        trx,
-        {
-          purpose: STOCK_CONFIRM,
-          contactId: contact.id,
-          payload: { requestId: id, ...consent } satisfies PendingRequest,
-          ttlMs: s.config.crm.signupExpiryHours * 3_600_000,
-        },
-        s.clock,
-      );
-      const mail = mailTranslator(s.config.site, { language: say.locale });
-      const name = productIn(product, mail.locale).name;
-      await enqueueMail(
-        trx,
-        composeMail(
-          {
-            to: contact.email,
-            subject: mail('wishlist.mail.confirm.subject', { name }),
-            greeting: greeting(permission, contact.name, mail),
-            paragraphs: [mail('wishlist.mail.confirm.text', { name, site: s.config.site.name })],
-            action: { label: mail('wishlist.mail.confirm.action'), url: mailLink(s, mail, '/products/notify/confirm', { token }) },
-            after: [mail('wishlist.mail.confirm.ignore', { hours: s.config.crm.signupExpiryHours })],
-            footer: mailFooter(s.config, mail('wishlist.mail.confirm.why')),
-            accent: s.config.site.accentColor,
-          },
-          mail,
-        ),
-        s.clock,
-      );
+      const name = (locale: string) => productIn(product, locale).name;
+      await mailConfirmationLink(trx, s, {
+        contact,
+        language: say.locale,
+        limitKey: 'stock',
+        purpose: STOCK_CONFIRM,
+        payload: { requestId: id, ...consent } satisfies PendingRequest,
+        confirmPath: '/products/notify/confirm',
+        words: (mail) => ({
+          subject: mail('wishlist.mail.confirm.subject', { name: name(mail.locale) }),
+          paragraphs: [mail('wishlist.mail.confirm.text', { name: name(mail.locale), site: s.config.site.name })],
+          action: mail('wishlist.mail.confirm.action'),
+          after: [mail('wishlist.mail.confirm.ignore', { hours: s.config.crm.signupExpiryHours })],
+          why: mail('wishlist.mail.confirm.why'),
+        }),
+      });
     });
     return { kind: 'redirect', location: signedIn ? '/account/?saved=stock-request' : '/stock-notice/check-your-inbox' };
   },
@@ -199,21 +153,10 @@ export const notifyConfirmEndpoint: FormEndpoint<ReturnType<typeof notifyConfirm
   decoy: '/stock-notice/confirmed',
   localized: true,
   form: notifyConfirmForm,
-  async handle(data, s) {
-    const done = await s.db.transaction().execute(async (trx) => {
-      const token = await consumeToken(trx, data.token, STOCK_CONFIRM, s.clock);
-      if (!token?.contactId) return false;
-      const pending = token.payload as PendingRequest;
-      const ok = await confirmRequest(trx, s, pending.requestId, token.contactId, pending, 'web:/products/notify');
-      // Someone erased who asks again and confirms it from their mailbox has given new consent (as a
-      // newsletter sign-up does): the mark that kept mail away from them is lifted.
-      if (ok) {
-        const contact = await trx.selectFrom('contacts').select('email').where('id', '=', token.contactId).executeTakeFirstOrThrow();
-        await trx.deleteFrom('erased_addresses').where('hash', '=', erasedAddressHash(s.secret, contact.email)).execute();
-      }
-      return ok;
-    });
-    if (!done) return { kind: 'invalid', state: { form: 'stock-request-confirm', values: {}, errors: {}, message: LINK_REFUSED, status: 400 } };
-    return { kind: 'redirect', location: '/stock-notice/confirmed' };
-  },
+  handle: confirmByLink<PendingRequest>({
+    form: 'stock-request-confirm',
+    purpose: STOCK_CONFIRM,
+    confirmed: '/stock-notice/confirmed',
+    activate: (trx, s, contactId, pending) => confirmRequest(trx, s, pending.requestId, contactId, pending, 'web:/products/notify'),
+  }),
 };

@@ -1,7 +1,7 @@
 import { z } from 'astro/zod';
 import type { FormDefinition } from '../../core/forms/define-form.ts';
 import type { FormEndpoint, FormOutcome } from '../../core/forms/endpoint.ts';
-import { collects } from '../../core/forms/fields.ts';
+import { collects, localPathField } from '../../core/forms/fields.ts';
 import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
 import { fieldMessage, translator } from '../../i18n/translate.ts';
 
@@ -21,7 +21,8 @@ export const wishListForm = () =>
     purpose: 'account',
     // Posted from static product pages, and it changes nothing without a session: no traps to pass.
     traps: false,
-    schema: z.strictObject({ add: sku(), remove: sku() }),
+    // `back`: the product page the button is on, where the sign-in brings a signed-out visitor back.
+    schema: z.strictObject({ add: sku(), remove: sku(), back: localPathField() }),
     submit: fieldMessage('wishlist.add'),
   }) satisfies FormDefinition;
 
@@ -32,7 +33,8 @@ const refused = (message: string, status = 422): FormOutcome => ({
 
 /**
  * `/wishlist`: product pages are static, so the button is always drawn and the server decides. A
- * visitor without a session is sent to a page that says why and leads to the sign-in.
+ * visitor without a session is sent to the sign-in, which brings them back to the product page
+ * (`back`); a post without one (a page drawn before it existed) to a page that says why.
  */
 export const wishListEndpoint: FormEndpoint<ReturnType<typeof wishListForm>['schema']> = {
   path: '/wishlist',
@@ -42,7 +44,7 @@ export const wishListEndpoint: FormEndpoint<ReturnType<typeof wishListForm>['sch
   async handle(data, s, request) {
     const say = translator(s.config.site, request.locale);
     const person = await sessionPerson(s.db, request.cookies[SESSION_COOKIE], s.clock);
-    if (!person) return { kind: 'redirect', location: '/wishlist/sign-in-first' };
+    if (!person) return { kind: 'redirect', location: data.back ? `/account/sign-in?${new URLSearchParams({ next: data.back })}` : '/wishlist/sign-in-first' };
     if (data.add !== undefined) {
       // Only a product the catalogue has; one that left it can still be removed.
       if (!s.catalog?.bySku.has(data.add)) return refused(say('wishlist.no-product'));

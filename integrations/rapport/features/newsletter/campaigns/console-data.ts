@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CampaignStatus, Database } from '../../../core/store/schema.ts';
 import type { Campaign } from './start.ts';
+import { segmentById } from '../../console/feature.ts';
 
 /** How the console names each state. */
 export const STATUS_LABELS: Record<CampaignStatus, string> = {
@@ -27,3 +28,9 @@ export async function campaignOf(db: Kysely<Database>, slug: string, id: string)
   if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
   return db.selectFrom('campaigns').selectAll().where('id', '=', id).where('issue_slug', '=', slug).executeTakeFirst();
 }
+
+/** The lists a campaign went to, and its segment when it had one: "news, only “Good customers who stopped buying”". */
+export const audienceText = (c: Pick<Campaign, 'lists' | 'segment'>) => {
+  const lists = (JSON.parse(c.lists) as string[]).join(', ');
+  return c.segment ? `${lists}, only “${segmentById(c.segment)?.title ?? c.segment}”` : lists;
+};

@@ -9,18 +9,21 @@ import type { NewsletterIssue } from '../issue-file.ts';
 /** A form key: what makes a form posted twice (a double click, a retried request) one campaign. */
 export const FORM_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** The addresses a campaign to these lists would reach now: confirmed, not suppressed, counted once. */
-export async function eligibleCount(db: Kysely<Database>, lists: readonly string[], issueSlug: string): Promise<number> {
-  if (lists.length === 0) return 0;
-  const row = await db
+/**
+ * The addresses a campaign to these lists would reach now: confirmed, not suppressed, counted
+ * once; with `audience`, only those in it (a customer segment's members).
+ */
+export async function eligibleCount(db: Kysely<Database>, lists: readonly string[], issueSlug: string, audience?: ReadonlySet<string>): Promise<number> {
+  if (lists.length === 0 || audience?.size === 0) return 0;
+  const eligible = db
     .selectFrom('list_subscriptions as ls')
     .innerJoin('contacts as c', 'c.id', 'ls.contact_id')
-    .select(sql<number>`count(distinct ls.contact_id)`.as('n'))
     .where('ls.list', 'in', lists)
     .where('ls.status', '=', 'confirmed')
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mail_suppressions as ms').select('ms.email').whereRef('ms.email', '=', 'c.email'))))
-    .where(notAlreadySent(issueSlug))
-    .executeTakeFirstOrThrow();
+    .where(notAlreadySent(issueSlug));
+  if (audience) return (await eligible.select('ls.contact_id').distinct().execute()).filter((r) => audience.has(r.contact_id)).length;
+  const row = await eligible.select(sql<number>`count(distinct ls.contact_id)`.as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -47,6 +50,8 @@ export interface CampaignRequest {
   /** When to send; now when absent. */
   sendAt?: Date | undefined;
   formKey: string;
+  /** Only the subscribers in this customer segment: its id, its title for the audit log, and who is in it now. */
+  segment?: { id: string; title: string; members: ReadonlySet<string> } | undefined;
 }
 
 /**
@@ -81,10 +86,11 @@ export async function scheduleCampaign(
       error: `“${request.issue.title}” is already ${active.status === 'scheduled' ? 'scheduled' : active.status === 'paused' ? 'being sent (paused)' : 'being sent'}. Open it below to follow, pause or cancel it.`,
       status: 409,
     };
-  const reach = await eligibleCount(trx, lists, request.issue.slug);
+  const { segment } = request;
+  const reach = await eligibleCount(trx, lists, request.issue.slug, segment?.members);
   if (reach === 0) {
     return {
-      error: `Nobody would get this: the chosen list${lists.length > 1 ? 's have' : ' has'} no confirmed subscribers who have not had this issue already. Nothing was sent.`,
+      error: `Nobody would get this: the chosen list${lists.length > 1 ? 's have' : ' has'} no confirmed subscribers${segment ? ` in “${segment.title}”` : ''} who have not had this issue already. Nothing was sent.`,
       status: 422,
     };
   }
@@ -109,6 +115,7 @@ export async function scheduleCampaign(
       rate_per_minute: s.config.crm.campaigns.ratePerMinute,
       next_batch_at: sendAt.toISOString(),
       per_person: s.config.crm.campaigns.clicks === 'per-person' ? 1 : 0,
+      segment: segment?.id ?? null,
     })
     .execute();
   const when = sendAt > now ? `for ${formatDateTime(sendAt, s.config.site.locale, businessTimeZone(s.config.business))}` : 'to send now';
@@ -117,8 +124,8 @@ export async function scheduleCampaign(
     audit: {
       action: 'campaign.schedule',
       subject: { type: 'campaign', id },
-      summary: `Scheduled “${request.issue.title}” ${when} to ${lists.join(', ')} (about ${reach} recipient${reach === 1 ? '' : 's'})`,
-      data: { issue: request.issue.slug, lists, sendAt: sendAt.toISOString(), reach },
+      summary: `Scheduled “${request.issue.title}” ${when} to ${lists.join(', ')}${segment ? `, only “${segment.title}”` : ''} (about ${reach} recipient${reach === 1 ? '' : 's'})`,
+      data: { issue: request.issue.slug, lists, sendAt: sendAt.toISOString(), reach, ...(segment ? { segment: segment.id } : {}) },
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Services } from '../../../core/services.ts';
 import type { CampaignsTable, Database } from '../../../core/store/schema.ts';
 import { campaignLanguages, CampaignTooLargeError, composeCampaign } from '../campaign-mail.ts';
 import { findIssue } from '../campaign-preview.ts';
+import { segmentMemberIds } from '../../console/feature.ts';
 import { notAlreadySent } from './create.ts';
 import { linksIn, trackCampaignLinks } from './links.ts';
 
@@ -24,10 +25,13 @@ const PLACES = { email: place('email'), links: { unsubscribe: place('unsubscribe
  * its message once per list as a mail template with counted links, and takes the recipients
  * snapshot — the confirmed subscribers of its lists now, minus suppressed addresses and anyone an
  * earlier campaign already sent this issue, each person once (on the first of the lists they are
- * on, in the order staff chose). From then on the snapshot is the campaign: a restart resumes it.
+ * on, in the order staff chose), and only those in its customer segment when it has one (who is
+ * in it is worked out now). From then on the snapshot is the campaign: a restart resumes it.
  */
 export async function startCampaign(s: Services, campaign: Campaign): Promise<void> {
   const now = s.clock().toISOString();
+  // A segment that no longer exists reaches nobody rather than everyone.
+  const audience = campaign.segment ? ((await segmentMemberIds(s.db, campaign.segment, s.clock())) ?? new Set<string>()) : undefined;
   await s.db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('campaigns')
@@ -49,7 +53,7 @@ export async function startCampaign(s: Services, campaign: Campaign): Promise<vo
       if (error instanceof CampaignTooLargeError) return void (await hold(error.message));
       throw error;
     }
-    for (const list of lists) await snapshotList(trx, s, campaign, list);
+    for (const list of lists) await snapshotList(trx, s, campaign, list, audience);
     const { n } = await trx
       .selectFrom('campaign_recipients')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -103,7 +107,16 @@ async function writeTemplates(trx: Kysely<Database>, s: Services, campaign: Camp
 const randomRef = (s: Pick<Services, 'dialect'>) =>
   s.dialect === 'postgres' ? sql<string>`md5(random()::text || clock_timestamp()::text)` : sql<string>`lower(hex(randomblob(12)))`;
 
-async function snapshotList(trx: Kysely<Database>, s: Services, campaign: Campaign, list: string) {
+/** Members are matched a few hundred at a time: one statement's parameters are limited (SQLite, PostgreSQL). */
+const AUDIENCE_CHUNK = 500;
+
+async function snapshotList(trx: Kysely<Database>, s: Services, campaign: Campaign, list: string, audience?: ReadonlySet<string>) {
+  if (!audience) return snapshotSome(trx, s, campaign, list);
+  const members = [...audience];
+  for (let i = 0; i < members.length; i += AUDIENCE_CHUNK) await snapshotSome(trx, s, campaign, list, members.slice(i, i + AUDIENCE_CHUNK));
+}
+
+async function snapshotSome(trx: Kysely<Database>, s: Services, campaign: Campaign, list: string, only?: string[]) {
   await trx
     .insertInto('campaign_recipients')
     .columns(['campaign_id', 'contact_id', 'ref', 'email', 'list', 'status'])
@@ -125,7 +138,8 @@ async function snapshotList(trx: Kysely<Database>, s: Services, campaign: Campai
             ),
           ),
         )
-        .where(notAlreadySent(campaign.issue_slug)),
+        .where(notAlreadySent(campaign.issue_slug))
+        .$if(only !== undefined, (q) => q.where('ls.contact_id', 'in', only!)),
     )
     .execute();
 }

@@ -1,0 +1,137 @@
+import { isbot } from 'isbot';
+import type { Kysely } from 'kysely';
+import type { PageView } from '../../core/feature.ts';
+import type { Database } from '../../core/store/schema.ts';
+
+/**
+ * Visit counts without cookies and without anything that identifies a visitor: each page a person
+ * is sent adds one to three totals for its day (the page, the site the visitor came from — its
+ * domain only — and the kind of device), and nothing else is kept. There is no visitor to recognise,
+ * so a reload or a second visit counts again: the figures are page views, not people.
+ *
+ * Counting is a sum in memory, written to the store every few seconds as additions (`views +
+ * n`), so a page never waits on it and several servers add up to one total. The address a
+ * request came from is used only to cap a flood of fake views (in memory, for one minute) and
+ * is never written anywhere.
+ */
+
+/** What a total is of: a page's path, a referring site's domain, or a kind of device. */
+export type VisitDimension = 'page' | 'referrer' | 'device';
+export const DEVICES = ['phone', 'tablet', 'computer'] as const;
+export type Device = (typeof DEVICES)[number];
+
+/**
+ * The kind of device, from the User-Agent's own words: "Mobi" is how phone browsers say so (the
+ * rule MDN recommends), tablets name themselves (iPad, Android without "Mobile", "Tablet").
+ */
+export function deviceOf(userAgent: string): Device {
+  if (/iPad|Tablet|PlayBook|Silk|Android(?!.*Mobi)/i.test(userAgent)) return 'tablet';
+  if (/Mobi|iPhone|iPod|Opera Mini|IEMobile/i.test(userAgent)) return 'phone';
+  return 'computer';
+}
+
+/** The referring site's domain, lower case and without `www.`; undefined for none, an unreadable one or this site itself. */
+export function referrerDomain(referer: string | undefined, ownHost: string): string | undefined {
+  if (!referer) return undefined;
+  let host: string;
+  try {
+    const url = new URL(referer);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    host = url.hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === ownHost || host.length > 253) return undefined;
+  return host.replace(/^www\./, '');
+}
+
+/** The longest path counted (longer ones are someone's experiment, not a page). */
+const MAX_PATH = 300;
+
+/** Whether a response is a page a person was shown: a GET answered 200 with HTML, asked by a browser that is not a bot or a prefetch. */
+export function counts(view: PageView): boolean {
+  if (view.method !== 'GET' || view.status !== 200) return false;
+  if (!view.contentType?.startsWith('text/html')) return false;
+  if (view.path.length > MAX_PATH || view.path.startsWith('/admin') || view.path.startsWith('/account')) return false;
+  // A page fetched ahead of a click (Chrome's prerender, Safari's preload) is not a view yet.
+  if (view.purpose && /prefetch|prerender|preview/i.test(view.purpose)) return false;
+  if (!view.userAgent || isbot(view.userAgent)) return false;
+  return true;
+}
+
+/** The UTC day a view falls on (`2026-11-30`): the totals are per day. */
+export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+
+/**
+ * The totals not yet written, and the per-address cap. One per server; `flush` writes and forgets
+ * what it holds.
+ */
+export class VisitCounter {
+  private pending = new Map<string, number>();
+  private perAddress = new Map<string, number>();
+  private minute = -1;
+
+  private readonly options: { ownHost: string; perAddressPerMinute: number };
+
+  constructor(options: { ownHost: string; perAddressPerMinute: number }) {
+    this.options = options;
+  }
+
+  /** Adds one view; true when it counted. Never throws, never waits. */
+  record(view: PageView, at: Date): boolean {
+    if (!counts(view)) return false;
+    // A flood from one address (a script reloading a page) stops counting after the cap, until the next minute.
+    const minute = Math.floor(at.getTime() / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.perAddress.clear();
+    }
+    const seen = (this.perAddress.get(view.ip) ?? 0) + 1;
+    this.perAddress.set(view.ip, seen);
+    if (seen > this.options.perAddressPerMinute) return false;
+    const day = dayOf(at);
+    this.add(day, 'page', view.path);
+    const from = referrerDomain(view.referer, this.options.ownHost);
+    if (from) this.add(day, 'referrer', from);
+    this.add(day, 'device', deviceOf(view.userAgent ?? ''));
+    return true;
+  }
+
+  private add(day: string, dimension: VisitDimension, value: string) {
+    const key = `${day}\u0000${dimension}\u0000${value}`;
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  /** How many totals wait to be written. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Adds what it holds to the store's totals in one transaction; on failure it keeps them for the next try. */
+  async flush(db: Kysely<Database>): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    const taken = this.pending;
+    this.pending = new Map();
+    const rows = [...taken].map(([key, views]) => {
+      const [day, dimension, value] = key.split('\u0000') as [string, VisitDimension, string];
+      return { day, dimension, value, views };
+    });
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 200) {
+          await trx
+            .insertInto('visit_counts')
+            .values(rows.slice(i, i + 200))
+            .onConflict((oc) =>
+              oc.columns(['day', 'dimension', 'value']).doUpdateSet((eb) => ({ views: eb('visit_counts.views', '+', eb.ref('excluded.views')) })),
+            )
+            .execute();
+        }
+      });
+    } catch (error) {
+      for (const [key, views] of taken) this.pending.set(key, (this.pending.get(key) ?? 0) + views);
+      throw error;
+    }
+    return rows.length;
+  }
+}
