@@ -10,13 +10,17 @@ import { migrateToLatest } from '../integrations/rapport/core/store/migrate.ts';
 import { openStore } from '../integrations/rapport/core/store/open-store.ts';
 import { startServer, serverUrl } from '../integrations/rapport/server/serve.ts';
 
-const { mode, distDir, store: storeOptions, secret, withoutFeatures } = JSON.parse(process.env.BENCH_SERVER);
+const { mode, distDir, store: storeOptions, secret, withoutFeatures, trustProxy } = JSON.parse(process.env.BENCH_SERVER);
 
 // BENCH_TRACE=1: request, event-loop and SQLite-connection timings on stderr at the end (see server-trace.mjs).
 const trace = process.env.BENCH_TRACE ? await import('./server-trace.mjs') : undefined;
 
-process.once('SIGTERM', () => {
+/** Set by the rapport server below: stops it as a deployment would (what it holds in memory, the visit counts, is written). */
+let stopServer;
+process.once('SIGTERM', async () => {
   trace?.printTrace();
+  // At most 5 s: a connection the load generator left open must not keep the benchmark waiting.
+  await Promise.race([stopServer?.(), new Promise((resolve) => setTimeout(resolve, 5_000))]).catch(() => undefined);
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exit(0);
 });
@@ -30,8 +34,10 @@ if (mode === 'rapport') {
     secret,
     secretFile: '/dev/null',
     withoutFeatures,
+    trustProxy,
     rateLimits: { perIp: { points: 1e9, duration: 60 }, mailPerAddress: { points: 1e9, duration: 60 } },
   });
+  stopServer = () => running.close();
   trace?.traceServer(running.server);
   trace?.traceStore(running.store);
   console.log(JSON.stringify({ url: serverUrl(running.server) }));

@@ -94,7 +94,7 @@ export const CrmSchema = z
       .strictObject({
         /** @default true */
         enabled: z.boolean().default(true),
-        /** Views counted from one address in a minute; past it a flood counts for nothing. @default 120 */
+        /** Views counted from one address in a minute (by a hash of it, never kept); past it a flood counts for nothing. @default 120 */
         perAddressPerMinute: z.number().int().min(1).max(100_000).default(120),
       })
       .prefault({}),

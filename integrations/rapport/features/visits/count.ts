@@ -11,8 +11,8 @@ import type { Database } from '../../core/store/schema.ts';
  *
  * Counting is a sum in memory, written to the store every few seconds as additions (`views +
  * n`), so a page never waits on it and several servers add up to one total. The address a
- * request came from is used only to cap a flood of fake views (in memory, for one minute) and
- * is never written anywhere.
+ * request came from only picks the counter that caps a flood of fake views (addressBucket); it
+ * is neither kept nor written anywhere.
  */
 
 /** What a total is of: a page's path, a referring site's domain, or a kind of device. */
@@ -48,15 +48,41 @@ export function referrerDomain(referer: string | undefined, ownHost: string): st
 /** The longest path counted (longer ones are someone's experiment, not a page). */
 const MAX_PATH = 300;
 
-/** Whether a response is a page a person was shown: a GET answered 200 with HTML, asked by a browser that is not a bot or a prefetch. */
-export function counts(view: PageView): boolean {
+/** Whether a response is a page a person was shown: a GET answered 200 with HTML, not fetched ahead of a click. */
+export function isPage(view: PageView): boolean {
   if (view.method !== 'GET' || view.status !== 200) return false;
   if (!view.contentType?.startsWith('text/html')) return false;
   if (view.path.length > MAX_PATH || view.path.startsWith('/admin') || view.path.startsWith('/account')) return false;
   // A page fetched ahead of a click (Chrome's prerender, Safari's preload) is not a view yet.
   if (view.purpose && /prefetch|prerender|preview/i.test(view.purpose)) return false;
-  if (!view.userAgent || isbot(view.userAgent)) return false;
   return true;
+}
+
+/** A reading of a header, remembered for the last few hundred values: the same few browsers and referrers come back all day. */
+function remembered<T>(cache: Map<string, T>, key: string, read: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = read();
+    if (cache.size >= 500) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** Whether a User-Agent is a robot's (isbot's maintained list); no User-Agent at all is not a browser either. */
+const botAnswers = new Map<string, boolean>();
+export const isRobot = (userAgent: string | undefined): boolean => !userAgent || remembered(botAnswers, userAgent, () => isbot(userAgent));
+
+/**
+ * Addresses are not kept even in memory: each is hashed (FNV-1a) into one of 16,384 counters, and
+ * the cap applies to the counter. Two visitors sharing one count together, which matters only
+ * near the cap (at 1,000 views a minute a counter holds about one view in the mean).
+ */
+const ADDRESS_BUCKETS = 16_384;
+export function addressBucket(ip: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < ip.length; i++) hash = Math.imul(hash ^ ip.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % ADDRESS_BUCKETS;
 }
 
 /** The UTC day a view falls on (`2026-11-30`): the totals are per day. */
@@ -68,7 +94,8 @@ export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
  */
 export class VisitCounter {
   private pending = new Map<string, number>();
-  private perAddress = new Map<string, number>();
+  /** This minute's views per address bucket (see addressBucket): a fixed block of counters, whatever the traffic. */
+  private readonly perAddress = new Uint16Array(ADDRESS_BUCKETS);
   private minute = -1;
 
   private readonly options: { ownHost: string; perAddressPerMinute: number };
@@ -79,23 +106,36 @@ export class VisitCounter {
 
   /** Adds one view; true when it counted. Never throws, never waits. */
   record(view: PageView, at: Date): boolean {
-    if (!counts(view)) return false;
+    if (!isPage(view) || isRobot(view.userAgent)) return false;
     // A flood from one address (a script reloading a page) stops counting after the cap, until the next minute.
     const minute = Math.floor(at.getTime() / 60_000);
     if (minute !== this.minute) {
       this.minute = minute;
-      this.perAddress.clear();
+      this.perAddress.fill(0);
     }
-    const seen = (this.perAddress.get(view.ip) ?? 0) + 1;
-    this.perAddress.set(view.ip, seen);
-    if (seen > this.options.perAddressPerMinute) return false;
-    const day = dayOf(at);
-    this.add(day, 'page', view.path);
-    const from = referrerDomain(view.referer, this.options.ownHost);
-    if (from) this.add(day, 'referrer', from);
-    this.add(day, 'device', deviceOf(view.userAgent ?? ''));
+    const bucket = addressBucket(view.ip);
+    if (this.perAddress[bucket]! >= this.options.perAddressPerMinute) return false;
+    this.perAddress[bucket]! += 1;
+    // The day and each header's reading change rarely between views: worked out once, then looked up.
+    if (minute !== this.dayMinute) {
+      this.dayMinute = minute;
+      this.day = dayOf(at);
+    }
+    this.add(this.day, 'page', view.path);
+    const from = view.referer ? remembered(this.referrers, view.referer, () => referrerDomain(view.referer, this.options.ownHost) ?? '') : '';
+    if (from) this.add(this.day, 'referrer', from);
+    this.add(
+      this.day,
+      'device',
+      remembered(this.devices, view.userAgent ?? '', () => deviceOf(view.userAgent ?? '')),
+    );
     return true;
   }
+
+  private day = '';
+  private dayMinute = -1;
+  private readonly referrers = new Map<string, string>();
+  private readonly devices = new Map<string, Device>();
 
   private add(day: string, dimension: VisitDimension, value: string) {
     const key = `${day}\u0000${dimension}\u0000${value}`;
