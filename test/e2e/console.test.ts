@@ -300,6 +300,8 @@ describe('the staff console in Chromium', () => {
     '/admin/crm/mail',
     '/admin/crm/segments',
     '/admin/crm/segments/lapsed',
+    '/admin/crm/visits',
+    '/admin/crm/gaps',
     '/admin/crm/staff',
     '/admin/crm/audit',
   ];

@@ -113,6 +113,8 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     expect(await totals()).toEqual({
       '2026-11-29 device computer': 2,
       '2026-11-29 device phone': 1,
+      // The missing page is not a view: it is what visitors did not find (next test).
+      '2026-11-29 missing /no-such-page': 1,
       '2026-11-29 page /': 3,
       '2026-11-29 referrer google.com': 1,
       '2026-11-30 device phone': 1,
@@ -141,13 +143,52 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     expect(found).toEqual([]);
   });
 
+  it('notes what visitors did not find: missing pages with the site that linked to them, and searches that found nothing', async () => {
+    const missing = await visit('/products/tulip-that-never-was/', { ip: '198.51.100.60', referer: 'https://forum.example.net/thread/12' });
+    expect(missing.status).toBe(404);
+    await visit('/old-page.html', { ip: '198.51.100.60' });
+    await visit('/search?q=%20Zeppelin%20%20AIRSHIP', { ip: '198.51.100.61' });
+    await visit('/search?q=zeppelin+airship', { ip: '198.51.100.62' });
+    // Not kept: a robot's search, one that looks like someone's address or phone number, one that found something.
+    await visit('/search?q=zeppelin+airship', { ua: GOOGLEBOT });
+    await visit('/search?q=ann%40example.com', { ip: '198.51.100.63' });
+    await visit('/search?q=403-555-0199', { ip: '198.51.100.63' });
+    await visit('/search?q=deer', { ip: '198.51.100.63' });
+    const end = Date.now() + 20_000;
+    const gaps = () =>
+      db()
+        .selectFrom('visit_counts')
+        .select(['dimension', 'value', 'views'])
+        .where('dimension', 'in', ['missing', 'search-miss'])
+        .orderBy('dimension')
+        .orderBy('value')
+        .execute();
+    while ((await gaps()).length < 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect((await gaps()).map((g) => [g.dimension, g.value, Number(g.views)])).toEqual([
+      ['missing', '/no-such-page', 1],
+      ['missing', '/old-page.html', 1],
+      ['missing', '/products/tulip-that-never-was/ forum.example.net', 1],
+      ['search-miss', 'zeppelin airship', 2],
+    ]);
+    const service = await signedIn(db(), 'service');
+    const page = await raw(`${base}/admin/crm/gaps?period=7`, { headers: { cookie: service.cookie } });
+    expect(page.status).toBe(200);
+    const $ = load(page.text);
+    expect($('caption:contains("Searches on the site")').parent().find('tbody tr').first().text()).toContain('zeppelin airship');
+    expect($('caption:contains("Addresses that lead nowhere")').parent().text()).toContain('forum.example.net');
+    expect($('a[href="/admin/crm/questions"]').length).toBe(1);
+    const report = await validator.validateString(page.text, 'gaps.html');
+    expect(report.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}: ${m.message}`))).toEqual([]);
+  });
+
   it('shows staff the Visits page: totals, the trend and tables, as valid HTML, to staff only', async () => {
     const service = await signedIn(db(), 'service');
     const editor = await signedIn(db(), 'editor');
     const page = await raw(`${base}/admin/crm/visits?period=7`, { headers: { cookie: service.cookie } });
     expect(page.status).toBe(200);
     const $ = load(page.text);
-    expect($('.tiles li').first().text()).toContain('126');
+    // Every view so far fell in the week the page shows (29 and 30 November).
+    expect($('.tiles li').first().text().trim()).toMatch(new RegExp(`^${await settled(0)}\\s*page views, last 7 days$`));
     expect($('svg[role="img"]#visits-trend title').text()).toBe('Page views per day, last 7 days');
     expect($('caption:contains("Page views per page")').parent().find('tbody tr').first().text()).toContain('/about/');
     expect($('main').text()).toContain('google.com');

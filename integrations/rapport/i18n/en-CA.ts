@@ -352,7 +352,7 @@ const messages = {
   'privacy.not-collected.clicks-counted': 'Which links you click in our newsletters: we count clicks per link, without knowing who clicked',
   'privacy.not-collected.clicks-off': 'Which links you click in our newsletters: links go straight to their page',
   'privacy.not-collected.visits':
-    'We count the pages of this site that are read — per page, per site a visitor came from (its name only) and per kind of device (phone, tablet or computer), per day — without cookies, without your IP address and without anything else that could tell who you are. Nothing about a single visit is kept, and nothing is read from or stored on your device, so no consent is asked for it.',
+    'We count the pages of this site that are read — per page, per site a visitor came from (its name only) and per kind of device (phone, tablet or computer), per day, and the searches on the site that found nothing and the addresses that lead nowhere (the words and the address only, not one that looks like an e-mail address or a phone number) — without cookies, without your IP address and without anything else that could tell who you are. Nothing about a single visit is kept, and nothing is read from or stored on your device, so no consent is asked for it.',
   'privacy.not-collected.opens': 'Whether you open our newsletters: they carry no tracking image',
   'privacy.not-collected.trackers':
     'We do not use analytics, advertising or social-media trackers, and we set no cookie unless you sign in, fill a cart or open a link to your own information.',

@@ -341,7 +341,7 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 /** Page views per day by page, referring domain or device (features/visits): totals only, nothing about a visitor. */
 export interface VisitCountsTable {
   day: string;
-  dimension: 'page' | 'referrer' | 'device';
+  dimension: 'page' | 'referrer' | 'device' | 'missing' | 'search-miss';
   value: string;
   views: ColumnType<number, number, number>;
 }

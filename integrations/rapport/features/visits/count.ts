@@ -15,8 +15,11 @@ import type { Database } from '../../core/store/schema.ts';
  * is neither kept nor written anywhere.
  */
 
-/** What a total is of: a page's path, a referring site's domain, or a kind of device. */
-export type VisitDimension = 'page' | 'referrer' | 'device';
+/**
+ * What a total is of: a page's path, a referring site's domain, a kind of device; and what
+ * visitors did not find: a missing page (`<path> <referring domain>`) or a search that found nothing.
+ */
+export type VisitDimension = 'page' | 'referrer' | 'device' | 'missing' | 'search-miss';
 export const DEVICES = ['phone', 'tablet', 'computer'] as const;
 export type Device = (typeof DEVICES)[number];
 
@@ -47,6 +50,11 @@ export function referrerDomain(referer: string | undefined, ownHost: string): st
 
 /** The longest path counted (longer ones are someone's experiment, not a page). */
 const MAX_PATH = 300;
+
+/** The 404 page sent for a GET: a link or an address that leads nowhere. */
+export function isMissingPage(view: PageView): boolean {
+  return view.method === 'GET' && view.status === 404 && Boolean(view.contentType?.startsWith('text/html')) && view.path.length <= MAX_PATH;
+}
 
 /** Whether a response is a page a person was shown: a GET answered 200 with HTML, not fetched ahead of a click. */
 export function isPage(view: PageView): boolean {
@@ -104,9 +112,10 @@ export class VisitCounter {
     this.options = options;
   }
 
-  /** Adds one view; true when it counted. Never throws, never waits. */
+  /** Adds one view (or one missing page); true when it counted. Never throws, never waits. */
   record(view: PageView, at: Date): boolean {
-    if (!isPage(view) || isRobot(view.userAgent)) return false;
+    const missing = isMissingPage(view);
+    if ((!missing && !isPage(view)) || isRobot(view.userAgent)) return false;
     // A flood from one address (a script reloading a page) stops counting after the cap, until the next minute.
     const minute = Math.floor(at.getTime() / 60_000);
     if (minute !== this.minute) {
@@ -121,8 +130,10 @@ export class VisitCounter {
       this.dayMinute = minute;
       this.day = dayOf(at);
     }
-    this.add(this.day, 'page', view.path);
     const from = view.referer ? remembered(this.referrers, view.referer, () => referrerDomain(view.referer, this.options.ownHost) ?? '') : '';
+    // A page that is not there: where it was asked for and which site linked to it (a broken link to mend).
+    if (missing) return (this.add(this.day, 'missing', `${view.path} ${from}`.trimEnd()), true);
+    this.add(this.day, 'page', view.path);
     if (from) this.add(this.day, 'referrer', from);
     this.add(
       this.day,
@@ -136,6 +147,17 @@ export class VisitCounter {
   private dayMinute = -1;
   private readonly referrers = new Map<string, string>();
   private readonly devices = new Map<string, Device>();
+
+  /**
+   * A search on the site that found nothing: the words, tidied, for the day. Not a robot's, not
+   * one that looks like an address or a phone number (someone searching for themselves).
+   */
+  searchMissed(query: string, userAgent: string | undefined, at: Date): boolean {
+    const words = query.toLowerCase().replace(/\s+/g, ' ').trim();
+    if (!words || words.length > 80 || isRobot(userAgent) || /@|(\d[\s().-]*){7}/.test(words)) return false;
+    this.add(dayOf(at), 'search-miss', words);
+    return true;
+  }
 
   private add(day: string, dimension: VisitDimension, value: string) {
     const key = `${day}\u0000${dimension}\u0000${value}`;

@@ -26,6 +26,14 @@ export const visitsFeature: RapportFeature = {
             permission: 'console',
             pages: [{ pattern: '/admin/crm/visits', entrypoint: file('routes/visits.astro') }],
           },
+          {
+            id: 'gaps',
+            label: 'Content gaps',
+            path: '/admin/crm/gaps',
+            order: 56,
+            permission: 'console',
+            pages: [{ pattern: '/admin/crm/gaps', entrypoint: file('routes/gaps.astro') }],
+          },
         ]
       : [],
   privacy: () => [visitsPrivacy()],
@@ -35,7 +43,11 @@ export const visitsFeature: RapportFeature = {
     let counter: InstanceType<typeof VisitCounter> | undefined;
     return {
       async start(s, env) {
-        if (!env.dev) counter = new VisitCounter({ ownHost: s.site.hostname, perAddressPerMinute: s.config.crm.visits.perAddressPerMinute });
+        if (env.dev) return;
+        const mine = new VisitCounter({ ownHost: s.site.hostname, perAddressPerMinute: s.config.crm.visits.perAddressPerMinute });
+        counter = mine;
+        // The search page tells it about searches that found nothing (what visitors did not find).
+        s.searchMissed = (query, userAgent) => void mine.searchMissed(query, userAgent, s.clock());
       },
       viewed: (view, s) => void counter?.record(view, s.clock()),
       jobs: [{ name: 'visit counts', everyMs: FLUSH_MS, dev: false, run: (s) => counter?.flush(s.db) ?? Promise.resolve(0) }],
@@ -44,3 +56,13 @@ export const visitsFeature: RapportFeature = {
     };
   },
 };
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Rapport {
+    interface FeatureServices {
+      /** A search on the site found nothing (the search page calls it; visit counts keep the words, tidied, per day). */
+      searchMissed?: ((query: string, userAgent: string | undefined) => void) | undefined;
+    }
+  }
+}

@@ -111,3 +111,21 @@ export function barsChart(rows: Array<{ value: string; views: number }>, o: { id
   }) as SVGSVGElement;
   return accessible(svg, document, o.id, o.title, rows.map((r) => `${r.value}: ${r.views}`).join('; ') + '.');
 }
+
+/** What visitors did not find over a period: searches that found nothing, and pages not found with the site that linked to them. */
+export interface GapsReport {
+  searches: Array<{ words: string; times: number }>;
+  missing: Array<{ path: string; from: string | undefined; times: number }>;
+}
+
+export async function gapsReport(db: Kysely<Database>, period: Period, now: Date): Promise<GapsReport> {
+  const days = daysOf(period, now);
+  const [searches, missing] = await Promise.all([top(db, 'search-miss', days[0]!, days.at(-1)!, 50), top(db, 'missing', days[0]!, days.at(-1)!, 50)]);
+  return {
+    searches: searches.map((r) => ({ words: r.value, times: Number(r.views) })),
+    missing: missing.map((r) => {
+      const [path = '', from] = r.value.split(' ');
+      return { path, from, times: Number(r.views) };
+    }),
+  };
+}

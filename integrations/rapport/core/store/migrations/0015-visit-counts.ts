@@ -10,7 +10,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('visit_counts')
     // The UTC day, `2026-11-30`.
     .addColumn('day', 'text', (c) => c.notNull())
-    // 'page' (a path), 'referrer' (a domain) or 'device' (phone, tablet, computer).
+    // 'page' (a path), 'referrer' (a domain), 'device' (phone, tablet, computer), 'missing' (a 404: path and referring
+    // domain) or 'search-miss' (a search that found nothing: its words, tidied).
     .addColumn('dimension', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('views', 'integer', (c) => c.notNull())
