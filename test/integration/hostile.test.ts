@@ -384,6 +384,8 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/account/sign-in?next=%2Fproducts%2F',
       '/admin/crm/visits',
       '/admin/crm/visits?period=%ff%00',
+      '/admin/crm/gaps',
+      '/admin/crm/gaps?drafted=%3Cscript%3E',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(

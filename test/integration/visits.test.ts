@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'cheerio';
@@ -179,6 +179,29 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     expect($('a[href="/admin/crm/questions"]').length).toBe(1);
     const report = await validator.validateString(page.text, 'gaps.html');
     expect(report.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}: ${m.message}`))).toEqual([]);
+
+    // "Draft an FAQ entry": the words become an entry waiting for an answer, beside visitors' questions, audited.
+    expect($('form input[name="words"][value="zeppelin airship"]').parent().find('button').text()).toBe('Draft an FAQ entry for “zeppelin airship”');
+    const drafted = await raw(`${base}/admin/crm/gaps?period=7`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: service.cookie },
+      body: new URLSearchParams({ words: 'zeppelin airship' }).toString(),
+    });
+    expect(drafted.status).toBe(303);
+    expect(drafted.headers.location).toBe('/admin/crm/gaps?period=7&drafted=zeppelin-airship');
+    const entry = await readFile(path.join(tmp, 'content/faq/zeppelin-airship.md'), 'utf8');
+    expect(entry).toContain('question: zeppelin airship');
+    expect(entry).toContain('status: pending_review');
+    expect(entry).not.toContain('submission');
+    const audit = await db().selectFrom('audit_log').select(['action', 'summary']).where('action', '=', 'faq.draft-from-gap').execute();
+    expect(audit).toEqual([{ action: 'faq.draft-from-gap', summary: 'Drafted an FAQ entry from the search “zeppelin airship”' }]);
+    const refused = await raw(`${base}/admin/crm/gaps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: service.cookie },
+      body: new URLSearchParams({ words: 'x'.repeat(200) }).toString(),
+    });
+    expect(refused.status).toBe(422);
+    expect(load(refused.text)('.error').text()).toContain('Choose one of the searches listed');
   });
 
   it('shows staff the Visits page: totals, the trend and tables, as valid HTML, to staff only', async () => {

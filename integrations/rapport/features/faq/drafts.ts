@@ -5,11 +5,11 @@ import { slugify } from '../../internal/slug.ts';
 import type { SharedContent } from '../../core/feature.ts';
 import { commitIfRepository, noBuildNeeded } from '../../internal/git.ts';
 
-/** A visitor's question as a draft FAQ entry: the question text and a reference, nothing personal. */
+/** A visitor's question (or a search that found nothing) as a draft FAQ entry: the text and a reference, nothing personal. */
 export interface DraftEntry {
   question: string;
-  /** The stored submission's id (`faq_questions.id`). */
-  submission: string;
+  /** The stored submission's id (`faq_questions.id`); none for an entry staff drafted from a content gap. */
+  submission?: string | undefined;
   updated: Date;
 }
 
@@ -40,7 +40,7 @@ export function draftFile(entry: DraftEntry): string {
     category: UNSORTED_CATEGORY,
     status: 'pending_review',
     updated: entry.updated.toISOString().slice(0, 10),
-    submission: entry.submission,
+    ...(entry.submission ? { submission: entry.submission } : {}),
   });
   return `---\n${front}---\n`;
 }
@@ -129,6 +129,8 @@ declare global {
     interface FeatureServices {
       /** Where visitors' questions become draft FAQ entries. */
       drafts?: ContentDrafts | undefined;
+      /** Drafts an FAQ entry waiting for an answer from `question` (a content gap staff chose); resolves with its slug. */
+      draftFaqEntry?: ((question: string) => Promise<string>) | undefined;
     }
   }
 }

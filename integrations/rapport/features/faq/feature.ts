@@ -79,9 +79,11 @@ export const faqFeature: RapportFeature = {
     const draftsOf = (s: Services) =>
       (s.drafts ??= s.cmsBackend ? liveDrafts(s.cmsBackend) : workingCopyDrafts(path.resolve(projectRoot, s.config.crm.questions.draftsDir), s.log, shared));
     return {
-      async start(_s, env) {
+      async start(s, env) {
         projectRoot = env.projectRoot;
         shared = env.shared;
+        // Staff turn a content gap (a search that found nothing) into an entry to answer, in the same queue as visitors' questions.
+        s.draftFaqEntry = (question) => draftsOf(s).create({ question, updated: s.clock() });
       },
       load(buildDir) {
         const file = path.join(buildDir, 'server', OUTCOMES_FILE);
