@@ -33,13 +33,14 @@ describe.each(drivers)('visit counts on $name', (driver) => {
   let now = new Date('2026-11-29T23:59:00Z');
   const db = () => running.store.db;
   /** A page as a browser asks for it, from `ip` (the server trusts the proxy's X-Forwarded-For here). */
-  const visit = (p: string, o: { ua?: string; ip?: string; referer?: string; purpose?: string } = {}) =>
+  const visit = (p: string, o: { ua?: string; ip?: string; referer?: string; purpose?: string; dest?: string } = {}) =>
     raw(base + p, {
       headers: {
         'user-agent': o.ua ?? DESKTOP,
         'x-forwarded-for': o.ip ?? '203.0.113.7',
         ...(o.referer ? { referer: o.referer } : {}),
         ...(o.purpose ? { 'sec-purpose': o.purpose } : {}),
+        ...(o.dest ? { 'sec-fetch-dest': o.dest } : {}),
       },
     });
   const totals = async () =>
@@ -101,6 +102,8 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     await visit('/favicon.svg');
     await visit('/faq/', { ua: GOOGLEBOT });
     await visit('/faq/', { purpose: 'prefetch' });
+    // The live search reading the results page as the visitor types: a script's fetch, not a page shown.
+    await visit('/search?q=tulips', { dest: 'empty' });
     await visit('/no-such-page');
     await visit('/admin/crm/');
     await raw(`${base}/products/`, { method: 'HEAD', headers: { 'user-agent': DESKTOP } });
@@ -154,6 +157,8 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     await visit('/search?q=ann%40example.com', { ip: '198.51.100.63' });
     await visit('/search?q=403-555-0199', { ip: '198.51.100.63' });
     await visit('/search?q=deer', { ip: '198.51.100.63' });
+    // What the live results fetch as someone types ("zep"): not a search they sent.
+    await visit('/search?q=zep', { ip: '198.51.100.64', dest: 'empty' });
     const end = Date.now() + 20_000;
     const gaps = () =>
       db()

@@ -181,6 +181,8 @@ export interface PageView {
   userAgent: string | undefined;
   /** `Sec-Purpose` / `Purpose`: a page fetched ahead of a click says so. */
   purpose: string | undefined;
+  /** `Sec-Fetch-Dest`: `document` for a page the browser shows, `empty` for a script's fetch (the live search). */
+  dest: string | undefined;
   ip: string;
 }
 

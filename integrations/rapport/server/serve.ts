@@ -293,6 +293,7 @@ function watch(req: http.IncomingMessage, res: http.ServerResponse, method: stri
         referer: header('referer'),
         userAgent: header('user-agent'),
         purpose: header('sec-purpose') ?? header('purpose'),
+        dest: header('sec-fetch-dest'),
         ip: clientIp(req, trustProxy),
       });
     } catch {

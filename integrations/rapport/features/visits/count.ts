@@ -53,14 +53,18 @@ const MAX_PATH = 300;
 
 /** The 404 page sent for a GET: a link or an address that leads nowhere. */
 export function isMissingPage(view: PageView): boolean {
-  return view.method === 'GET' && view.status === 404 && Boolean(view.contentType?.startsWith('text/html')) && view.path.length <= MAX_PATH;
+  return view.method === 'GET' && view.status === 404 && Boolean(view.contentType?.startsWith('text/html')) && view.path.length <= MAX_PATH && shown(view);
 }
+
+/** A page the browser shows, not one a script fetched (the live search reads `/search` as the visitor types); browsers that do not say are taken at their word. */
+export const shown = (view: Pick<PageView, 'dest'>) => view.dest === undefined || view.dest === 'document' || view.dest === 'iframe';
 
 /** Whether a response is a page a person was shown: a GET answered 200 with HTML, not fetched ahead of a click. */
 export function isPage(view: PageView): boolean {
   if (view.method !== 'GET' || view.status !== 200) return false;
   if (!view.contentType?.startsWith('text/html')) return false;
   if (view.path.length > MAX_PATH || view.path.startsWith('/admin') || view.path.startsWith('/account')) return false;
+  if (!shown(view)) return false;
   // A page fetched ahead of a click (Chrome's prerender, Safari's preload) is not a view yet.
   if (view.purpose && /prefetch|prerender|preview/i.test(view.purpose)) return false;
   return true;
