@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../core/store/schema.ts';
-import { accessible, CHART_FONT, newDocument } from '../../site/console/svg-chart.ts';
+import { accessible, barChart, CHART_FONT, newDocument } from '../../site/console/svg-chart.ts';
 import { dayOf, DEVICES, type VisitDimension } from './count.ts';
 
 /** The periods the Visits page shows, in days. */
@@ -89,28 +89,12 @@ export function trendChart(report: VisitReport, periodLabel: string): string {
   return accessible(svg, document, 'visits-trend', `Page views per day, ${periodLabel.toLowerCase()}`, description);
 }
 
-/** Horizontal bars of one dimension's totals, biggest first. */
-export function barsChart(rows: Array<{ value: string; views: number }>, o: { id: string; title: string; marginLeft: number }): string {
-  const document = newDocument();
-  const label = (v: string) => (v.length > 38 ? `${v.slice(0, 37)}…` : v);
-  const data = rows.map((r) => ({ label: label(r.value), views: r.views }));
-  const svg = Plot.plot({
-    document,
-    width: 640,
-    height: 40 + data.length * 24,
-    marginLeft: o.marginLeft,
-    marginRight: 60,
-    style: { fontFamily: CHART_FONT, fontSize: '12px' },
-    x: { label: 'Page views', labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: data.map((d) => d.label), label: null },
-    marks: [
-      Plot.barX(data, { y: 'label', x: 'views', fill: '#2f6f3a' }),
-      Plot.text(data, { y: 'label', x: 'views', text: (d: { views: number }) => String(d.views), textAnchor: 'start', dx: 4, fill: '#1b1b1b' }),
-      Plot.ruleX([0]),
-    ],
-  }) as SVGSVGElement;
-  return accessible(svg, document, o.id, o.title, rows.map((r) => `${r.value}: ${r.views}`).join('; ') + '.');
-}
+/** Horizontal bars of one dimension's totals, biggest first (long paths cut to fit the margin). */
+export const barsChart = (rows: Array<{ value: string; views: number }>, o: { id: string; title: string; marginLeft: number }): string =>
+  barChart(
+    rows.map((r) => ({ label: r.value.length > 38 ? `${r.value.slice(0, 37)}…` : r.value, value: r.views })),
+    { ...o, axis: 'Page views', fill: '#2f6f3a', unit: (n) => `${n} views` },
+  );
 
 /** What visitors did not find over a period: searches that found nothing, and pages not found with the site that linked to them. */
 export interface GapsReport {

@@ -1,5 +1,4 @@
-import * as Plot from '@observablehq/plot';
-import { accessible, CHART_FONT, newDocument } from '../../../site/console/svg-chart.ts';
+import { barChart as bars } from '../../../site/console/svg-chart.ts';
 import type { CampaignStats } from './stats.ts';
 
 /** A link as a short label: host and path, without the scheme, cut to fit the chart's margin. */
@@ -8,31 +7,6 @@ export const linkLabel = (url: string) => {
   const text = u ? `${u.host}${u.pathname === '/' ? '' : u.pathname}` : url;
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 };
-
-/** Horizontal bars with their value written beside each, in the order given. */
-function bars(
-  rows: Array<{ label: string; value: number }>,
-  o: { id: string; title: string; axis: string; marginLeft: number; fill: string; unit: (n: number) => string },
-): string {
-  const document = newDocument();
-  const svg = Plot.plot({
-    document,
-    width: 640,
-    height: 40 + rows.length * 28,
-    marginLeft: o.marginLeft,
-    marginRight: 60,
-    style: { fontFamily: CHART_FONT, fontSize: '12px' },
-    x: { label: o.axis, labelAnchor: 'center', labelArrow: 'none', grid: true },
-    y: { domain: rows.map((d) => d.label), label: null },
-    marks: [
-      Plot.barX(rows, { y: 'label', x: 'value', fill: o.fill }),
-      Plot.text(rows, { y: 'label', x: 'value', text: (d: { value: number }) => String(d.value), textAnchor: 'start', dx: 4, fill: '#1b1b1b' }),
-      Plot.ruleX([0]),
-    ],
-  }) as SVGSVGElement;
-  const description = rows.map((d) => `${d.label}: ${o.unit(d.value)}`).join('; ') + '.';
-  return accessible(svg, document, o.id, o.title, description);
-}
 
 /** What became of the messages: accepted, waiting, bounced, failed, left out, unsubscribed after. */
 export function outcomeChart(stats: CampaignStats): string {
