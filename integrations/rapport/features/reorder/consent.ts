@@ -8,7 +8,10 @@ import { SESSION_COOKIE, sessionPerson } from '../../core/security/sessions.ts';
 import { lastConsent } from '../../core/store/contacts.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { fieldMessage, translator } from '../../i18n/translate.ts';
-import { REORDER_PURPOSE } from './reminders.ts';
+
+/** The list a reorder reminder is sent on: its unsubscribe link withdraws `newsletter:reorder`. */
+export const REORDER_LIST = 'reorder';
+export const REORDER_PURPOSE = `newsletter:${REORDER_LIST}`;
 
 /**
  * "E-mail me before each ordering season closes" on the account page: a signed-in customer's

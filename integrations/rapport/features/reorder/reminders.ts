@@ -11,13 +11,13 @@ import type { Database } from '../../core/store/schema.ts';
 import { recordActivity } from '../../core/store/timeline.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
 import { productIn, type Catalog } from '../orders/feature.ts';
+import { REORDER_LIST, REORDER_PURPOSE } from './consent.ts';
 import { REMINDER_KEPT_YEARS } from './privacy.ts';
 import { reorderLink, reorderLines, type ReorderItem } from './reorder-link.ts';
 import { localDay, reminderDue, seasonOf, windowFor, yearlyDue, type Day, type OrderingWindow } from './seasons.ts';
 
-/** The list a reorder reminder is sent on: its unsubscribe link withdraws `newsletter:reorder`. */
-export const REORDER_LIST = 'reorder';
-export const REORDER_PURPOSE = `newsletter:${REORDER_LIST}`;
+// Where the consent reminders need is defined, beside the account page's form that records it.
+export { REORDER_LIST, REORDER_PURPOSE };
 
 type ReminderServices = Pick<Services, 'db' | 'config' | 'site' | 'clock' | 'catalog' | 'secret' | 'orderingWindows'>;
 
