@@ -1,13 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load } from 'cheerio';
 import { FileSystemConfigLoader, HtmlValidate } from 'html-validate';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startServer, serverUrl, type RunningServer } from '../../integrations/rapport/server/serve.ts';
 import { deviceOf, referrerDomain } from '../../integrations/rapport/features/visits/count.ts';
 import { raw } from '../helpers/form-client.ts';
+import { servedOn } from '../helpers/mail-server.ts';
 import { signedIn } from '../helpers/staff.ts';
 import { drivers } from '../helpers/store-drivers.ts';
 import { storeSnapshot } from '../helpers/store-schema.ts';
@@ -27,14 +26,13 @@ const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.co
  * every table finds no address and no User-Agent); the console's Visits page.
  */
 describe.each(drivers)('visit counts on $name', (driver) => {
-  let tmp: string;
-  let running: RunningServer;
-  let base: string;
+  let served: Awaited<ReturnType<typeof servedOn>>;
   let now = new Date('2026-11-29T23:59:00Z');
-  const db = () => running.store.db;
+  const db = () => served.running.store.db;
+  const base = () => served.base;
   /** A page as a browser asks for it, from `ip` (the server trusts the proxy's X-Forwarded-For here). */
   const visit = (p: string, o: { ua?: string; ip?: string; referer?: string; purpose?: string; dest?: string } = {}) =>
-    raw(base + p, {
+    raw(base() + p, {
       headers: {
         'user-agent': o.ua ?? DESKTOP,
         'x-forwarded-for': o.ip ?? '203.0.113.7',
@@ -65,25 +63,9 @@ describe.each(drivers)('visit counts on $name', (driver) => {
   };
 
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-visits-'));
-    await driver.setup();
-    running = await startServer({
-      distDir,
-      port: 0,
-      host: '127.0.0.1',
-      store: driver.options(),
-      secret: SECRET,
-      projectRoot: tmp,
-      trustProxy: true,
-      clock: () => now,
-    });
-    base = serverUrl(running.server);
+    served = await servedOn(distDir, driver, SECRET, { trustProxy: true, clock: () => now });
   });
-  afterAll(async () => {
-    await running?.close();
-    await driver.teardown();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   it('reads a device and a referring domain from the headers alone', () => {
     expect([deviceOf(PHONE), deviceOf(DESKTOP), deviceOf(IPAD)]).toEqual(['phone', 'computer', 'tablet']);
@@ -106,7 +88,7 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     await visit('/search?q=tulips', { dest: 'empty' });
     await visit('/no-such-page');
     await visit('/admin/crm/');
-    await raw(`${base}/products/`, { method: 'HEAD', headers: { 'user-agent': DESKTOP } });
+    await raw(`${base()}/products/`, { method: 'HEAD', headers: { 'user-agent': DESKTOP } });
     expect(await settled(3)).toBe(3);
     // After midnight: the next day's totals.
     now = new Date('2026-11-30T00:01:00Z');
@@ -138,7 +120,7 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     expect(after - before).toBe(121);
     // No table holds an address or a User-Agent the server was sent.
     const found: string[] = [];
-    for (const [table, rows] of Object.entries(await storeSnapshot(running.store, driver.options()))) {
+    for (const [table, rows] of Object.entries(await storeSnapshot(served.running.store, driver.options()))) {
       const text = JSON.stringify(rows);
       for (const sent of ['192.0.2.99', '192.0.2.100', '203.0.113.7', '198.51.100.23', 'Pixel 8', 'Googlebot'])
         if (text.includes(sent)) found.push(`${table}: ${sent}`);
@@ -176,7 +158,7 @@ describe.each(drivers)('visit counts on $name', (driver) => {
       ['search-miss', 'zeppelin airship', 2],
     ]);
     const service = await signedIn(db(), 'service');
-    const page = await raw(`${base}/admin/crm/gaps?period=7`, { headers: { cookie: service.cookie } });
+    const page = await raw(`${base()}/admin/crm/gaps?period=7`, { headers: { cookie: service.cookie } });
     expect(page.status).toBe(200);
     const $ = load(page.text);
     expect($('caption:contains("Searches on the site")').parent().find('tbody tr').first().text()).toContain('zeppelin airship');
@@ -187,22 +169,22 @@ describe.each(drivers)('visit counts on $name', (driver) => {
 
     // "Draft an FAQ entry": the words become an entry waiting for an answer, beside visitors' questions, audited.
     expect($('form input[name="words"][value="zeppelin airship"]').parent().find('button').text()).toBe('Draft an FAQ entry for “zeppelin airship”');
-    const drafted = await raw(`${base}/admin/crm/gaps?period=7`, {
+    const drafted = await raw(`${base()}/admin/crm/gaps?period=7`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: service.cookie },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base(), cookie: service.cookie },
       body: new URLSearchParams({ words: 'zeppelin airship' }).toString(),
     });
     expect(drafted.status).toBe(303);
     expect(drafted.headers.location).toBe('/admin/crm/gaps?period=7&drafted=zeppelin-airship');
-    const entry = await readFile(path.join(tmp, 'content/faq/zeppelin-airship.md'), 'utf8');
+    const entry = await readFile(path.join(served.tmp, 'content/faq/zeppelin-airship.md'), 'utf8');
     expect(entry).toContain('question: zeppelin airship');
     expect(entry).toContain('status: pending_review');
     expect(entry).not.toContain('submission');
     const audit = await db().selectFrom('audit_log').select(['action', 'summary']).where('action', '=', 'faq.draft-from-gap').execute();
     expect(audit).toEqual([{ action: 'faq.draft-from-gap', summary: 'Drafted an FAQ entry from the search “zeppelin airship”' }]);
-    const refused = await raw(`${base}/admin/crm/gaps`, {
+    const refused = await raw(`${base()}/admin/crm/gaps`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, cookie: service.cookie },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base(), cookie: service.cookie },
       body: new URLSearchParams({ words: 'x'.repeat(200) }).toString(),
     });
     expect(refused.status).toBe(422);
@@ -212,7 +194,7 @@ describe.each(drivers)('visit counts on $name', (driver) => {
   it('shows staff the Visits page: totals, the trend and tables, as valid HTML, to staff only', async () => {
     const service = await signedIn(db(), 'service');
     const editor = await signedIn(db(), 'editor');
-    const page = await raw(`${base}/admin/crm/visits?period=7`, { headers: { cookie: service.cookie } });
+    const page = await raw(`${base()}/admin/crm/visits?period=7`, { headers: { cookie: service.cookie } });
     expect(page.status).toBe(200);
     const $ = load(page.text);
     // Every view so far fell in the week the page shows (29 and 30 November).
@@ -222,8 +204,8 @@ describe.each(drivers)('visit counts on $name', (driver) => {
     expect($('main').text()).toContain('google.com');
     const report = await validator.validateString(page.text, 'visits.html');
     expect(report.results.flatMap((r) => r.messages.map((m) => `${m.line} ${m.ruleId}: ${m.message}`))).toEqual([]);
-    expect((await raw(`${base}/admin/crm/visits`, { headers: { cookie: editor.cookie } })).status).toBe(200);
-    const anonymous = await raw(`${base}/admin/crm/visits`, {});
+    expect((await raw(`${base()}/admin/crm/visits`, { headers: { cookie: editor.cookie } })).status).toBe(200);
+    const anonymous = await raw(`${base()}/admin/crm/visits`, {});
     expect([302, 303]).toContain(anonymous.status);
   });
 });
