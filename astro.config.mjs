@@ -113,6 +113,8 @@ export default defineConfig({
           ],
           taxes: { canada: { gstHst: true, pst: ['BC'] } },
         },
+        // Surveys in the CMS (content/surveys/): one on the About page, one in the after-sale e-mail.
+        surveys: { enabled: true },
       },
       social: {
         profiles: ['https://www.instagram.com/chinookbulbfarm', 'https://www.facebook.com/chinookbulbfarm'],

@@ -29,6 +29,7 @@ const PERIODS: Record<RetentionKind, Period> = {
   orders: { amount: 6, unit: 'years' },
   messages: { amount: 2, unit: 'years' },
   questions: { amount: 2, unit: 'years' },
+  surveys: { amount: 2, unit: 'years' },
   consent: { amount: 3, unit: 'years' },
   'sent-mail': { amount: 30, unit: 'days' },
   'newsletter-sends': { amount: 1, unit: 'years' },

@@ -98,6 +98,18 @@ export const CrmSchema = z
         perAddressPerMinute: z.number().int().min(1).max(100_000).default(120),
       })
       .prefault({}),
+    /**
+     * Surveys editors write in the CMS (Surveys): asked on a page or in the after-sale e-mail,
+     * answered without an account, read in the console. Needs the server. Off until turned on:
+     * the privacy settings must then say why answers are collected and how long they are kept
+     * (the "surveys" purpose and retention; the build says so).
+     */
+    surveys: z
+      .strictObject({
+        /** @default false */
+        enabled: z.boolean().default(false),
+      })
+      .prefault({}),
     /** Where staff notifications go. @default business.email */
     staffEmail: z.email().optional(),
     /** The `From` of every message. @default '<site.name> <business.email>' */

@@ -3,7 +3,7 @@ import type { RapportConfig } from './schema.ts';
 /**
  * The options as this site can use them. Forms need a server: without an adapter every switch
  * that takes a form (sign-ups, accounts, contact, questions, orders) and the built-in CMS backend
- * read as off, so no page links to a form nobody can answer. The one place this is decided.
+ * read as off, so no page links to a form nobody can answer (nor draws a survey). The one place this is decided.
  */
 export function effectiveConfig(config: RapportConfig, server: boolean): RapportConfig {
   if (server) return config;
@@ -14,6 +14,7 @@ export function effectiveConfig(config: RapportConfig, server: boolean): Rapport
     contactForm: false,
     orders: { ...config.crm.orders, enabled: false },
     questions: { ...config.crm.questions, enabled: false },
+    surveys: { ...config.crm.surveys, enabled: false },
   };
   const cms = config.cms.backend.name === 'rapport' ? { ...config.cms, enabled: false } : config.cms;
   return { ...config, crm, cms };

@@ -132,3 +132,11 @@ function offsetMs(ms: number, timeZone: string): number {
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
+
+const isoDays = new Map<string, Intl.DateTimeFormat>();
+/** `2026-11-25`: the calendar day a moment falls on in `timeZone` (en-CA writes dates the ISO way). */
+export function isoDay(at: Date, timeZone: string): string {
+  let format = isoDays.get(timeZone);
+  if (!format) isoDays.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(at);
+}

@@ -2,7 +2,7 @@ import { defineCollection } from 'astro:content';
 import { i18n } from 'astro:config/client';
 import { glob } from 'astro/loaders';
 import { entryId } from './entry-id.ts';
-import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema } from './schemas.ts';
+import { audienceSchema, faqSchema, newsletterSchema, pageSchema, productSchema, surveySchema } from './schemas.ts';
 
 /**
  * Rapport's content collections, read from `<contentDir>/<collection>/`. Spread into `collections`.
@@ -19,5 +19,6 @@ export function rapportCollections(contentDir = './content') {
     products: defineCollection({ loader: from('products'), schema: productSchema }),
     newsletter: defineCollection({ loader: from('newsletter'), schema: newsletterSchema }),
     audiences: defineCollection({ loader: from('audiences'), schema: audienceSchema }),
+    surveys: defineCollection({ loader: from('surveys'), schema: surveySchema }),
   };
 }

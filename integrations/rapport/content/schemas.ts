@@ -33,6 +33,12 @@ export const pageSchema = (ctx: SchemaContext) =>
     updated: date.meta({ title: 'Last updated' }).describe('When the content last changed materially'),
     image: imageWithAlt(ctx).optional().meta({ title: 'Picture' }).describe('Shown at the top of the page and when the page is shared'),
     noindex: z.boolean().default(false).meta({ title: 'Hide from search engines' }).describe('Hide this page from search engines and the sitemap'),
+    survey: z
+      .string()
+      .max(80)
+      .optional()
+      .meta({ title: 'Survey on this page' })
+      .describe('A survey to ask below the text (Surveys in the menu); its answers are in the staff console, never on the site'),
   });
 
 /**
@@ -141,3 +147,60 @@ export const audienceSchema = (ctx: SchemaContext) =>
     updated: date.meta({ title: 'Last updated' }).describe('When the content last changed materially'),
     image: imageWithAlt(ctx).optional().meta({ title: 'Picture' }).describe('Shown at the top of the page and when the page is shared'),
   });
+
+export const SURVEY_QUESTION_KINDS = ['choice', 'scale', 'text'] as const;
+/** How each kind of question reads to an editor. */
+export const SURVEY_QUESTION_KIND_LABELS: Record<(typeof SURVEY_QUESTION_KINDS)[number], string> = {
+  choice: 'Pick one of the options',
+  scale: 'A scale from 1 to 5',
+  text: 'A short answer in their own words',
+};
+/** The most questions a survey asks: a short survey gets answered. */
+export const MAX_SURVEY_QUESTIONS = 8;
+/** The most choices one question offers. */
+export const MAX_SURVEY_OPTIONS = 8;
+
+/**
+ * A short survey (features/surveys): placed on a page (the page's "Survey on this page") or sent
+ * in the after-sale e-mail. The Markdown body is its introduction. Answers are stored by each
+ * question's position and each option's position, so a translation keeps the same questions and
+ * options in the same order, and changing a survey that has answers starts a new one (a new file).
+ */
+export const surveySchema = z
+  .strictObject({
+    title: z.string().min(5).max(90).describe('The survey’s heading, also the e-mail’s invitation, for example "How did your bulbs do?"'),
+    questions: z
+      .array(
+        z.strictObject({
+          question: z.string().min(3).max(200).describe('The question as the customer reads it'),
+          kind: z.enum(SURVEY_QUESTION_KINDS).default('choice').meta({ optionLabels: SURVEY_QUESTION_KIND_LABELS }).describe('How it is answered'),
+          options: z
+            .array(z.string().min(1).max(80))
+            .max(MAX_SURVEY_OPTIONS)
+            .optional()
+            .describe('For “pick one”: two to eight options, in the order shown'),
+          low: z.string().max(40).optional().meta({ title: 'Scale: what 1 means' }).describe('For a scale, for example "Not at all"'),
+          high: z.string().max(40).optional().meta({ title: 'Scale: what 5 means' }).describe('For a scale, for example "Very much"'),
+          required: z.boolean().default(false).meta({ title: 'Must be answered' }).describe('Whether the survey cannot be sent without it'),
+        }),
+      )
+      .min(1)
+      .max(MAX_SURVEY_QUESTIONS)
+      .superRefine((questions, ctx) => {
+        questions.forEach((q, i) => {
+          if (q.kind === 'choice' && (q.options?.length ?? 0) < 2) {
+            ctx.addIssue({ code: 'custom', path: [i, 'options'], message: 'a “pick one” question needs at least two options' });
+          }
+        });
+      })
+      .meta({ title: 'Questions', summary: '{{fields.question}}' })
+      .describe('One to eight questions, asked in this order; keep the same questions in the same order in each language'),
+    afterOrder: z
+      .boolean()
+      .default(false)
+      .meta({ title: 'Ask after an order' })
+      .describe('Invite customers in the e-mail sent some weeks after their order arrives (only to customers who may receive it); one survey at a time'),
+    closes: date.optional().meta({ title: 'Closes on' }).describe('The last day answers are taken; leave empty to keep it open'),
+    updated: date.meta({ title: 'Last updated' }).describe('When the survey last changed'),
+  });
+export type SurveyData = z.infer<typeof surveySchema>;

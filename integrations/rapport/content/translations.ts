@@ -4,7 +4,7 @@ import { localePath } from '../config/locales.ts';
 import { isLanguageCode } from './entry-id.ts';
 
 /** Rapport's collections whose entries can be translated. */
-export type TranslatableCollection = 'pages' | 'faq' | 'products' | 'newsletter' | 'audiences';
+export type TranslatableCollection = 'pages' | 'faq' | 'products' | 'newsletter' | 'audiences' | 'surveys';
 
 /**
  * An entry's locale and slug, from its id. A translation sits beside its original with the language

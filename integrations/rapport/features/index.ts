@@ -13,6 +13,7 @@ import { privacyFeature } from './privacy/feature.ts';
 import { productsFeature } from './products/feature.ts';
 import { reorderFeature } from './reorder/feature.ts';
 import { searchFeature } from './search/feature.ts';
+import { surveysFeature } from './surveys/feature.ts';
 import { visitsFeature } from './visits/feature.ts';
 import { winbackFeature } from './winback/feature.ts';
 import { wishlistFeature } from './wishlist/feature.ts';
@@ -38,6 +39,7 @@ export const FEATURES: readonly RapportFeature[] = [
   cmsFeature,
   consoleFeature,
   visitsFeature,
+  surveysFeature,
   winbackFeature,
   privacyFeature,
 ];

@@ -16,7 +16,7 @@ export const collects = (category: DataCategory | 'none', more: Omit<FieldPrivac
 // address they are how header injection starts.
 export const ONE_LINE = /^[^\p{Cc}]*$/u;
 // Multi-line text keeps line breaks and tabs, nothing else from the control range.
-const MULTI_LINE = /^[^\p{Cc}]*(?:[\n\r\t]+[^\p{Cc}]*)*$/u;
+export const MULTI_LINE = /^[^\p{Cc}]*(?:[\n\r\t]+[^\p{Cc}]*)*$/u;
 
 /** A person's name as they write it; stored and shown as text, whatever it contains. */
 export const personName = () =>

@@ -13,7 +13,7 @@ export type DataCategory = (typeof DATA_CATEGORIES)[number];
 /** How each category reads in the statement and in the CMS. */
 export const CATEGORY_LABELS: Record<DataCategory, string> = labels(DATA_CATEGORIES, 'privacy.category');
 
-export const PURPOSES = ['orders', 'after-sale', 'reorder', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security'] as const;
+export const PURPOSES = ['orders', 'after-sale', 'reorder', 'newsletter', 'account', 'enquiries', 'questions', 'surveys', 'rights', 'security'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** The heading of each purpose's section: what a visitor would call it. */
@@ -41,7 +41,17 @@ export interface FieldPrivacy {
  * The kinds of data a retention period can be set for (Settings → Privacy statement → Retention).
  * Closed, like the purposes, so the settings can be checked against the rules features enforce.
  */
-export const RETENTION_KINDS = ['contacts', 'orders', 'messages', 'questions', 'consent', 'sent-mail', 'newsletter-sends', 'delivery-reports'] as const;
+export const RETENTION_KINDS = [
+  'contacts',
+  'orders',
+  'messages',
+  'questions',
+  'surveys',
+  'consent',
+  'sent-mail',
+  'newsletter-sends',
+  'delivery-reports',
+] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 /** How the statement and the CMS name each kind. */

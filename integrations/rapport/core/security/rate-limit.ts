@@ -140,6 +140,8 @@ export interface RateLimitSettings {
   messagesPerAddress: LimitSpec;
   /** Questions for the FAQ from one IP address, with or without an e-mail address. @default 10 per hour */
   questionsPerIp: LimitSpec;
+  /** Survey answers from one IP address, all surveys together. @default 20 per hour */
+  surveyAnswersPerIp: LimitSpec;
   /**
    * Mails the forms send to one address that has confirmed nothing, all forms together
    * (confirmations, sign-in links, acknowledgements). @default 3 per 24 hours
@@ -152,6 +154,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   mailPerAddress: { points: 1, duration: 600 },
   messagesPerAddress: { points: 5, duration: 3600 },
   questionsPerIp: { points: 10, duration: 3600 },
+  surveyAnswersPerIp: { points: 20, duration: 3600 },
   unsolicitedPerAddress: { points: 3, duration: 86_400 },
 };
 
@@ -164,6 +167,7 @@ export function createLimiters(db: Kysely<Database>, settings: Partial<RateLimit
     mailPerAddress: new StoreRateLimiter(db, { keyPrefix: 'mail', ...s.mailPerAddress }),
     messagesPerAddress: new StoreRateLimiter(db, { keyPrefix: 'msg', ...s.messagesPerAddress }),
     questionsPerIp: new StoreRateLimiter(db, { keyPrefix: 'ask', ...s.questionsPerIp }),
+    surveyAnswersPerIp: new StoreRateLimiter(db, { keyPrefix: 'survey', ...s.surveyAnswersPerIp }),
     unsolicitedPerAddress: new StoreRateLimiter(db, { keyPrefix: 'unsolicited', ...s.unsolicitedPerAddress }),
   };
 }

@@ -12,6 +12,7 @@ import * as languages from './migrations/0009-languages.ts';
 import * as winback from './migrations/0013-winback.ts';
 import * as campaignSegments from './migrations/0014-campaign-segments.ts';
 import * as visitCounts from './migrations/0015-visit-counts.ts';
+import * as surveyAnswers from './migrations/0016-survey-answers.ts';
 import * as wishlist from './migrations/0010-wishlist.ts';
 import * as reorder from './migrations/0011-reorder.ts';
 import * as careReminders from './migrations/0012-care-reminders.ts';
@@ -32,6 +33,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0013-winback': { up: (db) => winback.up(db) },
     '0014-campaign-segments': { up: (db) => campaignSegments.up(db) },
     '0015-visit-counts': { up: (db) => visitCounts.up(db) },
+    '0016-survey-answers': { up: (db) => surveyAnswers.up(db) },
     '0010-wishlist': { up: (db) => wishlist.up(db) },
     '0011-reorder': { up: (db) => reorder.up(db) },
     '0012-care-reminders': { up: (db) => careReminders.up(db) },

@@ -8,6 +8,8 @@ import type { Role } from '../security/roles.ts';
 export interface Database {
   contacts: ContactsTable;
   visit_counts: VisitCountsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_answers: SurveyAnswersTable;
   consent_ledger: ConsentLedgerTable;
   list_subscriptions: ListSubscriptionsTable;
   accounts: AccountsTable;
@@ -344,6 +346,25 @@ export interface VisitCountsTable {
   dimension: 'page' | 'referrer' | 'device' | 'missing' | 'search-miss';
   value: string;
   views: ColumnType<number, number, number>;
+}
+
+export interface SurveyResponsesTable {
+  id: string;
+  survey: string;
+  source: 'page' | 'order';
+  locale: string;
+  /** Set for an answer from an after-sale e-mail's link: a digest of the survey and the order (one answer per link). */
+  respondent: string | null;
+  created_at: string;
+}
+
+export interface SurveyAnswersTable {
+  response_id: string;
+  survey: string;
+  /** The question's position, from 1. */
+  question: number;
+  /** A choice's position (from 1), a scale's point, or the words written. */
+  value: string;
 }
 
 export interface CampaignsTable {

@@ -1,7 +1,8 @@
 import { z } from 'astro/zod';
 import type { SchemaContext } from 'astro:content';
 import type { RapportConfig } from '../../config/schema.ts';
-import { audienceSchema, FAQ_STATUS_LABELS, faqSchema, newsletterSchema, pageSchema, productSchema } from '../../content/schemas.ts';
+import { audienceSchema, FAQ_STATUS_LABELS, faqSchema, newsletterSchema, pageSchema, productSchema, surveySchema } from '../../content/schemas.ts';
+import { surveysOn } from '../surveys/feature.ts';
 import { PRIVACY_SETTINGS_FILE, privacySettingsSchema } from '../privacy/feature.ts';
 import { ORDERING_WINDOWS_FILE, orderingWindowsSchema } from '../reorder/feature.ts';
 import { languageName, localePath } from '../../config/locales.ts';
@@ -140,6 +141,40 @@ function fieldsOf(schema: z.ZodType): DecapField[] {
   return objectFields(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
 }
 
+/** The surveys' collection in Decap (a page picks its survey from it). */
+export const SURVEYS_COLLECTION = 'surveys';
+
+/** A page's survey is picked from the surveys by title (a typed slug could name none); without surveys the field is not offered. */
+function pageFields(fields: DecapField[], surveys: boolean): DecapField[] {
+  return fields.flatMap((f) =>
+    f.name !== 'survey'
+      ? [f]
+      : surveys
+        ? [
+            {
+              ...f,
+              widget: 'relation',
+              collection: SURVEYS_COLLECTION,
+              value_field: '{{slug}}',
+              search_fields: ['title'],
+              display_fields: ['title'],
+              options_length: 50,
+              hint: `${f.hint}. Type a few words of its title.`,
+            },
+          ]
+        : [],
+  );
+}
+
+/** A survey's questions: each kind's hint says which of the fields below it uses. */
+function surveyFields(fields: DecapField[]): DecapField[] {
+  return fields.map((f) =>
+    f.name === 'questions'
+      ? { ...f, hint: `${f.hint}. Answers are counted by position: once answers come in, start a new survey rather than reordering these.` }
+      : f,
+  );
+}
+
 /** The FAQ list's filters: one for each status, in the words the status field uses. */
 export const FAQ_VIEW_FILTERS = [
   { label: 'Waiting for an answer', field: 'status', pattern: 'pending_review' },
@@ -248,7 +283,14 @@ export function decapConfig(config: RapportConfig, site: string) {
   });
   const collections = [
     // `preview_path`: "View Live" opens the entry's own page (on the server being edited, see admin.astro).
-    collection('pages', ['Pages', 'Page'], pageSchema(cmsContext), 'The page itself', { media_folder: '', public_folder: '', preview_path: '{{slug}}/' }),
+    collection(
+      'pages',
+      ['Pages', 'Page'],
+      pageSchema(cmsContext),
+      'The page itself',
+      { media_folder: '', public_folder: '', preview_path: '{{slug}}/' },
+      (fields) => pageFields(fields, surveysOn(config)),
+    ),
     ...(config.features.faq
       ? [
           collection(
@@ -284,6 +326,18 @@ export function decapConfig(config: RapportConfig, site: string) {
             public_folder: '',
             preview_path: 'newsletter/{{slug}}/',
           }),
+        ]
+      : []),
+    ...(surveysOn(config)
+      ? [
+          collection(
+            SURVEYS_COLLECTION,
+            ['Surveys', 'Survey'],
+            surveySchema,
+            'An introduction above the questions (optional)',
+            { media_folder: '', public_folder: '', summary: '{{title}}', sortable_fields: ['title', 'updated'] },
+            surveyFields,
+          ),
         ]
       : []),
     collection('audiences', ['Audience pages', 'Audience page'], audienceSchema(cmsContext), 'The page itself', {

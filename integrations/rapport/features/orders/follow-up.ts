@@ -7,13 +7,14 @@ import { mailLink, mailTranslator } from '../../core/mail/mail-language.ts';
 import { mailFooter, staffAddress } from '../../core/mail/identity.ts';
 import { enqueueMail } from '../../core/mail/outbox.ts';
 import { lastConsent } from '../../core/store/contacts.ts';
+import { businessTimeZone, isoDay } from '../../config/time-zone.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { listMailLinks } from '../newsletter/feature.ts';
 import { lineIn, orderable, productIn, type Catalog } from './catalog.ts';
 import { FOLLOW_UP_PURPOSE } from './place-order.ts';
 import type { CatalogProduct } from './pricing.ts';
 
-type FollowUpServices = Pick<Services, 'db' | 'config' | 'site' | 'clock' | 'catalog'>;
+type FollowUpServices = Pick<Services, 'db' | 'config' | 'site' | 'clock' | 'catalog' | 'secret' | 'afterSaleSurvey'>;
 
 /** The mailing-list id of the after-sale mail: its unsubscribe link withdraws `newsletter:after-sale`. */
 export const FOLLOW_UP_LIST = FOLLOW_UP_PURPOSE.slice('newsletter:'.length);
@@ -131,6 +132,8 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
       const links = await listMailLinks(trx, s, order.contact_id, FOLLOW_UP_LIST, say);
       const bought = lines.map((l) => l.name);
       const suggested = suggestions.map((p) => productIn(p, say.locale));
+      // A survey marked "Ask after an order" rides in this mail, within its consent (features/surveys).
+      const survey = s.afterSaleSurvey?.(say, order.id, isoDay(now, businessTimeZone(s.config.business)));
       await enqueueMail(
         trx,
         composeMail(
@@ -143,6 +146,7 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
               ...(suggested.length
                 ? [say('mail.follow-up.suggestions', { products: suggested.map((p) => `${p.name} (${p.unit}): ${siteLink(s, p.path)}`).join('\n') })]
                 : []),
+              ...(survey ? [say('mail.follow-up.survey', { title: survey.title, url: survey.url })] : []),
             ],
             action: { label: say('mail.follow-up.action'), url: mailLink(s, say, '/order') },
             footer: mailFooter(s.config, say('mail.follow-up.why')),
@@ -160,7 +164,7 @@ export async function sendDueFollowUps(s: FollowUpServices): Promise<number> {
           contactId: order.contact_id,
           type: 'follow-up',
           summary: `After-sale e-mail for order ${order.number}`,
-          data: { number: order.number, suggestions: suggestions.map((p) => p.sku) },
+          data: { number: order.number, suggestions: suggestions.map((p) => p.sku), ...(survey ? { survey: survey.slug } : {}) },
         },
         now,
       );
