@@ -302,6 +302,8 @@ describe('the staff console in Chromium', () => {
     '/admin/crm/segments/lapsed',
     '/admin/crm/visits',
     '/admin/crm/gaps',
+    '/admin/crm/surveys',
+    '/admin/crm/surveys/next-season',
     '/admin/crm/staff',
     '/admin/crm/audit',
   ];

@@ -35,7 +35,7 @@ export function screenshotOnFailure(page: Page, name: string, onFailed: typeof o
  * The built reference site served by Rapport's own server on embedded defaults (a SQLite file, the
  * generated secret aside), with a real SMTP sink, and a project folder of its own for FAQ drafts.
  */
-export async function referenceServer(distDir: string) {
+export async function referenceServer(distDir: string, clock?: () => Date) {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'rapport-e2e-'));
   const sink = await smtpSink();
   const running: RunningServer = await startServer({
@@ -46,6 +46,7 @@ export async function referenceServer(distDir: string) {
     secret: SECRET,
     projectRoot: tmp,
     mail: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, intervalMs: 100 },
+    ...(clock ? { clock } : {}),
   });
   const base = serverUrl(running.server);
   const local = (link: string) => {
@@ -80,10 +81,10 @@ export async function referenceServer(distDir: string) {
  * context (no cookies) and page for each test, kept as a screenshot when the test fails. Read
  * `suite.page` and `suite.server` inside tests.
  */
-export function browserSuite(distDir: string, options: { tag: string; javaScriptEnabled?: boolean }) {
+export function browserSuite(distDir: string, options: { tag: string; javaScriptEnabled?: boolean; clock?: () => Date }) {
   const suite = {} as { server: Awaited<ReturnType<typeof referenceServer>>; browser: Browser; context: BrowserContext; page: Page };
   beforeAll(async () => {
-    suite.server = await referenceServer(distDir);
+    suite.server = await referenceServer(distDir, options.clock);
     suite.browser = await launchBrowser();
   });
   afterAll(async () => {

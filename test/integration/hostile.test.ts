@@ -162,6 +162,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/fr/care-reminders',
       '/fr/care-reminders/confirm',
       '/fr/account/reorder-reminders',
+      '/fr/surveys/answer',
     ]) {
       const crossSite = await send(port, request('POST', path, { ...form, Origin: 'https://evil.example' }, body));
       expectClearAnswer(crossSite, `cross-site ${path}`);
@@ -386,6 +387,18 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/crm/visits?period=%ff%00',
       '/admin/crm/gaps',
       '/admin/crm/gaps?drafted=%3Cscript%3E',
+      '/surveys/answer',
+      '/fr/surveys/answer',
+      '/surveys/next-season/',
+      '/surveys/after-your-order/?order=00000000-0000-0000-0000-000000000000&key=AAAAAAAAAAAAAAAAAAAAAA',
+      '/surveys/after-your-order/?order=%ff&key=%00',
+      '/surveys/%2e%2e/',
+      '/surveys/thanks',
+      '/fr/surveys/already-answered',
+      '/admin/crm/surveys',
+      '/admin/crm/surveys/next-season',
+      '/admin/crm/surveys/%3Cscript%3E',
+      '/admin/crm/surveys/next-season/answers.csv',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const target = fc.oneof(
@@ -429,6 +442,12 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
             'confirm',
             'organisation',
             'kind',
+            'survey',
+            'q1',
+            'q2',
+            'q3',
+            'order',
+            'key',
           ),
           printable(60),
         )
@@ -473,7 +492,7 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
     const part = (name: string, value: string) => `--xyz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order', '/cart'),
+        fc.constantFrom('/subscribe', '/contact/message', '/faq/ask', '/order', '/cart', '/surveys/answer'),
         fc.array(fc.tuple(printable(12), printable(40)), { maxLength: 8 }),
         fc.boolean(),
         async (p, fields, closed) => {
@@ -538,6 +557,11 @@ describe.each(drivers)('hostile input against the running server on $name', (dri
       '/admin/crm/campaigns/no-such-issue/mail',
       '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/sends/00000000-0000-0000-0000-000000000000',
       '/admin/crm/campaigns/2026-11-putting-the-farm-to-bed/sends/not-a-campaign',
+      '/admin/crm/surveys',
+      '/admin/crm/surveys/next-season',
+      '/admin/crm/surveys/next-season/answers.csv',
+      '/admin/crm/surveys/no-such-survey',
+      '/admin/crm/surveys/no-such-survey/answers.csv',
     ];
     const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
     const query = fc.dictionary(

@@ -26,7 +26,10 @@ const NOT_PERSONAL: Record<string, string> = {
 };
 
 /** Every feature on, as the reference site has them, and the recording campaigns can do. */
-const everything = parseOptions({ ...TEST_OPTIONS, crm: { campaigns: { clicks: 'per-person', opens: true }, orders: { reorder: { enabled: true } } } });
+const everything = parseOptions({
+  ...TEST_OPTIONS,
+  crm: { campaigns: { clicks: 'per-person', opens: true }, orders: { reorder: { enabled: true } }, surveys: { enabled: true } },
+});
 
 /** The tables that refer to a person: by a column that names one, or by pointing at a table that does (transitively). */
 function personalTables(tables: TableShape[]): Set<string> {

@@ -44,6 +44,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
         '0013-winback',
         '0014-campaign-segments',
         '0015-visit-counts',
+        '0016-survey-answers',
       ]);
       expect(await migrateToLatest(store)).toEqual([]);
     } finally {

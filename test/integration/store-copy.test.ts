@@ -309,7 +309,7 @@ describe('backups and the restore drill', () => {
       // Taken with the store open, as a nightly backup is while the server runs.
       const backup = await cli(tmp, {}, 'store', 'backup', 'backups/nightly.sqlite');
       expect(backup.stderr).toBe('');
-      expect(backup.stdout).toMatch(/^Backed up .*rapport\.sqlite \(version 0015-visit-counts\) to .*nightly\.sqlite: \d+ KB, an SQLite database\.$/m);
+      expect(backup.stdout).toMatch(/^Backed up .*rapport\.sqlite \(version 0016-survey-answers\) to .*nightly\.sqlite: \d+ KB, an SQLite database\.$/m);
       expect((await stat(path.join(tmp, 'backups', 'nightly.sqlite'))).mode & 0o777).toBe(0o600);
       const again = await cli(tmp, {}, 'store', 'backup', 'backups/nightly.sqlite');
       expect(again.code).toBe(1);
@@ -355,7 +355,7 @@ describe('backups and the restore drill', () => {
       const before = await storeSnapshot(store, { schema: pgC.schema });
       const file = path.join(tmp, 'nightly.dump');
       const done = await backupStore(store, file, { databaseUrl: PG_URL });
-      expect(done).toMatchObject({ format: 'pg_dump', version: '0015-visit-counts' });
+      expect(done).toMatchObject({ format: 'pg_dump', version: '0016-survey-answers' });
       expect(done.bytes).toBeGreaterThan(1000);
 
       await upsertContact(store.db, { email: 'bob@example.com', name: 'Bob' }, () => now);
@@ -395,7 +395,7 @@ describe('backups and the restore drill', () => {
       await migrateToLatest(fresh);
       await restoreStore(fresh, path.join(tmp, 'old.sqlite'));
       expect(await fresh.db.selectFrom('contacts').select(['email', 'erased_at']).execute()).toEqual([{ email: 'old@example.com', erased_at: null }]);
-      expect(await latest(fresh)).toBe('0015-visit-counts');
+      expect(await latest(fresh)).toBe('0016-survey-answers');
     } finally {
       await old.close();
       await fresh.close();
@@ -416,7 +416,7 @@ describe('backups and the restore drill', () => {
       const restored = await restoreStore(store, file, { databaseUrl: PG_URL });
       expect(restored.replaced).toBe(0);
       expect(await store.db.selectFrom('contacts').select(['email', 'erased_at']).execute()).toEqual([{ email: 'old@example.com', erased_at: null }]);
-      expect(await latest(store)).toBe('0015-visit-counts');
+      expect(await latest(store)).toBe('0016-survey-answers');
     } finally {
       await store.close();
       await admin(`DROP SCHEMA ${pgOld.schema} CASCADE`);

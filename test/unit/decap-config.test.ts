@@ -111,6 +111,35 @@ describe('Decap configuration generated from the content schemas', () => {
     expect(faq.view_filters[0]).toEqual({ label: 'Waiting for an answer', field: 'status', pattern: 'pending_review' });
   });
 
+  it('offers surveys only when they are on: their questions as a list, and a page picking its survey by title', () => {
+    type Collection = { name: string; fields: Array<Record<string, unknown>> };
+    const collections = (surveys: boolean) =>
+      decapConfig(parseOptions({ ...options, crm: { surveys: { enabled: surveys } } }), 'https://test.example').collections as unknown as Collection[];
+    const pageField = (all: Collection[]) => all.find((c) => c.name === 'pages')!.fields.find((f) => f.name === 'survey');
+    expect(collections(false).some((c) => c.name === 'surveys')).toBe(false);
+    expect(pageField(collections(false))).toBeUndefined();
+    const on = collections(true);
+    expect(pageField(on)).toMatchObject({ widget: 'relation', collection: 'surveys', value_field: '{{slug}}', search_fields: ['title'], required: false });
+    const surveys = on.find((c) => c.name === 'surveys')!;
+    const questions = surveys.fields.find((f) => f.name === 'questions') as {
+      widget: string;
+      summary: string;
+      hint: string;
+      fields: Array<Record<string, unknown>>;
+    };
+    expect(questions).toMatchObject({ widget: 'list', summary: '{{fields.question}}' });
+    expect(questions.hint).toContain('Answers are counted by position');
+    expect(questions.fields.find((f) => f.name === 'kind')).toMatchObject({
+      widget: 'select',
+      options: [
+        { value: 'choice', label: 'Pick one of the options' },
+        { value: 'scale', label: 'A scale from 1 to 5' },
+        { value: 'text', label: 'A short answer in their own words' },
+      ],
+    });
+    expect(surveys.fields.map((f) => f.name)).toEqual(['title', 'questions', 'afterOrder', 'closes', 'updated', 'body']);
+  });
+
   it('carries a Git-host backend when the options choose one', () => {
     const config = decapConfig(parseOptions({ ...options, cms: { backend: { name: 'github', repo: 'owner/site' } } }), 'https://test.example');
     expect(config.backend).toEqual({ name: 'github', repo: 'owner/site', branch: 'main' });

@@ -12,7 +12,8 @@ import { TEST_OPTIONS } from '../helpers/test-options.ts';
 const root = pathToFileURL(`${path.resolve(import.meta.dirname, '../..')}/`);
 
 async function serverSetupUnder(command: 'dev' | 'build') {
-  const integration: AstroIntegration = rapport({ ...TEST_OPTIONS, cms: { enabled: true } });
+  // The reference site's privacy settings describe surveys, which it turns on.
+  const integration: AstroIntegration = rapport({ ...TEST_OPTIONS, cms: { enabled: true }, crm: { surveys: { enabled: true } } });
   const noop = () => undefined;
   const logger = { info: noop, warn: noop, error: noop, debug: noop, fork: () => logger, label: 'rapport', options: {} };
   const hooks = integration.hooks as Record<string, (options: unknown) => unknown>;

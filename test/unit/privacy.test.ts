@@ -15,7 +15,9 @@ import { privacySettingsSchema, type PrivacySettings } from '../../integrations/
 import { PURPOSES, RETENTION_KINDS, RETENTION_LABELS, type RetentionKind } from '../../integrations/rapport/core/privacy/vocabulary.ts';
 
 const options = TEST_OPTIONS;
-const configWith = (crm: RapportUserConfig['crm'] = {}, extra: Partial<RapportUserConfig> = {}) => parseOptions({ ...options, ...extra, crm });
+// Every feature that collects on, surveys included (off by default).
+const configWith = (crm: RapportUserConfig['crm'] = {}, extra: Partial<RapportUserConfig> = {}) =>
+  parseOptions({ ...options, ...extra, crm: { surveys: { enabled: true }, ...crm } });
 
 /** Settings covering every category, purpose and kind of processor. */
 const fullSettings = (change: (s: z.input<typeof privacySettingsSchema>) => void = () => {}): PrivacySettings => {
@@ -122,27 +124,52 @@ describe('privacy statement builder', () => {
 
   it('drops the sections of a disabled feature, and its cookies and recipients', () => {
     const all = statementOf(configWith());
-    expect(all.purposes.map((p) => p.purpose)).toEqual(['orders', 'after-sale', 'newsletter', 'account', 'enquiries', 'questions', 'rights', 'security']);
-    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy']);
+    expect(all.purposes.map((p) => p.purpose)).toEqual([
+      'orders',
+      'after-sale',
+      'newsletter',
+      'account',
+      'enquiries',
+      'questions',
+      'surveys',
+      'rights',
+      'security',
+    ]);
+    expect(all.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session', 'survey-…', 'rapport_privacy']);
+    // Surveys off (the default): no surveys section, no survey cookie, no period for their answers.
+    const noSurveys = statementOf(
+      configWith({ surveys: { enabled: false } }),
+      fullSettings((s) => (s.retention = s.retention.filter((r) => r.data !== 'surveys'))),
+    );
+    expect(noSurveys.purposes.map((p) => p.purpose)).not.toContain('surveys');
+    expect(noSurveys.cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy']);
+    expect(noSurveys.retention.map((r) => r.label)).not.toContain(RETENTION_LABELS.surveys);
     expect(all.purposes.find((p) => p.purpose === 'orders')!.recipients).toEqual(['Host Inc.', 'Mailer LLC', 'Canada Post']);
     expect(all.purposes.find((p) => p.purpose === 'after-sale')!.recipients).toEqual(['Host Inc.', 'Mailer LLC']);
 
     const noOrders = statementOf(configWith({ orders: { enabled: false } }));
-    expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'rights', 'security']);
+    expect(noOrders.purposes.map((p) => p.purpose)).toEqual(['newsletter', 'account', 'enquiries', 'questions', 'surveys', 'rights', 'security']);
     expect(noOrders.retention.map((r) => r.label)).not.toContain(RETENTION_LABELS.orders);
     expect(all.retention.map((r) => r.label)).toContain(RETENTION_LABELS.orders);
-    expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session', 'rapport_privacy']);
+    expect(noOrders.cookies.map((c) => c.name)).toEqual(['rapport_session', 'survey-…', 'rapport_privacy']);
     const noAccounts = statementOf(configWith({ accounts: false }));
     expect(noAccounts.purposes.map((p) => p.purpose)).not.toContain('account');
     // Staff still sign in to the CMS; without it, no session cookie at all (the cart's stays, with orders).
     expect(noAccounts.cookies.find((c) => c.name === 'rapport_session')?.why).toBe(
       'Keeps our staff signed in to edit the site. Visitors never get it from the editor.',
     );
-    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual(['rapport_cart', 'rapport_privacy']);
-    // The request page's short-lived cookie exists wherever the server takes forms; a static site sets none.
-    expect(statementOf(configWith({ accounts: false, orders: { enabled: false } }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual([
+    expect(statementOf(configWith({ accounts: false }, { cms: { enabled: false } })).cookies.map((c) => c.name)).toEqual([
+      'rapport_cart',
+      'survey-…',
       'rapport_privacy',
     ]);
+    // The request page's short-lived cookie exists wherever the server takes forms; a static site sets none.
+    expect(
+      statementOf(
+        configWith({ accounts: false, orders: { enabled: false }, surveys: { enabled: false } }, { cms: { enabled: false } }),
+        fullSettings((s) => (s.retention = s.retention.filter((r) => r.data !== 'surveys'))),
+      ).cookies.map((c) => c.name),
+    ).toEqual(['rapport_privacy']);
     const noFollowUp = statementOf(configWith({ orders: { followUp: { enabled: false } } }));
     expect(noFollowUp.purposes.map((p) => p.purpose)).not.toContain('after-sale');
   });
