@@ -58,17 +58,19 @@ describe('survey journeys in Chromium, without JavaScript', () => {
   it('answers the after-sale survey in French from the e-mail, once', async () => {
     const { page, server } = suite;
     const contact = await upsertContact(db(), { email: 'sondage@example.com', name: 'Élise Caron', kind: 'customer', language: 'fr-CA' });
-    const order = orderRow({ contactId: contact.id, number: '261101-SONDAG', status: 'delivered', at: '2026-10-20T12:00:00Z', subtotalCents: 4200 });
+    // The after-sale e-mail is due now, on the machine's own clock (the mail worker's), within the implied-consent window.
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const order = orderRow({ contactId: contact.id, number: '261101-SONDAG', status: 'delivered', at: daysAgo(40), subtotalCents: 4200 });
     await db()
       .insertInto('orders')
-      .values({ ...order, delivered_at: '2026-10-30T12:00:00Z', follow_up_due_at: '2026-11-29T12:00:00Z' })
+      .values({ ...order, delivered_at: daysAgo(30), follow_up_due_at: daysAgo(1) })
       .execute();
     const services = {
       db: db(),
       config: built.config,
       site: new URL(built.site),
       secret: SECRET,
-      clock,
+      clock: () => new Date(),
       catalog: undefined,
       afterSaleSurvey: (say: Parameters<typeof afterSaleInvitation>[1], orderId: string, today: string) =>
         afterSaleInvitation({ site: new URL(built.site), secret: SECRET, config: built.config, surveys }, say, orderId, today),

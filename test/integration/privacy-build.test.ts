@@ -74,7 +74,7 @@ describe('the reference site’s privacy statement', () => {
       $('#cookies ~ table code')
         .map((_, c) => $(c).text())
         .get(),
-    ).toEqual(['rapport_cart', 'rapport_session', 'rapport_privacy', 'survey-…']);
+    ).toEqual(['rapport_cart', 'rapport_session', 'survey-…', 'rapport_privacy']);
     expect(
       $('section[data-jurisdiction]')
         .map((_, s) => $(s).attr('data-jurisdiction'))

@@ -84,6 +84,8 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'sessions',
       'shipments',
       'stock_requests',
+      'survey_answers',
+      'survey_responses',
       'tokens',
       'visit_counts',
       'winback_notes',

@@ -16,8 +16,8 @@ const file = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.ur
 /** Whether surveys can be answered: the one place this is decided (a page's survey is drawn only then). */
 export const surveysOn = (config: RapportConfig) => config.crm.surveys.enabled;
 
-/** The form a page draws its survey with (features/pages). */
-export const SURVEY_FORM_COMPONENT = file('SurveyForm.astro');
+/** The survey a content page asks, when surveys are on (which page route draws it: features/pages or this feature's). */
+export const pageSurvey = (config: RapportConfig, page: { survey?: string | undefined }) => (surveysOn(config) ? page.survey : undefined);
 
 /**
  * Short surveys editors write in the CMS (Surveys): asked on a page ("Survey on this page") or in
@@ -28,6 +28,8 @@ export const surveysFeature: RapportFeature = {
   id: 'surveys',
   enabled: ({ config }) => surveysOn(config),
   routes: () => [
+    // Content pages that ask a survey (the pages feature's route leaves them out); the rest parameter ranks it below `/[slug]`.
+    { pattern: '/[...page]', entrypoint: file('routes/page.astro'), localized: true },
     // A survey on its own page: where the after-sale e-mail's link leads, and where a form sent with a mistake is drawn again.
     { pattern: '/surveys/[slug]', entrypoint: file('routes/survey.astro'), private: true, localized: true },
     // The surveys as the server checks answers: written by the build, then moved out of the public folder.
