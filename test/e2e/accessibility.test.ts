@@ -38,6 +38,9 @@ const TEMPLATES = [
   '/order?add=LIL-MAR-3',
   '/cart',
   '/orders/261125-ZZZZZZ',
+  // A survey on its own page (where the after-sale e-mail leads) and its result page; the About page carries one too.
+  '/surveys/after-your-order/',
+  '/surveys/thanks',
   // The same templates in French.
   '/fr/',
   '/fr/products/',
@@ -96,6 +99,8 @@ const ERROR_STATES: Array<{ path: string; first?: string; fill: Record<string, s
   // The order form lists what is in the cart, so `?add=` puts a product there first.
   { path: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
   { path: '/cart', first: '/order?add=ALL-GIG-3', fill: { 'qty_ALL-GIG-3': '-1' } },
+  // The survey on a static page, its required choice left out and a written answer too long: the mistake comes back on its own page.
+  { path: '/fr/about/', fill: { q3: 'x'.repeat(1001) } },
 ];
 
 async function seriousViolations(page: Page) {
