@@ -138,6 +138,11 @@ describe.each(drivers)('surveys on $name', (driver) => {
       expect(sent.text).toContain('name="survey" value="next-season"');
       expect(sent.text).not.toMatch(/at .*\.ts:\d+/);
     }
+    // A required choice left out: its buttons say so and point at the message.
+    const missing = load((await answer({ survey: PAGE_SURVEY, q2: '4' }, { ip: '198.51.100.77' })).text);
+    expect(missing('input[name=q1][aria-invalid=true][aria-describedby=survey-q1-error]')).toHaveLength(5);
+    expect(missing('#survey-q1-error').text()).toBe('Answer this question to send the survey.');
+    expect(missing('input[name=q2][value="4"]').attr('checked')).toBeDefined();
     const markup = await answer({ survey: PAGE_SURVEY, q3: '</textarea><script>alert(1)</script>' }, { ip: '198.51.100.77' });
     expect(markup.status).toBe(422); // q1 is required
     expect(markup.text).not.toContain('<script>alert(1)</script>');
@@ -241,6 +246,9 @@ describe.each(drivers)('surveys on $name', (driver) => {
       ['How did your order go?', 'On pages and after orders', '1', expect.stringMatching(/^Dec 1, 2026, /), 'Open'],
       ['What should we grow next season?', 'On pages', '23', expect.stringMatching(/^Dec 1, 2026, /), 'Mar 31, 2027'],
     ]);
+    // The console's first page says how many answers came this week, and leads to them.
+    const todayPage = load((await raw(`${base()}/admin/crm/`, { headers: { cookie: staff.cookie } })).text);
+    expect(todayPage('.tiles a[href="/admin/crm/surveys"]').text()).toBe('24Survey answers this week');
     const results = await raw(`${base()}/admin/crm/surveys/${PAGE_SURVEY}`, { headers: { cookie: staff.cookie } });
     expect(results.status).toBe(200);
     const $ = load(results.text);

@@ -51,6 +51,7 @@ export const surveysFeature: RapportFeature = {
               { pattern: '/admin/crm/surveys/[slug]', entrypoint: file('console/results.astro') },
               { pattern: '/admin/crm/surveys/[slug]/answers.csv', entrypoint: file('console/answers-csv.astro') },
             ],
+            today: file('today.ts'),
           },
         ]
       : [],
