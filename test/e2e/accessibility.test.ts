@@ -39,7 +39,7 @@ const TEMPLATES = [
   '/cart',
   '/orders/261125-ZZZZZZ',
   // A survey on its own page (where the after-sale e-mail leads) and its result page; the About page carries one too.
-  '/surveys/after-your-order/',
+  '/surveys/next-season/',
   '/surveys/thanks',
   // The same templates in French.
   '/fr/',

@@ -81,7 +81,7 @@ describe('survey journeys in Chromium, without JavaScript', () => {
     await page.goto(server.local(link));
     expect(await page.locator('h1').textContent()).toBe('Comment s’est passée votre commande?');
     await page.waitForTimeout(2_100); // the time trap: a person takes a moment
-    await page.locator('fieldset#survey-q1 label.point:has-text("5") input').check();
+    await page.locator('fieldset:has(#survey-q1) label.point:has-text("5") input').check();
     await page.locator('textarea[name=q3]').fill('Rien à redire.');
     await page.locator('main button[type=submit]').click();
     await page.waitForURL(/\/fr\/surveys\/thanks$/);

@@ -19,6 +19,8 @@ const NOT_PERSONAL: Record<string, string> = {
   campaign_links: 'the links of a campaign and how many times each was clicked, without who clicked',
   mail_templates: 'the shared body of a campaign; what is merged in for each recipient is on their mail_outbox row',
   winback_templates: 'staff’s wording of the win-back note, one per language, and which staff member saved it last (like the audit log, about staff)',
+  survey_responses: 'a survey answered: which survey, in which language, from a page or an e-mail, and the hour; nothing says who (features/surveys)',
+  survey_answers: 'the answers of a survey_responses row, by question position: nobody is named or pointed at',
   visit_counts: 'totals of page views per day by page, referring domain and kind of device: no row stands for a visit or a visitor (features/visits)',
   append_only_permits: 'an empty table but for a moment inside a transaction: the permit to change the consent ledger or the audit log',
   kysely_migration: 'which schema migrations ran',

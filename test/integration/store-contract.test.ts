@@ -85,6 +85,7 @@ describe.each(drivers)('the CRM store on $name', (driver) => {
       'shipments',
       'stock_requests',
       'survey_answers',
+      'survey_links_used',
       'survey_responses',
       'tokens',
       'visit_counts',

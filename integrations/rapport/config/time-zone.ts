@@ -134,9 +134,11 @@ function offsetMs(ms: number, timeZone: string): number {
 }
 
 const isoDays = new Map<string, Intl.DateTimeFormat>();
-/** `2026-11-25`: the calendar day a moment falls on in `timeZone` (en-CA writes dates the ISO way). */
+/** `2026-11-25`: the calendar day a moment falls on in `timeZone`, assembled from its parts (no locale's date order is relied on). */
 export function isoDay(at: Date, timeZone: string): string {
   let format = isoDays.get(timeZone);
   if (!format) isoDays.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return format.format(at);
+  const parts = format.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }

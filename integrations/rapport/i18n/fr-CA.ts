@@ -1289,9 +1289,10 @@ const messages = {
   'privacy.retention.surveys': 'Vos réponses à nos sondages',
   'privacy.rule.surveys.from': 'après votre réponse',
   'privacy.rule.surveys.then': 'les réponses sont supprimées',
-  'privacy.keeps.survey-answers.what': 'Vos réponses à un sondage, sans le code qui les reliait à votre commande',
-  'privacy.keeps.survey-answers.why': 'elles ne nomment personne\u00a0: plus rien dans nos dossiers ne les relie à vous',
-  'privacy.stored.survey-link': 'Depuis notre courriel après-vente\u00a0: un code tiré du sondage et de la commande, pour une seule réponse par lien',
+  'privacy.keeps.survey-answers.what': 'Vos réponses à un sondage\u00a0: rien ne les relie à vous, même avant',
+  'privacy.keeps.survey-answers.why': 'elles ne nomment personne, et nous ne saurions dire lesquelles sont les vôtres',
+  'privacy.stored.survey-link':
+    'Depuis notre courriel après-vente\u00a0: que son lien a servi (un code tiré du sondage et de la commande), à part des réponses',
   'privacy.not-collected.surveys': 'Qui répond à un sondage\u00a0: ni nom, ni adresse, ni compte',
   'privacy.cookie.survey.why': 'Retient que ce navigateur a répondu au sondage (il contient «\u00a01\u00a0»)',
   'privacy.cookie.survey.lasts': '{days} jours',
@@ -1316,6 +1317,7 @@ const messages = {
     'Ce lien de sondage est incomplet ou inexact. Ouvrez-le de nouveau depuis le courriel, ou copiez l’adresse au complet dans votre navigateur.',
   'survey.too-many':
     'Beaucoup de réponses sont venues de votre réseau dans la dernière heure. Rien n’a été perdu sur cette page\u00a0: attendez {wait} et envoyez-la de nouveau.',
+  'survey.link.needed': 'On répond à ce sondage depuis le lien du courriel envoyé après votre commande. Ouvrez-le à partir de ce courriel.',
   'survey.page.title': 'Sondage',
   'survey.page.description': 'Quelques questions de {site}; vos réponses sont conservées sans votre nom ni votre adresse et ne sont jamais publiées.',
   'survey.result.title': 'Merci de vos réponses',

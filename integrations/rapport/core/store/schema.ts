@@ -10,6 +10,7 @@ export interface Database {
   visit_counts: VisitCountsTable;
   survey_responses: SurveyResponsesTable;
   survey_answers: SurveyAnswersTable;
+  survey_links_used: SurveyLinksUsedTable;
   consent_ledger: ConsentLedgerTable;
   list_subscriptions: ListSubscriptionsTable;
   accounts: AccountsTable;
@@ -353,9 +354,14 @@ export interface SurveyResponsesTable {
   survey: string;
   source: 'page' | 'order';
   locale: string;
-  /** Set for an answer from an after-sale e-mail's link: a digest of the survey and the order (one answer per link). */
-  respondent: string | null;
+  /** The hour it was sent. */
   created_at: string;
+}
+
+/** After-sale e-mail links that have answered their survey: a keyed digest, nothing else. */
+export interface SurveyLinksUsedTable {
+  survey: string;
+  link: string;
 }
 
 export interface SurveyAnswersTable {

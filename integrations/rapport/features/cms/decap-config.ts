@@ -386,6 +386,8 @@ export function decapConfig(config: RapportConfig, site: string) {
         ? { name: 'proxy', proxy_url: '/admin/api/v1', branch: config.cms.branch }
         : { ...config.cms.backend, branch: config.cms.branch },
     publish_mode: 'editorial_workflow',
+    // New entries get ASCII file names ("Votre été" → votre-ete): they travel in links, forms and cookie names.
+    slug: { encoding: 'ascii', clean_accents: true },
     site_url: site,
     display_url: site,
     ...(config.site.logo ? { logo_url: config.site.logo } : {}),

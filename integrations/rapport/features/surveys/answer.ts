@@ -8,7 +8,7 @@ import { take } from '../../core/security/rate-limit.ts';
 import { businessTimeZone, isoDay } from '../../config/time-zone.ts';
 import { MAX_SURVEY_QUESTIONS } from '../../content/schemas.ts';
 import { fieldMessage, translator, type Translator } from '../../i18n/translate.ts';
-import { linkIsGenuine, respondentKey } from './invitation.ts';
+import { linkIsGenuine, usedLinkKey } from './invitation.ts';
 import { isOpen, MAX_TEXT_ANSWER, SCALE, SURVEY_SLUG, type Survey } from './survey.ts';
 
 export const SURVEY_FORM_ID = 'survey';
@@ -99,8 +99,9 @@ export function readAnswers(survey: Survey, data: Record<string, unknown>, say: 
  * `/surveys/answer`: one person's answers to one survey, stored without who they are. From a page,
  * one answer per browser (a cookie that says only that it answered) and at most 20 an hour per
  * network address; from the after-sale e-mail's link, one answer per order (the link is checked,
- * and the store takes one answer per respondent key). Drawn on static pages too, so the time trap
- * cannot apply there; the honeypot, the limits and the cookie do.
+ * and its used-link mark, kept apart from the answers, is unique). A survey on no page takes
+ * answers only from such links. Drawn on static pages too, so the time trap cannot apply there;
+ * the honeypot, the limits and the cookie do. Times are kept to the hour.
  */
 export const surveyEndpoint: FormEndpoint<ReturnType<typeof surveyForm>['schema']> = {
   path: ANSWER_PATH,
@@ -117,26 +118,36 @@ export const surveyEndpoint: FormEndpoint<ReturnType<typeof surveyForm>['schema'
     const survey = s.surveys?.find((x) => x.slug === data.survey);
     if (!survey) return state(say('survey.unknown'), 404);
     if (!isOpen(survey, isoDay(s.clock(), businessTimeZone(s.config.business)))) return state(say('survey.closed'), 410);
-    let respondent: string | null = null;
+    let link: string | undefined;
     if (data.order !== undefined || data.key !== undefined) {
       if (!data.order || !data.key || !linkIsGenuine(s.secret, survey.slug, data.order, data.key)) return state(say('survey.link.refused'), 400);
-      respondent = respondentKey(survey.slug, data.order);
+      link = usedLinkKey(survey.slug, data.order);
+    } else if (!survey.onPage) {
+      return state(say('survey.link.needed'), 403);
     } else if (request.cookies[answeredCookie(survey.slug)]) {
       return { kind: 'redirect', location: ALREADY_PATH };
     }
     const { answers, errors } = readAnswers(survey, data, say);
     if (Object.keys(errors).length > 0) return state(say('form.fix-fields'), 422, errors);
-    const now = s.clock().toISOString();
+    const hour = new Date(s.clock());
+    hour.setUTCMinutes(0, 0, 0);
+    const now = hour.toISOString();
     const outcome = await s.db.transaction().execute(async (trx) => {
       const wait = await take(s.limits.surveyAnswersPerIp, request.ip, trx);
       if (wait > 0) return wait;
+      if (link) {
+        const marked = await trx
+          .insertInto('survey_links_used')
+          .values({ survey: survey.slug, link })
+          .onConflict((oc) => oc.columns(['survey', 'link']).doNothing())
+          .executeTakeFirst();
+        if (Number(marked.numInsertedOrUpdatedRows ?? 0) === 0) return 'already';
+      }
       const id = crypto.randomUUID();
-      const inserted = await trx
+      await trx
         .insertInto('survey_responses')
-        .values({ id, survey: survey.slug, source: respondent ? 'order' : 'page', locale: say.locale, respondent, created_at: now })
-        .onConflict((oc) => oc.columns(['survey', 'respondent']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return 'already';
+        .values({ id, survey: survey.slug, source: link ? 'order' : 'page', locale: say.locale, created_at: now })
+        .execute();
       await trx
         .insertInto('survey_answers')
         .values(answers.map((a) => ({ response_id: id, survey: survey.slug, question: a.question, value: a.value })))
@@ -149,7 +160,7 @@ export const surveyEndpoint: FormEndpoint<ReturnType<typeof surveyForm>['schema'
       kind: 'redirect',
       location: THANKS_PATH,
       // A link answers once by itself; a page answer is remembered by this browser.
-      cookies: respondent
+      cookies: link
         ? undefined
         : [
             stringifySetCookie({

@@ -15,11 +15,12 @@ export function linkIsGenuine(secret: string, survey: string, orderId: string, s
 }
 
 /**
- * What an answer from a link keeps so that the link answers once: a digest of the survey and the
- * order, not the order. It names nobody by itself; an erasure finds and removes it from the
- * person's orders (personal-data.ts).
+ * What the store keeps of a link that has answered, so it answers once: a digest of the survey and
+ * the order, in a table of its own (`survey_links_used`) with nothing else, so it says at most
+ * that an order's customer answered, never what. An erasure recomputes the person's and removes
+ * them (personal-data.ts).
  */
-export const respondentKey = (survey: string, orderId: string) => createHash('sha256').update(`survey-respondent\0${survey}\0${orderId}`).digest('base64url');
+export const usedLinkKey = (survey: string, orderId: string) => createHash('sha256').update(`survey-link-used\0${survey}\0${orderId}`).digest('base64url');
 
 /** The survey page with the order's signed link: `/surveys/<slug>/?order=…&key=…` in the customer's language. */
 export function surveyLink(s: Pick<Services, 'site' | 'secret' | 'config'>, say: Translator, survey: string, orderId: string): string {

@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Person, PersonalData, RetentionRule } from '../../core/privacy/personal-data.ts';
 import type { Database } from '../../core/store/schema.ts';
 import { fieldMessage } from '../../i18n/translate.ts';
-import { respondentKey } from './invitation.ts';
+import { usedLinkKey } from './invitation.ts';
 
-/** The respondent keys an after-sale link of one of the person's orders would have left (answers from pages have none). */
-async function keysOf(db: Kysely<Database>, person: Person): Promise<string[]> {
+/** The used-link digests the after-sale e-mails of the person's orders would have left, for each survey that has some. */
+async function linksOf(db: Kysely<Database>, person: Person): Promise<string[]> {
   const orders = await db.selectFrom('orders').select('id').where('contact_id', '=', person.contactId).execute();
   if (orders.length === 0) return [];
-  const surveys = await db.selectFrom('survey_responses').select('survey').distinct().where('source', '=', 'order').execute();
-  return surveys.flatMap(({ survey }) => orders.map((o) => respondentKey(survey, o.id)));
+  const surveys = await db.selectFrom('survey_links_used').select('survey').distinct().execute();
+  return surveys.flatMap(({ survey }) => orders.map((o) => usedLinkKey(survey, o.id)));
 }
 
 /** Survey answers older than the period: deleted, a thousand responses per statement. */
@@ -35,27 +35,21 @@ export const surveyAnswersKept: RetentionRule = {
 };
 
 /**
- * Survey answers name nobody; one sent from an after-sale e-mail keeps a digest of the survey and
- * the order so the link answers once. A person's request finds those from their orders: access
- * hands over the answers, erasure removes the digest (the answers stay, linked to no one).
+ * Survey answers name nobody and point at nothing. What refers to a person is the mark an
+ * after-sale e-mail's link leaves once it has answered (that the customer of an order answered a
+ * survey, not what): access lists the surveys so answered, erasure removes the marks.
  */
 export const surveysData = (): PersonalData => ({
-  tables: ['survey_responses', 'survey_answers'],
+  tables: ['survey_links_used'],
   async export(db, person) {
-    const keys = await keysOf(db, person);
-    if (keys.length === 0) return { survey_responses: [], survey_answers: [] };
-    const responses = await db.selectFrom('survey_responses').selectAll().where('respondent', 'in', keys).orderBy('created_at').execute();
-    const ids = responses.map((r) => r.id);
+    const links = await linksOf(db, person);
     return {
-      survey_responses: responses,
-      survey_answers: ids.length
-        ? await db.selectFrom('survey_answers').selectAll().where('response_id', 'in', ids).orderBy('response_id').orderBy('question').execute()
-        : [],
+      survey_links_used: links.length ? await db.selectFrom('survey_links_used').select('survey').where('link', 'in', links).orderBy('survey').execute() : [],
     };
   },
   async erase(trx, person) {
-    const keys = await keysOf(trx, person);
-    if (keys.length > 0) await trx.updateTable('survey_responses').set({ respondent: null }).where('respondent', 'in', keys).execute();
+    const links = await linksOf(trx, person);
+    if (links.length > 0) await trx.deleteFrom('survey_links_used').where('link', 'in', links).execute();
   },
   keeps: [{ what: fieldMessage('privacy.keeps.survey-answers.what'), why: fieldMessage('privacy.keeps.survey-answers.why') }],
   retention: [surveyAnswersKept],

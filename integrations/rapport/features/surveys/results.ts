@@ -86,7 +86,11 @@ export async function surveyResults(db: Kysely<Database>, survey: Survey, words:
 /** A question's answers as bars (a choice's options, or a scale's points). */
 export const answersChart = (slug: string, q: QuestionResult): string =>
   barChart(
-    q.counts.map((c) => ({ label: c.label.length > 38 ? `${c.label.slice(0, 37)}…` : c.label, value: c.value })),
+    // Numbered, so two long options that begin alike stay two bars.
+    q.counts.map((c, i) => {
+      const label = q.kind === 'choice' ? `${i + 1}. ${c.label}` : c.label;
+      return { label: label.length > 38 ? `${label.slice(0, 37)}…` : label, value: c.value };
+    }),
     {
       id: `survey-${slug}-q${q.number}`,
       title: `Answers to question ${q.number}: ${q.question}`,

@@ -8,6 +8,8 @@ import type { SurveyData } from '../../content/schemas.ts';
 export interface Survey {
   slug: string;
   afterOrder: boolean;
+  /** A content page asks it ("Survey on this page"); a survey on no page takes answers only from the after-sale e-mail's links. */
+  onPage: boolean;
   /** The last day answers are taken (`2027-06-30`, the business's calendar day), if any. */
   closes?: string | undefined;
   questions: Array<{ kind: SurveyData['questions'][number]['kind']; required: boolean; options: number }>;
@@ -30,11 +32,11 @@ export const SCALE = [1, 2, 3, 4, 5] as const;
 /** The most characters a written answer keeps: a short answer, not a letter. */
 export const MAX_TEXT_ANSWER = 1000;
 
-/** A survey's slug as it may appear in a post or a link. */
-export const SURVEY_SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
+/** A survey's slug as it may appear in a post, a link and a cookie's name (the CMS makes ASCII slugs: `cms/decap-config.ts`). */
+export const SURVEY_SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 /** A survey from its entry in the default locale and its translations (same questions, same order). */
-export function surveyOf(slug: string, original: SurveyData, translations: Record<string, SurveyData>, defaultLocale: string): Survey {
+export function surveyOf(slug: string, original: SurveyData, translations: Record<string, SurveyData>, defaultLocale: string, onPage: boolean): Survey {
   const words = (d: SurveyData): SurveyWords => ({
     title: d.title,
     questions: d.questions.map((q) => ({ question: q.question, options: q.options ?? [], low: q.low, high: q.high })),
@@ -47,6 +49,7 @@ export function surveyOf(slug: string, original: SurveyData, translations: Recor
   return {
     slug,
     afterOrder: original.afterOrder,
+    onPage,
     ...(original.closes ? { closes: original.closes.toISOString().slice(0, 10) } : {}),
     questions: shape,
     words: {

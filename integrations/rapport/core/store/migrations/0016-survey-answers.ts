@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 
 /**
  * Survey answers (features/surveys). A response is one person's answers to one survey, kept
- * without their name, address or account. `respondent` is set only for an answer sent from the
- * link in an after-sale e-mail: a digest of the survey and the order, so that link answers once
- * (the unique index; an answer from a page has none, and several NULLs never clash).
+ * without their name, address, account or network address, and timed to the hour only. An
+ * after-sale e-mail's link answers once: its digest goes in `survey_links_used`, which holds
+ * nothing else (no response, no time), so no answer can be traced back to its link.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -14,10 +14,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // 'page' (answered on the site) or 'order' (from the after-sale e-mail's link).
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('locale', 'text', (c) => c.notNull())
-    .addColumn('respondent', 'text')
+    // The hour it was sent (`2026-12-01T15:00:00.000Z`): finer times could be matched with other records.
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('survey_responses_once').on('survey_responses').columns(['survey', 'respondent']).unique().execute();
   await db.schema.createIndex('survey_responses_by_survey').on('survey_responses').columns(['survey', 'created_at']).execute();
   await db.schema
     .createTable('survey_answers')
@@ -30,4 +29,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('survey_answers_pk', ['response_id', 'question'])
     .execute();
   await db.schema.createIndex('survey_answers_by_question').on('survey_answers').columns(['survey', 'question']).execute();
+  await db.schema
+    .createTable('survey_links_used')
+    .addColumn('survey', 'text', (c) => c.notNull())
+    // SHA-256 of the survey and the order's id.
+    .addColumn('link', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('survey_links_used_pk', ['survey', 'link'])
+    .execute();
 }

@@ -1,8 +1,7 @@
 import type { APIRoute } from 'astro';
-import { surveysFromCollection } from '../definitions.ts';
+import { checkedSurveys } from '../definitions.ts';
 
 export const prerender = true;
 
 /** The surveys as the server checks answers; moved out of the public folder after the build. */
-export const GET: APIRoute = async () =>
-  new Response(JSON.stringify({ surveys: await surveysFromCollection() }), { headers: { 'Content-Type': 'application/json' } });
+export const GET: APIRoute = async () => new Response(JSON.stringify({ surveys: await checkedSurveys() }), { headers: { 'Content-Type': 'application/json' } });
