@@ -200,7 +200,7 @@ describe.each(drivers)('surveys on $name', (driver) => {
     expect(row).toMatchObject({ source: 'order' });
     // The answers point at nothing: the used link is a digest in a table of its own, with no time and no answer.
     const snapshot = await storeSnapshot(served.running.store, driver.options());
-    expect(JSON.stringify(snapshot)).not.toContain(order.id!);
+    expect(JSON.stringify([snapshot.survey_responses, snapshot.survey_answers, snapshot.survey_links_used])).not.toContain(order.id!);
     expect(Object.keys(snapshot.survey_responses![0]!).sort()).toEqual(['created_at', 'id', 'locale', 'source', 'survey']);
     expect(Object.keys(snapshot.survey_links_used![0]!).sort()).toEqual(['link', 'survey']);
     // Access says which surveys the person's links answered (not what); erasure removes the marks, and the answers stay, anonymous.
