@@ -1,3 +1,4 @@
+import { isoDay } from '../../config/time-zone.ts';
 /**
  * When a customer is reminded to order again. Pure: dates in, dates out, so the rule is tested
  * without a server (test/unit/reorder-seasons.test.ts).
@@ -49,11 +50,7 @@ const dayOf = (d: Date): Day => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1
 const utc = (day: Day) => new Date(`${day}T00:00:00Z`);
 
 /** `at` as a calendar day in `timeZone` (the business's: a purchase at 23:30 in Edmonton on 31 December is in that year). */
-export function localDay(at: Date, timeZone: string): Day {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
+export const localDay = (at: Date, timeZone: string): Day => isoDay(at, timeZone);
 
 /** `day` moved by `days` (negative: back). */
 export const addDays = (day: Day, days: number): Day => dayOf(new Date(utc(day).getTime() + days * 86_400_000));
